@@ -1,0 +1,1 @@
+"""The measurement core: areas, indicators, targets, observations, extracts and the statistics engine."""

@@ -1,0 +1,1 @@
+"""Governance: partners, people, workstreams, milestones, status reports and risks."""
