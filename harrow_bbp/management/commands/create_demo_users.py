@@ -1,0 +1,44 @@
+"""One demo user per role, for `make demo`. Refuses to run in production."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from outcomes.models import Area
+
+from ...access import ADMIN, ANALYST, BOARD, PCN_LEAD
+from ...models import Profile
+from ...roles import ensure_role_groups
+
+DEMO_USERS = [
+    # username, role, password, PCN code for a PCN lead
+    ("board", BOARD, "demo-board-2026", None),
+    ("analyst", ANALYST, "demo-analyst-2026", None),
+    ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "HRW-PCN-HS"),
+    ("admin", ADMIN, "demo-admin-2026", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) one demo login per role and print them."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        if os.environ.get("DJANGO_ENV") == "production":
+            raise CommandError("Demo users are never created in production.")
+        ensure_role_groups()
+        User = get_user_model()
+        self.stdout.write("Demo logins (local demo only):")
+        for username, role, password, pcn_code in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.is_staff = user.is_superuser = role == ADMIN
+            user.save()
+            user.groups.set([Group.objects.get(name=role)])
+            pcn = Area.objects.filter(code=pcn_code).first() if pcn_code else None
+            Profile.objects.update_or_create(user=user, defaults={"pcn": pcn})
+            scope = f" ({pcn.display_name})" if pcn else ""
+            self.stdout.write(f"  {role:<9} {username:<9} {password}{scope}")

@@ -1,0 +1,22 @@
+"""Load every reviewed reference file in fixtures/. Safe to re-run: nothing is duplicated."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from outcomes import reference as outcome_reference
+from workstreams import reference as workstream_reference
+
+from ...roles import ensure_role_groups
+
+
+class Command(BaseCommand):
+    help = "Load areas, memberships, indicators, targets, plan values, partners and workstreams from fixtures/."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        groups = ensure_role_groups()
+        report = outcome_reference.load_all()
+        partners = workstream_reference.load_partners()
+        workstreams = workstream_reference.load_workstreams()
+        for line in [f"role groups: {groups}", *report.lines(), f"partners: {partners}", f"workstreams: {workstreams}"]:
+            self.stdout.write(line)

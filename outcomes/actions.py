@@ -1,0 +1,273 @@
+"""Every write to the measurement core goes through here: keyword-only, transactional, logged.
+
+Views, management commands and Celery tasks call these functions and never save models themselves, so
+the supersede rules for observations live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership
+
+log = logging.getLogger(__name__)
+
+#: Fields of an observation row that a new extract may change; a row equal on all of them is "unchanged".
+VALUE_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "is_derived", "note")
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    inserted: int = 0
+    superseded: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: LoadResult) -> LoadResult:
+        return LoadResult(
+            self.inserted + other.inserted, self.superseded + other.superseded, self.unchanged + other.unchanged
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is b
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+    return a == b
+
+
+def _key(row: Mapping[str, Any]) -> tuple:
+    return (
+        row["indicator_id"],
+        row["area_id"],
+        row["period_start"],
+        row["period_end"],
+        row.get("breakdown", "all"),
+        row.get("category", "all"),
+    )
+
+
+@transaction.atomic
+def create_extract(
+    *,
+    file_name: str,
+    content: bytes,
+    format: str,
+    source: str,
+    uploaded_by: Any = None,
+    dry_run: bool = False,
+) -> Extract:
+    """Record a file's arrival at once, before anything is read from it."""
+    return Extract.objects.create(
+        file_name=file_name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size_bytes=len(content),
+        format=format,
+        source=source,
+        uploaded_by=uploaded_by,
+        dry_run=dry_run,
+    )
+
+
+@transaction.atomic
+def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]]) -> LoadResult:
+    """Insert new rows, supersede changed ones, leave identical ones alone.
+
+    ``rows`` carry ``indicator_id``, ``area_id``, ``period_start``, ``period_end``, ``breakdown``,
+    ``category`` and the VALUE_FIELDS. The superseded row is kept, marked with the extract that replaced it;
+    the partial unique index guarantees one current row per key even if two loads race.
+    """
+    rows = list(rows)
+    if not rows:
+        return LoadResult()
+    seen: set[tuple] = set()
+    for row in rows:
+        key = _key(row)
+        if key in seen:
+            raise ValueError(f"Duplicate observation key in one load: {key}")
+        seen.add(key)
+
+    indicator_ids = {r["indicator_id"] for r in rows}
+    area_ids = {r["area_id"] for r in rows}
+    starts = [r["period_start"] for r in rows]
+    current = {
+        (o.indicator_id, o.area_id, o.period_start, o.period_end, o.breakdown, o.category): o
+        for o in Observation.objects.select_for_update().filter(
+            indicator_id__in=indicator_ids,
+            area_id__in=area_ids,
+            period_start__gte=min(starts),
+            period_start__lte=max(starts),
+            is_current=True,
+        )
+    }
+    to_insert: list[Observation] = []
+    to_supersede: list[Observation] = []
+    unchanged = 0
+    for row in rows:
+        existing = current.get(_key(row))
+        if existing is not None:
+            if all(_same(getattr(existing, f), row.get(f, _default(f))) for f in VALUE_FIELDS):
+                unchanged += 1
+                continue
+            existing.is_current = False
+            existing.superseded_by = extract
+            to_supersede.append(existing)
+        to_insert.append(
+            Observation(
+                indicator_id=row["indicator_id"],
+                area_id=row["area_id"],
+                period_start=row["period_start"],
+                period_end=row["period_end"],
+                breakdown=row.get("breakdown", "all"),
+                category=row.get("category", "all"),
+                extract=extract,
+                **{f: row.get(f, _default(f)) for f in VALUE_FIELDS},
+            )
+        )
+    # Supersede first: the partial unique index would refuse a second current row for the key.
+    Observation.objects.bulk_update(to_supersede, ["is_current", "superseded_by"], batch_size=BATCH_SIZE)
+    Observation.objects.bulk_create(to_insert, batch_size=BATCH_SIZE)
+    return LoadResult(inserted=len(to_insert), superseded=len(to_supersede), unchanged=unchanged)
+
+
+def _default(field: str) -> Any:
+    return {"suppressed": False, "is_derived": False, "note": ""}.get(field)
+
+
+@transaction.atomic
+def finish_extract(
+    *,
+    extract: Extract,
+    status: str,
+    result: LoadResult | None = None,
+    rows_read: int = 0,
+    errors: list[dict] | None = None,
+    warnings: list[dict] | None = None,
+) -> Extract:
+    """Record the outcome of an extract: counts, errors and warnings."""
+    result = result or LoadResult()
+    extract.status = status
+    extract.rows_read = rows_read
+    extract.rows_inserted = result.inserted
+    extract.rows_superseded = result.superseded
+    extract.rows_unchanged = result.unchanged
+    extract.errors = errors or []
+    extract.warnings = warnings or []
+    extract.error_count = len(extract.errors)
+    extract.warning_count = len(extract.warnings)
+    extract.completed_at = timezone.now()
+    extract.save()
+    return extract
+
+
+@transaction.atomic
+def upsert_area(
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent: Area | None,
+    short_name: str = "",
+    is_comparator: bool = False,
+    sort_order: int = 0,
+) -> Area:
+    area, _ = Area.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "short_name": short_name,
+            "level": level,
+            "parent": parent,
+            "is_comparator": is_comparator,
+            "sort_order": sort_order,
+        },
+    )
+    return area
+
+
+@transaction.atomic
+def set_practice_membership(
+    *, practice: Area, pcn: Area, start: dt.date, end: dt.date | None = None
+) -> PracticeMembership:
+    """Record that ``practice`` belongs to ``pcn`` from ``start``; validated against overlaps."""
+    membership = PracticeMembership.objects.filter(practice=practice, start=start).first() or PracticeMembership(
+        practice=practice, start=start
+    )
+    membership.pcn = pcn
+    membership.end = end
+    membership.full_clean(validate_unique=False, validate_constraints=False)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def write_commentary(*, indicator: Indicator, area: Area, period_end: dt.date, text: str, author: Any) -> Commentary:
+    text = text.strip()
+    if not text:
+        raise ValueError("Commentary cannot be blank.")
+    return Commentary.objects.create(indicator=indicator, area=area, period_end=period_end, text=text, author=author)
+
+
+@transaction.atomic
+def derive_rollups(*, indicator: Indicator, extract: Extract) -> LoadResult:
+    """Roll an additive indicator's practice rows up to PCN and borough (ratio of sums, membership in force).
+
+    Keys for which the source itself supplied a PCN or borough row are left to the source.
+    """
+    import pandas as pd
+
+    from .rollup import interval_function, rollup_ratio_of_sums
+
+    if not indicator.is_additive:
+        return LoadResult()
+    practice_rows = pd.DataFrame.from_records(
+        Observation.objects.filter(indicator=indicator, area__level="practice", is_current=True).values(
+            "area_id", "period_start", "period_end", "breakdown", "category", "numerator", "denominator", "suppressed"
+        )
+    )
+    if practice_rows.empty:
+        return LoadResult()
+    memberships = pd.DataFrame.from_records(
+        PracticeMembership.objects.values("practice_id", "pcn_id", "start", "end"),
+        columns=["practice_id", "pcn_id", "start", "end"],
+    )
+    pcn_parent = dict(Area.objects.filter(level="pcn").values_list("pk", "parent_id"))
+    derived = rollup_ratio_of_sums(
+        practice_rows,
+        memberships,
+        pcn_parent,
+        multiplier=indicator.multiplier,
+        interval=interval_function(indicator.interval_method, indicator.multiplier),
+    )
+    supplied = set(
+        Observation.objects.filter(
+            indicator=indicator, is_current=True, is_derived=False, area_id__in=set(derived["area_id"])
+        ).values_list("area_id", "period_start", "period_end", "breakdown", "category")
+    )
+    rows = []
+    for rec in derived.to_dict("records"):
+        key = (rec["area_id"], rec["period_start"], rec["period_end"], rec["breakdown"], rec["category"])
+        if key in supplied:
+            continue
+        rows.append(
+            {
+                "indicator_id": indicator.pk,
+                **rec,
+                **{
+                    k: (None if pd.isna(rec[k]) else float(rec[k]))
+                    for k in ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+                },
+                "suppressed": bool(rec["suppressed"]),
+                "is_derived": True,
+            }
+        )
+    return load_observations(extract=extract, rows=rows)

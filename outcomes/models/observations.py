@@ -1,0 +1,156 @@
+"""Observations (one value of one indicator for one area, period, breakdown and category) and extracts.
+
+History is never overwritten: a new value for the same key supersedes the old row, which is kept with the
+extract that replaced it. The database itself enforces at most one current row per key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+OBSERVATION_KEY = ("indicator", "area", "period_start", "period_end", "breakdown", "category")
+
+
+class ExtractStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    VALIDATING = "validating", "Validating"
+    LOADING = "loading", "Loading"
+    LOADED = "loaded", "Loaded"
+    VALID = "valid", "Valid (dry run, nothing written)"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class ExtractSource(models.TextChoices):
+    UPLOAD = "upload", "Upload page"
+    COMMAND = "command", "manage.py ingest"
+    DROP_FOLDER = "drop_folder", "Watched drop folder"
+    REFERENCE = "reference", "Reference data"
+    DEMO = "demo", "Generated demo data"
+
+
+class Extract(models.Model):
+    """Provenance of every file that has fed the tracker (upload, command, drop folder or reference data)."""
+
+    Status = ExtractStatus
+    Source = ExtractSource
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField(default=0)
+    format = models.CharField(max_length=40)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    dry_run = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="extracts"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_inserted = models.PositiveIntegerField(default=0)
+    rows_superseded = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="Line, column, code and message of each error.")
+    warnings = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ExtractStatus.values), name="extract_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=ExtractSource.values), name="extract_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class Observation(models.Model):
+    """One value. ``breakdown``/``category`` are ``all``/``all`` for the headline row.
+
+    Counts are floats because some sources publish weighted or survey-estimated counts. A suppressed row
+    has no value, numerator or denominator: suppression is stored as such, never as zero.
+    """
+
+    indicator = models.ForeignKey("outcomes.Indicator", on_delete=models.PROTECT, related_name="observations")
+    area = models.ForeignKey("outcomes.Area", on_delete=models.PROTECT, related_name="observations")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    breakdown = models.CharField(max_length=20, default="all")
+    category = models.CharField(max_length=40, default="all")
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    lower_ci = models.FloatField(null=True, blank=True)
+    upper_ci = models.FloatField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+    is_derived = models.BooleanField(default=False, help_text="Computed by roll-up from practice rows.")
+    note = models.CharField(max_length=255, blank=True)
+    extract = models.ForeignKey(Extract, on_delete=models.PROTECT, related_name="observations")
+    is_current = models.BooleanField(default=True)
+    superseded_by = models.ForeignKey(
+        Extract, null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_observations"
+    )
+
+    class Meta:
+        ordering = ["indicator_id", "area_id", "period_start", "breakdown", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=list(OBSERVATION_KEY),
+                condition=Q(is_current=True),
+                name="observation_one_current_per_key",
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="observation_period_order"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__gte=0),
+                name="observation_numerator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="observation_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(suppressed=True) | (Q(value__isnull=True) & Q(numerator__isnull=True)),
+                name="observation_suppressed_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(lower_ci__isnull=True) | Q(upper_ci__isnull=True) | Q(lower_ci__lte=F("upper_ci")),
+                name="observation_ci_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=True) | Q(superseded_by__isnull=False),
+                name="observation_superseded_has_extract",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
+            models.Index(fields=["extract"], name="obs_extract_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.area_id} {self.period_start}..{self.period_end} {self.category}"
+
+
+class Commentary(models.Model):
+    """An analyst's narrative on an indicator for one area and period; everyone reads it."""
+
+    indicator = models.ForeignKey("outcomes.Indicator", on_delete=models.CASCADE, related_name="commentaries")
+    area = models.ForeignKey("outcomes.Area", on_delete=models.CASCADE, related_name="commentaries")
+    period_end = models.DateField(help_text="The period the commentary speaks to.")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_end", "-created_at"]
+        verbose_name_plural = "commentaries"
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="commentary_text_not_blank")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period_end}"

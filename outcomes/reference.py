@@ -1,0 +1,248 @@
+"""Load the reviewed reference data in ``fixtures/`` (areas, memberships, indicators, targets, plan values).
+
+Idempotent: records are matched by code and updated in place; observations go through
+``actions.load_observations``, so an unchanged definition file changes nothing, and a file that is
+already loaded with the same content is not even re-read into a new extract.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from . import actions
+from .models import Area, Extract, Indicator, Target
+from .models.choices import AreaLevel
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+INDICATOR_FIELDS = [
+    "name",
+    "short_name",
+    "definition",
+    "rationale",
+    "numerator_definition",
+    "denominator_definition",
+    "unit",
+    "unit_label",
+    "multiplier",
+    "decimal_places",
+    "polarity",
+    "frequency",
+    "interval_method",
+    "levels",
+    "breakdowns",
+    "is_additive",
+    "partnership_outcome",
+    "life_stage",
+    "is_jsna",
+    "is_core20plus5",
+    "is_performance",
+    "logic_tier",
+    "source",
+    "source_url",
+    "owner",
+    "review_date",
+    "comparison_note",
+    "sort_order",
+]
+TARGET_FIELDS = [
+    "kind",
+    "value",
+    "relative_unit",
+    "baseline_value",
+    "baseline_period_end",
+    "lower",
+    "upper",
+    "due_date",
+    "groups",
+    "source_text",
+    "interpretation",
+    "applies_to_each_child",
+]
+
+
+@dataclass
+class ReferenceReport:
+    areas: int = 0
+    memberships: int = 0
+    indicators: int = 0
+    targets: int = 0
+    observations: actions.LoadResult = field(default_factory=actions.LoadResult)
+
+    def lines(self) -> list[str]:
+        o = self.observations
+        return [
+            f"areas: {self.areas}",
+            f"practice memberships: {self.memberships}",
+            f"indicators: {self.indicators}",
+            f"targets: {self.targets}",
+            f"observations: {o.inserted} inserted, {o.superseded} superseded, {o.unchanged} unchanged",
+        ]
+
+
+def _date(value: str | dt.date | None) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() == "true"
+
+
+@transaction.atomic
+def load_areas(path: Path | None = None) -> int:
+    rows = list(csv.DictReader((path or FIXTURES / "areas.csv").open(encoding="utf-8")))
+    by_code: dict[str, Area] = {}
+    for row in rows:  # parents are listed before children
+        parent = by_code.get(row["parent_code"]) or (
+            Area.objects.get(code=row["parent_code"]) if row["parent_code"] else None
+        )
+        by_code[row["code"]] = actions.upsert_area(
+            code=row["code"],
+            name=row["name"],
+            short_name=row["short_name"],
+            level=AreaLevel(row["level"]),
+            parent=parent,
+            is_comparator=_bool(row["is_comparator"]),
+            sort_order=int(row["sort_order"]),
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def load_memberships(path: Path | None = None) -> int:
+    rows = list(csv.DictReader((path or FIXTURES / "practice_memberships.csv").open(encoding="utf-8")))
+    areas = Area.objects.in_bulk([r["practice_code"] for r in rows] + [r["pcn_code"] for r in rows], field_name="code")
+    for row in rows:
+        actions.set_practice_membership(
+            practice=areas[row["practice_code"]],
+            pcn=areas[row["pcn_code"]],
+            start=_date(row["start"]),
+            end=_date(row["end"]),
+        )
+    return len(rows)
+
+
+def _reference_extract(*, path: Path, content: bytes, format: str) -> Extract | None:
+    """A new extract for this file's content, or None if exactly this content is already loaded."""
+    digest = hashlib.sha256(content).hexdigest()
+    name = str(path.relative_to(settings.BASE_DIR))
+    if Extract.objects.filter(
+        source=Extract.Source.REFERENCE, file_name=name, sha256=digest, status=Extract.Status.LOADED
+    ).exists():
+        return None
+    return actions.create_extract(file_name=name, content=content, format=format, source=Extract.Source.REFERENCE)
+
+
+@transaction.atomic
+def load_indicator_file(path: Path, areas: dict[str, Area]) -> tuple[Indicator, int, actions.LoadResult]:
+    content = path.read_bytes()
+    spec = tomllib.loads(content.decode("utf-8"))
+    defaults: dict[str, Any] = {k: spec[k] for k in INDICATOR_FIELDS if k in spec}
+    defaults["review_date"] = _date(defaults.get("review_date"))
+    indicator = Indicator.objects.filter(code=spec["code"]).first() or Indicator(code=spec["code"])
+    for key, value in defaults.items():
+        setattr(indicator, key, value)
+    indicator.full_clean()
+    indicator.save()
+
+    # Targets are replaced as a set: the file is the reviewed source of truth.
+    Target.objects.filter(indicator=indicator).delete()
+    for spec_target in spec.get("targets", []):
+        values = {k: spec_target[k] for k in TARGET_FIELDS if k in spec_target}
+        for key in ("due_date", "baseline_period_end"):
+            values[key] = _date(values.get(key))
+        target = Target(
+            indicator=indicator,
+            area=areas[spec_target["area"]],
+            comparator_area=areas.get(spec_target.get("comparator_area", "")),
+            **values,
+        )
+        target.full_clean()
+        target.save()
+
+    result = actions.LoadResult()
+    if spec.get("observations"):
+        extract = _reference_extract(path=path, content=content, format="reference_toml")
+        if extract is not None:
+            rows = [
+                {
+                    "indicator_id": indicator.pk,
+                    "area_id": areas[o["area"]].pk,
+                    "period_start": _date(o["period_start"]),
+                    "period_end": _date(o["period_end"]),
+                    "breakdown": o.get("breakdown", "all"),
+                    "category": o.get("category", "all"),
+                    "numerator": o.get("numerator"),
+                    "denominator": o.get("denominator"),
+                    "value": o.get("value"),
+                    "note": o.get("note", ""),
+                }
+                for o in spec["observations"]
+            ]
+            result = actions.load_observations(extract=extract, rows=rows)
+            actions.finish_extract(extract=extract, status=Extract.Status.LOADED, result=result, rows_read=len(rows))
+    return indicator, len(spec.get("targets", [])), result
+
+
+@transaction.atomic
+def load_generic_csv(path: Path) -> actions.LoadResult:
+    """Load a small, trusted CSV in the generic long format (the plan's diabetes table).
+
+    Uploaded extracts go through the validating ingest pipeline instead; this path is only for reviewed
+    files kept in the repository.
+    """
+    content = path.read_bytes()
+    extract = _reference_extract(path=path, content=content, format="generic_csv")
+    if extract is None:
+        return actions.LoadResult()
+    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    indicators = {i.code: i.pk for i in Indicator.objects.all()}
+    areas = {a.code: a.pk for a in Area.objects.all()}
+    rows = [
+        {
+            "indicator_id": indicators[r["indicator_code"]],
+            "area_id": areas[r["org_code"]],
+            "period_start": _date(r["period_start"]),
+            "period_end": _date(r["period_end"]),
+            "breakdown": r["breakdown"] or "all",
+            "category": r["category"] or "all",
+            "numerator": float(r["numerator"]) if r["numerator"] else None,
+            "denominator": float(r["denominator"]) if r["denominator"] else None,
+            "value": float(r["value"]) if r["value"] else None,
+            "note": r.get("note", ""),
+        }
+        for r in reader
+    ]
+    result = actions.load_observations(extract=extract, rows=rows)
+    for indicator in Indicator.objects.filter(pk__in={r["indicator_id"] for r in rows}):
+        result += actions.derive_rollups(indicator=indicator, extract=extract)
+    actions.finish_extract(extract=extract, status=Extract.Status.LOADED, result=result, rows_read=len(rows))
+    return result
+
+
+@transaction.atomic
+def load_all() -> ReferenceReport:
+    report = ReferenceReport()
+    report.areas = load_areas()
+    report.memberships = load_memberships()
+    areas = {a.code: a for a in Area.objects.all()}
+    for path in sorted((FIXTURES / "indicators").glob("*.toml")):
+        _, n_targets, result = load_indicator_file(path, areas)
+        report.indicators += 1
+        report.targets += n_targets
+        report.observations += result
+    for path in sorted((FIXTURES / "data").glob("*.csv")):
+        report.observations += load_generic_csv(path)
+    return report

@@ -1,0 +1,97 @@
+"""Practice rows rolled up to PCN and borough as a ratio of sums (pure pandas, no Django).
+
+A PCN's value is sum(numerators) / sum(denominators) x multiplier over the practices that were its members
+on the last day of the period; never a mean of practice percentages, which would weight a 300-patient
+practice like a 3,000-patient one. A group in which any member's numerator or denominator is missing or
+suppressed is itself marked suppressed, with the reason, rather than silently summed over fewer practices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+KEY = ["period_start", "period_end", "breakdown", "category"]
+IntervalFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def members_at(memberships: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Memberships (practice_id, pcn_id, start, end) in force on ``day``; ``end`` is exclusive."""
+    in_force = (memberships["start"] <= day) & (memberships["end"].isna() | (memberships["end"] > day))
+    return memberships.loc[in_force, ["practice_id", "pcn_id"]]
+
+
+def rollup_ratio_of_sums(
+    practice_rows: pd.DataFrame,
+    memberships: pd.DataFrame,
+    pcn_parent: Mapping[int, int],
+    *,
+    multiplier: float,
+    interval: IntervalFn | None = None,
+) -> pd.DataFrame:
+    """PCN and borough rows from practice rows.
+
+    ``practice_rows`` columns: area_id, period_start, period_end, breakdown, category, numerator,
+    denominator, suppressed. ``memberships``: practice_id, pcn_id, start, end (dates). ``pcn_parent`` maps
+    each PCN id to its borough id. ``interval(numerator, denominator)`` gives (lower, upper) in the
+    indicator's units. Returns one row per (area_id, KEY) with numerator, denominator, value, lower_ci,
+    upper_ci, suppressed and note.
+    """
+    columns = ["area_id", *KEY, "numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "note"]
+    if practice_rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = practice_rows.copy()
+    rows["incomplete"] = rows["suppressed"].astype(bool) | rows["numerator"].isna() | rows["denominator"].isna()
+    memberships = memberships.assign(start=pd.to_datetime(memberships["start"]), end=pd.to_datetime(memberships["end"]))
+    parts = []
+    for period_end, period in rows.groupby("period_end", sort=False):
+        members = members_at(memberships, pd.Timestamp(period_end))
+        joined = period.merge(members, left_on="area_id", right_on="practice_id", how="inner")
+        joined["borough_id"] = joined["pcn_id"].map(pcn_parent)
+        for level_column in ("pcn_id", "borough_id"):
+            grouped = joined.groupby([level_column, *KEY], sort=False, dropna=True).agg(
+                numerator=("numerator", "sum"),
+                denominator=("denominator", "sum"),
+                incomplete=("incomplete", "sum"),
+                practices=("area_id", "count"),
+            )
+            parts.append(grouped.reset_index().rename(columns={level_column: "area_id"}))
+    out = pd.concat(parts, ignore_index=True)
+    out["suppressed"] = out["incomplete"] > 0
+    out["note"] = np.where(
+        out["suppressed"],
+        out["incomplete"].astype(int).astype(str)
+        + " of "
+        + out["practices"].astype(str)
+        + " practices missing or suppressed",
+        "Ratio of sums over " + out["practices"].astype(str) + " practices",
+    )
+    out.loc[out["suppressed"], ["numerator", "denominator"]] = np.nan
+    valid = ~out["suppressed"] & (out["denominator"] > 0)
+    out["value"] = np.where(valid, out["numerator"] / out["denominator"].where(valid, 1) * multiplier, np.nan)
+    out["lower_ci"] = np.nan
+    out["upper_ci"] = np.nan
+    if interval is not None and valid.any():
+        lower, upper = interval(out.loc[valid, "numerator"].to_numpy(), out.loc[valid, "denominator"].to_numpy())
+        out.loc[valid, "lower_ci"] = lower
+        out.loc[valid, "upper_ci"] = upper
+    out["area_id"] = out["area_id"].astype(int)
+    return out[columns]
+
+
+def interval_function(method: str, multiplier: float) -> IntervalFn | None:
+    """The 95% interval for an indicator's interval method, in its display units; None if not derivable."""
+    from .stats.intervals import rate_ci, wilson_ci
+
+    if method == "wilson":
+
+        def proportion(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            lower, upper = wilson_ci(num, den)
+            return lower * multiplier, upper * multiplier
+
+        return proportion
+    if method == "byar":
+        return lambda num, den: rate_ci(num, den, multiplier=multiplier)
+    return None
