@@ -1,0 +1,448 @@
+"""Funnel plots: control limits and per-unit significance (PHE B5) plus Spiegelhalter overdispersion (FunnelPlotR).
+
+Pure numpy/scipy/pandas. Semantics: STATISTICS.md B5; reference values: ``funnel.json``.
+
+Two families, deliberately kept apart (STATISTICS.md C11):
+
+* **PHE / Fingertips funnels** (``funnel_limits``, ``funnel_significance``): 95% limits at one-sided p = 0.975
+  ("2s") and 99.8% at p = 0.999 ("3s"). Proportions use ``av +/- z sqrt(av(1-av)/N)`` around the pooled average
+  (the score-test region PHE labels "Wilson"; C8). Ratio and rate funnels are indexed by *observed* events and use
+  the PHE Poisson bisection (``intervals.poisson_mean_limit``), so the 100-row tables match the peer to 1e-8.
+  Significance labels are PHE's: "High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)",
+  "Not significant" and, for DSRs under 10 events, "Not applicable for events less than 10 for dsrs".
+* **FunnelPlotR standardised ratios** (``sr_funnel_limits``, ``sr_funnel``): indexed by *expected* events E, with
+  exact Poisson limits ``target chi2(tail, 2E)/(2E)`` and, optionally, Spiegelhalter's overdispersion adjustment
+  (z-scores truncated (SHMI) or winsorised (CQC) at ``trim_by``; phi = mean z^2;
+  tau^2 = max(0, (n phi - (n-1)) / (sum w - sum w^2 / sum w)), w = 1/s^2). ``proportion_funnel`` applies the
+  same adjustment on the arcsine-square-root scale, which is what GP-practice comparisons need. Its 99.8% level
+  is what FunnelPlotR calls "99".
+
+Choices where the references disagree or are silent:
+
+* PHE clips proportion limits to [0, 100] after multiplying, which is only right for multiplier 100 (C11). We clip
+  to [0, multiplier]; for the peer's multiplier of 100 the output is identical.
+* The PHE axis helpers count digits with R's ``nchar()`` of a number, which misbehaves for round numbers R prints in
+  scientific notation (>= 1e5); we count decimal digits, which is what was intended (no peer test covers it).
+* R ``round`` is half-to-even; Python's ``round`` on floats is too.
+* PHE rate significance uses the supplied denominator only for zero counts (crude rates) and drops zero counts
+  from the average for DSRs; the limit tables use the supplied denominator for every row when one is given. We
+  follow the peer in both places.
+* For SHMI truncation, phi and tau^2 use only the units kept after truncation; for winsorisation, all units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from outcomes.stats.intervals import poisson_mean_limit, rate_ci, z_value
+
+__all__ = [
+    "LEVELS",
+    "Overdispersion",
+    "SrFunnel",
+    "funnel_axis_points",
+    "funnel_limits",
+    "funnel_significance",
+    "overdispersion",
+    "proportion_funnel",
+    "sr_funnel",
+    "sr_funnel_limits",
+]
+
+Statistic = Literal["proportion", "ratio", "rate"]
+RateType = Literal["dsr", "crude"]
+
+LEVELS: dict[str, float] = {"2s": 0.975, "3s": 0.999}
+"""One-sided probabilities for the 95% ("2s") and 99.8% ("3s") funnels."""
+
+HIGH_001, HIGH_025, LOW_001, LOW_025 = "High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"
+NOT_SIGNIFICANT = "Not significant"
+DSR_NOT_APPLICABLE = "Not applicable for events less than 10 for dsrs"
+
+
+def _f(x: ArrayLike) -> NDArray[np.float64]:
+    return np.asarray(x, dtype=float)
+
+
+# ------------------------------------------------------------------------------------------------- axis
+
+
+def _digits(x: float) -> int:
+    return len(str(int(x)))
+
+
+def _signif_floor(x: float) -> float:
+    """Round 0.95x down to its leading digit (PHE ``signif.floor``)."""
+    if x == 0:
+        return 0.0
+    n = _digits(math.floor(x * 0.95)) - 1
+    return math.floor(x * 0.95 / 10**n) * 10**n
+
+
+def _signif_ceiling(x: float) -> float:
+    """Round 1.05x up to two significant digits (PHE ``signif.ceiling``)."""
+    if x == 0:
+        return 0.0
+    n = _digits(math.ceil(x * 1.05)) - 2
+    return math.ceil(x * 1.05 / 10**n) * 10**n
+
+
+def funnel_axis_points(axis_minimum: float, axis_maximum: float, *, ratio: bool = False) -> NDArray[np.float64]:
+    """The 100 geometrically spaced x-axis points PHE draws limits at (ratios use a one-step-shorter exponent)."""
+    points = [max(1.0, float(axis_minimum))]
+    for j in range(2, 101):
+        offset = j - 1 if ratio else j
+        prev = points[-1]
+        points.append(max(float(round((axis_maximum / prev) ** (1 / (101 - offset)) * prev)), prev + 1))
+    return np.array(points)
+
+
+def _axis(denominators: NDArray[np.float64], years: float = 1.0) -> tuple[float, float]:
+    low, high = float(np.nanmin(denominators)), float(np.nanmax(denominators))
+    minimum = 0.0 if high > 2 * low else _signif_floor(low / years) * years
+    return minimum, _signif_ceiling(high / years) * years
+
+
+# ------------------------------------------------------------------------------------------------- PHE limits
+
+
+def _proportion_limit(p: float, population: NDArray[np.float64], average: float, side: str) -> NDArray[np.float64]:
+    """Score-test funnel: the proportions a population of N would reach with one-sided probability p."""
+    half = stats.norm.ppf(p) * np.sqrt(average * (1 - average) / population)
+    return average - half if side == "low" else average + half
+
+
+def _derived_denominator(
+    count: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    denominator: NDArray[np.float64] | None,
+    rate_type: RateType,
+    multiplier: float,
+    *,
+    for_limits: bool,
+) -> NDArray[np.float64]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = multiplier * count / rate
+    if rate_type == "dsr":
+        return np.where(count == 0, np.nan, derived)
+    if denominator is None:
+        if np.any(count == 0):
+            raise ValueError("for rates with 0 events the denominator is needed")
+        return derived
+    return denominator if for_limits else np.where(count == 0, denominator, derived)
+
+
+def funnel_limits(
+    numerator: ArrayLike,
+    denominator: ArrayLike | None = None,
+    *,
+    statistic: Statistic = "proportion",
+    multiplier: float = 100,
+    ratio_type: Literal["count", "isr"] = "count",
+    rate: ArrayLike | None = None,
+    rate_type: RateType | None = None,
+    years_of_data: float | None = None,
+) -> pd.DataFrame:
+    """PHE funnel limit table (100 rows) for proportions, ratios (O/E) or rates (B5).
+
+    proportion: ``numerator``/``denominator`` are x and n; columns Population, lower/upper_2s/3s_limit, baseline.
+    ratio: ``numerator`` observed, ``denominator`` expected; x-axis is observed events; limits O/mu (minus 1 for
+    ``ratio_type="count"``, x 100 for "isr"), plus the Poisson means (``*_exp_events``).
+    rate: ``numerator`` events and ``rate`` (per ``multiplier``); ``denominator`` only needed with zero counts.
+    """
+    x = _f(numerator)
+    if statistic == "proportion":
+        if denominator is None:
+            raise ValueError("proportions need a denominator")
+        n = _f(denominator)
+        average = x.sum() / n.sum()
+        axis_min, axis_max = _axis(n)
+        population = funnel_axis_points(axis_min, axis_max)
+        table = pd.DataFrame({"Population": population})
+        for name, p in LEVELS.items():
+            lower = _proportion_limit(p, population, average, "low") * multiplier
+            upper = _proportion_limit(p, population, average, "high") * multiplier
+            table[f"lower_{name}_limit"] = np.clip(lower, 0, multiplier)
+            table[f"upper_{name}_limit"] = np.clip(upper, 0, multiplier)
+        table["baseline"] = average * multiplier
+        return table[["Population", "lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit", "baseline"]]
+    if statistic == "ratio":
+        if denominator is None:
+            raise ValueError("ratios need the expected values as denominator")
+        axis_min, axis_max = _axis(_f(denominator))
+        observed = funnel_axis_points(axis_min, axis_max, ratio=True)
+        table = pd.DataFrame({"Observed_events": observed})
+        for name, p in LEVELS.items():
+            tail = 1 - p
+            for side, bisect_side in (("lower", "high"), ("upper", "low")):
+                mean = poisson_mean_limit(observed, tail, bisect_side)
+                limit = observed / mean
+                table[f"{side}_{name}_exp_events"] = mean
+                table[f"{side}_{name}_limit"] = limit - 1 if ratio_type == "count" else limit * 100
+        return table
+    if statistic == "rate":
+        if rate is None or rate_type not in ("dsr", "crude") or years_of_data is None:
+            raise ValueError("rates need rate, rate_type ('dsr' or 'crude') and years_of_data")
+        d = _derived_denominator(
+            x, _f(rate), None if denominator is None else _f(denominator), rate_type, multiplier, for_limits=True
+        )
+        average = x.sum() / np.nansum(d)
+        axis_min, axis_max = _axis(d, years_of_data)
+        events = funnel_axis_points(math.floor(axis_min * average), math.ceil(axis_max * average))
+        table = pd.DataFrame({"Events": events})
+        for name, p in LEVELS.items():
+            tail = 1 - p
+            for side, bisect_side in (("lower", "high"), ("upper", "low")):
+                population = poisson_mean_limit(events, tail, bisect_side) / average
+                table[f"{side}_{name}_population_1_year"] = population / years_of_data
+                table[f"{side}_{name}_limit"] = events / population * multiplier
+        table["baseline"] = average * multiplier
+        table["statistic"] = f"rate ({rate_type} per {multiplier:,.0f})"
+        table["method"] = "Poisson"
+        return table
+    raise ValueError("statistic must be 'proportion', 'ratio' or 'rate'")
+
+
+# ------------------------------------------------------------------------------------------------- PHE significance
+
+
+def _label(rules: list[tuple[NDArray[np.bool_], str]]) -> NDArray[np.object_]:
+    """First matching rule wins, as in R's case_when; NaN comparisons are False, so they fall to "Not significant"."""
+    conditions, labels = zip(*rules, strict=True)
+    return np.select(list(conditions), list(labels), NOT_SIGNIFICANT).astype(object)
+
+
+def funnel_significance(
+    numerator: ArrayLike,
+    denominator: ArrayLike | None = None,
+    *,
+    statistic: Statistic = "proportion",
+    rate: ArrayLike | None = None,
+    rate_type: RateType | None = None,
+    multiplier: float | None = None,
+) -> NDArray[np.object_]:
+    """Each unit's PHE funnel significance (B5); independent of the order of units.
+
+    proportion: x/n against the pooled average's 99.8% then 95% limits. ratio: O against E using exact Poisson
+    limits of O (Byar from 10 events). rate: O against the weighted average rate, with derived denominators.
+    """
+    x = _f(numerator)
+    if np.any(x < 0):
+        raise ValueError("numerators must be greater than or equal to zero")
+    n = None if denominator is None else _f(denominator)
+    if n is not None and np.any(n <= 0):
+        raise ValueError("denominators must be greater than zero")
+    if statistic == "proportion":
+        if n is None:
+            raise ValueError("proportions need a denominator")
+        if np.any(x > n):
+            raise ValueError("numerators must be less than or equal to denominator for a proportion statistic")
+        average = x.sum() / n.sum()
+        p = x / n
+        # PHE tests the low limits first (only a tie could make the order matter).
+        return _label(
+            [
+                (p < _proportion_limit(LEVELS["3s"], n, average, "low"), LOW_001),
+                (p < _proportion_limit(LEVELS["2s"], n, average, "low"), LOW_025),
+                (p > _proportion_limit(LEVELS["3s"], n, average, "high"), HIGH_001),
+                (p > _proportion_limit(LEVELS["2s"], n, average, "high"), HIGH_025),
+            ]
+        )
+    if statistic == "ratio":
+        if n is None:
+            raise ValueError("ratios need the expected values as denominator")
+        return _poisson_significance(x, n, 1.0)
+    if statistic == "rate":
+        if rate is None or rate_type not in ("dsr", "crude") or multiplier is None:
+            raise ValueError("rates need rate, rate_type ('dsr' or 'crude') and multiplier")
+        d = _derived_denominator(x, _f(rate), n, rate_type, multiplier, for_limits=False)
+        average = x.sum() / np.nansum(d)
+        labels = _poisson_significance(x, d, average)
+        if rate_type == "dsr":
+            labels = np.where(x < 10, DSR_NOT_APPLICABLE, labels).astype(object)
+        return labels
+    raise ValueError("statistic must be 'proportion', 'ratio' or 'rate'")
+
+
+def _poisson_significance(
+    observed: NDArray[np.float64], exposure: NDArray[np.float64], reference: float | NDArray[np.float64]
+) -> NDArray[np.object_]:
+    """Compare ``reference`` with O's exact/Byar limits divided by the exposure (E for ratios, d for rates)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low_998, high_998 = rate_ci(observed, exposure, 1.0, 0.998)
+        low_95, high_95 = rate_ci(observed, exposure, 1.0, 0.95)
+        return _label(
+            [
+                (reference < low_998, HIGH_001),
+                (reference < low_95, HIGH_025),
+                (reference > high_998, LOW_001),
+                (reference > high_95, LOW_025),
+            ]
+        )
+
+
+# ------------------------------------------------------------------------------------------------- FunnelPlotR SR
+
+
+def sr_funnel_limits(
+    expected_events: ArrayLike,
+    *,
+    target: float = 1.0,
+    tau2: float = 0.0,
+    sr_method: Literal["SHMI", "CQC"] = "SHMI",
+) -> pd.DataFrame:
+    """Limits for a standardised ratio O/E against expected events E (FunnelPlotR ``calculate_limits``).
+
+    With ``tau2 == 0`` these are exact Poisson limits; with ``tau2 > 0`` Spiegelhalter's overdispersed limits on
+    the log (SHMI) or square-root (CQC) scale, back-transformed.
+    """
+    e = _f(expected_events)
+    if np.any(e <= 0):
+        raise ValueError("expected events must be greater than zero")
+    table = pd.DataFrame({"expected_events": e})
+    for label, tail in (("95", 0.025), ("998", 0.001)):
+        if tau2 == 0:
+            lower = target * stats.chi2.ppf(tail, 2 * e) / (2 * e)
+            upper = target * stats.chi2.isf(tail, 2 * (e + 1)) / (2 * e)
+        else:
+            z = z_value(1 - 2 * tail)
+            if sr_method == "SHMI":
+                spread = z * np.sqrt(1 / e + tau2)
+                lower, upper = target * np.exp(-spread), target * np.exp(spread)
+            else:
+                spread = z * np.sqrt(1 / (4 * e) + tau2)
+                lower = target * np.clip(1 - spread, 0, None) ** 2
+                upper = target * (1 + spread) ** 2
+        table[f"ll{label}"] = lower
+        table[f"ul{label}"] = upper
+    return table
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Spiegelhalter's dispersion ratio phi and between-unit variance tau^2 (0 when not overdispersed)."""
+
+    phi: float
+    tau2: float
+    n: int
+
+
+def overdispersion(
+    z_scores: ArrayLike, standard_errors: ArrayLike, *, trim_by: float = 0.1, method: Literal["winsorise", "truncate"]
+) -> Overdispersion:
+    """phi and tau^2 from z-scores after winsorising (CQC, proportions) or truncating (SHMI) each tail by ``trim_by``.
+
+    Trimming keeps a few extreme units (the ones we are trying to find) from inflating the funnel.
+    """
+    z, s = np.broadcast_arrays(_f(z_scores), _f(standard_errors))
+    keep = ~(np.isnan(z) | np.isnan(s))
+    z, s = z[keep], s[keep]
+    if method == "winsorise":
+        low, high = np.quantile(z, [trim_by, 1 - trim_by])  # R quantile type 7 == numpy "linear"
+        z = np.clip(z, low, high)
+    elif method == "truncate":
+        k = 1 / trim_by
+        rank = stats.rankdata(z, method="average")
+        group = np.floor(rank * k / (z.size + 1))
+        kept = (group > 0) & (group < k - 1)
+        z, s = z[kept], s[kept]
+    else:
+        raise ValueError("method must be 'winsorise' or 'truncate'")
+    n = int(z.size)
+    if n == 0:
+        return Overdispersion(float("nan"), 0.0, 0)
+    phi = float(np.mean(z**2))
+    w = 1 / s**2
+    tau2 = 0.0 if n * phi < n - 1 else max(0.0, (n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    return Overdispersion(phi, float(tau2), n)
+
+
+@dataclass(frozen=True)
+class SrFunnel:
+    """Per-unit funnel results: ``units`` has value, limits and "high"/"low"/"within" at 95% and 99.8%."""
+
+    units: pd.DataFrame
+    overdispersion: Overdispersion | None
+
+
+def _flag(value: NDArray[np.float64], lower: NDArray[np.float64], upper: NDArray[np.float64]) -> NDArray[np.object_]:
+    return np.select([value > upper, value < lower], ["high", "low"], "within").astype(object)
+
+
+def sr_funnel(
+    observed: ArrayLike,
+    expected: ArrayLike,
+    *,
+    target: float = 1.0,
+    adjust_overdispersion: bool = True,
+    sr_method: Literal["SHMI", "CQC"] = "SHMI",
+    trim_by: float = 0.1,
+) -> SrFunnel:
+    """Standardised ratios O/E with each unit's limits and significance, optionally overdispersion-adjusted."""
+    o, e = np.broadcast_arrays(_f(observed), _f(expected))
+    ratio = o / e
+    od = None
+    tau2 = 0.0
+    if adjust_overdispersion:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if sr_method == "SHMI":
+                z, s = np.sqrt(e) * np.log(ratio / target), 1 / np.sqrt(e)
+                z = np.where(np.isfinite(z), z, np.nan)
+                od = overdispersion(z, s, trim_by=trim_by, method="truncate")
+            else:
+                s = 1 / (2 * np.sqrt(e))
+                z = (np.sqrt(ratio) - np.sqrt(target)) / s
+                od = overdispersion(z, s, trim_by=trim_by, method="winsorise")
+        tau2 = od.tau2
+    limits = sr_funnel_limits(e, target=target, tau2=tau2, sr_method=sr_method)
+    units = pd.DataFrame({"observed": o, "expected": e, "value": ratio})
+    for label in ("95", "998"):
+        units[f"lower{label}"] = limits[f"ll{label}"].to_numpy()
+        units[f"upper{label}"] = limits[f"ul{label}"].to_numpy()
+        units[f"significance{label}"] = _flag(ratio, units[f"lower{label}"], units[f"upper{label}"])
+    return SrFunnel(units, od)
+
+
+def proportion_funnel(
+    numerator: ArrayLike,
+    denominator: ArrayLike,
+    *,
+    adjust_overdispersion: bool = False,
+    trim_by: float = 0.1,
+) -> SrFunnel:
+    """Proportions against the pooled average with per-unit limits (e.g. GP practices), optionally adjusted.
+
+    Unadjusted limits are PHE's score-test funnel; adjusted ones use Spiegelhalter's arcsine-square-root method
+    with winsorised z-scores (FunnelPlotR "PR"), since practice-level variation usually exceeds binomial noise.
+    """
+    x, n = np.broadcast_arrays(_f(numerator), _f(denominator))
+    if np.any(n <= 0) or np.any(x < 0) or np.any(x > n):
+        raise ValueError("need 0 <= numerator <= denominator and denominator > 0")
+    p = x / n
+    average = x.sum() / n.sum()
+    units = pd.DataFrame({"numerator": x, "denominator": n, "value": p})
+    od = None
+    if adjust_overdispersion:
+        centre = np.arcsin(np.sqrt(average))
+        s = 1 / (2 * np.sqrt(n))
+        od = overdispersion((np.arcsin(np.sqrt(p)) - centre) / s, s, trim_by=trim_by, method="winsorise")
+    for label, level in (("95", 0.95), ("998", 0.998)):
+        if od is None:
+            one_sided = level + (1 - level) / 2
+            lower = _proportion_limit(one_sided, n, average, "low")
+            upper = _proportion_limit(one_sided, n, average, "high")
+        else:
+            spread = z_value(level) * np.sqrt(1 / (4 * n) + od.tau2)
+            lower = np.sin(np.clip(centre - spread, 0, np.pi / 2)) ** 2
+            upper = np.sin(np.clip(centre + spread, 0, np.pi / 2)) ** 2
+        units[f"lower{label}"] = np.clip(lower, 0, 1)
+        units[f"upper{label}"] = np.clip(upper, 0, 1)
+        units[f"significance{label}"] = _flag(p, units[f"lower{label}"], units[f"upper{label}"])
+    return SrFunnel(units, od)
