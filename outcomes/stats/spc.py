@@ -1,0 +1,773 @@
+"""NHS England "Making Data Count" XmR statistical process control, as NHSRplotthedots (PTD) computes it.
+
+Pure numpy. Every rule is evaluated on 2-D arrays (series x points) so that one batch call (`spc_many`) and the
+single-series call (`spc`, one call per rebase group) share the same kernel. Semantics: `shared/STATISTICS.md`
+Part A; reference values: `shared/reference-vectors/spc.json`.
+
+Choices where the references disagree (STATISTICS.md Part C), defaults following PTD:
+
+* Moving-range screening (`screen_outliers`, default True as PTD and PowerBI-SPC): moving ranges >= 3.267 x AMR
+  are dropped once and AMR recomputed. False reproduces the MDC Excel tool. If screening leaves no moving range
+  (a constant baseline) AMR is NaN and so are the limits, as in PTD.
+* Two-in-three (`two_in_three_rule`): "ptd" (default) counts only points strictly between the 2-sigma and
+  3-sigma lines; "mdc2023" counts every point beyond 2 sigma, 3-sigma points included (MDC tools since Nov 2023,
+  PTD issue #194). Both need all three window points strictly on one side of the mean and flag only the window's
+  near-limit points. PowerBI-SPC's variant without the same-side check is not offered.
+* Run lengths: `shift_length` and `trend_length` default to 7 (PTD, MDC); 6 is what the MDC Excel tool reportedly
+  offers (PTD issue #202). Any length >= 2 is accepted so PowerBI-SPC's trend 5 can be reproduced. A point exactly
+  on the mean breaks a shift (PTD; not nhspy-plotthedots), and a tie breaks a trend (PTD, PowerBI-SPC).
+* Limits use 2.66 x AMR and near lines (2/3) x 2.66 x AMR (PTD, MDC), not PowerBI-SPC's 3/1.128 x AMR.
+* Conflicts between rules on one point are settled by PTD precedence: outside limits > trend > two-in-three >
+  shift. The MDC single-chart tool's "prefer improvement" rule is not used.
+* Trend direction follows PTD (sign to the next point when the next point is also in a trend, else sign from the
+  previous point), except where the next difference is a tie: PTD's code then labels the point "Decreasing"
+  whatever its run; we take the previous difference, which is the direction of the run the point ends.
+* Too few points: limits and icons are always computed (PTD), with a warning for any group below 13 points (the
+  MDC "13 points" rule; PTD's threshold is 13 although its message says 12). `fix_after_n_points` accepts N >= 2
+  (nhspy-plotthedots; PTD insists on N >= 12) and warns below 12; N beyond a group's length uses the whole group.
+* Assurance uses the last group's limits and strict comparisons (PTD, PowerBI-SPC). When those limits are NaN we
+  give no assurance (PTD would fall through to "inconsistent").
+* Rebasing takes 0-based indices of the first point of each new group (PTD takes dates). An index outside the
+  series is refused rather than ignored: the caller maps dates to indices and a miss there is a bug.
+* Non-finite values are refused: PTD would silently drop them from the mean and moving ranges.
+* Point types use the project's four strings; PTD's "special_cause_neutral_high/_low" is `point_type ==
+  "special_cause_neutral"` with `direction` +1/-1. The variation icon keeps PTD's neutral_high/neutral_low names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+
+Improvement = Literal["increase", "decrease", "neutral"]
+TwoInThreeRule = Literal["ptd", "mdc2023"]
+
+LIMIT_FACTOR = 2.66
+NEAR_FACTOR = 2 * (LIMIT_FACTOR / 3)
+SCREEN_FACTOR = 3.267
+MIN_POINTS = 13
+MIN_FIXED_POINTS = 12
+
+# Rule codes after precedence; index into the label table.
+RULE_NONE, RULE_OUTSIDE, RULE_TREND, RULE_TWO_IN_THREE, RULE_SHIFT = range(5)
+
+POINT_TYPES = ("common_cause", "special_cause_improvement", "special_cause_concern", "special_cause_neutral")
+_PT_COMMON, _PT_IMPROVEMENT, _PT_CONCERN, _PT_NEUTRAL = range(4)
+
+_IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
+_ASSURANCE_ICON = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rule functions. Each works along the last axis of a 1-D or 2-D array; a 2-D array is a batch of series.
+
+
+def _as_2d(a: np.ndarray) -> np.ndarray:
+    return a.reshape(1, -1) if a.ndim == 1 else a
+
+
+def _run_length(continues: np.ndarray) -> np.ndarray:
+    """Length of the run ending at each point, given whether each point continues the previous one's run."""
+    idx = np.arange(continues.shape[-1])
+    return idx - np.maximum.accumulate(np.where(continues, 0, idx), axis=-1) + 1
+
+
+def _same_as_previous(v: np.ndarray) -> np.ndarray:
+    """True where a non-zero value equals the one before it (2-D, along rows)."""
+    out = np.zeros(v.shape, dtype=bool)
+    np.equal(v[:, 1:], v[:, :-1], out=out[:, 1:])
+    out[:, 1:] &= v[:, 1:] != 0
+    return out
+
+
+def _shift_marks(rel: np.ndarray, length: int) -> np.ndarray:
+    return (_run_length(_same_as_previous(rel)) >= length) & (rel != 0)
+
+
+def _part_of_run(marked: np.ndarray, length: int) -> np.ndarray:
+    k, m = marked.shape
+    csum = np.zeros((k, m + 1), dtype=np.int32)
+    np.cumsum(marked, axis=1, out=csum[:, 1:])
+    ends = np.minimum(np.arange(m) + length, m)
+    return csum[:, ends] > csum[:, :m]
+
+
+def _trend_marks(step: np.ndarray, length: int) -> np.ndarray:
+    """Signed marks per point from the signs of successive differences `step` (k x (m-1))."""
+    k, m1 = step.shape
+    out = np.zeros((k, m1 + 1), dtype=np.int8)
+    qualifies = _run_length(_same_as_previous(step)) >= length - 1
+    out[:, 1:] = np.where(qualifies, step, 0)
+    return out
+
+
+def _trend_direction(step: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
+    """PTD: the sign to the next point when that point is also in a trend, else the sign from the previous point
+    (see the module docstring for ties)."""
+    k, m = in_trend.shape
+    to_next = np.zeros((k, m), dtype=np.int8)
+    to_next[:, :-1] = step
+    from_prev = np.zeros((k, m), dtype=np.int8)
+    from_prev[:, 1:] = step
+    use_next = np.zeros((k, m), dtype=bool)
+    use_next[:, :-1] = in_trend[:, 1:]
+    use_next &= to_next != 0
+    return np.where(in_trend, np.where(use_next, to_next, from_prev), 0).astype(np.int8)
+
+
+def _two_in_three_windows(close: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    k, m = close.shape
+    out = np.zeros((k, m), dtype=bool)
+    if m >= 3:
+        c = close.astype(np.int8)
+        window = (c[:, :-2] + c[:, 1:-1] + c[:, 2:] >= 2) & (np.abs(rel[:, :-2] + rel[:, 1:-1] + rel[:, 2:]) == 3)
+        out[:, :-2] = window
+        out[:, 1:-1] |= window
+        out[:, 2:] |= window
+    return out
+
+
+def _signs(a) -> np.ndarray:
+    return _as_2d(np.sign(np.asarray(a, dtype=float)).astype(np.int8))
+
+
+def _steps(y) -> np.ndarray:
+    y2 = _as_2d(np.asarray(y, dtype=float))
+    return np.sign(y2[:, 1:] - y2[:, :-1]).astype(np.int8)
+
+
+def shift_marks(relative_to_mean, length: int = 7) -> np.ndarray:
+    """1 at the `length`-th and later points of a run strictly on one side of the mean (PTD
+    `ptd_seven_point_one_side_mean`); a point on the mean (0) breaks the run."""
+    shape = np.shape(relative_to_mean)
+    return _shift_marks(_signs(relative_to_mean), length).astype(np.int8).reshape(shape)
+
+
+def part_of_run(marks, length: int = 7) -> np.ndarray:
+    """True where this point or one of the next `length - 1` is marked (PTD `ptd_part_of_seven_trend`): every point
+    of a qualifying run, given marks at the points where the run has reached `length`."""
+    shape = np.shape(marks)
+    return _part_of_run(_as_2d(np.asarray(marks) != 0), length).reshape(shape)
+
+
+def trend_marks(y, length: int = 7) -> np.ndarray:
+    """+1/-1 at the last point of `length` consecutive points whose `length - 1` differences all have the same
+    strict sign (PTD `ptd_seven_point_trend`); a tie breaks the trend."""
+    if np.size(y) == 0:
+        return np.zeros(np.shape(y), dtype=np.int8)
+    return _trend_marks(_steps(y), length).reshape(np.shape(y))
+
+
+def trend_flags(y, length: int = 7) -> np.ndarray:
+    """Direction (+1 increasing, -1 decreasing, 0 none) of every point belonging to a trend of `length` points."""
+    if np.size(y) == 0:
+        return np.zeros(np.shape(y), dtype=np.int8)
+    step = _steps(y)
+    in_trend = _part_of_run(_trend_marks(step, length) != 0, length)
+    return _trend_direction(step, in_trend).reshape(np.shape(y))
+
+
+def shift_flags(relative_to_mean, length: int = 7) -> np.ndarray:
+    """Side (+1 above, -1 below, 0 none) of every point in a run of at least `length` points on one side."""
+    rel = _signs(relative_to_mean)
+    part = _part_of_run(_shift_marks(rel, length), length)
+    return np.where(part, rel, 0).astype(np.int8).reshape(np.shape(relative_to_mean))
+
+
+def two_in_three_windows(close_to_limits, relative_to_mean) -> np.ndarray:
+    """True for every point of a 3-point window with >= 2 near-limit points, all 3 strictly on one side of the
+    mean (PTD `ptd_two_in_three`)."""
+    close = _as_2d(np.asarray(close_to_limits) != 0)
+    return _two_in_three_windows(close, _signs(relative_to_mean)).reshape(np.shape(close_to_limits))
+
+
+def two_in_three_points(close_to_limits, relative_to_mean) -> np.ndarray:
+    """The near-limit points of qualifying two-in-three windows (PTD `ptd_part_of_two_in_three`): only these are
+    special cause."""
+    close = np.asarray(close_to_limits) != 0
+    return two_in_three_windows(close, relative_to_mean) & close
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Icons.
+
+
+def assurance_type(lpl: float, upl: float, target: float | None, improvement: Improvement) -> str | None:
+    """Assurance of meeting `target` given one set of limits (PTD `ptd_calculate_assurance_type`).
+
+    Returns "consistent_pass", "consistent_fail" or "inconsistent" (a target on or between the limits is hit and
+    miss); None without a target, for a neutral direction or for undefined (NaN) limits.
+    """
+    code = _assurance_codes(np.array([lpl], dtype=float), np.array([upl], dtype=float), target, improvement)
+    return _ASSURANCE_NAMES[code[0]]
+
+
+_ASSURANCE_NAMES = (None, "consistent_pass", "consistent_fail", "inconsistent")
+
+
+def _assurance_codes(lpl: np.ndarray, upl: np.ndarray, target, improvement: str) -> np.ndarray:
+    sign = _IMPROVEMENT_SIGN[improvement]
+    if target is None or sign == 0:
+        return np.zeros(lpl.shape, dtype=np.int8)
+    t = np.broadcast_to(np.asarray(target, dtype=float), lpl.shape)
+    above, below = t > upl, t < lpl
+    pass_code, fail_code = (1, 2) if sign > 0 else (2, 1)
+    codes = np.where(above, fail_code, np.where(below, pass_code, 3)).astype(np.int8)
+    undefined = np.isnan(lpl) | np.isnan(upl) | np.isnan(t)
+    return np.where(undefined, 0, codes).astype(np.int8)
+
+
+def variation_icon(point_type: str, improvement: Improvement, direction: int = 0) -> str | None:
+    """Variation icon name (spc.json `icon_mapping`) for the point type of a chart's last point."""
+    if point_type == "common_cause":
+        return "common_cause"
+    if point_type == "special_cause_neutral":
+        return "neutral_high" if direction > 0 else "neutral_low"
+    high = (point_type == "special_cause_improvement") == (improvement == "increase")
+    return f"{'improvement' if point_type == 'special_cause_improvement' else 'concern'}_{'high' if high else 'low'}"
+
+
+@lru_cache(maxsize=16)
+def special_cause_labels(shift_length: int = 7, trend_length: int = 7) -> tuple[tuple[str, str, str], ...]:
+    """PTD labels by rule code: (below/decreasing, none, above/increasing) for each code."""
+    return (
+        ("Common Cause", "Common Cause", "Common Cause"),
+        ("Below LCL", "Common Cause", "Above UCL"),
+        (f"{trend_length} Point Trend (Decreasing)", "Common Cause", f"{trend_length} Point Trend (Increasing)"),
+        ("2 in 3 Below CL", "Common Cause", "2 in 3 Above CL"),
+        (f"{shift_length} Points Below CL", "Common Cause", f"{shift_length} Points Above CL"),
+    )
+
+
+@lru_cache(maxsize=16)
+def _label_table(shift_length: int, trend_length: int) -> np.ndarray:
+    return np.array(special_cause_labels(shift_length, trend_length))
+
+
+_POINT_TYPE_ARRAY = np.array(POINT_TYPES)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The kernel: one group per row, all rows the same length and options.
+
+
+@dataclass(frozen=True, eq=False)
+class _Core:
+    mean: np.ndarray  # (k,)
+    amr: np.ndarray  # (k,)
+    moving_range: np.ndarray  # (k, m), NaN in column 0
+    relative_to_mean: np.ndarray  # (k, m) int8
+    outside_limits: np.ndarray  # (k, m) bool
+    close_to_limits: np.ndarray
+    shift: np.ndarray
+    trend: np.ndarray
+    two_in_three: np.ndarray
+    rule: np.ndarray  # (k, m) int8 code after precedence
+    direction: np.ndarray  # (k, m) int8: +1 above/increasing, -1 below/decreasing
+    point_type_code: np.ndarray  # (k, m) int8 index into POINT_TYPES
+
+
+def _kernel(
+    y: np.ndarray,
+    *,
+    improvement: str,
+    baseline_n: int | None,
+    screen_outliers: bool,
+    two_in_three_rule: str,
+    shift_length: int,
+    trend_length: int,
+) -> _Core:
+    k, m = y.shape
+    b = m if baseline_n is None else min(baseline_n, m)
+    mean = y[:, :b].sum(axis=1) / b
+    dy = y[:, 1:] - y[:, :-1]
+    moving_range = np.empty((k, m))
+    moving_range[:, 0] = np.nan
+    np.abs(dy, out=moving_range[:, 1:])
+    amr = _average_moving_range(moving_range[:, 1:b], screen_outliers)
+
+    spread = LIMIT_FACTOR * amr
+    near = NEAR_FACTOR * amr
+    upl, lpl = (mean + spread)[:, None], (mean - spread)[:, None]
+    nupl, nlpl = (mean + near)[:, None], (mean - near)[:, None]
+    rel = np.sign(y - mean[:, None]).astype(np.int8)
+    outside = (y > upl) | (y < lpl)
+    close = (y > nupl) | (y < nlpl)
+    if two_in_three_rule == "ptd":
+        close &= ~outside
+
+    shift = _part_of_run(_shift_marks(rel, shift_length), shift_length)
+    step = np.sign(dy).astype(np.int8)
+    trend = _part_of_run(_trend_marks(step, trend_length) != 0, trend_length)
+    trend_dir = _trend_direction(step, trend)
+    tit = _two_in_three_windows(close, rel) & close
+
+    rule = np.where(
+        outside,
+        RULE_OUTSIDE,
+        np.where(trend, RULE_TREND, np.where(tit, RULE_TWO_IN_THREE, np.where(shift, RULE_SHIFT, RULE_NONE))),
+    ).astype(np.int8)
+    direction = np.where(trend & ~outside, trend_dir, np.where(rule == RULE_NONE, 0, rel)).astype(np.int8)
+
+    sign = _IMPROVEMENT_SIGN[improvement]
+    if sign == 0:
+        point_type_code = np.where(direction != 0, _PT_NEUTRAL, _PT_COMMON)
+    else:
+        oriented = direction * sign
+        point_type_code = np.where(oriented > 0, _PT_IMPROVEMENT, np.where(oriented < 0, _PT_CONCERN, _PT_COMMON))
+    return _Core(
+        mean=mean,
+        amr=amr,
+        moving_range=moving_range,
+        relative_to_mean=rel,
+        outside_limits=outside,
+        close_to_limits=close,
+        shift=shift,
+        trend=trend,
+        two_in_three=tit,
+        rule=rule,
+        direction=direction,
+        point_type_code=point_type_code.astype(np.int8),
+    )
+
+
+def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
+    """Mean moving range per row; with screening, the mean of those below 3.267 x the first mean (one pass)."""
+    k, n = mr.shape
+    if n == 0:
+        return np.full(k, np.nan)
+    amr = mr.sum(axis=1) / n
+    if not screen_outliers:
+        return amr
+    keep = mr < SCREEN_FACTOR * amr[:, None]
+    count = keep.sum(axis=1)
+    total = np.where(keep, mr, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public results.
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True)
+class SPCGroup:
+    """Limits of one rebase group (a "recalculation period"): constant over its points."""
+
+    first_index: int
+    n: int
+    baseline_n: int
+    mean: float
+    amr: float
+    lpl: float
+    upl: float
+    near_lpl: float
+    near_upl: float
+
+
+@dataclass(frozen=True, eq=False)
+class SPCResult:
+    """XmR chart of one series. Per-point arrays are read-only and span the whole series.
+
+    `outside_limits`, `trend`, `two_in_three` and `shift` are each rule's own flags; `special_cause_type`,
+    `direction` and `point_type` apply the precedence (outside > trend > two-in-three > shift).
+    """
+
+    values: np.ndarray
+    improvement: Improvement
+    target: float | None
+    group_index: np.ndarray
+    mean: np.ndarray
+    lpl: np.ndarray
+    upl: np.ndarray
+    near_lpl: np.ndarray
+    near_upl: np.ndarray
+    moving_range: np.ndarray
+    relative_to_mean: np.ndarray
+    outside_limits: np.ndarray
+    close_to_limits: np.ndarray
+    shift: np.ndarray
+    trend: np.ndarray
+    two_in_three: np.ndarray
+    special_cause_type: np.ndarray
+    direction: np.ndarray
+    special_cause_flag: np.ndarray
+    point_type: np.ndarray
+    groups: tuple[SPCGroup, ...]
+    variation_type: str | None
+    variation_icon: str | None
+    assurance_type: str | None
+    assurance_icon: str | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SPCBatchResult:
+    """XmR charts of many equal-length series (rows), one group each. Limits are per row; labels are given as
+    small-integer codes (`rule`, `point_type_code`) with string views built on demand."""
+
+    values: np.ndarray
+    improvement: Improvement
+    shift_length: int
+    trend_length: int
+    mean: np.ndarray
+    amr: np.ndarray
+    lpl: np.ndarray
+    upl: np.ndarray
+    near_lpl: np.ndarray
+    near_upl: np.ndarray
+    moving_range: np.ndarray
+    relative_to_mean: np.ndarray
+    outside_limits: np.ndarray
+    close_to_limits: np.ndarray
+    shift: np.ndarray
+    trend: np.ndarray
+    two_in_three: np.ndarray
+    rule: np.ndarray
+    direction: np.ndarray
+    point_type_code: np.ndarray
+    variation_icon: np.ndarray
+    assurance_type: np.ndarray
+    warnings: tuple[str, ...]
+
+    @property
+    def special_cause_flag(self) -> np.ndarray:
+        return self.rule != RULE_NONE
+
+    @property
+    def point_type(self) -> np.ndarray:
+        return _POINT_TYPE_ARRAY[self.point_type_code]
+
+    @property
+    def special_cause_type(self) -> np.ndarray:
+        return _label_table(self.shift_length, self.trend_length)[self.rule, self.direction + 1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Entry points.
+
+
+def spc(
+    values: Iterable[float] | np.ndarray,
+    *,
+    improvement: Improvement = "increase",
+    target: float | None = None,
+    rebase_at: Iterable[int] = (),
+    fix_after_n_points: int | None = None,
+    screen_outliers: bool = True,
+    two_in_three_rule: TwoInThreeRule = "ptd",
+    shift_length: int = 7,
+    trend_length: int = 7,
+) -> SPCResult:
+    """XmR chart of one series ordered by date: limits, special-cause rules, point types and icons.
+
+    `rebase_at` holds 0-based indices where a new group (recalculation period) starts; each group has its own
+    mean and limits and its own rule runs. `fix_after_n_points` bases each group's limits on its first N points.
+    """
+    y = _validate_values(values)
+    _validate_options(improvement, two_in_three_rule, shift_length, trend_length, fix_after_n_points)
+    target = _validate_target(target)
+    n = y.size
+    starts = _group_starts(rebase_at, n)
+    warnings = _option_warnings(fix_after_n_points)
+    if n == 0:
+        return _empty_result(y, improvement, target, (*warnings, "No points: nothing to chart."))
+
+    bounds = list(zip(starts, [*starts[1:], n], strict=True))
+    cores = [
+        _kernel(
+            y[None, a:b],
+            improvement=improvement,
+            baseline_n=fix_after_n_points,
+            screen_outliers=screen_outliers,
+            two_in_three_rule=two_in_three_rule,
+            shift_length=shift_length,
+            trend_length=trend_length,
+        )
+        for a, b in bounds
+    ]
+    groups = tuple(
+        _group_summary(core, a, b - a, fix_after_n_points) for core, (a, b) in zip(cores, bounds, strict=True)
+    )
+    for g in groups:
+        warnings.extend(_group_warnings(g, len(groups) > 1, screen_outliers))
+
+    def cat(name: str) -> np.ndarray:
+        if len(cores) == 1:
+            return _frozen(getattr(cores[0], name)[0])
+        return _frozen(np.concatenate([getattr(c, name)[0] for c in cores]))
+
+    sizes = [g.n for g in groups]
+    limits = np.repeat(np.array([[g.mean, g.lpl, g.upl, g.near_lpl, g.near_upl] for g in groups]).T, sizes, axis=1)
+    limits.flags.writeable = False
+
+    rule, direction = cat("rule"), cat("direction")
+    point_type = _frozen(_POINT_TYPE_ARRAY[cat("point_type_code")])
+    last = groups[-1]
+    variation_type = str(point_type[-1])
+    assurance = assurance_type(last.lpl, last.upl, target, improvement)
+    return SPCResult(
+        values=_frozen(y),
+        improvement=improvement,
+        target=target,
+        group_index=_frozen(np.repeat(np.arange(len(groups)), sizes)),
+        mean=limits[0],
+        lpl=limits[1],
+        upl=limits[2],
+        near_lpl=limits[3],
+        near_upl=limits[4],
+        moving_range=cat("moving_range"),
+        relative_to_mean=cat("relative_to_mean"),
+        outside_limits=cat("outside_limits"),
+        close_to_limits=cat("close_to_limits"),
+        shift=cat("shift"),
+        trend=cat("trend"),
+        two_in_three=cat("two_in_three"),
+        special_cause_type=_frozen(_label_table(shift_length, trend_length)[rule, direction + 1]),
+        direction=direction,
+        special_cause_flag=_frozen(rule != RULE_NONE),
+        point_type=point_type,
+        groups=groups,
+        variation_type=variation_type,
+        variation_icon=variation_icon(variation_type, improvement, int(direction[-1])),
+        assurance_type=assurance,
+        assurance_icon=_ASSURANCE_ICON.get(assurance) if assurance else None,
+        warnings=tuple(warnings),
+    )
+
+
+def spc_many(
+    matrix: np.ndarray,
+    *,
+    improvement: Improvement = "increase",
+    target: float | np.ndarray | None = None,
+    fix_after_n_points: int | None = None,
+    screen_outliers: bool = True,
+    two_in_three_rule: TwoInThreeRule = "ptd",
+    shift_length: int = 7,
+    trend_length: int = 7,
+) -> SPCBatchResult:
+    """`spc` for many equal-length series at once (rows of `matrix`), same options, no rebasing.
+
+    Row i of every output equals `spc(matrix[i], ...)`; `target` may be one number or one per row.
+    """
+    y = np.asarray(matrix, dtype=float)
+    if y.ndim != 2:
+        raise ValueError(f"matrix must be 2-D (series x points), got {y.ndim}-D")
+    if not np.isfinite(y).all():
+        raise ValueError("matrix must contain only finite numbers")
+    _validate_options(improvement, two_in_three_rule, shift_length, trend_length, fix_after_n_points)
+    k, m = y.shape
+    if target is not None:
+        t = np.asarray(target, dtype=float)
+        if t.ndim > 1 or (t.ndim == 1 and t.shape[0] != k):
+            raise ValueError("target must be a number or one number per series")
+    if m == 0:
+        raise ValueError("matrix has no points")
+    warnings = _option_warnings(fix_after_n_points)
+    if m < MIN_POINTS:
+        warnings.append(_short_message(m, None))
+    core = _kernel(
+        y,
+        improvement=improvement,
+        baseline_n=fix_after_n_points,
+        screen_outliers=screen_outliers,
+        two_in_three_rule=two_in_three_rule,
+        shift_length=shift_length,
+        trend_length=trend_length,
+    )
+    spread, near = LIMIT_FACTOR * core.amr, NEAR_FACTOR * core.amr
+    lpl, upl = core.mean - spread, core.mean + spread
+    last_code = core.point_type_code[:, -1]
+    variation = _batch_variation_icons(improvement)[last_code].astype(object)
+    neutral = last_code == _PT_NEUTRAL
+    variation[neutral] = np.where(core.direction[neutral, -1] > 0, "neutral_high", "neutral_low")
+    assurance = np.array(_ASSURANCE_NAMES, dtype=object)[_assurance_codes(lpl, upl, target, improvement)]
+    return SPCBatchResult(
+        values=_frozen(y),
+        improvement=improvement,
+        shift_length=shift_length,
+        trend_length=trend_length,
+        mean=core.mean,
+        amr=core.amr,
+        lpl=lpl,
+        upl=upl,
+        near_lpl=core.mean - near,
+        near_upl=core.mean + near,
+        moving_range=core.moving_range,
+        relative_to_mean=core.relative_to_mean,
+        outside_limits=core.outside_limits,
+        close_to_limits=core.close_to_limits,
+        shift=core.shift,
+        trend=core.trend,
+        two_in_three=core.two_in_three,
+        rule=core.rule,
+        direction=core.direction,
+        point_type_code=core.point_type_code,
+        variation_icon=variation,
+        assurance_type=assurance,
+        warnings=tuple(warnings),
+    )
+
+
+@lru_cache(maxsize=4)
+def _batch_variation_icons(improvement: str) -> np.ndarray:
+    """Icon names by point-type code; the neutral code is resolved per row from its direction."""
+    return np.array([variation_icon(pt, improvement, 1) for pt in POINT_TYPES])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation, groups and warnings.
+
+
+def _validate_values(values: Iterable[float] | np.ndarray) -> np.ndarray:
+    try:
+        y = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"values must be numbers: {exc}") from exc
+    if y.ndim != 1:
+        raise ValueError(f"values must be 1-D, got {y.ndim}-D; use spc_many for a matrix")
+    if not np.isfinite(y).all():
+        bad = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"values must be finite numbers; index {bad} is {y[bad]}")
+    return y
+
+
+def _validate_options(
+    improvement: str, two_in_three_rule: str, shift_length: int, trend_length: int, fix_after_n_points: int | None
+) -> None:
+    if improvement not in _IMPROVEMENT_SIGN:
+        raise ValueError(f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}")
+    if two_in_three_rule not in ("ptd", "mdc2023"):
+        raise ValueError(f"two_in_three_rule must be 'ptd' or 'mdc2023', got {two_in_three_rule!r}")
+    for name, value in (("shift_length", shift_length), ("trend_length", trend_length)):
+        if not _is_int(value) or value < 2:
+            raise ValueError(f"{name} must be an integer of at least 2, got {value!r}")
+    if fix_after_n_points is not None and (not _is_int(fix_after_n_points) or fix_after_n_points < 2):
+        raise ValueError(f"fix_after_n_points must be None or an integer of at least 2, got {fix_after_n_points!r}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _validate_target(target: float | None) -> float | None:
+    if target is None:
+        return None
+    try:
+        t = float(target)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"target must be a number or None, got {target!r}") from exc
+    if not np.isfinite(t):
+        raise ValueError(f"target must be finite, got {target!r}")
+    return t
+
+
+def _group_starts(rebase_at: Iterable[int], n: int) -> list[int]:
+    starts = {0}
+    for i in rebase_at:
+        if not _is_int(i):
+            raise ValueError(f"rebase_at must hold integer indices, got {i!r}")
+        if not 0 <= i < n:
+            raise ValueError(f"rebase_at index {i} is outside the series (0..{n - 1})")
+        starts.add(int(i))
+    return sorted(starts)
+
+
+def _option_warnings(fix_after_n_points: int | None) -> list[str]:
+    if fix_after_n_points is not None and fix_after_n_points < MIN_FIXED_POINTS:
+        return [
+            f"Limits are fixed after {fix_after_n_points} points; at least {MIN_FIXED_POINTS} are needed for "
+            "reliable limits."
+        ]
+    return []
+
+
+def _group_summary(core: _Core, first: int, n: int, fix_after_n_points: int | None) -> SPCGroup:
+    mean, amr = float(core.mean[0]), float(core.amr[0])
+    spread, near = LIMIT_FACTOR * amr, NEAR_FACTOR * amr
+    return SPCGroup(
+        first_index=first,
+        n=n,
+        baseline_n=n if fix_after_n_points is None else min(fix_after_n_points, n),
+        mean=mean,
+        amr=amr,
+        lpl=mean - spread,
+        upl=mean + spread,
+        near_lpl=mean - near,
+        near_upl=mean + near,
+    )
+
+
+def _short_message(n: int, first_index: int | None) -> str:
+    where = "" if first_index is None else f"The group starting at index {first_index} has "
+    count = f"{n} point{'s' if n != 1 else ''}"
+    lead = f"{where}{count}" if where else f"Only {count}"
+    return (
+        f"{lead}: Making Data Count needs at least {MIN_POINTS} before limits and icons are reliable; "
+        "treat them as provisional."
+    )
+
+
+def _group_warnings(group: SPCGroup, several: bool, screen_outliers: bool) -> list[str]:
+    out: list[str] = []
+    where = group.first_index if several else None
+    if group.n < MIN_POINTS:
+        out.append(_short_message(group.n, where))
+    label = f"group starting at index {group.first_index}" if several else "series"
+    if group.baseline_n < 2:
+        out.append(f"The {label} has fewer than 2 baseline points, so it has no moving range and no limits.")
+    elif np.isnan(group.amr):
+        out.append(
+            f"Every moving range in the {label} baseline is 0, so screening leaves none and the limits are "
+            "undefined; no point can fall outside them."
+        )
+    elif group.amr == 0:
+        reason = "after screening " if screen_outliers else ""
+        out.append(
+            f"The average moving range of the {label} is 0 {reason}so the limits equal the mean and every point "
+            "off the mean is outside them."
+        )
+    return out
+
+
+def _empty_result(y: np.ndarray, improvement: Improvement, target: float | None, warnings: tuple[str, ...]):
+    def empty(dtype) -> np.ndarray:
+        return _frozen(np.empty(0, dtype=dtype))
+
+    return SPCResult(
+        values=_frozen(y),
+        improvement=improvement,
+        target=target,
+        group_index=empty(np.int64),
+        mean=empty(float),
+        lpl=empty(float),
+        upl=empty(float),
+        near_lpl=empty(float),
+        near_upl=empty(float),
+        moving_range=empty(float),
+        relative_to_mean=empty(np.int8),
+        outside_limits=empty(bool),
+        close_to_limits=empty(bool),
+        shift=empty(bool),
+        trend=empty(bool),
+        two_in_three=empty(bool),
+        special_cause_type=empty(str),
+        direction=empty(np.int8),
+        special_cause_flag=empty(bool),
+        point_type=empty(str),
+        groups=(),
+        variation_type=None,
+        variation_icon=None,
+        assurance_type=None,
+        assurance_icon=None,
+        warnings=warnings,
+    )
