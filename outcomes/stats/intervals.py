@@ -19,8 +19,10 @@ Choices where the references disagree or are silent (STATISTICS.md part C):
   (``phe_dsr``'s default; ``calculate_dsr`` v2.1.0 has none). Non-independent events: var = sum_f f^2 var_f.
 * Means (B3): Student t with k-1 df; a single value gives NaN limits.
 * Exact Poisson means for funnels and Fingertips SPC-for-DSR (B5, B7 method 6) use the PHE/Fingertips bisection
-  (``poisson_mean_limit``), not the closed form, because the peer tables are printed from the bisection (they
-  differ by up to 5e-5 relative, C11).
+  (``poisson_mean_limit``) with PHE's truncated Poisson series, not the closed chi-square form, because the peer
+  tables are printed from that bisection (the closed form is up to 5e-5 away, and the series' ~3e-10 truncation
+  flips a bisection step in some rows). It is exact but not fast: fine for 100-row funnel tables and for
+  comparisons of a few thousand areas, slow for millions.
 """
 
 from __future__ import annotations
@@ -397,7 +399,7 @@ def _dobson(
             upper = value + scale * (_byar_upper(total, z) - total)
             lowers.append(np.where(suppress, np.nan, lower * multiplier))
             uppers.append(np.where(suppress, np.nan, upper * multiplier))
-    label = np.where(suppress, f"dsr NA for total count < {EXACT_BELOW}", f"dsr per {multiplier:g}").astype(object)
+    label = np.where(suppress, f"dsr NA for total count < {EXACT_BELOW}", f"dsr per {multiplier:.15g}").astype(object)
     return DsrResult(
         total_count=total,
         total_pop=n.sum(axis=-1),
