@@ -411,8 +411,8 @@ class SPCResult:
 
 @dataclass(frozen=True, eq=False)
 class SPCBatchResult:
-    """XmR charts of many equal-length series (rows), one group each. Limits are per row; labels are given as
-    small-integer codes (`rule`, `point_type_code`) with string views built on demand."""
+    """XmR charts of many equal-length series (rows), one group each; arrays are read-only. Limits are per row;
+    labels are small-integer codes (`rule`, `point_type_code`) with string views built on demand."""
 
     values: np.ndarray
     improvement: Improvement
@@ -591,8 +591,11 @@ def spc_many(
     neutral = last_code == _PT_NEUTRAL
     variation[neutral] = np.where(core.direction[neutral, -1] > 0, "neutral_high", "neutral_low")
     assurance = np.array(_ASSURANCE_NAMES, dtype=object)[_assurance_codes(lpl, upl, target, improvement)]
+    near_lpl, near_upl = core.mean - near, core.mean + near
+    for array in (lpl, upl, near_lpl, near_upl, variation, assurance, *vars(core).values()):
+        _frozen(array)
     return SPCBatchResult(
-        values=_frozen(y),
+        values=_frozen(y.view()),  # a read-only view: the caller's matrix stays writeable
         improvement=improvement,
         shift_length=shift_length,
         trend_length=trend_length,
@@ -600,8 +603,8 @@ def spc_many(
         amr=core.amr,
         lpl=lpl,
         upl=upl,
-        near_lpl=core.mean - near,
-        near_upl=core.mean + near,
+        near_lpl=near_lpl,
+        near_upl=near_upl,
         moving_range=core.moving_range,
         relative_to_mean=core.relative_to_mean,
         outside_limits=core.outside_limits,

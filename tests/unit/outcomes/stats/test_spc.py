@@ -474,3 +474,13 @@ def test_spc_many_refuses_bad_input():
         spc_many(np.array([[1.0, np.inf]]))
     with pytest.raises(ValueError, match="one number per series"):
         spc_many(np.ones((3, 5)), target=[1.0, 2.0])
+
+
+def test_spc_many_results_are_read_only_and_leave_the_input_alone():
+    matrix = np.arange(40.0).reshape(2, 20)
+    batch = spc_many(matrix)
+    matrix[0, 0] = 99.0  # the caller's array is not frozen
+    with pytest.raises(ValueError):
+        batch.upl[0] = 1.0
+    with pytest.raises(ValueError):
+        batch.rule[0, 0] = 1
