@@ -2,10 +2,14 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from harrow_bbp.access import can_view, require
+
+from .board import board_tiles
 
 
 @require(can_view)
 def board_overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/board.html", {})
+    borough, tiles = board_tiles(timezone.localdate())
+    return render(request, "dashboards/board.html", {"borough": borough, "tiles": tiles})

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 #: Fields of an observation row that a new extract may change; a row equal on all of them is "unchanged".
 VALUE_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "is_derived", "note")
+NUMBER_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 BATCH_SIZE = 2000
 
 
@@ -262,10 +263,7 @@ def derive_rollups(*, indicator: Indicator, extract: Extract) -> LoadResult:
             {
                 "indicator_id": indicator.pk,
                 **rec,
-                **{
-                    k: (None if pd.isna(rec[k]) else float(rec[k]))
-                    for k in ("numerator", "denominator", "value", "lower_ci", "upper_ci")
-                },
+                **{k: (None if pd.isna(rec[k]) else float(rec[k])) for k in NUMBER_FIELDS},
                 "suppressed": bool(rec["suppressed"]),
                 "is_derived": True,
             }

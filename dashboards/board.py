@@ -1,0 +1,185 @@
+"""The board overview: one tile per outcome measure, assembled from selectors, stats and figures.
+
+Kept out of the view so the board pack can build the same tiles for any month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from outcomes.models import Area, Indicator, Target
+from outcomes.periods import period_label
+from outcomes.selectors import OutcomeData, board_outcomes, value_at
+from outcomes.stats.targets import TargetAssessment, assess_target
+
+from .figures import safe_json, trend_figure
+
+STATUS_LABELS = {
+    "met": "Met",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "not_met": "Not met",
+    "baseline_pending": "Baseline pending",
+}
+
+
+@dataclass
+class ComparatorValue:
+    name: str
+    value_text: str
+    period: str
+
+
+@dataclass
+class TargetView:
+    target: Target
+    assessment: TargetAssessment
+    status_label: str
+    child_summary: str = ""
+
+
+@dataclass
+class OutcomeTile:
+    indicator: Indicator
+    latest_text: str
+    latest_period: str
+    comparators: list[ComparatorValue]
+    targets: list[TargetView]
+    figure_json: str
+    table: list[dict] = field(default_factory=list)
+    summary: str = ""
+
+
+def _unit(indicator: Indicator) -> str:
+    return "%" if indicator.unit == "percent" else ""
+
+
+def _latest(series: pd.DataFrame) -> pd.Series | None:
+    data = series.dropna(subset=["value"])
+    return None if data.empty else data.iloc[-1]
+
+
+def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
+    """Assess a target for Harrow and, where it must hold in every PCN, for each PCN too."""
+    indicator = data.indicator
+
+    def one(series: pd.DataFrame) -> TargetAssessment:
+        latest = _latest(series)
+        comparator_value = None
+        if target.comparator_area is not None:
+            comparator = next((f for a, f in data.comparators.items() if a.pk == target.comparator_area_id), None)
+            if comparator is not None and latest is not None:
+                comparator_value = value_at(comparator, latest["period_end"])
+                if comparator_value is None:
+                    comparator_latest = _latest(comparator)
+                    comparator_value = None if comparator_latest is None else float(comparator_latest["value"])
+        valued = series.dropna(subset=["value"])
+        return assess_target(
+            kind=target.kind,
+            polarity=indicator.polarity,
+            as_of=as_of,
+            due_date=target.due_date,
+            latest_value=None if latest is None else float(latest["value"]),
+            latest_date=None if latest is None else latest["period_end"],
+            target_value=target.value if target.kind == "absolute" else None,
+            baseline_value=target.baseline_value,
+            baseline_date=target.baseline_period_end,
+            change=target.value if target.kind == "relative_change" else None,
+            relative_unit=target.relative_unit or None,
+            comparator_value=comparator_value,
+            comparator_name=target.comparator_area.display_name if target.comparator_area else "comparator",
+            lower=target.lower,
+            upper=target.upper,
+            series_dates=list(valued["period_end"]),
+            series_values=[float(v) for v in valued["value"]],
+            unit=_unit(indicator),
+            decimals=indicator.decimal_places,
+            latest_label=None if latest is None else period_label(latest["period_start"], latest["period_end"]),
+        )
+
+    assessment = one(data.series)
+    child_summary = ""
+    if target.applies_to_each_child and data.children:
+        results = {area: one(series) for area, series in data.children.items()}
+        meeting = [a.display_name for a, r in results.items() if r.status == "met"]
+        child_summary = f"{len(meeting)} of {len(results)} PCNs meet it" + (
+            f" ({', '.join(meeting)})." if meeting else "."
+        )
+        if assessment.status == "met" and len(meeting) < len(results):
+            assessment = TargetAssessment(
+                status="off_track" if target.due_date is None or as_of <= target.due_date else "not_met",
+                reason=f"{assessment.reason} But the target must hold in every PCN: {child_summary}",
+                target_value=assessment.target_value,
+            )
+    return TargetView(target, assessment, STATUS_LABELS[assessment.status], child_summary)
+
+
+def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
+    indicator = data.indicator
+    latest = _latest(data.series)
+    unit_text = indicator.unit_label or ("per cent" if indicator.unit == "percent" else indicator.get_unit_display())
+    comparators = []
+    for area, frame in data.comparators.items():
+        row = _latest(frame)
+        if row is not None:
+            comparators.append(
+                ComparatorValue(
+                    area.display_name,
+                    indicator.format_value(float(row["value"])),
+                    period_label(row["period_start"], row["period_end"]),
+                )
+            )
+    targets = [assess(t, data, as_of) for t in data.targets]
+    band = next(((t.lower, t.upper) for t in data.targets if t.kind == "band"), None)
+    target_line = next((v.assessment.target_value for v in targets if v.assessment.target_value is not None), None)
+    figure = trend_figure(
+        data.series,
+        title=f"{indicator.display_name}, {borough.display_name}",
+        y_title=f"{indicator.display_name} ({unit_text})",
+        area_name=borough.display_name,
+        comparators={a.display_name: f for a, f in data.comparators.items()},
+        target=None if band else target_line,
+        band=band,
+    )
+    valued = data.series.dropna(subset=["value"])
+    table = [
+        {
+            "period": period_label(r.period_start, r.period_end),
+            "value": indicator.format_value(r.value),
+            "interval": (
+                f"{indicator.format_value(r.lower_ci)} to {indicator.format_value(r.upper_ci)}"
+                if pd.notna(r.lower_ci) and pd.notna(r.upper_ci)
+                else ""
+            ),
+        }
+        for r in valued.itertuples()
+    ]
+    if latest is None:
+        latest_text, latest_period = "No data yet", ""
+        summary = f"No value has been recorded yet for {indicator.display_name}."
+    else:
+        latest_text = indicator.format_value(float(latest["value"]))
+        latest_period = period_label(latest["period_start"], latest["period_end"])
+        first = valued.iloc[0]
+        summary = (
+            f"{len(valued)} values from {period_label(first['period_start'], first['period_end'])} to "
+            f"{latest_period}; the latest is {latest_text}."
+        )
+    return OutcomeTile(
+        indicator=indicator,
+        latest_text=latest_text,
+        latest_period=latest_period,
+        comparators=comparators,
+        targets=targets,
+        figure_json=safe_json(figure.to_json()),
+        table=table,
+        summary=summary,
+    )
+
+
+def board_tiles(as_of: dt.date) -> tuple[Area, list[OutcomeTile]]:
+    borough, outcomes = board_outcomes()
+    return borough, [build_tile(data, borough, as_of) for data in outcomes]

@@ -1,0 +1,27 @@
+"""Human labels for reporting periods (pure; no Django)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """How a board paper names a period: "Sep 2026", "Jul to Sep 2026", "2022/23", "2021", "2018 to 2020"."""
+    months = _months(start, end)
+    if months == 1:
+        return f"{start:%b %Y}"
+    if months == 12 and start.month == 4:
+        return f"{start.year}/{str(end.year)[2:]}"
+    if months == 12 and start.month == 9:
+        return f"{start.year}/{str(end.year)[2:]} academic year"
+    if months == 12 and start.month == 1:
+        return str(start.year)
+    if months % 12 == 0 and start.month == 1:
+        return f"{start.year} to {end.year}"
+    if start.year == end.year:
+        return f"{start:%b} to {end:%b %Y}"
+    return f"{start:%b %Y} to {end:%b %Y}"

@@ -1,0 +1,99 @@
+"""Reads for the dashboards: each returns plain data (DataFrames or dataclasses) in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db.models import Prefetch, QuerySet
+
+from .models import Area, Indicator, Observation, Target
+
+SERIES_COLUMNS = [
+    "indicator_id",
+    "area_id",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "category",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "suppressed",
+]
+HARROW_CODE = "E09000015"
+
+
+def outcome_indicators() -> QuerySet[Indicator]:
+    """The partnership outcome measures, in plan order, with their active targets."""
+    return (
+        Indicator.objects.filter(partnership_outcome__isnull=False)
+        .order_by("partnership_outcome", "sort_order")
+        .prefetch_related(
+            Prefetch(
+                "targets", queryset=Target.objects.filter(is_active=True).select_related("area", "comparator_area")
+            )
+        )
+    )
+
+
+def harrow() -> Area:
+    return Area.objects.get(code=HARROW_CODE)
+
+
+def comparator_areas() -> list[Area]:
+    return list(Area.objects.filter(is_comparator=True).order_by("sort_order").reverse())
+
+
+def headline_series(indicator_ids: Iterable[int], area_ids: Iterable[int]) -> pd.DataFrame:
+    """Current headline (all persons) observations for the indicators and areas, one query."""
+    rows = Observation.objects.filter(
+        indicator_id__in=list(indicator_ids), area_id__in=list(area_ids), is_current=True, breakdown="all"
+    ).values_list(*SERIES_COLUMNS)
+    frame = pd.DataFrame.from_records(list(rows), columns=SERIES_COLUMNS)
+    return frame.sort_values(["indicator_id", "area_id", "period_end"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class OutcomeData:
+    """What the board needs for one outcome measure: its series for Harrow, comparators and PCNs."""
+
+    indicator: Indicator
+    series: pd.DataFrame  # Harrow headline series
+    comparators: dict[Area, pd.DataFrame] = field(default_factory=dict)
+    children: dict[Area, pd.DataFrame] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+
+
+def board_outcomes() -> tuple[Area, list[OutcomeData]]:
+    """Every outcome measure with its Harrow, comparator and PCN headline series (four queries in all)."""
+    borough = harrow()
+    indicators = list(outcome_indicators())
+    comparators = comparator_areas()
+    pcns = list(Area.objects.filter(parent=borough, level="pcn").order_by("sort_order"))
+    areas = {a.pk: a for a in [borough, *comparators, *pcns]}
+    frame = headline_series([i.pk for i in indicators], areas)
+    by_key = {key: group for key, group in frame.groupby(["indicator_id", "area_id"], sort=False)}
+    empty = frame.iloc[0:0]
+    out = []
+    for indicator in indicators:
+        out.append(
+            OutcomeData(
+                indicator=indicator,
+                series=by_key.get((indicator.pk, borough.pk), empty),
+                comparators={a: by_key[(indicator.pk, a.pk)] for a in comparators if (indicator.pk, a.pk) in by_key},
+                children={a: by_key[(indicator.pk, a.pk)] for a in pcns if (indicator.pk, a.pk) in by_key},
+                targets=list(indicator.targets.all()),
+            )
+        )
+    return borough, out
+
+
+def value_at(series: pd.DataFrame, period_end: dt.date) -> float | None:
+    """The value for the period ending ``period_end``, else None."""
+    match = series.loc[series["period_end"] == period_end, "value"]
+    return None if match.empty or pd.isna(match.iloc[-1]) else float(match.iloc[-1])
