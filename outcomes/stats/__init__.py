@@ -1,5 +1,35 @@
 """Statistics engine: pure functions (numpy/scipy/pandas only, no Django imports).
 
-Methods follow NHS England "Making Data Count" (SPC) and OHID/PHE Fingertips indicator methods; see each
-module's docstring for the choices made where the references disagree.
+Methods follow NHS England "Making Data Count" (SPC) and OHID/PHE Fingertips indicator methods, tested
+against the published reference vectors in ``shared/reference-vectors``; each module's docstring records the
+choices made where the references disagree.
 """
+
+from .benchmark import compare_to_benchmark
+from .funnel import funnel_limits, funnel_significance, proportion_funnel, sr_funnel, sr_funnel_limits
+from .inequality import sii
+from .intervals import byar_ci, dsr, dsr_non_independent, mean_ci, rate_ci, wilson_ci
+from .spc import SPCBatchResult, SPCResult, spc, spc_many
+from .targets import TargetAssessment, assess_target
+
+__all__ = [
+    "SPCBatchResult",
+    "SPCResult",
+    "TargetAssessment",
+    "assess_target",
+    "byar_ci",
+    "compare_to_benchmark",
+    "dsr",
+    "dsr_non_independent",
+    "funnel_limits",
+    "funnel_significance",
+    "mean_ci",
+    "proportion_funnel",
+    "rate_ci",
+    "sii",
+    "spc",
+    "spc_many",
+    "sr_funnel",
+    "sr_funnel_limits",
+    "wilson_ci",
+]

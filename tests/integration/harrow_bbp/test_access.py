@@ -69,3 +69,27 @@ def test_login_page_is_public_and_signs_in(client):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(reverse("login"), {"username": "board", "password": "demo-board-2026"})
     assert response.status_code == 302 and response.url == reverse("dashboards:board")
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "outcomes.area",
+        "outcomes.indicator",
+        "outcomes.target",
+        "outcomes.observation",
+        "outcomes.extract",
+        "outcomes.commentary",
+        "outcomes.practicemembership",
+        "workstreams.partner",
+        "workstreams.person",
+        "workstreams.workstream",
+        "workstreams.milestone",
+        "workstreams.statusreport",
+        "workstreams.risk",
+    ],
+)
+def test_admin_lists_every_model_for_staff(role_client, model):
+    app_label, model_name = model.split(".")
+    response = role_client("admin").get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+    assert response.status_code == 200

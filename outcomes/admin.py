@@ -1,0 +1,126 @@
+"""Admin for the reference data of the measurement core. Observations and extracts are read-only here:
+they change only through extracts, so history and provenance stay intact."""
+
+from django.contrib import admin
+
+from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, Target
+
+
+class MembershipInline(admin.TabularInline):
+    model = PracticeMembership
+    fk_name = "practice"
+    extra = 0
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "is_comparator")
+    list_filter = ("level", "is_comparator")
+    search_fields = ("code", "name", "short_name")
+    inlines = [MembershipInline]
+
+
+@admin.register(PracticeMembership)
+class PracticeMembershipAdmin(admin.ModelAdmin):
+    list_display = ("practice", "pcn", "start", "end")
+    list_filter = ("pcn",)
+    search_fields = ("practice__code", "practice__name")
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    fk_name = "indicator"
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "unit", "polarity", "frequency", "partnership_outcome", "life_stage", "review_date")
+    list_filter = ("partnership_outcome", "life_stage", "is_jsna", "is_core20plus5", "is_performance", "frequency")
+    search_fields = ("code", "name", "definition")
+    inlines = [TargetInline]
+    fieldsets = [
+        (None, {"fields": ("code", "name", "short_name", "definition", "rationale", "comparison_note")}),
+        (
+            "Calculation",
+            {
+                "fields": (
+                    "numerator_definition",
+                    "denominator_definition",
+                    "unit",
+                    "unit_label",
+                    "multiplier",
+                    "decimal_places",
+                    "polarity",
+                    "interval_method",
+                    "is_additive",
+                )
+            },
+        ),
+        (
+            "Reporting",
+            {"fields": ("frequency", "levels", "breakdowns", "source", "source_url", "owner", "review_date")},
+        ),
+        (
+            "Tags",
+            {
+                "fields": (
+                    "partnership_outcome",
+                    "life_stage",
+                    "is_jsna",
+                    "is_core20plus5",
+                    "is_performance",
+                    "logic_tier",
+                    "sort_order",
+                )
+            },
+        ),
+    ]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "kind", "area", "due_date", "is_active")
+    list_filter = ("kind", "is_active")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "area", "period_start", "period_end", "breakdown", "category", "value", "is_current")
+    list_filter = ("is_current", "breakdown", "is_derived", "indicator")
+    search_fields = ("indicator__code", "area__code")
+    list_select_related = ("indicator", "area")
+
+
+@admin.register(Extract)
+class ExtractAdmin(ReadOnlyAdmin):
+    list_display = (
+        "file_name",
+        "format",
+        "source",
+        "status",
+        "uploaded_by",
+        "received_at",
+        "rows_inserted",
+        "rows_superseded",
+        "rows_unchanged",
+        "error_count",
+    )
+    list_filter = ("status", "source", "format")
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "area", "period_end", "author", "updated_at")
+    list_filter = ("indicator",)
