@@ -111,16 +111,44 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
         if assessment.status == "met" and len(meeting) < len(results):
             assessment = TargetAssessment(
                 status="off_track" if target.due_date is None or as_of <= target.due_date else "not_met",
-                reason=f"{assessment.reason} But the target must hold in every PCN: {child_summary}",
+                reason=f"{assessment.reason} But it must hold in every PCN: {child_summary}",
                 target_value=assessment.target_value,
             )
     return TargetView(target, assessment, STATUS_LABELS[assessment.status], child_summary)
 
 
+def same_period_length(frame: pd.DataFrame, months: int | None) -> pd.DataFrame:
+    """Rows whose period spans ``months`` months: a chart never mixes monthly points with annual ones."""
+    if months is None or frame.empty:
+        return frame
+    return frame[period_months(frame) == months]
+
+
+def period_months(frame: pd.DataFrame) -> pd.Series:
+    start, end = pd.to_datetime(frame["period_start"]), pd.to_datetime(frame["period_end"])
+    return (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
+
+
+def comparable(data: OutcomeData) -> OutcomeData:
+    """The outcome's series restricted to the period length of its latest value (e.g. monthly)."""
+    latest = _latest(data.series)
+    months = None if latest is None else int(period_months(latest.to_frame().T).iloc[0])
+    return OutcomeData(
+        indicator=data.indicator,
+        series=same_period_length(data.series, months),
+        comparators={a: same_period_length(f, months) for a, f in data.comparators.items()},
+        children={a: same_period_length(f, months) for a, f in data.children.items()},
+        targets=data.targets,
+    )
+
+
 def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
+    data = comparable(data)
     indicator = data.indicator
     latest = _latest(data.series)
     unit_text = indicator.unit_label or ("per cent" if indicator.unit == "percent" else indicator.get_unit_display())
+    if indicator.unit == "rate" and indicator.unit_label:
+        unit_text = f"Rate {indicator.unit_label}"
     comparators = []
     for area, frame in data.comparators.items():
         row = _latest(frame)
@@ -138,7 +166,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     figure = trend_figure(
         data.series,
         title=f"{indicator.display_name}, {borough.display_name}",
-        y_title=f"{indicator.display_name} ({unit_text})",
+        y_title=unit_text[:1].upper() + unit_text[1:],
         area_name=borough.display_name,
         comparators={a.display_name: f for a, f in data.comparators.items()},
         target=None if band else target_line,

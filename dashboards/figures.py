@@ -26,14 +26,14 @@ def _base_layout(fig: go.Figure, *, title: str, y_title: str, height: int) -> go
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 13, "color": "#212b32"},
         height=height,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        margin={"l": 60, "r": 20, "t": 50, "b": 90},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
         hovermode="x unified",
     )
     fig.update_xaxes(title_text="Period ending", showgrid=False, linecolor="#d8dde0")
-    fig.update_yaxes(title_text=y_title, gridcolor="#e8edee", zeroline=False)
+    fig.update_yaxes(title_text=y_title, title_font={"size": 11}, automargin=True, gridcolor="#e8edee", zeroline=False)
     return fig
 
 
@@ -46,7 +46,7 @@ def trend_figure(
     comparators: Mapping[str, pd.DataFrame] | None = None,
     target: float | None = None,
     band: tuple[float, float] | None = None,
-    height: int = 320,
+    height: int = 360,
 ) -> go.Figure:
     """A trend of ``value`` by ``period_end`` with its interval, comparator lines and the target.
 
@@ -71,6 +71,7 @@ def trend_figure(
             go.Scatter(
                 x=list(ci["period_end"]) + list(ci["period_end"])[::-1],
                 y=list(ci["upper_ci"]) + list(ci["lower_ci"])[::-1],
+                mode="lines",
                 fill="toself",
                 fillcolor="rgba(0, 94, 184, 0.12)",
                 line={"width": 0},

@@ -119,6 +119,9 @@ STORAGES = {
         )
     },
 }
+# Serve static files straight from the app and package finders unless they have been collected (production).
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", os.environ.get("DJANGO_ENV", "local") != "production")
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Celery: eager in-process execution unless a broker is configured.
