@@ -151,3 +151,13 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "harrow_bbp.staticfinders.PlotlyJsFinder",
 ]
+
+# Ingestion limits for the upload page (manage.py ingest takes any size), and the watched drop folder.
+INGEST_MAX_UPLOAD_BYTES = int(os.environ.get("INGEST_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+INGEST_MAX_UPLOAD_ROWS = int(os.environ.get("INGEST_MAX_UPLOAD_ROWS", "250000"))
+INGEST_DROP_FOLDER = Path(os.environ.get("INGEST_DROP_FOLDER", BASE_DIR / "var" / "dropfolder"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE = {
+    "scan-drop-folder": {"task": "outcomes.ingest.tasks.scan_drop_folder", "schedule": 60.0},
+}

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+import pandas as pd
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership
@@ -21,6 +22,7 @@ from .models import Area, Commentary, Extract, Indicator, Observation, PracticeM
 log = logging.getLogger(__name__)
 
 #: Fields of an observation row that a new extract may change; a row equal on all of them is "unchanged".
+KEY_FIELDS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
 VALUE_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "is_derived", "note")
 NUMBER_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 BATCH_SIZE = 2000
@@ -80,26 +82,56 @@ def create_extract(
 
 
 @transaction.atomic
-def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]]) -> LoadResult:
+def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> LoadResult:
     """Insert new rows, supersede changed ones, leave identical ones alone.
 
-    ``rows`` carry ``indicator_id``, ``area_id``, ``period_start``, ``period_end``, ``breakdown``,
-    ``category`` and the VALUE_FIELDS. The superseded row is kept, marked with the extract that replaced it;
-    the partial unique index guarantees one current row per key even if two loads race.
+    ``rows`` (mappings or a DataFrame) carry ``indicator_id``, ``area_id``, ``period_start``, ``period_end``,
+    ``breakdown``, ``category`` and the VALUE_FIELDS. The superseded row is kept, marked with the extract that
+    replaced it. On PostgreSQL the rows go in by COPY with set-based statements; elsewhere by batched ORM
+    writes. Loads of the same indicator are serialised, and the partial unique index guarantees one current
+    row per key whatever happens.
     """
-    rows = list(rows)
-    if not rows:
-        return LoadResult()
-    seen: set[tuple] = set()
-    for row in rows:
-        key = _key(row)
-        if key in seen:
-            raise ValueError(f"Duplicate observation key in one load: {key}")
-        seen.add(key)
+    from .ingest.load import copy_load, lock_indicators
 
-    indicator_ids = {r["indicator_id"] for r in rows}
-    area_ids = {r["area_id"] for r in rows}
-    starts = [r["period_start"] for r in rows]
+    frame = _as_frame(rows)
+    if frame.empty:
+        return LoadResult()
+    duplicated = frame.duplicated(subset=KEY_FIELDS)
+    if duplicated.any():
+        raise ValueError(f"Duplicate observation key in one load: {tuple(frame.loc[duplicated, KEY_FIELDS].iloc[0])}")
+    lock_indicators(frame["indicator_id"].unique())
+    if connection.vendor == "postgresql":
+        return copy_load(extract_id=extract.pk, frame=frame)
+    return _orm_load(extract, frame)
+
+
+def _as_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(list(rows))
+    if frame.empty:
+        return frame
+    for column, default in (("breakdown", "all"), ("category", "all")):
+        if column not in frame:
+            frame[column] = default
+    for field in VALUE_FIELDS:
+        if field not in frame:
+            frame[field] = _default(field)
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    frame["is_derived"] = frame["is_derived"].fillna(False).astype(bool)
+    frame["note"] = frame["note"].fillna("").astype(str)
+    for field in NUMBER_FIELDS:
+        frame[field] = pd.to_numeric(frame[field], errors="coerce").astype(float)
+    return frame
+
+
+def _orm_load(extract: Extract, frame: pd.DataFrame) -> LoadResult:
+    records = frame.to_dict("records")
+    for row in records:
+        for field in NUMBER_FIELDS:
+            if row[field] != row[field]:  # NaN -> None
+                row[field] = None
+    indicator_ids = {r["indicator_id"] for r in records}
+    area_ids = {r["area_id"] for r in records}
+    starts = [r["period_start"] for r in records]
     current = {
         (o.indicator_id, o.area_id, o.period_start, o.period_end, o.breakdown, o.category): o
         for o in Observation.objects.select_for_update().filter(
@@ -113,10 +145,10 @@ def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]]) ->
     to_insert: list[Observation] = []
     to_supersede: list[Observation] = []
     unchanged = 0
-    for row in rows:
+    for row in records:
         existing = current.get(_key(row))
         if existing is not None:
-            if all(_same(getattr(existing, f), row.get(f, _default(f))) for f in VALUE_FIELDS):
+            if all(_same(getattr(existing, f), row[f]) for f in VALUE_FIELDS):
                 unchanged += 1
                 continue
             existing.is_current = False
@@ -128,10 +160,10 @@ def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]]) ->
                 area_id=row["area_id"],
                 period_start=row["period_start"],
                 period_end=row["period_end"],
-                breakdown=row.get("breakdown", "all"),
-                category=row.get("category", "all"),
+                breakdown=row["breakdown"],
+                category=row["category"],
                 extract=extract,
-                **{f: row.get(f, _default(f)) for f in VALUE_FIELDS},
+                **{f: row[f] for f in VALUE_FIELDS},
             )
         )
     # Supersede first: the partial unique index would refuse a second current row for the key.
@@ -153,8 +185,11 @@ def finish_extract(
     rows_read: int = 0,
     errors: list[dict] | None = None,
     warnings: list[dict] | None = None,
+    error_count: int | None = None,
+    warning_count: int | None = None,
 ) -> Extract:
-    """Record the outcome of an extract: counts, errors and warnings."""
+    """Record the outcome of an extract: counts, errors and warnings (the counts may exceed the lists,
+    which are capped per problem code)."""
     result = result or LoadResult()
     extract.status = status
     extract.rows_read = rows_read
@@ -163,8 +198,10 @@ def finish_extract(
     extract.rows_unchanged = result.unchanged
     extract.errors = errors or []
     extract.warnings = warnings or []
-    extract.error_count = len(extract.errors)
-    extract.warning_count = len(extract.warnings)
+    extract.error_count = len(extract.errors) if error_count is None else error_count
+    extract.warning_count = len(extract.warnings) if warning_count is None else warning_count
+    extract.progress = 100
+    extract.stage = ""
     extract.completed_at = timezone.now()
     extract.save()
     return extract
@@ -224,7 +261,6 @@ def derive_rollups(*, indicator: Indicator, extract: Extract) -> LoadResult:
 
     Keys for which the source itself supplied a PCN or borough row are left to the source.
     """
-    import pandas as pd
 
     from .rollup import interval_function, rollup_ratio_of_sums
 
@@ -269,3 +305,22 @@ def derive_rollups(*, indicator: Indicator, extract: Extract) -> LoadResult:
             }
         )
     return load_observations(extract=extract, rows=rows)
+
+
+def receive_extract(
+    *, file_name: str, content: bytes, format: str, source: str, uploaded_by: Any = None, dry_run: bool = False
+) -> Extract:
+    """Record an arriving file and keep its bytes for the ingest task (committed before the task is queued)."""
+    from .ingest import storage
+
+    with transaction.atomic():
+        extract = create_extract(
+            file_name=file_name,
+            content=content,
+            format=format or "auto",
+            source=source,
+            uploaded_by=uploaded_by,
+            dry_run=dry_run,
+        )
+    storage.save(extract, content)
+    return extract

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,8 @@ INDICATOR_FIELDS = [
     "decimal_places",
     "polarity",
     "frequency",
+    "period_months",
+    "fingertips",
     "interval_method",
     "levels",
     "breakdowns",
@@ -196,40 +197,22 @@ def load_indicator_file(path: Path, areas: dict[str, Area]) -> tuple[Indicator, 
     return indicator, len(spec.get("targets", [])), result
 
 
-@transaction.atomic
 def load_generic_csv(path: Path) -> actions.LoadResult:
-    """Load a small, trusted CSV in the generic long format (the plan's diabetes table).
+    """Load a reviewed extract kept in the repository (the plan's diabetes table) through the same validating
+    ingest pipeline as any upload; skipped when exactly this content is already loaded."""
+    from .ingest import pipeline, storage
 
-    Uploaded extracts go through the validating ingest pipeline instead; this path is only for reviewed
-    files kept in the repository.
-    """
     content = path.read_bytes()
-    extract = _reference_extract(path=path, content=content, format="generic_csv")
+    extract = _reference_extract(path=path, content=content, format="generic")
     if extract is None:
         return actions.LoadResult()
-    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
-    indicators = {i.code: i.pk for i in Indicator.objects.all()}
-    areas = {a.code: a.pk for a in Area.objects.all()}
-    rows = [
-        {
-            "indicator_id": indicators[r["indicator_code"]],
-            "area_id": areas[r["org_code"]],
-            "period_start": _date(r["period_start"]),
-            "period_end": _date(r["period_end"]),
-            "breakdown": r["breakdown"] or "all",
-            "category": r["category"] or "all",
-            "numerator": float(r["numerator"]) if r["numerator"] else None,
-            "denominator": float(r["denominator"]) if r["denominator"] else None,
-            "value": float(r["value"]) if r["value"] else None,
-            "note": r.get("note", ""),
-        }
-        for r in reader
-    ]
-    result = actions.load_observations(extract=extract, rows=rows)
-    for indicator in Indicator.objects.filter(pk__in={r["indicator_id"] for r in rows}):
-        result += actions.derive_rollups(indicator=indicator, extract=extract)
-    actions.finish_extract(extract=extract, status=Extract.Status.LOADED, result=result, rows_read=len(rows))
-    return result
+    storage.save(extract, content)
+    outcome = pipeline.run_extract(extract.pk)
+    if not outcome.ok:
+        errors = "; ".join(e["message"] for e in outcome.extract.errors[:5])
+        raise ValueError(f"Reference extract {path.name} was refused: {errors}")
+    e = outcome.extract
+    return actions.LoadResult(e.rows_inserted, e.rows_superseded, e.rows_unchanged)
 
 
 @transaction.atomic

@@ -55,6 +55,12 @@ class Indicator(models.Model):
     decimal_places = models.PositiveSmallIntegerField(default=1)
     polarity = models.CharField(max_length=12, choices=Polarity.choices)
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    period_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Length of one reporting period in months (1 monthly, 12 for a rolling year, 15 for the diabetes "
+        "care processes window); blank accepts any length.",
+    )
     interval_method = models.CharField(max_length=10, choices=IntervalMethod.choices)
     levels = models.JSONField(
         default=list, validators=[_validate_levels], help_text="Area levels the indicator is reported at."
@@ -73,6 +79,12 @@ class Indicator(models.Model):
     logic_tier = models.CharField(max_length=12, choices=LogicTier.choices, blank=True)
     source = models.CharField(max_length=255)
     source_url = models.URLField(blank=True)
+    fingertips = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Which rows of an OHID Fingertips export are this indicator: {"id": 90366, "sex": "Male", '
+        '"age": "All ages"} (sex and age optional).',
+    )
     owner = models.CharField(max_length=120, blank=True)
     review_date = models.DateField(null=True, blank=True)
     comparison_note = models.TextField(

@@ -58,6 +58,13 @@ class Extract(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="Line, column, code and message of each error.")
     warnings = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
+    stored_file = models.CharField(
+        max_length=500, blank=True, help_text="Path of the file's bytes under MEDIA_ROOT while it is processed."
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the upload page.")
+    stage = models.CharField(max_length=60, blank=True, help_text="What the task is doing now, in words.")
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -63,29 +63,53 @@ _ASSURANCE_ICON = {"consistent_pass": "pass", "consistent_fail": "fail", "incons
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Rule functions. Each works along the last axis of a 1-D or 2-D array; a 2-D array is a batch of series.
+# Rule functions. Each works along the last axis; a 2-D array is a batch of series, and the kernel stacks the
+# shift and trend inputs as two planes of one 3-D array so that a single pass finds both kinds of run.
+#
+# Runs are found from run boundaries rather than by scanning: the index of the first element of the run holding
+# each element is a running maximum, and the same on the reversed array gives the last. A series of 60 points
+# costs a few numpy calls whatever its content, and the count of calls, not their length, is what a single
+# series pays for.
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:
     return a.reshape(1, -1) if a.ndim == 1 else a
 
 
-def _run_length(continues: np.ndarray) -> np.ndarray:
-    """Length of the run ending at each point, given whether each point continues the previous one's run."""
-    idx = np.arange(continues.shape[-1])
-    return idx - np.maximum.accumulate(np.where(continues, 0, idx), axis=-1) + 1
+@lru_cache(maxsize=64)
+def _positions(n: int) -> np.ndarray:
+    """0..n-1, shared and read-only."""
+    return _frozen(np.arange(n))
 
 
-def _same_as_previous(v: np.ndarray) -> np.ndarray:
-    """True where a non-zero value equals the one before it (2-D, along rows)."""
-    out = np.zeros(v.shape, dtype=bool)
-    np.equal(v[:, 1:], v[:, :-1], out=out[:, 1:])
-    out[:, 1:] &= v[:, 1:] != 0
+def _run_starts(v: np.ndarray) -> np.ndarray:
+    """Shape (2, *v.shape): [0] the index of the first element of the run of equal values holding each element
+    (along the last axis), [1] the same on the reversed array, so that `n - 1 - out[1, ..., ::-1]` is the index
+    of the run's last element."""
+    n = v.shape[-1]
+    out = np.zeros((2, *v.shape), dtype=np.intp)
+    if n > 1:
+        new_run = v[..., 1:] != v[..., :-1]
+        np.copyto(out[0, ..., 1:], _positions(n)[1:], where=new_run)
+        np.copyto(out[1, ..., 1:], _positions(n)[1:], where=new_run[..., ::-1])
+        np.maximum.accumulate(out, axis=-1, out=out)
     return out
 
 
-def _shift_marks(rel: np.ndarray, length: int) -> np.ndarray:
-    return (_run_length(_same_as_previous(rel)) >= length) & (rel != 0)
+def _in_long_runs(v: np.ndarray, min_length, out: np.ndarray | None = None) -> np.ndarray:
+    """True at every element of a run of at least `min_length` equal non-zero values (along the last axis).
+    `min_length` is a number or an integer array shaped like `v` with a last axis of 1 (one length per row)."""
+    starts = _run_starts(v)
+    # last - first + 1 >= min_length, with last = n - 1 - (reversed start).
+    long = starts[0] + starts[1, ..., ::-1] <= v.shape[-1] - min_length
+    return np.logical_and(long, v != 0, out=out)
+
+
+def _steps_to_points(in_step_run: np.ndarray) -> np.ndarray:
+    """In place: from flags on the steps into each point (see `_steps`) to flags on the points at either end of
+    a flagged step."""
+    np.logical_or(in_step_run[..., :-1], in_step_run[..., 1:], out=in_step_run[..., :-1])
+    return in_step_run
 
 
 def _part_of_run(marked: np.ndarray, length: int) -> np.ndarray:
@@ -96,38 +120,32 @@ def _part_of_run(marked: np.ndarray, length: int) -> np.ndarray:
     return csum[:, ends] > csum[:, :m]
 
 
-def _trend_marks(step: np.ndarray, length: int) -> np.ndarray:
-    """Signed marks per point from the signs of successive differences `step` (k x (m-1))."""
-    k, m1 = step.shape
-    out = np.zeros((k, m1 + 1), dtype=np.int8)
-    qualifies = _run_length(_same_as_previous(step)) >= length - 1
-    out[:, 1:] = np.where(qualifies, step, 0)
-    return out
-
-
 def _trend_direction(step: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
     """PTD: the sign to the next point when that point is also in a trend, else the sign from the previous point
-    (see the module docstring for ties)."""
+    (see the module docstring for ties). `step` is the sign of the step into each point (see `_steps`)."""
     k, m = in_trend.shape
     to_next = np.zeros((k, m), dtype=np.int8)
-    to_next[:, :-1] = step
-    from_prev = np.zeros((k, m), dtype=np.int8)
-    from_prev[:, 1:] = step
+    to_next[:, :-1] = step[:, 1:]
     use_next = np.zeros((k, m), dtype=bool)
-    use_next[:, :-1] = in_trend[:, 1:]
-    use_next &= to_next != 0
-    return np.where(in_trend, np.where(use_next, to_next, from_prev), 0).astype(np.int8)
+    np.logical_and(in_trend[:, 1:], to_next[:, :-1] != 0, out=use_next[:, :-1])
+    return np.where(in_trend, np.where(use_next, to_next, step), 0).astype(np.int8)
 
 
-def _two_in_three_windows(close: np.ndarray, rel: np.ndarray) -> np.ndarray:
+def _two_in_three_windows(close: np.ndarray, rel: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     k, m = close.shape
-    out = np.zeros((k, m), dtype=bool)
-    if m >= 3:
-        c = close.astype(np.int8)
-        window = (c[:, :-2] + c[:, 1:-1] + c[:, 2:] >= 2) & (np.abs(rel[:, :-2] + rel[:, 1:-1] + rel[:, 2:]) == 3)
-        out[:, :-2] = window
-        out[:, 1:-1] |= window
-        out[:, 2:] |= window
+    if out is None:
+        out = np.empty((k, m), dtype=bool)
+    out[...] = False
+    near = np.flatnonzero(close)
+    # No window can qualify unless two near-limit points lie within 3 points of each other (positions in the
+    # flattened batch: a pair across two rows only costs the full test).
+    if m < 3 or near.size < 2 or (near[1:] - near[:-1]).min() > 2:
+        return out
+    c = close.view(np.int8)
+    window = (c[:, :-2] + c[:, 1:-1] + c[:, 2:] >= 2) & (np.abs(rel[:, :-2] + rel[:, 1:-1] + rel[:, 2:]) == 3)
+    out[:, :-2] = window
+    out[:, 1:-1] |= window
+    out[:, 2:] |= window
     return out
 
 
@@ -135,16 +153,28 @@ def _signs(a) -> np.ndarray:
     return _as_2d(np.sign(np.asarray(a, dtype=float)).astype(np.int8))
 
 
-def _steps(y) -> np.ndarray:
+def _steps(dy: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Sign of the step into each point from the previous one (0 at the first point), from the differences
+    `dy` (k x (m-1)); a point's trend depends on the steps into it and out of it."""
+    k, m1 = dy.shape
+    if out is None:
+        out = np.empty((k, m1 + 1), dtype=np.int8)
+    out[:, 0] = 0
+    out[:, 1:] = np.sign(dy)
+    return out
+
+
+def _y_steps(y) -> np.ndarray:
     y2 = _as_2d(np.asarray(y, dtype=float))
-    return np.sign(y2[:, 1:] - y2[:, :-1]).astype(np.int8)
+    return _steps(y2[:, 1:] - y2[:, :-1])
 
 
 def shift_marks(relative_to_mean, length: int = 7) -> np.ndarray:
     """1 at the `length`-th and later points of a run strictly on one side of the mean (PTD
     `ptd_seven_point_one_side_mean`); a point on the mean (0) breaks the run."""
-    shape = np.shape(relative_to_mean)
-    return _shift_marks(_signs(relative_to_mean), length).astype(np.int8).reshape(shape)
+    rel = _signs(relative_to_mean)
+    marks = (_positions(rel.shape[-1]) - _run_starts(rel)[0] >= length - 1) & (rel != 0)
+    return marks.astype(np.int8).reshape(np.shape(relative_to_mean))
 
 
 def part_of_run(marks, length: int = 7) -> np.ndarray:
@@ -159,23 +189,24 @@ def trend_marks(y, length: int = 7) -> np.ndarray:
     strict sign (PTD `ptd_seven_point_trend`); a tie breaks the trend."""
     if np.size(y) == 0:
         return np.zeros(np.shape(y), dtype=np.int8)
-    return _trend_marks(_steps(y), length).reshape(np.shape(y))
+    step = _y_steps(y)
+    reached = (_positions(step.shape[-1]) - _run_starts(step)[0] >= length - 2) & (step != 0)
+    return np.where(reached, step, 0).astype(np.int8).reshape(np.shape(y))
 
 
 def trend_flags(y, length: int = 7) -> np.ndarray:
     """Direction (+1 increasing, -1 decreasing, 0 none) of every point belonging to a trend of `length` points."""
     if np.size(y) == 0:
         return np.zeros(np.shape(y), dtype=np.int8)
-    step = _steps(y)
-    in_trend = _part_of_run(_trend_marks(step, length) != 0, length)
+    step = _y_steps(y)
+    in_trend = _steps_to_points(_in_long_runs(step, length - 1))
     return _trend_direction(step, in_trend).reshape(np.shape(y))
 
 
 def shift_flags(relative_to_mean, length: int = 7) -> np.ndarray:
     """Side (+1 above, -1 below, 0 none) of every point in a run of at least `length` points on one side."""
     rel = _signs(relative_to_mean)
-    part = _part_of_run(_shift_marks(rel, length), length)
-    return np.where(part, rel, 0).astype(np.int8).reshape(np.shape(relative_to_mean))
+    return np.where(_in_long_runs(rel, length), rel, 0).astype(np.int8).reshape(np.shape(relative_to_mean))
 
 
 def two_in_three_windows(close_to_limits, relative_to_mean) -> np.ndarray:
@@ -254,27 +285,52 @@ _POINT_TYPE_ARRAY = np.array(POINT_TYPES)
 # --------------------------------------------------------------------------------------------------------------
 # The kernel: one group per row, all rows the same length and options.
 
+_FACTORS = np.array([[LIMIT_FACTOR], [NEAR_FACTOR]])
 
-@dataclass(frozen=True, eq=False)
+# Point type code by direction (index -1 is the last entry), for each improvement direction.
+_POINT_TYPE_BY_DIRECTION = {
+    "increase": np.array([_PT_COMMON, _PT_IMPROVEMENT, _PT_CONCERN], dtype=np.int8),
+    "decrease": np.array([_PT_COMMON, _PT_CONCERN, _PT_IMPROVEMENT], dtype=np.int8),
+    "neutral": np.array([_PT_COMMON, _PT_NEUTRAL, _PT_NEUTRAL], dtype=np.int8),
+}
+
+
+def _point_type_codes(direction: np.ndarray, improvement: str) -> np.ndarray:
+    """Index into POINT_TYPES: special cause oriented by the improvement direction (neutral: any direction)."""
+    return _POINT_TYPE_BY_DIRECTION[improvement][direction]
+
+
+@lru_cache(maxsize=16)
+def _run_lengths(shift_length: int, trend_length: int) -> np.ndarray:
+    """Minimum run per plane of the kernel's run input: points on one side of the mean, steps of one sign."""
+    return _frozen(np.array([shift_length, trend_length - 1]).reshape(2, 1, 1))
+
+
 class _Core:
-    mean: np.ndarray  # (k,)
-    amr: np.ndarray  # (k,)
-    moving_range: np.ndarray  # (k, m), NaN in column 0
-    relative_to_mean: np.ndarray  # (k, m) int8
-    outside_limits: np.ndarray  # (k, m) bool
-    close_to_limits: np.ndarray
-    shift: np.ndarray
-    trend: np.ndarray
-    two_in_three: np.ndarray
-    rule: np.ndarray  # (k, m) int8 code after precedence
-    direction: np.ndarray  # (k, m) int8: +1 above/increasing, -1 below/decreasing
-    point_type_code: np.ndarray  # (k, m) int8 index into POINT_TYPES
+    """The kernel's output. Per-point results live in two blocks (one allocation each, frozen as a whole); the
+    named properties are views into them."""
+
+    __slots__ = ("mean", "amr", "moving_range", "flags", "codes")
+    FLAGS = ("outside_limits", "close_to_limits", "shift", "trend", "two_in_three")  # (5, k, m) bool
+    CODES = ("relative_to_mean", "step", "rule", "direction")  # (4, k, m) int8; step: sign of the step in
+
+    def __init__(self, mean, amr, moving_range, flags, codes) -> None:
+        self.mean, self.amr, self.moving_range, self.flags, self.codes = mean, amr, moving_range, flags, codes
+
+    def freeze(self) -> _Core:
+        for a in (self.mean, self.amr, self.moving_range, self.flags, self.codes):
+            _frozen(a)
+        return self
+
+    def views(self, row: int | slice = slice(None)) -> dict[str, np.ndarray]:
+        """Named per-point arrays for `row` (read-only once frozen: views taken afterwards inherit it)."""
+        flags, codes = self.flags[:, row], self.codes[:, row]
+        return {**dict(zip(self.FLAGS, flags, strict=True)), **dict(zip(self.CODES, codes, strict=True))}
 
 
 def _kernel(
     y: np.ndarray,
     *,
-    improvement: str,
     baseline_n: int | None,
     screen_outliers: bool,
     two_in_three_rule: str,
@@ -290,49 +346,43 @@ def _kernel(
     np.abs(dy, out=moving_range[:, 1:])
     amr = _average_moving_range(moving_range[:, 1:b], screen_outliers)
 
-    spread = LIMIT_FACTOR * amr
-    near = NEAR_FACTOR * amr
-    upl, lpl = (mean + spread)[:, None], (mean - spread)[:, None]
-    nupl, nlpl = (mean + near)[:, None], (mean - near)[:, None]
-    rel = np.sign(y - mean[:, None]).astype(np.int8)
-    outside = (y > upl) | (y < lpl)
-    close = (y > nupl) | (y < nlpl)
+    # Every point against [limit, near line, mean] on each side, as y > mean + f * amr and y < mean - f * amr
+    # (NaN limits compare false).
+    spread = _FACTORS * amr
+    upper, lower = np.empty((3, k, 1)), np.empty((3, k, 1))
+    np.add(mean, spread, out=upper[:2, :, 0])
+    np.subtract(mean, spread, out=lower[:2, :, 0])
+    upper[2, :, 0] = lower[2, :, 0] = mean
+    above, below = y > upper, y < lower
+
+    flags = np.empty((5, k, m), dtype=bool)
+    outside, close, shift, trend, two_in_three = flags
+    codes = np.empty((4, k, m), dtype=np.int8)
+    rel, step, rule, direction = codes
+    np.logical_or(above[:2], below[:2], out=flags[:2])
     if two_in_three_rule == "ptd":
-        close &= ~outside
+        np.logical_xor(close, outside, out=close)  # beyond a near line but not a limit (outside implies close)
+    np.subtract(above[2].view(np.int8), below[2].view(np.int8), out=rel)  # sign(y - mean)
+    _steps(dy, out=step)
 
-    shift = _part_of_run(_shift_marks(rel, shift_length), shift_length)
-    step = np.sign(dy).astype(np.int8)
-    trend = _part_of_run(_trend_marks(step, trend_length) != 0, trend_length)
-    trend_dir = _trend_direction(step, trend)
-    tit = _two_in_three_windows(close, rel) & close
+    # Runs on one side of the mean (plane 0) and of steps of one sign (plane 1) in one pass.
+    _in_long_runs(codes[:2], _run_lengths(shift_length, trend_length), out=flags[2:4])
+    _steps_to_points(trend)
+    _two_in_three_windows(close, rel, out=two_in_three)
+    two_in_three &= close
 
-    rule = np.where(
-        outside,
-        RULE_OUTSIDE,
-        np.where(trend, RULE_TREND, np.where(tit, RULE_TWO_IN_THREE, np.where(shift, RULE_SHIFT, RULE_NONE))),
-    ).astype(np.int8)
-    direction = np.where(trend & ~outside, trend_dir, np.where(rule == RULE_NONE, 0, rel)).astype(np.int8)
-
-    sign = _IMPROVEMENT_SIGN[improvement]
-    if sign == 0:
-        point_type_code = np.where(direction != 0, _PT_NEUTRAL, _PT_COMMON)
-    else:
-        oriented = direction * sign
-        point_type_code = np.where(oriented > 0, _PT_IMPROVEMENT, np.where(oriented < 0, _PT_CONCERN, _PT_COMMON))
-    return _Core(
-        mean=mean,
-        amr=amr,
-        moving_range=moving_range,
-        relative_to_mean=rel,
-        outside_limits=outside,
-        close_to_limits=close,
-        shift=shift,
-        trend=trend,
-        two_in_three=tit,
-        rule=rule,
-        direction=direction,
-        point_type_code=point_type_code.astype(np.int8),
-    )
+    # Precedence: outside limits > trend > two-in-three > shift; each rule's points take the side of the mean,
+    # except trend points, which take the trend's direction.
+    rule[...] = RULE_NONE
+    any_trend = False
+    for flag, code in ((shift, RULE_SHIFT), (two_in_three, RULE_TWO_IN_THREE), (trend, RULE_TREND), (outside, RULE_OUTSIDE)):
+        if flag.any():
+            np.copyto(rule, code, where=flag)
+            any_trend |= code == RULE_TREND
+    np.multiply(rel, (rule != RULE_NONE).view(np.int8), out=direction)
+    if any_trend:
+        np.copyto(direction, _trend_direction(step, trend), where=rule == RULE_TREND)
+    return _Core(mean, amr, moving_range, flags, codes)
 
 
 def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
@@ -344,6 +394,8 @@ def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
     if not screen_outliers:
         return amr
     keep = mr < SCREEN_FACTOR * amr[:, None]
+    if keep.all():
+        return amr  # nothing screened out: the same sum over the same values
     count = keep.sum(axis=1)
     total = np.where(keep, mr, 0.0).sum(axis=1)
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)

@@ -1,0 +1,100 @@
+"""Vectorised parsing of cell text: numbers, suppression markers, dates, and formula-like text.
+
+Each parser returns the parsed values plus a per-row reason code (empty string when the cell is fine), so a
+validator can turn every bad cell into a Problem with its line and column in one pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Markers that mean "suppressed for disclosure control": stored as suppressed, never as zero.
+SUPPRESSION_MARKERS = frozenset({"*", "[c]", "c", "[x]", "x", "..", ":", "[low]", "supp", "suppressed"})
+MAX_MAGNITUDE = 1e15
+
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_DECIMAL_COMMA = r"^[+-]?\d+,(\d{1,2}|\d{4,})$"
+_PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_FORMULA = r"^[=+\-@\t\r]"
+
+
+def strip(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip()
+
+
+def is_formula(series: pd.Series) -> pd.Series:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) that is not simply a signed number."""
+    text = series.astype(str)
+    return text.str.match(_FORMULA) & ~text.str.strip().str.match(_PLAIN)
+
+
+def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, suppressed, reason). Blank -> NaN; markers -> suppressed; thousands separators, a trailing %,
+    and decimal commas are understood; anything else is reason ``not_a_number``; |x| >= 1e15 is ``overflow``.
+    ``reason`` is ``decimal_comma``/``percent_sign`` (warnings) or an error code."""
+    text = strip(series)
+    lower = text.str.lower()
+    suppressed = lower.isin(SUPPRESSION_MARKERS)
+    percent = text.str.endswith("%")
+    body = text.where(~percent, text.str[:-1].str.strip())
+    thousands = body.str.match(_THOUSANDS)
+    decimal_comma = body.str.match(_DECIMAL_COMMA)
+    cleaned = body.where(~thousands, body.str.replace(",", "", regex=False))
+    cleaned = cleaned.where(~decimal_comma, cleaned.str.replace(",", ".", regex=False))
+    blank = text == ""
+    numeric = cleaned.str.match(_PLAIN)
+    values = pd.to_numeric(cleaned.where(numeric & ~blank & ~suppressed), errors="coerce")
+    reason = pd.Series("", index=series.index, dtype=object)
+    reason[~blank & ~suppressed & ~numeric] = "not_a_number"
+    overflow = numeric & ~np.isfinite(values.fillna(0)) | (values.abs() >= MAX_MAGNITUDE)
+    reason[overflow] = "overflow"
+    values[overflow] = np.nan
+    reason[(reason == "") & decimal_comma & numeric] = "decimal_comma"
+    reason[(reason == "") & percent & numeric] = "percent_sign"
+    return values.astype(float), suppressed, reason
+
+
+ISO = r"^\d{4}-\d{2}-\d{2}$"
+UK = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$"
+TWO_DIGIT_YEAR = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$"
+NAMED_MONTH = r"^\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{4}$"
+
+
+def date_formats(series: pd.Series) -> pd.Series:
+    """The format family of each cell: iso, uk, named, two_digit_year, blank or unknown."""
+    text = strip(series)
+    out = pd.Series("unknown", index=series.index, dtype=object)
+    out[text == ""] = "blank"
+    out[text.str.match(ISO)] = "iso"
+    out[text.str.match(UK)] = "uk"
+    out[text.str.match(NAMED_MONTH)] = "named"
+    out[text.str.match(TWO_DIGIT_YEAR)] = "two_digit_year"
+    return out
+
+
+def parse_dates(series: pd.Series, formats: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(dates as datetime64, reason). UK dates are day-first; a UK-style date whose second part is over 12 is
+    reason ``month_first`` (it reads as a US date); impossible dates are ``bad_date``."""
+    text = strip(series)
+    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    reason = pd.Series("", index=series.index, dtype=object)
+    iso = formats == "iso"
+    parsed[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce")
+    uk = formats == "uk"
+    if uk.any():
+        parts = text[uk].str.split(r"[/.-]", expand=True, regex=True).astype(int)
+        month_first = (parts[1] > 12) & (parts[0] <= 12)
+        reason[month_first[month_first].index] = "month_first"
+        normal = text[uk].str.replace(r"[.-]", "/", regex=True)
+        parsed[uk] = pd.to_datetime(normal, format="%d/%m/%Y", errors="coerce")
+    named = formats == "named"
+    if named.any():
+        normal = text[named].str.replace("-", " ", regex=False)
+        first = pd.to_datetime(normal, format="%d %b %Y", errors="coerce")
+        second = pd.to_datetime(normal, format="%d %B %Y", errors="coerce")
+        parsed[named] = first.fillna(second)
+    reason[formats == "two_digit_year"] = "two_digit_year"
+    reason[formats == "unknown"] = "bad_date"
+    reason[(formats.isin(["iso", "uk", "named"])) & parsed.isna() & (reason == "")] = "bad_date"
+    return parsed, reason

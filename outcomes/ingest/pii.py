@@ -1,0 +1,147 @@
+"""Refuse patient-identifiable data outright: NHS numbers, dates of birth, postcodes, names, record-level files.
+
+Runs on the raw table, before any reader, over every cell of every column. Messages name the line and
+column but never repeat the value, and a refusal deletes the file's bytes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .headers import normalise
+from .problems import Problem
+from .table import LINE, Table
+
+IDENTIFIER_COLUMNS = {
+    "nhs_number",
+    "nhs_no",
+    "nhsno",
+    "nhsnumber",
+    "nhs_num",
+    "chi_number",
+    "patient_id",
+    "patient_number",
+    "person_id",
+    "pseudo_id",
+    "pseudonym",
+    "mrn",
+    "hospital_number",
+    "local_patient_id",
+    "record_id",
+    "patient_name",
+    "forename",
+    "forenames",
+    "first_name",
+    "firstname",
+    "given_name",
+    "surname",
+    "last_name",
+    "lastname",
+    "family_name",
+    "full_name",
+    "patient",
+    "name_of_patient",
+    "dob",
+    "date_of_birth",
+    "birth_date",
+    "birthdate",
+    "d_o_b",
+    "postcode",
+    "post_code",
+    "postal_code",
+    "address",
+    "address_line_1",
+    "home_address",
+    "patient_postcode",
+    "email",
+    "email_address",
+    "phone",
+    "telephone",
+    "mobile",
+    "phone_number",
+}
+NHS_NUMBER = re.compile(r"^\s*(\d{3})[ -]?(\d{3})[ -]?(\d{4})\s*$")
+POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+MAX_FINDINGS = 20
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The NHS number Modulus 11 check: weights 10..2 on the first nine digits; check digit 11 - (sum mod 11),
+    where 11 means 0 and 10 means the number is invalid."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_number_cells(column: pd.Series) -> pd.Series:
+    text = column.astype(str)
+    candidate = text.str.match(NHS_NUMBER.pattern)
+    if not candidate.any():
+        return candidate
+    digits = text[candidate].str.replace(r"[^0-9]", "", regex=True)
+    valid = digits.map(nhs_number_valid)
+    out = pd.Series(False, index=column.index)
+    out[valid[valid].index] = True
+    return out
+
+
+def find_identifiers(table: Table) -> list[Problem]:
+    """Every reason to believe the file holds patient-level or identifiable data (empty if none)."""
+    findings: list[Problem] = []
+    for name in table.header:
+        if normalise(name) in IDENTIFIER_COLUMNS:
+            findings.append(
+                Problem(
+                    1,
+                    name,
+                    "patient_identifiable",
+                    "This column name suggests patient-identifiable data, which this system never stores.",
+                )
+            )
+    for column in [c for c in table.frame.columns if c != LINE]:
+        cells = table.frame[column].astype(str)
+        display = column.split("\u0000")[0]
+        # Checks run on distinct values (codes repeat a lot), then map back to rows.
+        distinct = pd.Series(cells.unique())
+        flagged = {
+            "This cell looks like an NHS number (it passes the Modulus 11 check).": distinct[
+                _nhs_number_cells(distinct)
+            ],
+            "This cell looks like a full postcode, which can identify a household.": distinct[
+                distinct.str.contains(POSTCODE.pattern, case=False, regex=True)
+            ],
+        }
+        for message, values in flagged.items():
+            if values.empty:
+                continue
+            rows = cells.isin(set(values))
+            for index in rows[rows].index[:MAX_FINDINGS]:
+                findings.append(Problem(int(table.frame.at[index, LINE]), display, "patient_identifiable", message))
+    findings.extend(_record_level(table))
+    return findings
+
+
+def _record_level(table: Table) -> list[Problem]:
+    """A file of one row per person: every numerator 0 or 1 over a denominator of 1, across many rows."""
+    columns = {normalise(c): c for c in table.header}
+    if "numerator" not in columns or "denominator" not in columns or len(table.frame) < 50:
+        return []
+    num = pd.to_numeric(table.frame[columns["numerator"]], errors="coerce")
+    den = pd.to_numeric(table.frame[columns["denominator"]], errors="coerce")
+    if den.notna().all() and (den == 1).all() and np.isin(num.dropna(), [0, 1]).all():
+        return [
+            Problem(
+                None,
+                columns["denominator"],
+                "record_level",
+                "Every row has a denominator of 1: this looks like a record-level (one row per person) file. "
+                "Upload aggregate counts only.",
+            )
+        ]
+    return []

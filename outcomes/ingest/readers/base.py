@@ -1,0 +1,88 @@
+"""The reader contract and registry.
+
+A reader receives the parsed ``Table`` (strings, with ``__line__``) and returns a frame whose columns are
+the canonical names below, still as text (ISO dates where the reader computed them), plus the mapping from
+each canonical column to the file's own column name, so validation can name the column an analyst sees.
+Observation readers produce CANONICAL columns; reference readers (ODS) produce their own documented frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+import pandas as pd
+
+from ..problems import Problem
+from ..table import Table
+
+CANONICAL = [
+    "indicator_code",
+    "org_code",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "category",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "note",
+]
+
+
+@dataclass
+class ReaderOutput:
+    frame: pd.DataFrame
+    columns: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    kind: Literal["observations", "areas", "memberships"] = "observations"
+
+
+class Reader:
+    name: ClassVar[str]
+    label: ClassVar[str]
+    kind: ClassVar[Literal["observations", "areas", "memberships"]] = "observations"
+
+    def matches(self, table: Table) -> bool:
+        raise NotImplementedError
+
+    def read(self, table: Table) -> ReaderOutput:
+        raise NotImplementedError
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    READERS[cls.name] = cls()
+    return cls
+
+
+def get_reader(name: str) -> Reader:
+    from . import generic  # noqa: F401  (registration side effect)
+
+    _import_all()
+    try:
+        return READERS[name]
+    except KeyError as exc:
+        raise KeyError(f"Unknown format '{name}'. Known: {', '.join(sorted(READERS))}.") from exc
+
+
+def detect_reader(table: Table) -> Reader | None:
+    """The first reader whose signature columns the table has; the generic template last."""
+    _import_all()
+    ordered = sorted(READERS.values(), key=lambda r: r.name == "generic")
+    return next((r for r in ordered if r.matches(table)), None)
+
+
+def _import_all() -> None:
+    import importlib
+    import pkgutil
+
+    from .. import readers
+
+    for module in pkgutil.iter_modules(readers.__path__):
+        if module.name not in {"base"}:
+            importlib.import_module(f"{readers.__name__}.{module.name}")

@@ -1,0 +1,115 @@
+"""What a file really is, and how its text is encoded, before anything tries to parse it."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Literal
+
+from .problems import FileRefused, Problem
+
+Kind = Literal["text", "xlsx"]
+DELIMITERS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: Kind
+    text: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+def _refuse(code: str, message: str) -> FileRefused:
+    return FileRefused(Problem(None, None, code, message))
+
+
+def sniff(content: bytes) -> Sniffed:
+    """Classify the bytes: an XLSX workbook, or delimited text with its encoding and delimiter."""
+    if not content.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise _refuse("empty_file", "The file is empty.")
+    head = content[:8]
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(content)
+    if head.startswith(b"%PDF"):
+        raise _refuse("not_a_table", "This is a PDF. Export the table as CSV or XLSX and upload that instead.")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _refuse("old_excel", "This is an old-style Excel file (.xls). Save it as .xlsx or CSV and upload that.")
+    text, encoding, warnings = decode(content)
+    start = text.lstrip()[:200].lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml", "<table")):
+        raise _refuse("not_a_table", "This is a web page or XML file, not a table. Download the CSV or XLSX itself.")
+    return Sniffed("text", text=text, encoding=encoding, delimiter=delimiter_of(text), warnings=tuple(warnings))
+
+
+def _zip_kind(content: bytes) -> Sniffed:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise _refuse("not_a_table", "The file looks like a ZIP archive but is damaged.") from exc
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return Sniffed("xlsx")
+    raise _refuse("zip_archive", "This is a ZIP archive. Unzip it and upload the CSV or XLSX inside.")
+
+
+def decode(content: bytes) -> tuple[str, str, list[Problem]]:
+    """UTF-8 (with or without BOM), UTF-16 (BOM, or NUL-interleaved), else Excel's Windows-1252."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise _refuse("bad_encoding", f"The file says it is {encoding} but is not valid {encoding}.") from exc
+    sample = content[:4096]
+    if sample.count(b"\x00") > len(sample) // 4:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if text.isprintable() or "\n" in text:
+                return text, encoding, []
+        raise _refuse("binary_file", "This is a binary file, not a CSV or XLSX table.")
+    if b"\x00" in sample:
+        raise _refuse("binary_file", "This is a binary file, not a CSV or XLSX table.")
+    try:
+        return content.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _refuse("bad_encoding", "The file is neither UTF-8 nor Windows-1252 text. Save it as CSV UTF-8.") from exc
+    return (
+        text,
+        "cp1252",
+        [
+            Problem(
+                None,
+                None,
+                "encoding_cp1252",
+                "Read as Windows-1252 (Excel's default); saving as CSV UTF-8 avoids "
+                "surprises with accented characters.",
+                "warning",
+            )
+        ],
+    )
+
+
+def delimiter_of(text: str) -> str:
+    """The delimiter of the header line: the candidate that splits it into the most fields (quote-aware)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    best, best_count = ",", 0
+    for candidate in DELIMITERS:
+        fields = next(csv.reader([first], delimiter=candidate), [])
+        if len(fields) > best_count:
+            best, best_count = candidate, len(fields)
+    return best

@@ -1,0 +1,83 @@
+"""Celery tasks for ingestion. Late acknowledgement with reject-on-worker-lost: a worker killed mid-load
+leaves the message unacknowledged, the broker redelivers it, and the all-or-nothing load starts again."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from .. import actions
+from ..models import Extract
+from . import pipeline
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def ingest_extract_task(self, extract_id: int) -> dict:
+    """Validate and load one extract; returns its status and counts."""
+    try:
+        outcome = pipeline.run_extract(extract_id)
+    except OperationalError:
+        raise  # database unavailable: retried with backoff
+    except Exception as exc:
+        log.exception("Extract %s failed", extract_id)
+        extract = Extract.objects.get(pk=extract_id)
+        actions.finish_extract(
+            extract=extract,
+            status=Extract.Status.FAILED,
+            errors=[
+                {
+                    "line": None,
+                    "column": None,
+                    "code": "internal_error",
+                    "message": f"The system failed while processing this file ({type(exc).__name__}). "
+                    "Nothing was loaded. The team has been told.",
+                }
+            ],
+        )
+        return {"status": "failed"}
+    e = outcome.extract
+    return {
+        "status": e.status,
+        "inserted": e.rows_inserted,
+        "superseded": e.rows_superseded,
+        "unchanged": e.rows_unchanged,
+        "errors": e.error_count,
+    }
+
+
+def enqueue(extract: Extract) -> None:
+    """Queue the extract's task (runs inline when Celery is eager) and remember the task id."""
+    result = ingest_extract_task.apply_async(args=[extract.pk])
+    Extract.objects.filter(pk=extract.pk).update(task_id=result.id or "")
+
+
+@shared_task(acks_late=True)
+def scan_drop_folder() -> int:
+    """Take every file in INGEST_DROP_FOLDER/incoming: record it as an extract, move it out, queue it."""
+    incoming = Path(settings.INGEST_DROP_FOLDER) / "incoming"
+    taken = Path(settings.INGEST_DROP_FOLDER) / "taken"
+    incoming.mkdir(parents=True, exist_ok=True)
+    taken.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for path in sorted(p for p in incoming.iterdir() if p.is_file() and not p.name.startswith(".")):
+        content = path.read_bytes()
+        extract = actions.receive_extract(
+            file_name=path.name, content=content, format="auto", source=Extract.Source.DROP_FOLDER
+        )
+        path.replace(taken / f"{extract.pk}-{path.name}")
+        enqueue(extract)
+        count += 1
+    return count

@@ -1,0 +1,405 @@
+"""Validate a reader's canonical frame against the reference data: every rule, every row, before any write.
+
+Pure (no ORM): the reference data arrives as a ``Reference`` of plain dicts, so the rules are fast,
+vectorised over the whole frame, and testable without a database. Each failed rule becomes a Problem
+naming the file's line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .cells import date_formats, is_formula, parse_dates, parse_numbers, strip
+from .problems import MAX_PER_CODE, Problem, ProblemList
+from .table import LINE
+
+NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+KEY = ["indicator_code", "org_code", "period_start", "period_end", "breakdown", "category"]
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    id: int
+    code: str
+    unit: str
+    multiplier: float
+    levels: frozenset[str]
+    breakdowns: frozenset[str]
+    period_months: int | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    indicators: dict[str, IndicatorRule]
+    areas: dict[str, tuple[int, str]]  # code -> (id, level)
+    categories: dict[str, frozenset[str]]  # breakdown -> allowed categories
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Validated:
+    frame: pd.DataFrame  # typed rows ready to load (empty when there are errors)
+    problems: ProblemList
+
+
+def _col(columns: dict[str, str], canonical: str) -> str:
+    return columns.get(canonical, canonical)
+
+
+def _add(
+    problems: ProblemList,
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    code: str,
+    message,
+    severity: str = "error",
+) -> None:
+    """One Problem per row in ``mask``; ``message`` is text or a function of the row."""
+    if not mask.any():
+        return
+    rows = mask[mask].index
+    for index in rows[:MAX_PER_CODE]:
+        text = message(index) if callable(message) else message
+        problems.add(Problem(int(frame.at[index, LINE]), column, code, text, severity))
+    problems.add_more(code, len(rows) - MAX_PER_CODE)
+
+
+def _near_miss(value: str, known: Iterable[str]) -> str | None:
+    folded = value.strip().upper()
+    return next((k for k in known if k.upper() == folded), None)
+
+
+def validate(
+    frame: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList | None = None
+) -> Validated:
+    """Every rule on every row; problems are added to ``problems`` (a new list if none is given)."""
+    problems = problems if problems is not None else ProblemList()
+    f = frame.copy()
+
+    # Text a spreadsheet would execute: refused in every column we read.
+    for canonical in [c for c in f.columns if c != LINE]:
+        _add(
+            problems,
+            f,
+            is_formula(f[canonical]),
+            _col(columns, canonical),
+            "formula",
+            "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula.",
+        )
+
+    # Reference codes: exact matches only, with a hint when only case or spaces differ.
+    indicator_code = f["indicator_code"].astype(str)
+    known_indicator = indicator_code.isin(reference.indicators.keys())
+    _add(
+        problems,
+        f,
+        ~known_indicator & (indicator_code.str.strip() != ""),
+        _col(columns, "indicator_code"),
+        "unknown_indicator",
+        lambda i: _unknown("indicator", f.at[i, "indicator_code"], reference.indicators),
+    )
+    _add(
+        problems,
+        f,
+        indicator_code.str.strip() == "",
+        _col(columns, "indicator_code"),
+        "missing_value",
+        "The indicator code is blank.",
+    )
+    org_code = f["org_code"].astype(str)
+    known_area = org_code.isin(reference.areas.keys())
+    _add(
+        problems,
+        f,
+        ~known_area & (org_code.str.strip() != ""),
+        _col(columns, "org_code"),
+        "unknown_area",
+        lambda i: _unknown("area", f.at[i, "org_code"], reference.areas),
+    )
+    _add(
+        problems,
+        f,
+        org_code.str.strip() == "",
+        _col(columns, "org_code"),
+        "missing_value",
+        "The organisation code is blank.",
+    )
+
+    rules = indicator_code.map(reference.indicators)
+    area_level = org_code.map(lambda c: reference.areas.get(c, (None, None))[1])
+    both = known_indicator & known_area
+    wrong_level = both & pd.Series(
+        [
+            lvl not in r.levels if isinstance(r, IndicatorRule) else False
+            for r, lvl in zip(rules, area_level, strict=True)
+        ],
+        index=f.index,
+    )
+    _add(
+        problems,
+        f,
+        wrong_level,
+        _col(columns, "org_code"),
+        "level_not_reported",
+        lambda i: (
+            f"{f.at[i, 'indicator_code']} is not reported at {area_level[i]} level "
+            f"(it is reported for: {', '.join(sorted(rules[i].levels))})."
+        ),
+    )
+
+    # Breakdowns and categories from the allowed lists.
+    breakdown, category = f["breakdown"].astype(str), f["category"].astype(str)
+    allowed_breakdown = pd.Series(
+        [
+            b == "all" or (isinstance(r, IndicatorRule) and b in r.breakdowns)
+            for r, b in zip(rules, breakdown, strict=True)
+        ],
+        index=f.index,
+    )
+    _add(
+        problems,
+        f,
+        known_indicator & ~allowed_breakdown,
+        _col(columns, "breakdown"),
+        "unknown_breakdown",
+        lambda i: (
+            f"'{breakdown[i]}' is not a breakdown of {indicator_code[i]} "
+            f"(allowed: all, {', '.join(sorted(rules[i].breakdowns)) or 'none'})."
+        ),
+    )
+    allowed_category = pd.Series(
+        [c in reference.categories.get(b, frozenset()) for b, c in zip(breakdown, category, strict=True)], index=f.index
+    )
+    _add(
+        problems,
+        f,
+        allowed_breakdown & ~allowed_category,
+        _col(columns, "category"),
+        "unknown_category",
+        lambda i: (
+            f"'{category[i]}' is not a category of the {breakdown[i]} breakdown "
+            f"(allowed: {', '.join(sorted(reference.categories.get(breakdown[i], [])))})."
+        ),
+    )
+
+    # Dates and periods.
+    dates = {}
+    for canonical in ("period_start", "period_end"):
+        column = _col(columns, canonical)
+        formats = date_formats(f[canonical])
+        parsed, reason = parse_dates(f[canonical], formats)
+        used = formats[formats.isin(["iso", "uk", "named"])]
+        if used.nunique() > 1:
+            majority = used.value_counts().idxmax()
+            mixed = formats.isin(["iso", "uk", "named"]) & (formats != majority)
+            _add(
+                problems,
+                f,
+                mixed,
+                column,
+                "mixed_date_formats",
+                f"Dates in this column mix formats; most rows use {majority.upper()} dates. Use one format "
+                "(YYYY-MM-DD is safest).",
+            )
+        _add(problems, f, formats == "blank", column, "missing_value", "The date is blank.")
+        _add(
+            problems,
+            f,
+            reason == "month_first",
+            column,
+            "month_first",
+            "This date reads as month-first (US style). Use day-first (31/01/2024) or YYYY-MM-DD.",
+        )
+        _add(
+            problems,
+            f,
+            reason == "two_digit_year",
+            column,
+            "ambiguous_date",
+            "A two-digit year is ambiguous. Write the year in full.",
+        )
+        _add(problems, f, reason == "bad_date", column, "bad_date", "This is not a valid date.")
+        dates[canonical] = parsed
+    start, end = dates["period_start"], dates["period_end"]
+    have = start.notna() & end.notna()
+    _add(
+        problems,
+        f,
+        have & (end < start),
+        _col(columns, "period_end"),
+        "period_end_before_start",
+        "The period ends before it starts.",
+    )
+    _add(
+        problems,
+        f,
+        end.notna() & (end > pd.Timestamp(reference.today)),
+        _col(columns, "period_end"),
+        "period_in_future",
+        f"The period ends after today ({reference.today:%d %B %Y}).",
+    )
+    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
+    expected = rules.map(lambda r: r.period_months if isinstance(r, IndicatorRule) else None)
+    aligned = (start.dt.day == 1) & (end == end + pd.offsets.MonthEnd(0))
+    wrong_length = have & expected.notna() & ((months != expected) | ~aligned) & (end >= start)
+    _add(
+        problems,
+        f,
+        wrong_length,
+        _col(columns, "period_start"),
+        "period_frequency",
+        lambda i: (
+            f"{indicator_code[i]} is reported for periods of {int(expected[i])} calendar month"
+            f"{'s' if expected[i] != 1 else ''} (first day to last day); this row's period does not match."
+        ),
+    )
+
+    # Numbers, suppression and arithmetic.
+    numbers, suppressed_any = {}, pd.Series(False, index=f.index)
+    for canonical in NUMBER_COLUMNS:
+        column = _col(columns, canonical)
+        values, suppressed, reason = parse_numbers(f[canonical])
+        numbers[canonical] = values
+        if canonical in ("numerator", "value"):
+            suppressed_any |= suppressed
+        _add(problems, f, reason == "not_a_number", column, "not_a_number", "This is not a number.")
+        _add(problems, f, reason == "overflow", column, "overflow", "This number is too large to be a real value.")
+        _add(
+            problems,
+            f,
+            reason == "decimal_comma",
+            column,
+            "decimal_comma",
+            "Read a decimal comma as a decimal point.",
+            "warning",
+        )
+    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
+    blank_value = num.isna() & value.isna() & ~suppressed_any
+    explicit_blank = (strip(f["numerator"]) == "") & (strip(f["value"]) == "")
+    suppressed_all = suppressed_any | (blank_value & explicit_blank)
+    _add(problems, f, num < 0, _col(columns, "numerator"), "negative_count", "A count cannot be negative.")
+    _add(problems, f, den < 0, _col(columns, "denominator"), "negative_count", "A count cannot be negative.")
+    _add(
+        problems,
+        f,
+        (den == 0) & num.notna(),
+        _col(columns, "denominator"),
+        "zero_denominator",
+        "The denominator is zero, so no value can be computed.",
+    )
+    _add(
+        problems,
+        f,
+        num.notna() & den.isna() & value.isna(),
+        _col(columns, "denominator"),
+        "missing_value",
+        "A numerator needs a denominator (or give the value).",
+    )
+    is_proportion = rules.map(lambda r: isinstance(r, IndicatorRule) and r.unit == "percent").astype(bool)
+    _add(
+        problems,
+        f,
+        is_proportion & (num > den),
+        _col(columns, "numerator"),
+        "numerator_above_denominator",
+        "For a proportion the numerator cannot exceed the denominator.",
+    )
+    multiplier = rules.map(lambda r: r.multiplier if isinstance(r, IndicatorRule) else np.nan).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        computed = num / den.where(den > 0) * multiplier
+    decimals = f["value"].astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().fillna(0).clip(upper=6)
+    tolerance = np.maximum(0.5 * 10.0 ** (-decimals) * 1.0001, 1e-9 * computed.abs())
+    inconsistent = value.notna() & computed.notna() & ((value - computed).abs() > tolerance)
+    _add(
+        problems,
+        f,
+        inconsistent,
+        _col(columns, "value"),
+        "value_inconsistent",
+        lambda i: (
+            f"The value {value[i]:g} does not match numerator / denominator x {multiplier[i]:g} = {computed[i]:.4g}."
+        ),
+    )
+    lower, upper = numbers["lower_ci"], numbers["upper_ci"]
+    final_value = value.where(value.notna(), computed)
+    _add(
+        problems,
+        f,
+        lower.notna() & upper.notna() & (lower > upper),
+        _col(columns, "lower_ci"),
+        "interval_order",
+        "The lower limit is above the upper limit.",
+    )
+    outside = final_value.notna() & (
+        (lower.notna() & (lower > final_value + 1e-9)) | (upper.notna() & (upper < final_value - 1e-9))
+    )
+    _add(
+        problems,
+        f,
+        outside,
+        _col(columns, "value"),
+        "value_outside_interval",
+        "The value lies outside its own confidence interval.",
+    )
+
+    # Duplicate keys within the file.
+    key_frame = pd.DataFrame(
+        {
+            "indicator_code": indicator_code,
+            "org_code": org_code,
+            "start": start,
+            "end": end,
+            "breakdown": breakdown,
+            "category": category,
+        }
+    )
+    duplicated = key_frame.duplicated(keep="first") & have
+    if duplicated.any():
+        first_line = (
+            key_frame.assign(line=f[LINE]).groupby(list(key_frame.columns), dropna=False)["line"].transform("first")
+        )
+        _add(
+            problems,
+            f,
+            duplicated,
+            _col(columns, "indicator_code"),
+            "duplicate_row",
+            lambda i: f"The same indicator, area, period, breakdown and category as line {int(first_line[i])}.",
+        )
+
+    if problems.errors:
+        return Validated(frame=pd.DataFrame(), problems=problems)
+
+    typed = pd.DataFrame(
+        {
+            "line": f[LINE].astype(int),
+            "indicator_id": rules.map(lambda r: r.id).astype(int),
+            "area_id": org_code.map(lambda c: reference.areas[c][0]).astype(int),
+            "period_start": start.dt.date,
+            "period_end": end.dt.date,
+            "breakdown": breakdown,
+            "category": category,
+            "numerator": num.where(~suppressed_all),
+            "denominator": den,
+            "value": final_value.where(~suppressed_all),
+            "lower_ci": lower.where(~suppressed_all),
+            "upper_ci": upper.where(~suppressed_all),
+            "suppressed": suppressed_all,
+            "note": f["note"].astype(str).str.strip().str.slice(0, 255),
+            "multiplier": multiplier,
+        }
+    )
+    return Validated(frame=typed, problems=problems)
+
+
+def _unknown(kind: str, value: str, known) -> str:
+    near = _near_miss(value, known)
+    if near is not None:
+        return f"Unknown {kind} code. Did you mean '{near}'? Codes must match exactly (case and spaces)."
+    return f"Unknown {kind} code '{str(value)[:40]}'."
