@@ -97,3 +97,10 @@ def value_at(series: pd.DataFrame, period_end: dt.date) -> float | None:
     """The value for the period ending ``period_end``, else None."""
     match = series.loc[series["period_end"] == period_end, "value"]
     return None if match.empty or pd.isna(match.iloc[-1]) else float(match.iloc[-1])
+
+
+def extract_history(limit: int = 200) -> QuerySet:
+    """The most recent extracts with who sent them (one query)."""
+    from .models import Extract
+
+    return Extract.objects.select_related("uploaded_by").order_by("-received_at", "-pk")[:limit]

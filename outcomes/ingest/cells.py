@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 #: Markers that mean "suppressed for disclosure control": stored as suppressed, never as zero.
-SUPPRESSION_MARKERS = frozenset({"*", "[c]", "c", "[x]", "x", "..", ":", "[low]", "supp", "suppressed"})
+SUPPRESSION_MARKERS = frozenset({"*", "[c]", "[x]", "..", "[low]", "suppressed"})
 MAX_MAGNITUDE = 1e15
 
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"

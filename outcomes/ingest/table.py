@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -58,8 +57,7 @@ def _finish(header: list[str], frame: pd.DataFrame, problems: list[Problem], she
 
 def _read_text(text: str, delimiter: str) -> Table:
     text = text.lstrip("\ufeff")
-    multiline_quotes = '"' in text and re.search(r'"[^"\n]*\n', text) is not None
-    if not multiline_quotes:
+    if '"' not in text and _widths_agree(text, delimiter):
         try:
             raw = pd.read_csv(
                 io.StringIO(text),
@@ -78,14 +76,18 @@ def _read_text(text: str, delimiter: str) -> Table:
             raise FileRefused(Problem(None, None, "empty_file", "The file is empty.")) from exc
         header = [str(h).strip() for h in raw.iloc[0].fillna("")]
         body = raw.iloc[1:]
-        short = body.isna().any(axis=1) & ~body.isna().all(axis=1)
-        if short.any():
-            return _read_text_slow(text, delimiter)
         frame = body.fillna("").reset_index(drop=True)
         frame.columns = list(range(len(header)))
         frame[LINE] = body.index.to_numpy() + 1  # raw row i is file line i + 1
         return _finish(header, _named(frame, header), _header_problems(header))
     return _read_text_slow(text, delimiter)
+
+
+def _widths_agree(text: str, delimiter: str) -> bool:
+    """Without quotes, every non-blank line must hold as many delimiters as the header (cheap to check)."""
+    lines = text.splitlines()
+    width = lines[0].count(delimiter)
+    return all(line.count(delimiter) == width for line in lines[1:] if line.strip())
 
 
 def _named(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:

@@ -313,7 +313,9 @@ def validate(
     multiplier = rules.map(lambda r: r.multiplier if isinstance(r, IndicatorRule) else np.nan).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = num / den.where(den > 0) * multiplier
-    decimals = f["value"].astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().fillna(0).clip(upper=6)
+    decimals = (
+        f["value"].astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().astype(float).fillna(0).clip(upper=6)
+    )
     tolerance = np.maximum(0.5 * 10.0 ** (-decimals) * 1.0001, 1e-9 * computed.abs())
     inconsistent = value.notna() & computed.notna() & ((value - computed).abs() > tolerance)
     _add(

@@ -18,7 +18,7 @@ class GenericReader(Reader):
 
     def matches(self, table: Table) -> bool:
         names = {normalise(h) for h in table.header}
-        return bool(names & {"indicator_code", "indicator"}) and bool(names & {"org_code", "ods_code", "area_code"})
+        return bool(names & {"indicator_code", "indicator", "indicator_id", "measure_code"})
 
     def read(self, table: Table) -> ReaderOutput:
         mapping, problems = map_columns(table.header, GENERIC_ALIASES, REQUIRED)

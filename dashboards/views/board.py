@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from harrow_bbp.access import can_view, require
 
-from .board import board_tiles
+from ..board import board_tiles
 
 
 @require(can_view)

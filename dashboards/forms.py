@@ -1,0 +1,34 @@
+"""Forms for the pages that write: the extract upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from outcomes.ingest.readers.base import READERS, _import_all
+
+
+def format_choices() -> list[tuple[str, str]]:
+    _import_all()
+    return [("auto", "Work it out from the columns"), *sorted((r.name, r.label) for r in READERS.values())]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Extract file", help_text="CSV or XLSX. Aggregate counts only: never patient data.")
+    format = forms.ChoiceField(label="Format", choices=format_choices, initial="auto")
+    dry_run = forms.BooleanField(
+        label="Check only (dry run): validate and report what would change, but write nothing", required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.INGEST_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; the upload page takes up to "
+                f"{limit / 1_048_576:.0f} MB. "
+                "Ask an administrator to load larger files with manage.py ingest."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        return upload

@@ -1,0 +1,85 @@
+"""Upload an extract, follow its progress, read what happened, download the error report and templates."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from harrow_bbp.access import can_upload, require
+from outcomes import actions
+from outcomes.ingest.readers.base import CANONICAL
+from outcomes.ingest.tasks import enqueue
+from outcomes.models import Extract
+from outcomes.selectors import extract_history
+
+from ..forms import UploadForm
+
+SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "samples"
+
+
+@require(can_upload)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        extract = actions.receive_extract(
+            file_name=upload.name,
+            content=upload.read(),
+            format=form.cleaned_data["format"],
+            source=Extract.Source.UPLOAD,
+            uploaded_by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        enqueue(extract)
+        return redirect("dashboards:extract", pk=extract.pk)
+    return render(
+        request,
+        "dashboards/extracts/upload.html",
+        {"form": form, "max_mb": settings.INGEST_MAX_UPLOAD_BYTES // 1_048_576},
+    )
+
+
+@require(can_upload)
+def history(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/extracts/history.html", {"extracts": extract_history()})
+
+
+@require(can_upload)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    extract = get_object_or_404(Extract.objects.select_related("uploaded_by"), pk=pk)
+    template = "dashboards/extracts/_status.html" if request.htmx else "dashboards/extracts/detail.html"
+    return render(request, template, {"extract": extract, "finished": extract.completed_at is not None})
+
+
+@require(can_upload)
+def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every error and warning as CSV, in the order an analyst fixes them: by line."""
+    extract = get_object_or_404(Extract, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="extract-{extract.pk}-problems.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["severity", "line", "column", "code", "message"])
+    problems = [("error", p) for p in extract.errors] + [("warning", p) for p in extract.warnings]
+    problems.sort(key=lambda item: (item[1].get("line") is None, item[1].get("line") or 0))
+    for severity, p in problems:
+        writer.writerow([severity, p.get("line") or "", p.get("column") or "", p["code"], p["message"]])
+    return response
+
+
+@require(can_upload)
+def template_file(request: HttpRequest, name: str) -> HttpResponse:
+    """The blank generic template, or the filled example."""
+    if name not in {"template", "example"}:
+        raise Http404("No such file.")
+    if name == "template":
+        response = HttpResponse(",".join(CANONICAL) + "\r\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="harrow-generic-template.csv"'
+        return response
+    example = SAMPLES / "generic_example.csv"
+    if not example.exists():
+        example = Path(settings.BASE_DIR) / "fixtures" / "data" / "diabetes_9cp_practices.csv"
+    return FileResponse(example.open("rb"), as_attachment=True, filename="harrow-generic-example.csv")

@@ -1,0 +1,387 @@
+"""Real files through the whole pipeline: every kind of bad input is refused with its line, column and reason,
+and the database is unchanged; the encodings, delimiters and conventions analysts use are accepted."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+
+from outcomes import actions
+from outcomes.ingest import pipeline
+from outcomes.models import Extract, Observation
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value,note"
+ROW1 = "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,600,1000,60.0,"
+ROW2 = "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,imd_quintile,1,100,200,50.0,"
+GOOD = f"{HEADER}\n{ROW1}\n{ROW2}\n"
+
+
+def run(content: bytes | str, name: str = "extract.csv", dry_run: bool = False) -> Extract:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    extract = actions.receive_extract(
+        file_name=name, content=data, format="auto", source=Extract.Source.UPLOAD, dry_run=dry_run
+    )
+    return pipeline.run_extract(extract.pk).extract
+
+
+def snapshot() -> tuple[int, int]:
+    return Observation.objects.count(), Observation.objects.filter(is_current=True).count()
+
+
+def refused_with(content, code: str, line: int | None = None, column: str | None = None, name="extract.csv"):
+    before = snapshot()
+    extract = run(content, name)
+    assert extract.status == Extract.Status.REFUSED, extract.errors
+    assert snapshot() == before, "a refused file must write nothing"
+    matching = [e for e in extract.errors if e["code"] == code]
+    assert matching, f"expected {code}, got {[e['code'] for e in extract.errors]}"
+    if line is not None:
+        assert any(e["line"] == line for e in matching), matching
+    if column is not None:
+        assert any(e["column"] == column for e in matching), matching
+    return extract
+
+
+def replace(row: str, column: str, value: str) -> str:
+    cells = row.split(",")
+    cells[HEADER.split(",").index(column)] = value
+    return ",".join(cells)
+
+
+# --------------------------------------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "empty_file"),
+        (b"\r\n\r\n", "empty_file"),
+        (f"{HEADER}\n".encode(), "no_rows"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "not_a_table"),
+        (b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>", "not_a_table"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_excel"),
+        (bytes(range(256)) * 4, "binary_file"),
+    ],
+    ids=["empty", "blank-lines", "header-only", "pdf", "html", "xls", "binary"],
+)
+def test_files_that_are_not_tables_are_refused(content, code):
+    refused_with(content, code)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.csv", GOOD)
+    refused_with(buffer.getvalue(), "zip_archive")
+
+
+def test_a_ragged_row_is_refused_with_its_line():
+    refused_with(f"{HEADER}\n{ROW1}\n{ROW2},extra\n", "ragged_row", line=3)
+
+
+def test_a_short_row_is_refused_with_its_line():
+    refused_with(f"{HEADER}\n{ROW1}\nOUT3_CARE_EXPERIENCE,E09000015\n", "ragged_row", line=3)
+
+
+def test_broken_quoting_is_refused():
+    refused_with(f'{HEADER}\n{ROW1}\n"OUT3_CARE_EXPERIENCE,E09000015,2019-04-01\n', "ragged_row")
+
+
+# ----------------------------------------------------------------------------------------------- headers
+
+
+def test_missing_and_duplicate_columns_are_named():
+    no_org = GOOD.replace("org_code,", "").replace("E09000015,", "")
+    refused_with(no_org, "missing_column", line=1, column="org_code")
+    duplicate = f"{HEADER},ODS code\n{ROW1},E09000015\n"
+    refused_with(duplicate, "duplicate_column", line=1, column="ODS code")
+
+
+def test_header_case_spacing_and_aliases_are_understood():
+    header = " Indicator Code ,ODS code,Start date,End date,Breakdown,Category,Numerator,Denominator,Value,Notes"
+    extract = run(f"{header}\n{ROW1}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted == 1
+
+
+# ---------------------------------------------------------------------------------------- reference codes
+
+
+def test_unknown_and_near_miss_codes_are_refused_without_silent_fixes():
+    refused_with(
+        f"{HEADER}\n{replace(ROW1, 'indicator_code', 'NOT_A_CODE')}\n", "unknown_indicator", 2, "indicator_code"
+    )
+    near = refused_with(
+        f"{HEADER}\n{replace(ROW1, 'indicator_code', 'out3_care_experience')}\n", "unknown_indicator", 2
+    )
+    assert "Did you mean 'OUT3_CARE_EXPERIENCE'" in near.errors[0]["message"]
+    spaced = refused_with(f"{HEADER}\n{replace(ROW1, 'org_code', ' E09000015')}\n", "unknown_area", 2, "org_code")
+    assert "Did you mean 'E09000015'" in spaced.errors[0]["message"]
+
+
+def test_area_level_breakdown_and_category_must_be_allowed():
+    refused_with(f"{HEADER}\n{replace(ROW1, 'org_code', 'E84068')}\n", "level_not_reported", 2, "org_code")
+    refused_with(f"{HEADER}\n{replace(ROW2, 'breakdown', 'region')}\n", "unknown_breakdown", 2, "breakdown")
+    refused_with(f"{HEADER}\n{replace(ROW2, 'category', '6')}\n", "unknown_category", 2, "category")
+
+
+# ------------------------------------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("numerator", "six hundred", "not_a_number"),
+        ("denominator", "1e20", "overflow"),
+        ("numerator", "-5", "negative_count"),
+        ("numerator", "1200", "numerator_above_denominator"),
+        ("value", "70.0", "value_inconsistent"),
+        ("denominator", "0", "zero_denominator"),
+    ],
+)
+def test_bad_numbers_are_refused_with_line_and_column(column, value, code):
+    refused_with(f"{HEADER}\n{ROW2}\n{replace(ROW1, column, value)}\n", code, 3, column)
+
+
+def test_thousands_separators_percent_signs_and_decimal_commas_are_read():
+    text = f'{HEADER}\nOUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,"1,200","2,000",60%,\n'
+    extract = run(text)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    row = Observation.objects.get(extract=extract)
+    assert (row.numerator, row.denominator, row.value) == (1200, 2000, 60.0)
+    semicolon = (
+        "indicator_code;org_code;period_start;period_end;numerator;denominator;value\n"
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2018;31/03/2019;601;1000;60,1\n"
+    )
+    extract = run(semicolon)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert Observation.objects.get(extract=extract).value == pytest.approx(60.1)
+    assert any(w["code"] == "decimal_comma" for w in extract.warnings)
+
+
+def test_suppression_markers_are_stored_as_suppressed_never_zero():
+    text = (
+        f"{HEADER}\n{ROW1}\n"
+        f"{replace(replace(ROW2, 'numerator', '*'), 'value', '')}\n"
+        f"{replace(replace(replace(ROW2, 'category', '2'), 'numerator', '[c]'), 'value', '[c]')}\n"
+        f"{replace(replace(replace(ROW2, 'category', '3'), 'numerator', ''), 'value', '')}\n"
+    )
+    extract = run(text)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    rows = Observation.objects.filter(extract=extract, breakdown="imd_quintile")
+    assert rows.count() == 3
+    for row in rows:
+        assert row.suppressed and row.value is None and row.numerator is None
+
+
+# -------------------------------------------------------------------------------------- dates and periods
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code", "column"),
+    [
+        ("2019-04-01", "2019-02-30", "bad_date", "period_end"),
+        ("04/13/2019", "31/03/2020", "month_first", "period_start"),
+        ("01/04/19", "31/03/20", "ambiguous_date", "period_start"),
+        ("2020-04-01", "2019-03-31", "period_end_before_start", "period_end"),
+        ("2099-04-01", "2100-03-31", "period_in_future", "period_end"),
+        ("2019-04-01", "2019-06-30", "period_frequency", "period_start"),
+        ("2019-04-02", "2020-04-01", "period_frequency", "period_start"),
+        ("", "2020-03-31", "missing_value", "period_start"),
+    ],
+)
+def test_bad_dates_and_periods_are_refused(start, end, code, column):
+    row = replace(replace(ROW1, "period_start", start), "period_end", end)
+    refused_with(f"{HEADER}\n{row}\n", code, 2, column)
+
+
+def test_mixed_date_formats_are_refused():
+    row2 = replace(replace(ROW2, "period_start", "01/04/2019"), "period_end", "31/03/2020")
+    refused_with(f"{HEADER}\n{ROW1}\n{ROW1.replace('all,all', 'age,18-44')}\n{row2}\n", "mixed_date_formats", 4)
+
+
+def test_uk_day_first_dates_are_accepted():
+    row = replace(replace(ROW1, "period_start", "01/04/2019"), "period_end", "31/03/2020")
+    extract = run(f"{HEADER}\n{row}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert str(Observation.objects.get(extract=extract).period_start) == "2019-04-01"
+
+
+# ------------------------------------------------------------------------------ duplicates and formulas
+
+
+def test_duplicate_keys_within_a_file_name_the_first_line():
+    extract = refused_with(f"{HEADER}\n{ROW1}\n{ROW2}\n{ROW1}\n", "duplicate_row", 4)
+    assert "line 2" in next(e for e in extract.errors if e["code"] == "duplicate_row")["message"]
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3"])
+def test_cells_that_would_be_spreadsheet_formulas_are_refused(cell):
+    refused_with(f"{HEADER}\n{replace(ROW1, 'note', cell)}\n", "formula", 2, "note")
+
+
+# ------------------------------------------------------------------------------ patient-identifiable data
+
+
+def _stored_path(extract: Extract) -> Path:
+    return Path(settings.MEDIA_ROOT) / extract.stored_file
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (HEADER, replace(ROW1, "note", "943 476 5919")),
+        (HEADER, replace(ROW1, "note", "9434765919")),
+        (HEADER, replace(ROW1, "note", "Seen at HA1 2AB")),
+        (f"{HEADER},date_of_birth", f"{ROW1},1970-01-01"),
+        (f"{HEADER},Patient Name", f"{ROW1},Someone"),
+    ],
+    ids=["nhs-number-spaced", "nhs-number", "postcode", "dob-column", "name-column"],
+)
+def test_patient_identifiable_files_are_refused_and_deleted(header, row):
+    before = snapshot()
+    extract = run(f"{header}\n{row}\n")
+    assert extract.status == Extract.Status.REFUSED
+    assert snapshot() == before
+    codes = {e["code"] for e in extract.errors}
+    assert "patient_identifiable" in codes and "file_deleted" in codes
+    assert extract.stored_file == ""
+    assert not list((Path(settings.MEDIA_ROOT) / "extracts" / str(extract.pk)).glob("*"))
+    for error in extract.errors:  # no message repeats the value
+        assert "9434765919" not in error["message"] and "943 476 5919" not in error["message"]
+        assert "HA1 2AB" not in error["message"] and "1970" not in error["message"]
+
+
+def test_a_ten_digit_number_failing_modulus_11_is_not_treated_as_an_nhs_number():
+    extract = run(f"{HEADER}\n{replace(ROW1, 'note', '9434765918')}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+
+
+def test_record_level_files_are_refused():
+    rows = "\n".join(
+        f"OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,age,{age},{i % 2},1,,"
+        for i, age in enumerate(["18-44", "45-64", "65-74", "75+"] * 15)
+    )
+    extract = refused_with(f"{HEADER}\n{rows}\n", "record_level")
+    assert extract.stored_file == ""
+
+
+# ------------------------------------------------------------------------------------ encodings and XLSX
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-8-sig"),
+        lambda t: t.encode("cp1252"),
+        lambda t: t.encode("utf-16"),
+        lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+        lambda t: t.replace(",", "\t").encode("utf-8"),
+    ],
+    ids=["utf8-bom", "windows-1252", "utf16", "crlf", "tab"],
+)
+def test_encodings_and_delimiters_analysts_use_are_accepted(encode):
+    text = f"{HEADER}\n{replace(ROW1, 'note', 'Café survey')}\n"
+    extract = run(encode(text))
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert Observation.objects.get(extract=extract).note == "Café survey"
+
+
+def test_quoted_fields_with_newlines_keep_line_numbers_right():
+    multiline = replace(ROW1, "note", '"two\nlines"')
+    text = f"{HEADER}\n{multiline}\n{replace(ROW2, 'value', 'y')}\n"
+    refused_with(text, "not_a_number", line=4, column="value")
+
+
+def _workbook(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_files_load_like_csv():
+    import datetime as dt
+
+    content = _workbook(
+        [
+            HEADER.split(","),
+            [
+                "OUT3_CARE_EXPERIENCE",
+                "E09000015",
+                dt.datetime(2019, 4, 1),
+                dt.datetime(2020, 3, 31),
+                "all",
+                "all",
+                600,
+                1000,
+                60.0,
+                None,
+            ],
+        ]
+    )
+    extract = run(content, "extract.xlsx")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert Observation.objects.get(extract=extract).value == 60.0
+
+
+def test_xlsx_formulas_are_refused():
+    content = _workbook(
+        [
+            HEADER.split(","),
+            [
+                "OUT3_CARE_EXPERIENCE",
+                "E09000015",
+                "2019-04-01",
+                "2020-03-31",
+                "all",
+                "all",
+                600,
+                1000,
+                "=G2/H2*100",
+                None,
+            ],
+        ]
+    )
+    refused_with(content, "formula", 2, "value", name="extract.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def test_the_same_file_twice_changes_nothing_and_a_revision_supersedes():
+    first = run(GOOD)
+    assert (first.status, first.rows_inserted, first.rows_superseded) == ("loaded", 2, 0)
+    before = snapshot()
+    again = run(GOOD)
+    assert (again.rows_inserted, again.rows_superseded, again.rows_unchanged) == (0, 0, 2)
+    assert snapshot() == before
+    revised = run(GOOD.replace("600,1000,60.0", "610,1000,61.0"))
+    assert (revised.rows_inserted, revised.rows_superseded, revised.rows_unchanged) == (1, 1, 1)
+    old = Observation.objects.get(extract=first, breakdown="all")
+    assert not old.is_current and old.superseded_by == revised
+
+
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing():
+    before = snapshot()
+    extract = run(GOOD, dry_run=True)
+    assert extract.status == Extract.Status.VALID
+    assert extract.rows_inserted == 2
+    assert snapshot() == before
+
+
+def test_intervals_are_computed_where_the_source_gave_none():
+    extract = run(GOOD)
+    row = Observation.objects.get(extract=extract, breakdown="all")
+    # Wilson 95% for 600/1000 (textbook score interval), as percentages.
+    assert row.lower_ci == pytest.approx(56.93, abs=0.01) and row.upper_ci == pytest.approx(62.99, abs=0.01)
