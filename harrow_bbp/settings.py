@@ -161,3 +161,5 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CELERY_BEAT_SCHEDULE = {
     "scan-drop-folder": {"task": "outcomes.ingest.tasks.scan_drop_folder", "schedule": 60.0},
 }
+# An unacknowledged task (its worker died) is redelivered after this many seconds; longer than any task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}

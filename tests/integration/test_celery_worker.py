@@ -6,76 +6,22 @@ default tasks run eagerly in-process, which the rest of the suite covers.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from outcomes import actions
 from outcomes.models import Extract, Observation
 from outcomes.tasks import derive_rollups_task
 
-REPO = Path(__file__).resolve().parents[2]
+from .workers import needs_worker, reference_db, start_worker, stop_worker  # noqa: F401 (fixture)
 
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (a real broker)"),
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs DATABASE_URL pointing at PostgreSQL (the worker and the test share the database)",
-    ),
-]
+pytestmark = needs_worker
 
 
 @pytest.fixture
-def worker(transactional_db):
-    """Start `celery worker` in a subprocess against the test database; stop it afterwards."""
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    log = open(REPO / "var" / "celery-worker-test.log", "w")  # noqa: SIM115 - closed in teardown
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "harrow_bbp",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    from harrow_bbp.celery import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"worker exited early: {(REPO / 'var' / 'celery-worker-test.log').read_text()[-2000:]}")
-        if app.control.ping(timeout=1.0):
-            break
-    else:
-        pytest.fail("worker did not answer a ping within 60 s")
+def worker(reference_db):
+    process = start_worker("rollup")
     yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    stop_worker(process)
 
 
 def test_a_real_worker_runs_a_task_that_writes_to_postgresql(worker):

@@ -1,0 +1,97 @@
+"""A worker killed half way through loading leaves nothing behind; the redelivered task completes the load.
+
+PostgreSQL + Redis + real worker processes only (see tests/integration/workers.py).
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pandas as pd
+import pytest
+
+from outcomes import actions
+from outcomes.ingest.tasks import enqueue
+from outcomes.models import Area, Extract, Observation
+
+from ...workers import needs_worker, reference_db, start_worker, stop_worker  # noqa: F401 (fixture)
+
+pytestmark = needs_worker
+CATEGORIES = [
+    ("all", "all"),
+    ("sex", "female"),
+    ("sex", "male"),
+    ("imd_quintile", "1"),
+    ("imd_quintile", "2"),
+    ("imd_quintile", "3"),
+    ("imd_quintile", "4"),
+    ("imd_quintile", "5"),
+]
+
+
+def big_extract() -> bytes:
+    """About 75,000 valid practice rows of ACSC admissions, 2000 to 2019 (no clash with demo data)."""
+    practices = list(Area.objects.filter(level="practice", code__startswith="E84").values_list("code", flat=True))
+    months = pd.period_range("2000-01", "2019-12", freq="M")
+    rows = [
+        ("OUT5_ACSC_ADMISSIONS", code, m.start_time.date(), m.end_time.date(), b, c, 10 + i % 7, 1000.0, "")
+        for i, (code, m, (b, c)) in enumerate((p, m, bc) for p in practices for m in months for bc in CATEGORIES)
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_code",
+            "org_code",
+            "period_start",
+            "period_end",
+            "breakdown",
+            "category",
+            "numerator",
+            "denominator",
+            "note",
+        ],
+    )
+    return frame.to_csv(index=False).encode()
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_killing_the_worker_mid_load_leaves_nothing_and_the_retry_completes(reference_db):
+    content = big_extract()
+    expected_rows = content.count(b"\n") - 1
+    extract = actions.receive_extract(file_name="big.csv", content=content, format="generic", source="upload")
+    first = start_worker("doomed", CELERY_VISIBILITY_TIMEOUT="5")
+    try:
+        enqueue(extract)
+        wait_for(lambda: Extract.objects.get(pk=extract.pk).status == Extract.Status.LOADING, 120, "the load to start")
+        time.sleep(0.3)  # inside the load transaction now
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        stop_worker(first)
+
+    assert Observation.objects.filter(extract_id=extract.pk).count() == 0, "a killed load must leave no rows"
+    assert Extract.objects.get(pk=extract.pk).status == Extract.Status.LOADING
+
+    second = start_worker("rescuer", CELERY_VISIBILITY_TIMEOUT="5")
+    try:
+        wait_for(
+            lambda: Extract.objects.get(pk=extract.pk).status == Extract.Status.LOADED,
+            180,
+            "the redelivered task to finish the load",
+        )
+    finally:
+        stop_worker(second)
+    loaded = Extract.objects.get(pk=extract.pk)
+    practice_rows = Observation.objects.filter(extract_id=extract.pk, area__level="practice").count()
+    assert practice_rows == expected_rows
+    assert loaded.rows_read == expected_rows
+    assert Observation.objects.filter(extract_id=extract.pk, area__level="pcn", is_derived=True).exists()

@@ -1,0 +1,90 @@
+"""Start and stop real Celery worker processes for integration tests (PostgreSQL + a real broker only)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[2]
+
+needs_worker = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (a real broker)"),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="needs DATABASE_URL pointing at PostgreSQL (the worker and the test share the database)",
+    ),
+]
+
+
+def worker_database_url() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def start_worker(name: str, **env: str) -> subprocess.Popen:
+    """A solo-pool worker on the test database; returns once it answers a ping."""
+    from harrow_bbp.celery import app
+
+    log = (REPO / "var" / f"celery-{name}.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "harrow_bbp",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}-{os.getpid()}@%h",
+        ],
+        cwd=REPO,
+        env={**os.environ, "DATABASE_URL": worker_database_url(), "PYTHONUNBUFFERED": "1", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"worker exited early: {(REPO / 'var' / f'celery-{name}.log').read_text()[-2000:]}")
+        replies = app.control.ping(timeout=1.0)
+        if any(name in next(iter(r)) for r in replies):
+            return process
+    process.kill()
+    pytest.fail("worker did not answer a ping within 60 s")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def reference_db(transactional_db):
+    """A transactional database with the reference data (earlier transactional tests flush everything)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from outcomes.models import Area
+
+    if not Area.objects.exists():
+        call_command("load_reference_data", stdout=StringIO())
