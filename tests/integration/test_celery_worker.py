@@ -12,7 +12,7 @@ from outcomes import actions
 from outcomes.models import Extract, Observation
 from outcomes.tasks import derive_rollups_task
 
-from .workers import needs_worker, reference_db, start_worker, stop_worker  # noqa: F401 (fixture)
+from .workers import needs_worker, start_worker, stop_worker
 
 pytestmark = needs_worker
 

@@ -75,16 +75,3 @@ def stop_worker(process: subprocess.Popen) -> None:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@pytest.fixture
-def reference_db(transactional_db):
-    """A transactional database with the reference data (earlier transactional tests flush everything)."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from outcomes.models import Area
-
-    if not Area.objects.exists():
-        call_command("load_reference_data", stdout=StringIO())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -13,20 +14,18 @@ from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Extract, Observation
 
-from ...workers import reference_db  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="needs PostgreSQL"
 )
+MONTHS = pd.period_range("2001-01", "2001-12", freq="M")
 HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator\n"
 
 
 def extract_with(numerator: int) -> Extract:
     rows = "".join(
-        f"OUT5_ACSC_ADMISSIONS,{code},2001-{month:02d}-01,2001-{month:02d}-{[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]},"
-        f"all,all,{numerator},1000\n"
+        f"OUT5_ACSC_ADMISSIONS,{code},{start},{end},all,all,{numerator},1000\n"
         for code in ("E84068", "E84024", "E84009")
-        for month in range(1, 13)
+        for start, end in zip(MONTHS.start_time.date, MONTHS.end_time.date, strict=True)
     )
     return actions.receive_extract(
         file_name=f"n{numerator}.csv", content=(HEADER + rows).encode(), format="generic", source="command"

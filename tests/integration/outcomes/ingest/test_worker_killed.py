@@ -15,7 +15,7 @@ from outcomes import actions
 from outcomes.ingest.tasks import enqueue
 from outcomes.models import Area, Extract, Observation
 
-from ...workers import needs_worker, reference_db, start_worker, stop_worker  # noqa: F401 (fixture)
+from ...workers import needs_worker, start_worker, stop_worker
 
 pytestmark = needs_worker
 CATEGORIES = [
