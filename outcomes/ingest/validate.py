@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import date_formats, is_formula, parse_dates, parse_numbers, strip
+from .cells import date_formats, is_formula, on_distinct, parse_dates, parse_numbers, strip
 from .problems import MAX_PER_CODE, Problem, ProblemList
 from .table import LINE
 
@@ -99,7 +99,7 @@ def validate(
     _add(
         problems,
         f,
-        ~known_indicator & (indicator_code.str.strip() != ""),
+        ~known_indicator & (~_blank(indicator_code)),
         _col(columns, "indicator_code"),
         "unknown_indicator",
         lambda i: _unknown("indicator", f.at[i, "indicator_code"], reference.indicators),
@@ -107,7 +107,7 @@ def validate(
     _add(
         problems,
         f,
-        indicator_code.str.strip() == "",
+        _blank(indicator_code),
         _col(columns, "indicator_code"),
         "missing_value",
         "The indicator code is blank.",
@@ -117,7 +117,7 @@ def validate(
     _add(
         problems,
         f,
-        ~known_area & (org_code.str.strip() != ""),
+        ~known_area & (~_blank(org_code)),
         _col(columns, "org_code"),
         "unknown_area",
         lambda i: _unknown("area", f.at[i, "org_code"], reference.areas),
@@ -125,26 +125,22 @@ def validate(
     _add(
         problems,
         f,
-        org_code.str.strip() == "",
+        _blank(org_code),
         _col(columns, "org_code"),
         "missing_value",
         "The organisation code is blank.",
     )
 
     rules = indicator_code.map(reference.indicators)
-    area_level = org_code.map(lambda c: reference.areas.get(c, (None, None))[1])
+    attribute = _attributes(reference.indicators)
+    area_level = org_code.map({code: level for code, (_, level) in reference.areas.items()})
     both = known_indicator & known_area
-    wrong_level = both & pd.Series(
-        [
-            lvl not in r.levels if isinstance(r, IndicatorRule) else False
-            for r, lvl in zip(rules, area_level, strict=True)
-        ],
-        index=f.index,
-    )
+    level_pairs = {(code, level) for code, rule in reference.indicators.items() for level in rule.levels}
+    wrong_level = both & ~pd.MultiIndex.from_arrays([indicator_code, area_level]).isin(level_pairs)
     _add(
         problems,
         f,
-        wrong_level,
+        pd.Series(wrong_level, index=f.index),
         _col(columns, "org_code"),
         "level_not_reported",
         lambda i: (
@@ -155,12 +151,9 @@ def validate(
 
     # Breakdowns and categories from the allowed lists.
     breakdown, category = f["breakdown"].astype(str), f["category"].astype(str)
+    breakdown_pairs = {(code, b) for code, rule in reference.indicators.items() for b in (*rule.breakdowns, "all")}
     allowed_breakdown = pd.Series(
-        [
-            b == "all" or (isinstance(r, IndicatorRule) and b in r.breakdowns)
-            for r, b in zip(rules, breakdown, strict=True)
-        ],
-        index=f.index,
+        pd.MultiIndex.from_arrays([indicator_code, breakdown]).isin(breakdown_pairs), index=f.index
     )
     _add(
         problems,
@@ -173,9 +166,8 @@ def validate(
             f"(allowed: all, {', '.join(sorted(rules[i].breakdowns)) or 'none'})."
         ),
     )
-    allowed_category = pd.Series(
-        [c in reference.categories.get(b, frozenset()) for b, c in zip(breakdown, category, strict=True)], index=f.index
-    )
+    category_pairs = {(b, c) for b, cats in reference.categories.items() for c in cats}
+    allowed_category = pd.Series(pd.MultiIndex.from_arrays([breakdown, category]).isin(category_pairs), index=f.index)
     _add(
         problems,
         f,
@@ -245,7 +237,7 @@ def validate(
         f"The period ends after today ({reference.today:%d %B %Y}).",
     )
     months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
-    expected = rules.map(lambda r: r.period_months if isinstance(r, IndicatorRule) else None)
+    expected = indicator_code.map(attribute("period_months")).astype(float)
     aligned = (start.dt.day == 1) & (end == end + pd.offsets.MonthEnd(0))
     wrong_length = have & expected.notna() & ((months != expected) | ~aligned) & (end >= start)
     _add(
@@ -281,7 +273,7 @@ def validate(
         )
     num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
     blank_value = num.isna() & value.isna() & ~suppressed_any
-    explicit_blank = (strip(f["numerator"]) == "") & (strip(f["value"]) == "")
+    explicit_blank = _blank(f["numerator"]) & _blank(f["value"])
     suppressed_all = suppressed_any | (blank_value & explicit_blank)
     _add(problems, f, num < 0, _col(columns, "numerator"), "negative_count", "A count cannot be negative.")
     _add(problems, f, den < 0, _col(columns, "denominator"), "negative_count", "A count cannot be negative.")
@@ -301,7 +293,7 @@ def validate(
         "missing_value",
         "A numerator needs a denominator (or give the value).",
     )
-    is_proportion = rules.map(lambda r: isinstance(r, IndicatorRule) and r.unit == "percent").astype(bool)
+    is_proportion = indicator_code.map(attribute("unit")).eq("percent")
     _add(
         problems,
         f,
@@ -310,12 +302,10 @@ def validate(
         "numerator_above_denominator",
         "For a proportion the numerator cannot exceed the denominator.",
     )
-    multiplier = rules.map(lambda r: r.multiplier if isinstance(r, IndicatorRule) else np.nan).astype(float)
+    multiplier = indicator_code.map(attribute("multiplier")).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = num / den.where(den > 0) * multiplier
-    decimals = (
-        f["value"].astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().astype(float).fillna(0).clip(upper=6)
-    )
+    decimals = _decimals(f["value"])
     tolerance = np.maximum(0.5 * 10.0 ** (-decimals) * 1.0001, 1e-9 * computed.abs())
     inconsistent = value.notna() & computed.notna() & ((value - computed).abs() > tolerance)
     _add(
@@ -393,11 +383,36 @@ def validate(
             "lower_ci": lower.where(~suppressed_all),
             "upper_ci": upper.where(~suppressed_all),
             "suppressed": suppressed_all,
-            "note": f["note"].astype(str).str.strip().str.slice(0, 255),
+            "note": _clean_note(f["note"]),
             "multiplier": multiplier,
         }
     )
     return Validated(frame=typed, problems=problems)
+
+
+def _attributes(indicators: dict[str, IndicatorRule]):
+    """attribute(name) -> {indicator code: that attribute}, for fast Series.map lookups."""
+
+    def attribute(name: str) -> dict:
+        return {code: getattr(rule, name) for code, rule in indicators.items()}
+
+    return attribute
+
+
+@on_distinct
+def _decimals(series: pd.Series) -> pd.Series:
+    """How many decimals a value was written with: rounding in the source sets the tolerance."""
+    return series.astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().astype(float).fillna(0).clip(upper=6)
+
+
+@on_distinct
+def _blank(series: pd.Series) -> pd.Series:
+    return strip(series) == ""
+
+
+@on_distinct
+def _clean_note(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().str.slice(0, 255)
 
 
 def _unknown(kind: str, value: str, known) -> str:

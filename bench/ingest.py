@@ -1,0 +1,189 @@
+"""Benchmark: `manage.py ingest` of a 1,000,000-row generic extract on PostgreSQL, beside a raw COPY.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/harrow_bench .venv/bin/python bench/ingest.py [--rows N]
+
+Prepares the database named in DATABASE_URL (created if missing; its observations are cleared), loads the
+reference data and the North West London areas (so the extract uses real codes: ~350 practices), writes
+the extract to var/bench/, then times, each in its own process with its peak memory:
+  1. `python manage.py ingest FILE` (sniff, parse, PII scan, full validation, COPY load, roll-ups);
+  2. a raw `COPY ... FROM STDIN` of the same file into a bare table with no indexes or constraints (psql).
+The aim: ingest within 2x the raw COPY time, validation included, under 1.5 GB peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+PYTHON = sys.executable
+CATEGORIES = [
+    ("all", "all"),
+    ("sex", "female"),
+    ("sex", "male"),
+    *[("age", a) for a in ("0-4", "5-17", "18-44", "45-64", "65-74", "75+")],
+    *[("imd_quintile", q) for q in "12345"],
+    *[("ethnicity", e) for e in ("asian", "black", "mixed", "white", "other", "not_stated")],
+]
+
+
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "result = subprocess.run(sys.argv[1:])\n"
+    "sys.stderr.write(f'@@peak_kb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n')\n"
+    "sys.exit(result.returncode)\n"
+)
+
+
+def run(cmd: list[str], env: dict[str, str], label: str) -> tuple[float, float, str]:
+    """Seconds and peak RSS (MB) of one command, measured by a fresh wrapper process of its own."""
+    start = time.perf_counter()
+    result = subprocess.run([PYTHON, "-c", MEASURE, *cmd], cwd=REPO, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{label} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    peak_kb = int(result.stderr.rsplit("@@peak_kb=", 1)[1].split()[0])
+    return seconds, peak_kb / 1024, result.stdout.strip()
+
+
+def psql_args(url: str) -> list[str]:
+    u = urlparse(url)
+    return [
+        "psql",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+        "-h",
+        u.hostname or "127.0.0.1",
+        "-p",
+        str(u.port or 5432),
+        "-U",
+        u.username or "postgres",
+        "-d",
+        u.path.lstrip("/"),
+    ]
+
+
+def prepare(url: str, env: dict[str, str]) -> None:
+    u = urlparse(url)
+    name = u.path.lstrip("/")
+    admin = [*psql_args(url)[:-2], "-d", "postgres"]
+    exists = subprocess.run(
+        [*admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run([*admin, "-c", f'CREATE DATABASE "{name}"'], check=True)
+    for command in (["migrate", "-v0"], ["load_reference_data"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=REPO, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup(); "
+            "from outcomes.management.commands.load_demo_data import Command; Command().create_nwl_areas()",
+        ],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "harrow_bbp.settings"},
+        check=True,
+    )
+    subprocess.run(
+        [
+            *psql_args(url),
+            "-c",
+            "DELETE FROM outcomes_observation o USING outcomes_extract e "
+            "WHERE o.extract_id = e.id AND e.file_name LIKE 'bench-%'",
+        ],
+        check=True,
+    )
+
+
+def write_extract(path: Path, rows: int, env: dict[str, str]) -> int:
+    """Practice rows of ACSC admissions with breakdowns, one per key, ending last month."""
+    code = (
+        "import django; django.setup()\n"
+        "from outcomes.models import Area\n"
+        "print('\\n'.join(Area.objects.filter(level='practice').order_by('code').values_list('code', flat=True)))"
+    )
+    practices = subprocess.run(
+        [PYTHON, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "harrow_bbp.settings"},
+    ).stdout.split()
+    import pandas as pd
+
+    per_month = len(practices) * len(CATEGORIES)
+    months = pd.period_range(end=pd.Timestamp.today().to_period("M") - 1, periods=-(-rows // per_month), freq="M")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with path.open("w") as out:
+        out.write("indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator\n")
+        for month in months:
+            start, end = month.start_time.date().isoformat(), month.end_time.date().isoformat()
+            lines = []
+            for p_index, practice in enumerate(practices):
+                for c_index, (breakdown, category) in enumerate(CATEGORIES):
+                    if written + len(lines) >= rows:
+                        break
+                    lines.append(
+                        f"OUT5_ACSC_ADMISSIONS,{practice},{start},{end},{breakdown},{category},"
+                        f"{(p_index * 7 + c_index * 3 + month.month) % 23},{800 + p_index}\n"
+                    )
+            out.write("".join(lines))
+            written += len(lines)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/harrow_bench")
+    env = {**os.environ, "CELERY_BROKER_URL": ""}
+    print(f"Preparing {urlparse(url).path.lstrip('/')} (reference data and NWL areas)...", flush=True)
+    prepare(url, env)
+    path = REPO / "var" / "bench" / f"bench-acsc-{args.rows}.csv"
+    rows = write_extract(path, args.rows, env)
+    size_mb = path.stat().st_size / 1_048_576
+    print(f"Extract: {rows:,} rows, {size_mb:,.1f} MB ({path.relative_to(REPO)})", flush=True)
+
+    copy_sql = (
+        "DROP TABLE IF EXISTS bench_raw_copy; "
+        "CREATE UNLOGGED TABLE bench_raw_copy (indicator_code text, org_code text, period_start date, "
+        "period_end date, breakdown text, category text, numerator double precision, denominator double precision); "
+        f"\\copy bench_raw_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"
+    )
+    copy_seconds, copy_peak, _ = run([*psql_args(url), "-c", copy_sql.split("; \\copy")[0] + ";"], env, "setup")
+    copy_seconds, copy_peak, _ = run([*psql_args(url), "-c", "\\copy" + copy_sql.split("; \\copy")[1]], env, "COPY")
+    subprocess.run([*psql_args(url), "-c", "DROP TABLE bench_raw_copy"], check=True)
+
+    ingest_seconds, ingest_peak, output = run([PYTHON, "manage.py", "ingest", str(path)], env, "ingest")
+    print(output)
+    print()
+    print(f"{'':34}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
+    print(f"{'raw COPY into a bare table (psql)':34}{copy_seconds:10.2f}{rows / copy_seconds:14,.0f}{copy_peak:10.0f}")
+    print(
+        f"{'manage.py ingest (validate + load)':34}{ingest_seconds:10.2f}{rows / ingest_seconds:14,.0f}"
+        f"{ingest_peak:10.0f}"
+    )
+    ratio = ingest_seconds / copy_seconds
+    print(
+        f"\ningest / raw COPY = {ratio:.2f}x (aim: at most 2x); peak memory {ingest_peak:,.0f} MB (aim: under 1,536 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
