@@ -36,9 +36,10 @@ Choices where the references disagree (STATISTICS.md Part C), defaults following
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -66,10 +67,9 @@ _ASSURANCE_ICON = {"consistent_pass": "pass", "consistent_fail": "fail", "incons
 # Rule functions. Each works along the last axis; a 2-D array is a batch of series, and the kernel stacks the
 # shift and trend inputs as two planes of one 3-D array so that a single pass finds both kinds of run.
 #
-# Runs are found from run boundaries rather than by scanning: the index of the first element of the run holding
-# each element is a running maximum, and the same on the reversed array gives the last. A series of 60 points
-# costs a few numpy calls whatever its content, and the count of calls, not their length, is what a single
-# series pays for.
+# For a single series of 60 points the cost is the number of numpy calls, not their length, so the rules are
+# written with few calls: runs are read off their boundaries, and the rarer rules return early when a cheap
+# count shows that nothing can qualify.
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:
@@ -83,26 +83,35 @@ def _positions(n: int) -> np.ndarray:
 
 
 def _run_starts(v: np.ndarray) -> np.ndarray:
-    """Shape (2, *v.shape): [0] the index of the first element of the run of equal values holding each element
-    (along the last axis), [1] the same on the reversed array, so that `n - 1 - out[1, ..., ::-1]` is the index
-    of the run's last element."""
+    """Index (along the last axis) of the first element of the run of equal values holding each element."""
     n = v.shape[-1]
-    out = np.zeros((2, *v.shape), dtype=np.intp)
+    out = np.zeros(v.shape, dtype=np.intp)
     if n > 1:
-        new_run = v[..., 1:] != v[..., :-1]
-        np.copyto(out[0, ..., 1:], _positions(n)[1:], where=new_run)
-        np.copyto(out[1, ..., 1:], _positions(n)[1:], where=new_run[..., ::-1])
+        np.copyto(out[..., 1:], _positions(n)[1:], where=v[..., 1:] != v[..., :-1])
         np.maximum.accumulate(out, axis=-1, out=out)
     return out
 
 
-def _in_long_runs(v: np.ndarray, min_length, out: np.ndarray | None = None) -> np.ndarray:
-    """True at every element of a run of at least `min_length` equal non-zero values (along the last axis).
-    `min_length` is a number or an integer array shaped like `v` with a last axis of 1 (one length per row)."""
-    starts = _run_starts(v)
-    # last - first + 1 >= min_length, with last = n - 1 - (reversed start).
-    long = starts[0] + starts[1, ..., ::-1] <= v.shape[-1] - min_length
-    return np.logical_and(long, v != 0, out=out)
+def _in_long_runs(v: np.ndarray, min_length) -> np.ndarray:
+    """True at every element of a run of at least `min_length` equal non-zero values along the last axis of the
+    C-contiguous `v`. `min_length` is a number, or one number per plane of v (its first axis).
+
+    Runs are read off the flattened array, with a forced boundary at the start of every series: the work is a
+    few calls on the run boundaries, however many series there are."""
+    m, flat = v.shape[-1], v.reshape(-1)
+    n = flat.size
+    if n == 0:
+        return np.zeros(v.shape, dtype=bool)
+    new_run = np.empty(n + 1, dtype=bool)
+    np.not_equal(flat[1:], flat[:-1], out=new_run[1:n])
+    new_run[::m] = True  # each series starts a run; index n closes the last one
+    bounds = new_run.nonzero()[0]
+    first = bounds[:-1]
+    length = bounds[1:] - first
+    if np.ndim(min_length):
+        min_length = min_length[first // (n // len(min_length))]
+    long = (length >= min_length) & (flat[first] != 0)
+    return long.repeat(length).reshape(v.shape)
 
 
 def _steps_to_points(in_step_run: np.ndarray) -> np.ndarray:
@@ -136,13 +145,13 @@ def _two_in_three_windows(close: np.ndarray, rel: np.ndarray, out: np.ndarray | 
     if out is None:
         out = np.empty((k, m), dtype=bool)
     out[...] = False
-    near = np.flatnonzero(close)
-    # No window can qualify unless two near-limit points lie within 3 points of each other (positions in the
-    # flattened batch: a pair across two rows only costs the full test).
-    if m < 3 or near.size < 2 or (near[1:] - near[:-1]).min() > 2:
+    if m < 3 or np.count_nonzero(close) < 2:
         return out
     c = close.view(np.int8)
-    window = (c[:, :-2] + c[:, 1:-1] + c[:, 2:] >= 2) & (np.abs(rel[:, :-2] + rel[:, 1:-1] + rel[:, 2:]) == 3)
+    window = c[:, :-2] + c[:, 1:-1] + c[:, 2:] >= 2
+    if not np.count_nonzero(window):
+        return out
+    window &= np.abs(rel[:, :-2] + rel[:, 1:-1] + rel[:, 2:]) == 3
     out[:, :-2] = window
     out[:, 1:-1] |= window
     out[:, 2:] |= window
@@ -173,7 +182,7 @@ def shift_marks(relative_to_mean, length: int = 7) -> np.ndarray:
     """1 at the `length`-th and later points of a run strictly on one side of the mean (PTD
     `ptd_seven_point_one_side_mean`); a point on the mean (0) breaks the run."""
     rel = _signs(relative_to_mean)
-    marks = (_positions(rel.shape[-1]) - _run_starts(rel)[0] >= length - 1) & (rel != 0)
+    marks = (_positions(rel.shape[-1]) - _run_starts(rel) >= length - 1) & (rel != 0)
     return marks.astype(np.int8).reshape(np.shape(relative_to_mean))
 
 
@@ -190,7 +199,7 @@ def trend_marks(y, length: int = 7) -> np.ndarray:
     if np.size(y) == 0:
         return np.zeros(np.shape(y), dtype=np.int8)
     step = _y_steps(y)
-    reached = (_positions(step.shape[-1]) - _run_starts(step)[0] >= length - 2) & (step != 0)
+    reached = (_positions(step.shape[-1]) - _run_starts(step) >= length - 2) & (step != 0)
     return np.where(reached, step, 0).astype(np.int8).reshape(np.shape(y))
 
 
@@ -252,6 +261,19 @@ def _assurance_codes(lpl: np.ndarray, upl: np.ndarray, target, improvement: str)
     return np.where(undefined, 0, codes).astype(np.int8)
 
 
+def _assurance_name(lpl: float, upl: float, target: float | None, improvement: str) -> str | None:
+    """`assurance_type` for the Python floats `spc` has in hand, without building arrays (tests hold the two
+    equal)."""
+    sign = _IMPROVEMENT_SIGN[improvement]
+    if target is None or sign == 0 or math.isnan(lpl) or math.isnan(upl) or math.isnan(target):
+        return None
+    if target > upl:
+        return "consistent_fail" if sign > 0 else "consistent_pass"
+    if target < lpl:
+        return "consistent_pass" if sign > 0 else "consistent_fail"
+    return "inconsistent"
+
+
 def variation_icon(point_type: str, improvement: Improvement, direction: int = 0) -> str | None:
     """Variation icon name (spc.json `icon_mapping`) for the point type of a chart's last point."""
     if point_type == "common_cause":
@@ -285,7 +307,10 @@ _POINT_TYPE_ARRAY = np.array(POINT_TYPES)
 # --------------------------------------------------------------------------------------------------------------
 # The kernel: one group per row, all rows the same length and options.
 
-_FACTORS = np.array([[LIMIT_FACTOR], [NEAR_FACTOR]])
+# The five lines of a chart in the order the kernel keeps them: offsets from the mean in units of AMR (the mean's
+# own row is set apart: 0 x a NaN AMR would be NaN).
+LINES = ("lpl", "near_lpl", "mean", "upl", "near_upl")
+_LINE_FACTORS = np.array([[-LIMIT_FACTOR], [-NEAR_FACTOR], [0.0], [LIMIT_FACTOR], [NEAR_FACTOR]])
 
 # Point type code by direction (index -1 is the last entry), for each improvement direction.
 _POINT_TYPE_BY_DIRECTION = {
@@ -303,29 +328,31 @@ def _point_type_codes(direction: np.ndarray, improvement: str) -> np.ndarray:
 @lru_cache(maxsize=16)
 def _run_lengths(shift_length: int, trend_length: int) -> np.ndarray:
     """Minimum run per plane of the kernel's run input: points on one side of the mean, steps of one sign."""
-    return _frozen(np.array([shift_length, trend_length - 1]).reshape(2, 1, 1))
+    return _frozen(np.array([shift_length, trend_length - 1]))
 
 
 class _Core:
-    """The kernel's output. Per-point results live in two blocks (one allocation each, frozen as a whole); the
-    named properties are views into them."""
+    """The kernel's output. Per-point results live in two blocks (one allocation each, frozen as a whole), named
+    by FLAGS and CODES; `lines` holds the five lines of each row, named by LINES."""
 
-    __slots__ = ("mean", "amr", "moving_range", "flags", "codes")
+    __slots__ = ("amr", "codes", "flags", "lines", "mean", "moving_range")
     FLAGS = ("outside_limits", "close_to_limits", "shift", "trend", "two_in_three")  # (5, k, m) bool
     CODES = ("relative_to_mean", "step", "rule", "direction")  # (4, k, m) int8; step: sign of the step in
 
-    def __init__(self, mean, amr, moving_range, flags, codes) -> None:
-        self.mean, self.amr, self.moving_range, self.flags, self.codes = mean, amr, moving_range, flags, codes
+    def __init__(self, mean, amr, lines, moving_range, flags, codes) -> None:
+        self.mean, self.amr, self.lines = mean, amr, lines
+        self.moving_range, self.flags, self.codes = moving_range, flags, codes
 
-    def freeze(self) -> _Core:
-        for a in (self.mean, self.amr, self.moving_range, self.flags, self.codes):
+    def freeze(self, per_point_only: bool = False) -> _Core:
+        """Make the arrays read-only: all of them, or only the per-point ones (what `spc` hands out)."""
+        for a in (
+            self.moving_range,
+            self.flags,
+            self.codes,
+            *(() if per_point_only else (self.mean, self.amr, self.lines)),
+        ):
             _frozen(a)
         return self
-
-    def views(self, row: int | slice = slice(None)) -> dict[str, np.ndarray]:
-        """Named per-point arrays for `row` (read-only once frozen: views taken afterwards inherit it)."""
-        flags, codes = self.flags[:, row], self.codes[:, row]
-        return {**dict(zip(self.FLAGS, flags, strict=True)), **dict(zip(self.CODES, codes, strict=True))}
 
 
 def _kernel(
@@ -339,50 +366,53 @@ def _kernel(
 ) -> _Core:
     k, m = y.shape
     b = m if baseline_n is None else min(baseline_n, m)
-    mean = y[:, :b].sum(axis=1) / b
+    mean = np.add.reduce(y[:, :b], axis=1) / b
     dy = y[:, 1:] - y[:, :-1]
     moving_range = np.empty((k, m))
     moving_range[:, 0] = np.nan
     np.abs(dy, out=moving_range[:, 1:])
     amr = _average_moving_range(moving_range[:, 1:b], screen_outliers)
 
-    # Every point against [limit, near line, mean] on each side, as y > mean + f * amr and y < mean - f * amr
-    # (NaN limits compare false).
-    spread = _FACTORS * amr
-    upper, lower = np.empty((3, k, 1)), np.empty((3, k, 1))
-    np.add(mean, spread, out=upper[:2, :, 0])
-    np.subtract(mean, spread, out=lower[:2, :, 0])
-    upper[2, :, 0] = lower[2, :, 0] = mean
-    above, below = y > upper, y < lower
+    # mean + f * amr is exactly mean - |f| * amr for negative f. Each point is compared once with the lower
+    # three lines and once with the upper three (NaN lines compare false).
+    lines = mean + _LINE_FACTORS * amr
+    lines[2] = mean
+    below, above = y < lines[:3, :, None], y > lines[2:, :, None]
 
     flags = np.empty((5, k, m), dtype=bool)
     outside, close, shift, trend, two_in_three = flags
     codes = np.empty((4, k, m), dtype=np.int8)
     rel, step, rule, direction = codes
-    np.logical_or(above[:2], below[:2], out=flags[:2])
+    np.logical_or(below[:2], above[1:], out=flags[:2])
     if two_in_three_rule == "ptd":
         np.logical_xor(close, outside, out=close)  # beyond a near line but not a limit (outside implies close)
-    np.subtract(above[2].view(np.int8), below[2].view(np.int8), out=rel)  # sign(y - mean)
+    np.subtract(above[0].view(np.int8), below[2].view(np.int8), out=rel)  # sign(y - mean)
     _steps(dy, out=step)
 
     # Runs on one side of the mean (plane 0) and of steps of one sign (plane 1) in one pass.
-    _in_long_runs(codes[:2], _run_lengths(shift_length, trend_length), out=flags[2:4])
+    flags[2:4] = _in_long_runs(codes[:2], _run_lengths(shift_length, trend_length))
     _steps_to_points(trend)
     _two_in_three_windows(close, rel, out=two_in_three)
     two_in_three &= close
 
     # Precedence: outside limits > trend > two-in-three > shift; each rule's points take the side of the mean,
     # except trend points, which take the trend's direction.
-    rule[...] = RULE_NONE
-    any_trend = False
-    for flag, code in ((shift, RULE_SHIFT), (two_in_three, RULE_TWO_IN_THREE), (trend, RULE_TREND), (outside, RULE_OUTSIDE)):
-        if flag.any():
+    codes[2:] = RULE_NONE
+    any_rule = any_trend = False
+    for flag, code in (
+        (shift, RULE_SHIFT),
+        (two_in_three, RULE_TWO_IN_THREE),
+        (trend, RULE_TREND),
+        (outside, RULE_OUTSIDE),
+    ):
+        if np.count_nonzero(flag):
             np.copyto(rule, code, where=flag)
-            any_trend |= code == RULE_TREND
-    np.multiply(rel, (rule != RULE_NONE).view(np.int8), out=direction)
+            any_rule, any_trend = True, any_trend or code == RULE_TREND
+    if any_rule:
+        np.multiply(rel, (rule != RULE_NONE).view(np.int8), out=direction)
     if any_trend:
         np.copyto(direction, _trend_direction(step, trend), where=rule == RULE_TREND)
-    return _Core(mean, amr, moving_range, flags, codes)
+    return _Core(mean, amr, lines, moving_range, flags, codes)
 
 
 def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
@@ -390,11 +420,11 @@ def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
     k, n = mr.shape
     if n == 0:
         return np.full(k, np.nan)
-    amr = mr.sum(axis=1) / n
+    amr = np.add.reduce(mr, axis=1) / n
     if not screen_outliers:
         return amr
     keep = mr < SCREEN_FACTOR * amr[:, None]
-    if keep.all():
+    if np.count_nonzero(keep) == keep.size:
         return amr  # nothing screened out: the same sum over the same values
     count = keep.sum(axis=1)
     total = np.where(keep, mr, 0.0).sum(axis=1)
@@ -406,8 +436,17 @@ def _average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
+    a.setflags(write=False)
     return a
+
+
+def _new(cls, **fields):
+    """An instance of a frozen dataclass with `fields` set directly: what its generated __init__ does one
+    `object.__setattr__` at a time, and a result has some thirty of them. Entries for cached properties may be
+    given too (they are then never recomputed)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
 
 
 @dataclass(frozen=True)
@@ -430,7 +469,8 @@ class SPCResult:
     """XmR chart of one series. Per-point arrays are read-only and span the whole series.
 
     `outside_limits`, `trend`, `two_in_three` and `shift` are each rule's own flags; `special_cause_type`,
-    `direction` and `point_type` apply the precedence (outside > trend > two-in-three > shift).
+    `direction` and `point_type` apply the precedence (outside > trend > two-in-three > shift). The two string
+    arrays, `special_cause_type` and `point_type`, are built from small-integer codes on first use and then kept.
     """
 
     values: np.ndarray
@@ -449,16 +489,24 @@ class SPCResult:
     shift: np.ndarray
     trend: np.ndarray
     two_in_three: np.ndarray
-    special_cause_type: np.ndarray
     direction: np.ndarray
     special_cause_flag: np.ndarray
-    point_type: np.ndarray
     groups: tuple[SPCGroup, ...]
     variation_type: str | None
     variation_icon: str | None
     assurance_type: str | None
     assurance_icon: str | None
     warnings: tuple[str, ...]
+    _rule: np.ndarray = field(repr=False)  # rule code after precedence (RULE_*)
+    _labels: np.ndarray = field(repr=False)  # `_label_table` for the run lengths used
+
+    @cached_property
+    def special_cause_type(self) -> np.ndarray:
+        return _frozen(self._labels[self._rule, self.direction + 1])
+
+    @cached_property
+    def point_type(self) -> np.ndarray:
+        return _frozen(_POINT_TYPE_ARRAY[_point_type_codes(self.direction, self.improvement)])
 
 
 @dataclass(frozen=True, eq=False)
@@ -533,66 +581,71 @@ def spc(
     if n == 0:
         return _empty_result(y, improvement, target, (*warnings, "No points: nothing to chart."))
 
-    bounds = list(zip(starts, [*starts[1:], n], strict=True))
-    cores = [
-        _kernel(
-            y[None, a:b],
-            improvement=improvement,
-            baseline_n=fix_after_n_points,
-            screen_outliers=screen_outliers,
-            two_in_three_rule=two_in_three_rule,
-            shift_length=shift_length,
-            trend_length=trend_length,
+    options = {
+        "baseline_n": fix_after_n_points,
+        "screen_outliers": screen_outliers,
+        "two_in_three_rule": two_in_three_rule,
+        "shift_length": shift_length,
+        "trend_length": trend_length,
+    }
+    if len(starts) == 1:  # the usual case, without the joins
+        core = _kernel(y[None], **options)
+        groups = (_group_summary(core, 0, n, fix_after_n_points),)
+        warnings.extend(_group_warnings(groups[0], False, screen_outliers))
+        core.freeze(per_point_only=True)
+        moving_range, flags, codes = core.moving_range[0], core.flags[:, 0], core.codes[:, 0]
+        group_index = np.zeros(n, dtype=np.intp)
+        limits = np.repeat(core.lines, n, axis=1)
+    else:
+        bounds = list(zip(starts, [*starts[1:], n], strict=True))
+        cores = [_kernel(y[None, a:b], **options) for a, b in bounds]
+        groups = tuple(
+            _group_summary(core, a, b - a, fix_after_n_points) for core, (a, b) in zip(cores, bounds, strict=True)
         )
-        for a, b in bounds
-    ]
-    groups = tuple(
-        _group_summary(core, a, b - a, fix_after_n_points) for core, (a, b) in zip(cores, bounds, strict=True)
-    )
-    for g in groups:
-        warnings.extend(_group_warnings(g, len(groups) > 1, screen_outliers))
+        for g in groups:
+            warnings.extend(_group_warnings(g, True, screen_outliers))
+        moving_range = _frozen(np.concatenate([c.moving_range[0] for c in cores]))
+        flags = _frozen(np.concatenate([c.flags[:, 0] for c in cores], axis=-1))
+        codes = _frozen(np.concatenate([c.codes[:, 0] for c in cores], axis=-1))
+        sizes = [g.n for g in groups]
+        group_index = np.repeat(np.arange(len(groups)), sizes)
+        limits = np.repeat(np.concatenate([c.lines for c in cores], axis=1), sizes, axis=1)
+    # Views of frozen blocks, taken after freezing, are read-only too.
+    lpl, near_lpl, mean, upl, near_upl = _frozen(limits)
+    outside, close, shift, trend, two_in_three = flags
+    rel, _, rule, direction = codes
 
-    def cat(name: str) -> np.ndarray:
-        if len(cores) == 1:
-            return _frozen(getattr(cores[0], name)[0])
-        return _frozen(np.concatenate([getattr(c, name)[0] for c in cores]))
-
-    sizes = [g.n for g in groups]
-    limits = np.repeat(np.array([[g.mean, g.lpl, g.upl, g.near_lpl, g.near_upl] for g in groups]).T, sizes, axis=1)
-    limits.flags.writeable = False
-
-    rule, direction = cat("rule"), cat("direction")
-    point_type = _frozen(_POINT_TYPE_ARRAY[cat("point_type_code")])
     last = groups[-1]
-    variation_type = str(point_type[-1])
-    assurance = assurance_type(last.lpl, last.upl, target, improvement)
-    return SPCResult(
+    variation_type = POINT_TYPES[_point_type_codes(direction[-1], improvement)]
+    assurance = _assurance_name(last.lpl, last.upl, target, improvement)
+    return _new(
+        SPCResult,
         values=_frozen(y),
         improvement=improvement,
         target=target,
-        group_index=_frozen(np.repeat(np.arange(len(groups)), sizes)),
-        mean=limits[0],
-        lpl=limits[1],
-        upl=limits[2],
-        near_lpl=limits[3],
-        near_upl=limits[4],
-        moving_range=cat("moving_range"),
-        relative_to_mean=cat("relative_to_mean"),
-        outside_limits=cat("outside_limits"),
-        close_to_limits=cat("close_to_limits"),
-        shift=cat("shift"),
-        trend=cat("trend"),
-        two_in_three=cat("two_in_three"),
-        special_cause_type=_frozen(_label_table(shift_length, trend_length)[rule, direction + 1]),
+        group_index=_frozen(group_index),
+        mean=mean,
+        lpl=lpl,
+        upl=upl,
+        near_lpl=near_lpl,
+        near_upl=near_upl,
+        moving_range=moving_range,
+        relative_to_mean=rel,
+        outside_limits=outside,
+        close_to_limits=close,
+        shift=shift,
+        trend=trend,
+        two_in_three=two_in_three,
         direction=direction,
         special_cause_flag=_frozen(rule != RULE_NONE),
-        point_type=point_type,
         groups=groups,
         variation_type=variation_type,
         variation_icon=variation_icon(variation_type, improvement, int(direction[-1])),
         assurance_type=assurance,
         assurance_icon=_ASSURANCE_ICON.get(assurance) if assurance else None,
         warnings=tuple(warnings),
+        _rule=rule,
+        _labels=_label_table(shift_length, trend_length),
     )
 
 
@@ -629,23 +682,23 @@ def spc_many(
         warnings.append(_short_message(m, None))
     core = _kernel(
         y,
-        improvement=improvement,
         baseline_n=fix_after_n_points,
         screen_outliers=screen_outliers,
         two_in_three_rule=two_in_three_rule,
         shift_length=shift_length,
         trend_length=trend_length,
-    )
-    spread, near = LIMIT_FACTOR * core.amr, NEAR_FACTOR * core.amr
-    lpl, upl = core.mean - spread, core.mean + spread
-    last_code = core.point_type_code[:, -1]
+    ).freeze()
+    outside, close, shift, trend, two_in_three = core.flags
+    rel, _, rule, direction = core.codes
+    lpl, near_lpl, _, upl, near_upl = core.lines
+    point_type_code = _frozen(_point_type_codes(direction, improvement))
+    last_code = point_type_code[:, -1]
     variation = _batch_variation_icons(improvement)[last_code].astype(object)
     neutral = last_code == _PT_NEUTRAL
-    variation[neutral] = np.where(core.direction[neutral, -1] > 0, "neutral_high", "neutral_low")
+    variation[neutral] = np.where(direction[neutral, -1] > 0, "neutral_high", "neutral_low")
     assurance = np.array(_ASSURANCE_NAMES, dtype=object)[_assurance_codes(lpl, upl, target, improvement)]
-    near_lpl, near_upl = core.mean - near, core.mean + near
-    for array in (lpl, upl, near_lpl, near_upl, variation, assurance, *vars(core).values()):
-        _frozen(array)
+    _frozen(variation)
+    _frozen(assurance)
     return SPCBatchResult(
         values=_frozen(y.view()),  # a read-only view: the caller's matrix stays writeable
         improvement=improvement,
@@ -658,15 +711,15 @@ def spc_many(
         near_lpl=near_lpl,
         near_upl=near_upl,
         moving_range=core.moving_range,
-        relative_to_mean=core.relative_to_mean,
-        outside_limits=core.outside_limits,
-        close_to_limits=core.close_to_limits,
-        shift=core.shift,
-        trend=core.trend,
-        two_in_three=core.two_in_three,
-        rule=core.rule,
-        direction=core.direction,
-        point_type_code=core.point_type_code,
+        relative_to_mean=rel,
+        outside_limits=outside,
+        close_to_limits=close,
+        shift=shift,
+        trend=trend,
+        two_in_three=two_in_three,
+        rule=rule,
+        direction=direction,
+        point_type_code=point_type_code,
         variation_icon=variation,
         assurance_type=assurance,
         warnings=tuple(warnings),
@@ -690,7 +743,9 @@ def _validate_values(values: Iterable[float] | np.ndarray) -> np.ndarray:
         raise ValueError(f"values must be numbers: {exc}") from exc
     if y.ndim != 1:
         raise ValueError(f"values must be 1-D, got {y.ndim}-D; use spc_many for a matrix")
-    if not np.isfinite(y).all():
+    # A finite sum means every value is finite (a NaN or an infinity would carry through); only a sum that
+    # overflowed, or a real non-finite value, needs the element-wise test.
+    if not math.isfinite(np.add.reduce(y)) and not np.isfinite(y).all():
         bad = int(np.flatnonzero(~np.isfinite(y))[0])
         raise ValueError(f"values must be finite numbers; index {bad} is {y[bad]}")
     return y
@@ -727,6 +782,8 @@ def _validate_target(target: float | None) -> float | None:
 
 
 def _group_starts(rebase_at: Iterable[int], n: int) -> list[int]:
+    if type(rebase_at) is tuple and not rebase_at:
+        return [0]
     starts = {0}
     for i in rebase_at:
         if not _is_int(i):
@@ -747,18 +804,18 @@ def _option_warnings(fix_after_n_points: int | None) -> list[str]:
 
 
 def _group_summary(core: _Core, first: int, n: int, fix_after_n_points: int | None) -> SPCGroup:
-    mean, amr = float(core.mean[0]), float(core.amr[0])
-    spread, near = LIMIT_FACTOR * amr, NEAR_FACTOR * amr
-    return SPCGroup(
+    lpl, near_lpl, mean, upl, near_upl = core.lines[:, 0].tolist()
+    return _new(
+        SPCGroup,
         first_index=first,
         n=n,
         baseline_n=n if fix_after_n_points is None else min(fix_after_n_points, n),
         mean=mean,
-        amr=amr,
-        lpl=mean - spread,
-        upl=mean + spread,
-        near_lpl=mean - near,
-        near_upl=mean + near,
+        amr=float(core.amr[0]),
+        lpl=lpl,
+        upl=upl,
+        near_lpl=near_lpl,
+        near_upl=near_upl,
     )
 
 
@@ -780,7 +837,7 @@ def _group_warnings(group: SPCGroup, several: bool, screen_outliers: bool) -> li
     label = f"group starting at index {group.first_index}" if several else "series"
     if group.baseline_n < 2:
         out.append(f"The {label} has fewer than 2 baseline points, so it has no moving range and no limits.")
-    elif np.isnan(group.amr):
+    elif math.isnan(group.amr):
         out.append(
             f"Every moving range in the {label} baseline is 0, so screening leaves none and the limits are "
             "undefined; no point can fall outside them."
@@ -798,7 +855,8 @@ def _empty_result(y: np.ndarray, improvement: Improvement, target: float | None,
     def empty(dtype) -> np.ndarray:
         return _frozen(np.empty(0, dtype=dtype))
 
-    return SPCResult(
+    return _new(
+        SPCResult,
         values=_frozen(y),
         improvement=improvement,
         target=target,
@@ -825,4 +883,6 @@ def _empty_result(y: np.ndarray, improvement: Improvement, target: float | None,
         assurance_type=None,
         assurance_icon=None,
         warnings=warnings,
+        _rule=empty(np.int8),
+        _labels=_label_table(7, 7),
     )
