@@ -92,12 +92,15 @@ def _run_starts(v: np.ndarray) -> np.ndarray:
     return out
 
 
+_EXPAND_BY_REPEAT = 4096  # up to this many elements, one `repeat` call beats marking the long runs' ends
+
+
 def _in_long_runs(v: np.ndarray, min_length) -> np.ndarray:
     """True at every element of a run of at least `min_length` equal non-zero values along the last axis of the
     C-contiguous `v`. `min_length` is a number, or one number per plane of v (its first axis).
 
-    Runs are read off the flattened array, with a forced boundary at the start of every series: the work is a
-    few calls on the run boundaries, however many series there are."""
+    Runs are read off the flattened array, with a forced boundary at the start of every series: a few calls on
+    the run boundaries, however many series there are."""
     m, flat = v.shape[-1], v.reshape(-1)
     n = flat.size
     if n == 0:
@@ -106,12 +109,24 @@ def _in_long_runs(v: np.ndarray, min_length) -> np.ndarray:
     np.not_equal(flat[1:], flat[:-1], out=new_run[1:n])
     new_run[::m] = True  # each series starts a run; index n closes the last one
     bounds = new_run.nonzero()[0]
-    first = bounds[:-1]
-    length = bounds[1:] - first
-    if np.ndim(min_length):
-        min_length = min_length[first // (n // len(min_length))]
-    long = (length >= min_length) & (flat[first] != 0)
-    return long.repeat(length).reshape(v.shape)
+    first, end = bounds[:-1], bounds[1:]
+    length = end - first
+    if np.ndim(min_length):  # runs never cross planes: each plane's runs are a contiguous stretch of `first`
+        long, lo, plane = np.empty(first.size, dtype=bool), 0, n // len(min_length)
+        for p, least in enumerate(min_length, start=1):
+            hi = int(first.searchsorted(p * plane))
+            np.greater_equal(length[lo:hi], least, out=long[lo:hi])
+            lo = hi
+    else:
+        long = length >= min_length
+    long &= flat.take(first) != 0
+    if n <= _EXPAND_BY_REPEAT:
+        return long.repeat(length).reshape(v.shape)
+    # Many runs: +1 where a long run starts and -1 where it ends, then a running sum.
+    inside = np.zeros(n + 1, dtype=np.int8)
+    inside[end[long]] = -1
+    inside[first[long]] += 1  # a long run may start where another ends
+    return np.cumsum(inside[:n], dtype=np.int8).view(bool).reshape(v.shape)
 
 
 def _steps_to_points(in_step_run: np.ndarray) -> np.ndarray:

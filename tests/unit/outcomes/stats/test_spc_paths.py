@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomes.stats.spc import (
+    _EXPAND_BY_REPEAT,
     _assurance_name,
     assurance_type,
     shift_flags,
@@ -76,6 +77,19 @@ def test_spc_equals_spc_many_row_by_row(m, options):
             np.testing.assert_array_equal(getattr(single, line), np.full(m, getattr(batch, line)[i]), err_msg=line)
         assert (single.variation_icon, single.assurance_type) == (batch.variation_icon[i], batch.assurance_type[i])
         assert single.variation_type == batch.point_type[i, -1]
+
+
+def test_large_batch_equals_single_series():
+    """Past `_EXPAND_BY_REPEAT` elements the batch marks long runs differently; every row must still agree."""
+    rng = np.random.default_rng(3)
+    matrix = series_matrix(rng, 120, 60)
+    assert matrix.size * 2 > _EXPAND_BY_REPEAT
+    for options in OPTIONS[:3]:
+        batch = spc_many(matrix, **options)
+        for i, row in enumerate(matrix):
+            single = spc(row, **options)
+            for name in ("shift", "trend", "direction", "special_cause_type"):
+                np.testing.assert_array_equal(getattr(single, name), getattr(batch, name)[i], err_msg=name)
 
 
 def test_result_arrays_are_read_only_with_the_documented_types():
