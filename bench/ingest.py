@@ -162,7 +162,7 @@ def main() -> None:
 
     copy_sql = (
         "DROP TABLE IF EXISTS bench_raw_copy; "
-        "CREATE UNLOGGED TABLE bench_raw_copy (indicator_code text, org_code text, period_start date, "
+        "CREATE TABLE bench_raw_copy (indicator_code text, org_code text, period_start date, "
         "period_end date, breakdown text, category text, numerator double precision, denominator double precision); "
         f"\\copy bench_raw_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"
     )

@@ -255,22 +255,52 @@ def write_commentary(*, indicator: Indicator, area: Area, period_end: dt.date, t
     return Commentary.objects.create(indicator=indicator, area=area, period_end=period_end, text=text, author=author)
 
 
+PRACTICE_ROW_FIELDS = [
+    "area_id",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "category",
+    "numerator",
+    "denominator",
+    "suppressed",
+]
+
+
+def _current_practice_rows(indicator: Indicator, period_ends: Iterable | None) -> pd.DataFrame:
+    """Current practice rows of an indicator as a frame (one query; COPY on PostgreSQL for large reads)."""
+    rows = Observation.objects.filter(indicator=indicator, area__level="practice", is_current=True)
+    if period_ends is not None:
+        rows = rows.filter(period_end__in=sorted(set(period_ends)))
+    query = rows.values_list(*PRACTICE_ROW_FIELDS)
+    if connection.vendor != "postgresql":
+        return pd.DataFrame.from_records(list(query), columns=PRACTICE_ROW_FIELDS)
+    import io
+
+    sql, params = query.query.sql_with_params()
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", buffer)
+    buffer.seek(0)
+    frame = pd.read_csv(buffer, names=PRACTICE_ROW_FIELDS, header=None)
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d").dt.date
+    frame["suppressed"] = frame["suppressed"].map({"t": True, "f": False}).astype(bool)
+    return frame
+
+
 @transaction.atomic
-def derive_rollups(*, indicator: Indicator, extract: Extract) -> LoadResult:
+def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Iterable | None = None) -> LoadResult:
     """Roll an additive indicator's practice rows up to PCN and borough (ratio of sums, membership in force).
 
-    Keys for which the source itself supplied a PCN or borough row are left to the source.
+    Only the periods in ``period_ends`` are recomputed when given (those an extract touched). Keys for which
+    the source itself supplied a PCN or borough row are left to the source.
     """
-
     from .rollup import interval_function, rollup_ratio_of_sums
 
     if not indicator.is_additive:
         return LoadResult()
-    practice_rows = pd.DataFrame.from_records(
-        Observation.objects.filter(indicator=indicator, area__level="practice", is_current=True).values(
-            "area_id", "period_start", "period_end", "breakdown", "category", "numerator", "denominator", "suppressed"
-        )
-    )
+    practice_rows = _current_practice_rows(indicator, period_ends)
     if practice_rows.empty:
         return LoadResult()
     memberships = pd.DataFrame.from_records(

@@ -14,3 +14,14 @@ def reference_db(transactional_db):
 
     if not Area.objects.exists():
         call_command("load_reference_data", stdout=StringIO())
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process for tests about pages and folders, even when a real broker is configured."""
+    from harrow_bbp.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

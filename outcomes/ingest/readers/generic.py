@@ -25,7 +25,7 @@ class GenericReader(Reader):
         frame = pd.DataFrame({LINE: table.frame[LINE]})
         for canonical in CANONICAL:
             if canonical in mapping:
-                frame[canonical] = table.frame[mapping[canonical]].astype(str)
+                frame[canonical] = table.frame[mapping[canonical]]
             else:
                 frame[canonical] = ""
         frame.loc[frame["breakdown"].str.strip() == "", "breakdown"] = "all"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from outcomes.models import Extract, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 GOOD = (
     "indicator_code,org_code,period_start,period_end,numerator,denominator,value\n"
