@@ -7,6 +7,7 @@ column but never repeat the value, and a refusal deletes the file's bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -91,8 +92,14 @@ def _nhs_number_cells(column: pd.Series) -> pd.Series:
     return out
 
 
-def find_identifiers(table: Table) -> list[Problem]:
-    """Every reason to believe the file holds patient-level or identifiable data (empty if none)."""
+def find_identifiers(table: Table, exempt_columns: Collection[str] = frozenset()) -> list[Problem]:
+    """Every reason to believe the file holds patient-level or identifiable data (empty if none).
+
+    ``exempt_columns`` (keys of ``table.frame``) are skipped by the cell checks only: a reader of a known
+    reference format declares them (``Reader.pii_exempt_columns``), e.g. the organisation address, postcode
+    and telephone columns of the NHS ODS practice file, which hold an organisation's details, not a patient's.
+    Column-name checks and the record-level check still run on every column.
+    """
     findings: list[Problem] = []
     for name in table.header:
         if normalise(name) in IDENTIFIER_COLUMNS:
@@ -104,7 +111,7 @@ def find_identifiers(table: Table) -> list[Problem]:
                     "This column name suggests patient-identifiable data, which this system never stores.",
                 )
             )
-    for column in [c for c in table.frame.columns if c != LINE]:
+    for column in [c for c in table.frame.columns if c != LINE and c not in exempt_columns]:
         cells = table.frame[column].astype(str)
         display = column.split("\u0000")[0]
         # Checks run on distinct values (codes repeat a lot), then map back to rows.

@@ -1,0 +1,485 @@
+"""The OHID Fingertips "all data" CSV export (profile download or ``/api/all_data/csv/...``) -> observations.
+
+One row per indicator, area, sex, age, category and time period. Rows are mapped to our indicators through
+``Indicator.fingertips`` (``{"id": 90366, "sex": "Male", "age": "All ages"}``; sex and age optional; an
+optional ``"year_type": "academic"`` says that "2019/20" is an academic, not a financial, year). Rows for
+indicators or areas we do not track are skipped with one summary warning each, never one per row.
+See docs/formats/fingertips.md for every rule, with an example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..headers import normalise
+from ..problems import Problem
+from ..table import LINE, Table
+from .base import CANONICAL, Reader, ReaderOutput, register
+
+#: Our role -> the export's column name, normalised (``Lower CI 95.0 limit`` -> ``lower_ci_95_0_limit``).
+COLUMNS = {
+    "indicator_id": "indicator_id",
+    "indicator_name": "indicator_name",
+    "area_code": "area_code",
+    "area_name": "area_name",
+    "sex": "sex",
+    "age": "age",
+    "category_type": "category_type",
+    "category": "category",
+    "time_period": "time_period",
+    "value": "value",
+    "lower_ci": "lower_ci_95_0_limit",
+    "upper_ci": "upper_ci_95_0_limit",
+    "count": "count",
+    "denominator": "denominator",
+    "value_note": "value_note",
+    "sortable": "time_period_sortable",
+    "range": "time_period_range",
+}
+REQUIRED = ("indicator_id", "area_code", "sex", "age", "category_type", "category", "time_period", "value", "sortable")
+SIGNATURE = {"indicator_id", "area_code", "time_period_sortable", "lower_ci_95_0_limit"}
+#: "Compared to England value or percentiles", "Compared to Region value or percentiles", "Compared to
+#: Counties & UAs (from Apr 2021) value or percentiles", "Compared to percentiles": the parent's name varies
+#: with the export, so this column is only ever recognised by pattern (and is not used).
+COMPARED_TO = re.compile(r"^compared_to(_.+)?_value_or_percentiles$|^compared_to_percentiles$")
+
+#: Fingertips codes for NHS North West London that are our ICB area QRV. Fingertips publishes ICB data under the
+#: ONS ICB code (E54...) and, for sub-ICB locations, E38... codes; NWL has a single sub-ICB location, so its
+#: E38 code is the ICB as a whole. Nothing else is aliased: every other code must match an area exactly.
+AREA_ALIASES = {
+    "E54000027": "QRV",  # NHS North West London Integrated Care Board (ONS ICB code)
+    "E38000256": "QRV",  # NHS North West London ICB - W2U3Z (the sub-ICB location covering all of NWL)
+}
+
+MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
+SUPPRESSED_NOTE = re.compile(r"suppress", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """One of our indicators as the Fingertips reader needs it."""
+
+    code: str
+    fingertips_id: int
+    sex: str | None
+    age: str | None
+    multiplier: float
+    breakdowns: frozenset[str]
+    levels: frozenset[str] = frozenset()  # empty: every level
+    year_type: str | None = None  # "academic" makes "2019/20" run September to August
+
+
+# ------------------------------------------------------------------------------------------------ periods
+
+
+def _end_of_month(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+
+
+def _full_year(start_year: int, two_digits: str) -> int:
+    year = start_year - start_year % 100 + int(two_digits)
+    return year + 100 if year < start_year else year
+
+
+def parse_period(text: str, sortable: str, span: str = "", year_type: str | None = None) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of a Fingertips time period; ValueError with a reason when it cannot be read.
+
+    ``text`` is "Time period" ("2019", "2019/20", "2017 - 19", "2016/17 - 18/19", "2019/20 Q1", "Jan 2020");
+    ``sortable`` is "Time period Sortable" (20190000: its first four digits are the first year of the period
+    and must agree with the text); ``span`` is "Time period range" ("1y", "3y"), checked when present.
+    """
+    label = text.strip()
+    academic = year_type == "academic" or "academic" in label.lower()
+    label = re.sub(r"\(?\s*academic( year)?\s*\)?", "", label, flags=re.IGNORECASE).strip()
+    years: int | None = None
+    if m := re.fullmatch(r"(\d{4})", label):
+        start, end = dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+        years = 1
+    elif m := re.fullmatch(r"(\d{4})/(\d{2})", label):
+        first = int(m[1])
+        if _full_year(first, m[2]) != first + 1:
+            raise ValueError(f"'{text}' is not a run of two consecutive years")
+        start, end = (
+            (dt.date(first, 9, 1), dt.date(first + 1, 8, 31))
+            if academic
+            else (dt.date(first, 4, 1), dt.date(first + 1, 3, 31))
+        )
+        years = 1
+    elif m := re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", label):
+        first = int(m[1])
+        last = int(m[2]) if len(m[2]) == 4 else _full_year(first, m[2])
+        if last <= first:
+            raise ValueError(f"'{text}' ends before it starts")
+        start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+        years = last - first + 1
+    elif m := re.fullmatch(r"(\d{4})/(\d{2})\s*-\s*(\d{2}|\d{4})/(\d{2})", label):
+        first = int(m[1])
+        last_start = int(m[3]) if len(m[3]) == 4 else _full_year(first, m[3])
+        if (
+            _full_year(first, m[2]) != first + 1
+            or _full_year(last_start, m[4]) != last_start + 1
+            or last_start <= first
+        ):
+            raise ValueError(f"'{text}' is not a run of whole years")
+        start, end = (
+            (dt.date(first, 9, 1), dt.date(last_start + 1, 8, 31))
+            if academic
+            else (dt.date(first, 4, 1), dt.date(last_start + 1, 3, 31))
+        )
+        years = last_start - first + 1
+    elif m := re.fullmatch(r"(\d{4})/(\d{2})\s*Q([1-4])", label):
+        first, quarter = int(m[1]), int(m[3])
+        month = 4 + 3 * (quarter - 1)  # financial quarters: Q1 = April to June
+        year = first + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        start, end = dt.date(year, month, 1), _end_of_month(year, month + 2)
+    elif m := re.fullmatch(r"([A-Za-z]{3})[a-z]*\s+(\d{4})", label):
+        month = MONTHS.get(m[1].lower())
+        if month is None:
+            raise ValueError(f"'{text}' is not a month")
+        start, end = dt.date(int(m[2]), month, 1), _end_of_month(int(m[2]), month)
+    else:
+        raise ValueError(f"the time period '{text}' is not a form this reader knows")
+    sortable = sortable.strip()
+    if not re.fullmatch(r"\d{8}", sortable):
+        raise ValueError(f"'Time period Sortable' should be eight digits (e.g. 20190000), not '{sortable[:20]}'")
+    label_year = int(re.match(r"\D*(\d{4})", label)[1])  # the year the label starts with (a FY for quarters)
+    if int(sortable[:4]) != label_year:
+        raise ValueError(f"'Time period Sortable' {sortable} does not start in the same year as '{text}'")
+    m = re.fullmatch(r"(\d+)\s*y(ears?)?", span.strip().lower()) if span and years is not None else None
+    if m and int(m[1]) != years:
+        raise ValueError(f"'Time period range' says {span.strip()} but '{text}' spans {years} year(s)")
+    return start, end
+
+
+# ------------------------------------------------------------------------------------------------ categories
+
+
+def imd_quintile(category: str) -> str | None:
+    """'Most deprived quintile (IMD2019)' -> '1' ... 'Least deprived quintile (IMD2019)' -> '5'."""
+    text = re.sub(r"\(imd\s*\d{4}\)", "", category.lower()).strip()
+    if "quintile" not in text:
+        return None
+    if "most deprived" in text:
+        return "1"
+    if "least deprived" in text:
+        return "5"
+    for pattern, quintile in ((r"\b(2nd|second)\b", "2"), (r"\b(3rd|third|median)\b", "3"), (r"\b(4th|fourth)\b", "4")):
+        if re.search(pattern, text):
+            return quintile
+    if m := re.search(r"\b([1-5])\b", text):
+        return m[1]
+    return None
+
+
+ETHNIC_GROUPS = {
+    "white": ("white", "white ethnic groups", "all white"),
+    "asian": ("asian", "asian or asian british", "asian, asian british or asian welsh", "asian ethnic groups"),
+    "black": (
+        "black",
+        "black or black british",
+        "black, black british, black welsh, caribbean or african",
+        "black, black british, caribbean or african",
+        "black ethnic groups",
+    ),
+    "mixed": ("mixed", "mixed or multiple ethnic groups", "mixed ethnic groups", "mixed/multiple ethnic groups"),
+    "other": ("other", "other ethnic group", "other ethnic groups", "any other ethnic group"),
+    "not_stated": ("not stated", "unknown", "not known"),
+}
+_ETHNIC = {name: ours for ours, names in ETHNIC_GROUPS.items() for name in names}
+
+
+def breakdown_of(category_type: str, category: str) -> tuple[str, str] | str:
+    """(breakdown, category) in our terms, or the reason the category row is skipped."""
+    kind = category_type.lower()
+    if "deprivation" in kind:
+        if "decile" in kind:
+            return "IMD deciles (we hold quintiles; deciles are not combined)"
+        if "quintile" not in kind:
+            return "a deprivation grouping other than quintiles"
+        if "in england" not in kind:
+            return "local deprivation quintiles (ours are national IMD quintiles)"
+        quintile = imd_quintile(category)
+        return ("imd_quintile", quintile) if quintile else f"an unrecognised quintile '{category[:40]}'"
+    if "ethnic" in kind:
+        ours = _ETHNIC.get(re.sub(r"\s+", " ", category.strip().lower()))
+        return ("ethnicity", ours) if ours else f"an ethnic group we do not hold ('{category[:40]}')"
+    return "a category type we do not map"
+
+
+# ------------------------------------------------------------------------------------------------ numbers
+
+
+def _number(text: str) -> float | None:
+    text = text.strip().replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _decimals(text: str) -> int:
+    m = re.search(r"\.(\d+)\s*$", text.strip())
+    return min(len(m[1]), 6) if m else 0
+
+
+def counts_consistent(value: str, count: str, denominator: str, multiplier: float) -> bool:
+    """Whether value == count / denominator x multiplier to the value's own precision (validate's rule)."""
+    v, n, d = _number(value), _number(count), _number(denominator)
+    if v is None or n is None or d is None or d <= 0 or n < 0:
+        return False
+    computed = n / d * multiplier
+    tolerance = max(0.5 * 10.0 ** (-_decimals(value)) * 1.0001, 1e-9 * abs(computed))
+    return abs(v - computed) <= tolerance
+
+
+def _clean_count(text: str) -> str:
+    v = _number(text)
+    return "" if v is None else (f"{int(v)}" if v.is_integer() else f"{v:g}")
+
+
+# ------------------------------------------------------------------------------------------------ reader
+
+
+@register
+class FingertipsReader(Reader):
+    name = "fingertips"
+    label = "OHID Fingertips data export (CSV)"
+
+    def matches(self, table: Table) -> bool:
+        return {normalise(h) for h in table.header} >= SIGNATURE
+
+    def read(self, table: Table) -> ReaderOutput:
+        return convert(table, *lookup())
+
+
+def lookup() -> tuple[list[Tracked], dict[str, str]]:
+    """Our indicators that name a Fingertips id, and our area codes with their levels (from the database)."""
+    from ...models import Area, Indicator
+
+    tracked = []
+    for indicator in Indicator.objects.all():
+        spec = indicator.fingertips or {}
+        if not spec.get("id"):
+            continue
+        tracked.append(
+            Tracked(
+                code=indicator.code,
+                fingertips_id=int(spec["id"]),
+                sex=spec.get("sex") or None,
+                age=spec.get("age") or None,
+                multiplier=float(indicator.multiplier),
+                breakdowns=frozenset(indicator.breakdowns or []),
+                levels=frozenset(indicator.levels or []),
+                year_type=spec.get("year_type") or None,
+            )
+        )
+    return tracked, dict(Area.objects.values_list("code", "level"))
+
+
+def _empty(columns: dict[str, str], problems: list[Problem]) -> ReaderOutput:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CANONICAL})
+    frame[LINE] = pd.Series(dtype=int)
+    return ReaderOutput(frame=frame, columns=columns, problems=problems)
+
+
+def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> ReaderOutput:
+    """The export as canonical rows for ``tracked`` indicators and ``areas`` (code -> level); pure (no database).
+
+    Rows at a level the indicator is not reported at (e.g. ICB rows of a borough-level indicator) are skipped
+    with one warning per indicator and level."""
+    names = {normalise(h): h for h in reversed(table.header)}  # the first of duplicated names wins
+    source = {role: names[col] for role, col in COLUMNS.items() if col in names}
+    columns = {
+        "indicator_code": source.get("indicator_id", "Indicator ID"),
+        "org_code": source.get("area_code", "Area Code"),
+        "period_start": source.get("time_period", "Time period"),
+        "period_end": source.get("time_period", "Time period"),
+        "breakdown": source.get("category_type", "Category Type"),
+        "category": source.get("category", "Category"),
+        "numerator": source.get("count", "Count"),
+        "denominator": source.get("denominator", "Denominator"),
+        "value": source.get("value", "Value"),
+        "lower_ci": source.get("lower_ci", "Lower CI 95.0 limit"),
+        "upper_ci": source.get("upper_ci", "Upper CI 95.0 limit"),
+        "note": source.get("value_note", "Value note"),
+    }
+    problems = [
+        Problem(1, COLUMNS[role], "missing_column", f"The Fingertips column for '{COLUMNS[role]}' is missing.")
+        for role in REQUIRED
+        if role not in source
+    ]
+    if problems:
+        return _empty(columns, problems)
+
+    raw = table.frame
+    col = {role: raw[name].astype(str).str.strip() for role, name in source.items()}
+    blank = pd.Series("", index=raw.index)
+    for role in COLUMNS:
+        col.setdefault(role, blank)
+    lines = raw[LINE]
+
+    # Indicators we do not track: one warning per Fingertips id.
+    by_id: dict[str, list[Tracked]] = defaultdict(list)
+    for t in tracked:
+        by_id[str(t.fingertips_id)].append(t)
+    ids = col["indicator_id"].str.replace(r"\.0$", "", regex=True)
+    known_id = ids.isin(by_id.keys())
+    for fid, rows in ids[~known_id].groupby(ids[~known_id], sort=False):
+        first = rows.index[0]
+        label = col["indicator_name"][first][:80] or "no name given"
+        problems.append(
+            Problem(
+                int(lines[first]),
+                columns["indicator_code"],
+                "untracked_indicator",
+                f"Fingertips indicator {fid or '(blank)'} ({label}) is not one we track; "
+                f"its {len(rows):,} row{'s' if len(rows) != 1 else ''} were skipped.",
+                "warning",
+            )
+        )
+
+    # Areas we do not track (Fingertips exports every area of a type): one summary warning.
+    area = col["area_code"].map(lambda c: AREA_ALIASES.get(c, c))
+    known_area = area.isin(areas.keys())
+    untracked = known_id & ~known_area
+    if untracked.any():
+        examples = ", ".join(sorted(col["area_code"][untracked].unique())[:5])
+        problems.append(
+            Problem(
+                None,
+                columns["org_code"],
+                "untracked_area",
+                f"{int(untracked.sum()):,} rows for {col['area_code'][untracked].nunique():,} areas we do not track "
+                f"(e.g. {examples}) were skipped.",
+                "warning",
+            )
+        )
+
+    skipped: dict[tuple, list[int]] = defaultdict(list)  # (code, reason) -> lines
+    ages: dict[str, dict[str, int]] = defaultdict(dict)  # indicator -> age -> first line
+    out: list[dict[str, object]] = []
+    for i in raw.index[known_id & known_area]:
+        line = int(lines[i])
+        sex, age = col["sex"][i], col["age"][i]
+        candidates = [
+            t
+            for t in by_id[ids[i]]
+            if (t.sex is None or t.sex.lower() == sex.lower()) and (t.age is None or t.age.lower() == age.lower())
+        ]
+        if not candidates:
+            skipped[
+                (f"Fingertips indicator {ids[i]}", f"no indicator of ours is defined for sex '{sex}', age '{age}'")
+            ].append(line)
+            continue
+        for t in candidates:
+            if t.levels and areas[area[i]] not in t.levels:
+                skipped[(t.code, f"it is not reported at {areas[area[i]]} level")].append(line)
+                continue
+            breakdown, category = "all", "all"
+            if t.sex is None and sex.lower() != "persons":
+                if "sex" not in t.breakdowns or sex.lower() not in ("male", "female"):
+                    skipped[(t.code, f"sex '{sex}' is not a breakdown of {t.code}")].append(line)
+                    continue
+                breakdown, category = "sex", sex.lower()
+            if col["category_type"][i]:
+                if breakdown != "all":
+                    skipped[(t.code, "rows split by sex and a category at once")].append(line)
+                    continue
+                mapped = breakdown_of(col["category_type"][i], col["category"][i])
+                if isinstance(mapped, str):
+                    skipped[(t.code, f"'{col['category_type'][i][:60]}': {mapped}")].append(line)
+                    continue
+                breakdown, category = mapped
+                if breakdown not in t.breakdowns:
+                    skipped[(t.code, f"{t.code} has no {breakdown} breakdown")].append(line)
+                    continue
+            try:
+                start, end = parse_period(col["time_period"][i], col["sortable"][i], col["range"][i], t.year_type)
+            except ValueError as exc:
+                problems.append(Problem(line, columns["period_start"], "bad_period", f"{exc}."))
+                continue
+            if t.age is None:
+                ages[t.code].setdefault(age, line)
+            value, note = col["value"][i], col["value_note"][i]
+            if value == "":
+                if not SUPPRESSED_NOTE.search(note):
+                    skipped[(t.code, "rows with no value that are not marked as suppressed")].append(line)
+                    continue
+                value = "*"
+            count, denominator = col["count"][i], col["denominator"][i]
+            numerator = denominator_out = ""
+            notes = [note] if note else []
+            if value != "*" and counts_consistent(value, count, denominator, t.multiplier):
+                numerator, denominator_out = _clean_count(count), _clean_count(denominator)
+            elif _number(count) is not None or _number(denominator) is not None:
+                parts = [f"count {_clean_count(count)}" if _number(count) is not None else ""]
+                parts.append(f"denominator {_clean_count(denominator)}" if _number(denominator) is not None else "")
+                notes.append(
+                    f"Fingertips {', '.join(p for p in parts if p)} (value is not count/denominator x {t.multiplier:g})"
+                )
+            out.append(
+                {
+                    LINE: line,
+                    "indicator_code": t.code,
+                    "org_code": area[i],
+                    "period_start": start.isoformat(),
+                    "period_end": end.isoformat(),
+                    "breakdown": breakdown,
+                    "category": category,
+                    "numerator": numerator,
+                    "denominator": denominator_out,
+                    "value": value,
+                    "lower_ci": "" if value == "*" else col["lower_ci"][i],
+                    "upper_ci": "" if value == "*" else col["upper_ci"][i],
+                    "note": "; ".join(notes),
+                }
+            )
+
+    for (code, reason), skipped_lines in skipped.items():
+        problems.append(
+            Problem(
+                skipped_lines[0],
+                None,
+                "rows_skipped",
+                f"{code}: {len(skipped_lines):,} row{'s' if len(skipped_lines) != 1 else ''} skipped, {reason}.",
+                "warning",
+            )
+        )
+    for code, seen in ages.items():
+        if len(seen) > 1:
+            problems.append(
+                Problem(
+                    sorted(seen.values())[1],
+                    "Age",
+                    "ambiguous_age",
+                    f"{code} has rows for several ages ({', '.join(sorted(seen))}) and its definition names none; "
+                    "set fingertips.age on the indicator so the right rows are chosen.",
+                )
+            )
+    if not out:
+        return _empty(columns, problems)
+    frame = pd.DataFrame(out, columns=[LINE, *CANONICAL])
+    # Fingertips repeats some rows (England with and without a parent code): identical rows are loaded once.
+    repeated = frame.duplicated(subset=CANONICAL, keep="first")
+    if repeated.any():
+        problems.append(
+            Problem(
+                int(frame.loc[repeated, LINE].iloc[0]),
+                None,
+                "repeated_rows",
+                f"{int(repeated.sum()):,} rows repeat an earlier row exactly and were read once.",
+                "warning",
+            )
+        )
+        frame = frame.loc[~repeated]
+    return ReaderOutput(frame=frame.reset_index(drop=True), columns=columns, problems=problems)

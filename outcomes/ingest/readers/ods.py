@@ -1,0 +1,260 @@
+"""NHS ODS reference files: the GP practice file ``epraccur`` and the PCN membership file (ePCN).
+
+These readers return reference frames (``kind`` "areas" / "memberships"), not observations; the pipeline
+hands them to ``outcomes.ingest.reference_load.apply``, which decides what is Harrow's and writes through
+``outcomes.actions``. Both readers are pure (no database). See docs/formats/ods.md.
+
+``epraccur`` has NO header row: ``table.py`` takes its first line as the header, so the reader reads
+``table.header`` as the data row of line 1. Its address, postcode and telephone columns hold the practice's
+own (organisation) details; the reader declares exactly those columns in ``pii_exempt_columns`` so the
+patient-data scan can skip them for this format only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+import pandas as pd
+
+from ..headers import normalise
+from ..problems import Problem
+from ..table import LINE, Table
+from .base import Reader, ReaderOutput, register
+
+#: epraccur's 27 columns, by position (NHS Digital/England ODS "GP Practices" file layout).
+EPRACCUR_COLUMNS = (
+    "organisation_code",
+    "name",
+    "national_grouping",
+    "high_level_health_geography",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "address_line_4",
+    "address_line_5",
+    "postcode",
+    "open_date",
+    "close_date",
+    "status_code",
+    "organisation_sub_type_code",
+    "commissioner",
+    "join_provider_purchaser_date",
+    "left_provider_purchaser_date",
+    "contact_telephone_number",
+    "null_1",
+    "null_2",
+    "null_3",
+    "amended_record_indicator",
+    "null_4",
+    "provider_purchaser",
+    "null_5",
+    "prescribing_setting",
+    "null_6",
+)
+#: Organisation contact details: exempt from the patient-data cell scan for this format only.
+ORGANISATION_ADDRESS_COLUMNS = (4, 5, 6, 7, 8, 9, 17)
+PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
+PCN_CODE = re.compile(r"^U\d{5}$")
+YYYYMMDD = re.compile(r"^\d{8}$")
+STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+
+#: The frame each reader returns (besides ``__line__``), in order.
+PRACTICE_FRAME = (
+    "code",
+    "name",
+    "status",
+    "open_date",
+    "close_date",
+    "icb",
+    "commissioner",
+    "provider_purchaser",
+    "setting",
+)
+MEMBERSHIP_FRAME = ("practice_code", "practice_name", "pcn_code", "pcn_name", "sub_icb", "start", "end")
+
+
+def parse_ods_date(text: str) -> dt.date | None:
+    """ODS dates: YYYYMMDD (epraccur, ODS CSV reports), ISO (from XLSX cells) or day-first dd/mm/yyyy.
+
+    Blank -> None; anything else raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern, fmt in ((YYYYMMDD, "%Y%m%d"), (re.compile(r"^\d{4}-\d{2}-\d{2}"), "%Y-%m-%d")):
+        if pattern.match(text):
+            return dt.datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+    if re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", text):
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    raise ValueError(text)
+
+
+def _date_cell(text: str, line: int, column: str, problems: list[Problem]) -> str:
+    try:
+        value = parse_ods_date(text)
+    except ValueError:
+        problems.append(Problem(line, column, "bad_date", "This is not a date (ODS dates are YYYYMMDD)."))
+        return ""
+    return value.isoformat() if value else ""
+
+
+@register
+class EpraccurReader(Reader):
+    name = "epraccur"
+    label = "NHS ODS GP practices file (epraccur, no header row)"
+    kind = "areas"
+    #: The first line is data, not column names (table.py's header problems at line 1 do not apply).
+    headerless: ClassVar[bool] = True
+
+    def matches(self, table: Table) -> bool:
+        header = [h.strip() for h in table.header]
+        return (
+            len(header) == len(EPRACCUR_COLUMNS)
+            and bool(PRACTICE_CODE.match(header[0]))
+            and bool(YYYYMMDD.match(header[10]))
+        )
+
+    def pii_exempt_columns(self, table: Table) -> frozenset[str]:
+        """Keys of ``table.frame`` holding the organisation's address, postcode and telephone (this shape only)."""
+        if not self.matches(table):
+            return frozenset()
+        data = [c for c in table.frame.columns if c != LINE]
+        return frozenset(data[i] for i in ORGANISATION_ADDRESS_COLUMNS)
+
+    def read(self, table: Table) -> ReaderOutput:
+        data = [c for c in table.frame.columns if c != LINE]
+        first = pd.DataFrame([[h.strip() for h in table.header]], columns=data)
+        first[LINE] = 1
+        raw = pd.concat([first, table.frame], ignore_index=True)
+        problems: list[Problem] = []
+        rows = []
+        for record in raw.itertuples(index=False, name=None):
+            cells = [str(c).strip() for c in record[: len(EPRACCUR_COLUMNS)]]
+            line = int(record[-1])
+            if not PRACTICE_CODE.match(cells[0]):
+                problems.append(
+                    Problem(line, "column 1 (organisation code)", "bad_code", "This is not an ODS practice code.")
+                )
+                continue
+            status = STATUS.get(cells[12], "")
+            if not status:
+                problems.append(
+                    Problem(line, "column 13 (status code)", "bad_status", "The status code should be A, C, D or P.")
+                )
+            close = _date_cell(cells[11], line, "column 12 (close date)", problems)
+            if status == "closed" and not close:
+                problems.append(
+                    Problem(
+                        line,
+                        "column 12 (close date)",
+                        "closed_without_date",
+                        f"{cells[0]} is marked closed but has no close date; its membership is left open.",
+                        "warning",
+                    )
+                )
+            rows.append(
+                {
+                    LINE: line,
+                    "code": cells[0],
+                    "name": cells[1],
+                    "status": status,
+                    "open_date": _date_cell(cells[10], line, "column 11 (open date)", problems),
+                    "close_date": close,
+                    "icb": cells[3],
+                    "commissioner": cells[14],
+                    "provider_purchaser": cells[23],
+                    "setting": cells[25],
+                }
+            )
+        frame = pd.DataFrame(rows, columns=[LINE, *PRACTICE_FRAME])
+        columns = {name: f"column {i + 1} ({EPRACCUR_COLUMNS[i]})" for i, name in ((0, "code"), (1, "name"))}
+        return ReaderOutput(frame=frame, columns=columns, problems=problems, kind="areas")
+
+
+#: Our role -> accepted normalised header names of the ePCN "PCN Core Partner Details" sheet.
+EPCN_ALIASES = {
+    "practice_code": ("partner_organisation_code",),
+    "practice_name": ("partner_name",),
+    "pcn_code": ("pcn_code",),
+    "pcn_name": ("pcn_name",),
+    "sub_icb": (
+        "practice_parent_sub_icb_location_code",
+        "practice_parent_sub_icb_loc_code",
+        "practice_parent_sub_icb_code",
+    ),
+    "start": ("practice_to_pcn_relationship_start_date", "partner_start_date", "start_date"),
+    "end": ("practice_to_pcn_relationship_end_date", "partner_end_date", "end_date"),
+}
+EPCN_REQUIRED = ("practice_code", "pcn_code", "pcn_name", "start")
+
+
+@register
+class EpcnReader(Reader):
+    name = "epcn"
+    label = "NHS ODS PCN membership (ePCN 'PCN Core Partner Details')"
+    kind = "memberships"
+
+    def matches(self, table: Table) -> bool:
+        names = {normalise(h) for h in table.header}
+        return {"partner_organisation_code", "pcn_code"} <= names
+
+    def read(self, table: Table) -> ReaderOutput:
+        names = {normalise(h): h for h in reversed(table.header)}
+        source = {}
+        for role, aliases in EPCN_ALIASES.items():
+            found = next((names[a] for a in aliases if a in names), None)
+            if found is not None:
+                source[role] = found
+        problems = [
+            Problem(1, EPCN_ALIASES[role][0], "missing_column", f"The column '{EPCN_ALIASES[role][0]}' is missing.")
+            for role in EPCN_REQUIRED
+            if role not in source
+        ]
+        columns = {role: source.get(role, role) for role in EPCN_ALIASES}
+        if problems:
+            return ReaderOutput(
+                frame=pd.DataFrame(columns=[LINE, *MEMBERSHIP_FRAME]),
+                columns=columns,
+                problems=problems,
+                kind="memberships",
+            )
+        raw = table.frame
+        rows = []
+        for i in raw.index:
+            line = int(raw.at[i, LINE])
+            cell = {role: str(raw.at[i, name]).strip() for role, name in source.items()}
+            practice, pcn = cell["practice_code"].upper(), cell["pcn_code"].upper()
+            if not PRACTICE_CODE.match(practice):
+                problems.append(
+                    Problem(line, columns["practice_code"], "bad_code", "This is not an ODS practice code.")
+                )
+                continue
+            if not pcn:
+                problems.append(Problem(line, columns["pcn_code"], "missing_value", "The PCN code is blank."))
+                continue
+            start = _date_cell(cell["start"], line, columns["start"], problems)
+            end = _date_cell(cell.get("end", ""), line, columns["end"], problems)
+            if not start:
+                if cell["start"] == "":
+                    problems.append(Problem(line, columns["start"], "missing_value", "The start date is blank."))
+                continue
+            if end and end < start:
+                problems.append(
+                    Problem(line, columns["end"], "period_end_before_start", "The membership ends before it starts.")
+                )
+                continue
+            rows.append(
+                {
+                    LINE: line,
+                    "practice_code": practice,
+                    "practice_name": cell.get("practice_name", ""),
+                    "pcn_code": pcn,
+                    "pcn_name": cell["pcn_name"],
+                    "sub_icb": cell.get("sub_icb", ""),
+                    "start": start,
+                    "end": end,
+                }
+            )
+        frame = pd.DataFrame(rows, columns=[LINE, *MEMBERSHIP_FRAME])
+        return ReaderOutput(frame=frame, columns=columns, problems=problems, kind="memberships")

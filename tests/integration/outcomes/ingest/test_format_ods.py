@@ -1,0 +1,237 @@
+"""NHS ODS reference files: epraccur (headerless, with organisation addresses) and the ePCN membership file.
+
+The ePCN file goes through `manage.py ingest` as it is. epraccur needs two pipeline changes the lead owns
+(skip header problems for a headerless format; pass the reader's PII-exempt columns to the scan): until
+then it is exercised stage by stage exactly as the pipeline will run it, and the end-to-end test switches
+itself on once ``pipeline.run_extract`` passes ``exempt_columns``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from outcomes import actions
+from outcomes.actions import LoadResult
+from outcomes.ingest import pipeline, reference_load
+from outcomes.ingest.pii import find_identifiers
+from outcomes.ingest.problems import FileRefused
+from outcomes.ingest.readers import detect_reader
+from outcomes.ingest.sniff import sniff
+from outcomes.ingest.table import read_table
+from outcomes.models import Area, Extract, PracticeMembership
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"
+EPRACCUR = SAMPLES / "epraccur_sample.csv"
+EPCN = SAMPLES / "epcn_sample.csv"
+PIPELINE_EXEMPTS = "exempt_columns" in inspect.getsource(pipeline.run_extract)
+
+
+def state():
+    """Everything an ODS file may change."""
+    areas = sorted(Area.objects.values_list("code", "name", "level", "parent__code"))
+    memberships = sorted(PracticeMembership.objects.values_list("practice__code", "pcn__code", "start", "end"))
+    return areas, memberships
+
+
+def open_membership(code: str) -> tuple[str, dt.date, dt.date | None]:
+    m = PracticeMembership.objects.select_related("pcn").get(practice__code=code, end__isnull=True)
+    return m.pcn.code, m.start, m.end
+
+
+def apply_epraccur(content: bytes) -> LoadResult:
+    """The pipeline's stages for a reference file, with the PII exemption and the headerless rule applied."""
+    table = read_table(content, sniff(content))
+    reader = detect_reader(table)
+    assert reader is not None and reader.name == "epraccur"
+    assert find_identifiers(table, exempt_columns=reader.pii_exempt_columns(table)) == []
+    assert {p.line for p in table.problems} <= {1}, "only the header problems a headerless reader ignores"
+    output = reader.read(table)
+    assert [p for p in output.problems if p.severity == "error"] == []
+    with transaction.atomic():
+        return reference_load.apply(output)
+
+
+# ------------------------------------------------------------------------------------------------ epraccur
+
+
+def test_the_pii_scan_skips_exactly_the_declared_organisation_address_columns():
+    content = EPRACCUR.read_bytes()
+    table = read_table(content, sniff(content))
+    without = find_identifiers(table)
+    assert without and {p.code for p in without} == {"patient_identifiable"}  # practice postcodes, as it stands
+    reader = detect_reader(table)
+    exempt = reader.pii_exempt_columns(table)
+    assert len(exempt) == 7
+    assert find_identifiers(table, exempt_columns=exempt) == []
+    # A postcode anywhere else (here in the practice name column) is still refused.
+    tampered = content.replace(b'"THE PINN MEDICAL CENTRE"', b'"HA5 1AA"')
+    table = read_table(tampered, sniff(tampered))
+    found = find_identifiers(table, exempt_columns=reader.pii_exempt_columns(table))
+    assert [(p.line, p.code) for p in found] == [(2, "patient_identifiable")]
+
+
+def test_the_exemption_is_not_granted_to_a_file_of_another_shape():
+    content = b"indicator_code,org_code,postcode\nOUT3_CARE_EXPERIENCE,E09000015,HA1 1AA\n"
+    table = read_table(content, sniff(content))
+    from outcomes.ingest.readers import get_reader
+
+    assert get_reader("epraccur").pii_exempt_columns(table) == frozenset()
+
+
+def test_the_epraccur_sample_renames_and_closes_only_our_practices():
+    result = apply_epraccur(EPRACCUR.read_bytes())
+    # E84004 renamed and E84663's closure recorded; E84068, E84024 and E84601 (same name, other punctuation) as
+    # they were; the NWL practice E86001 and the non-NWL A81001 are not ours and are not added.
+    assert result == LoadResult(inserted=0, superseded=2, unchanged=3)
+    assert Area.objects.get(code="E84004").name == "Circle Health Practice"
+    assert Area.objects.get(code="E84601").name == "Kenton Bridge Medical Centre (Dr Golden)"
+    closed = PracticeMembership.objects.get(practice__code="E84663")
+    assert (closed.pcn.code, closed.start, closed.end) == ("HRW-PCN-HS", dt.date(2019, 7, 1), dt.date(2024, 4, 1))
+    assert not Area.objects.filter(code__in=["E86001", "A81001"]).exists()
+    assert apply_epraccur(EPRACCUR.read_bytes()) == LoadResult(inserted=0, superseded=0, unchanged=5)
+
+
+def test_a_closure_before_the_membership_starts_is_refused_and_nothing_changes():
+    content = EPRACCUR.read_bytes().replace(
+        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",""',
+        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",'
+        b'"20190331"',
+    )
+    assert content != EPRACCUR.read_bytes()
+    before = state()
+    with pytest.raises(FileRefused) as refused:
+        apply_epraccur(content)
+    assert [(p.line, p.code) for p in refused.value.problems] == [(5, "closed_before_membership")]
+    assert state() == before
+
+
+def test_a_bad_date_in_epraccur_is_an_error_on_its_line():
+    content = EPRACCUR.read_bytes().replace(b'"19920401"', b'"1992-13-45"')
+    table = read_table(content, sniff(content))
+    output = detect_reader(table).read(table)
+    assert [(p.line, p.code) for p in output.problems if p.severity == "error"] == [(4, "bad_date")]
+
+
+@pytest.mark.skipif(not PIPELINE_EXEMPTS, reason="pipeline.run_extract does not pass exempt_columns yet")
+def test_epraccur_through_the_ingest_command():
+    out = StringIO()
+    call_command("ingest", str(EPRACCUR), stdout=out, stderr=StringIO())
+    # rows_read counts table.frame, i.e. without the first line that the headerless reader reads as data.
+    assert "as epraccur:" in out.getvalue() and "0 inserted, 2 superseded, 3 unchanged" in out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ ePCN
+
+
+def test_the_epcn_sample_sets_pcn_codes_and_dated_memberships():
+    out = StringIO()
+    call_command("ingest", str(EPCN), stdout=out, stderr=StringIO())
+    assert "Loaded epcn_sample.csv as epcn: 33 rows read, 3 inserted, 8 superseded, 27 unchanged" in out.getvalue()
+    # Four PCNs matched by name, Harrow Collaborative Network ('HARROW C.N. PCN') by its current members.
+    assert dict(Area.objects.filter(level="pcn").values_list("name", "code")) == {
+        "Healthsense PCN": "U10001",
+        "Health Alliance PCN": "U10002",
+        "Harrow East PCN": "U10003",
+        "Harrow Collaborative Network": "U10004",
+        "Sphere PCN": "U10005",
+    }
+    bacon_lane = list(
+        PracticeMembership.objects.filter(practice__code="E84014").values_list("pcn__code", "start", "end")
+    )
+    assert bacon_lane == [
+        ("U10003", dt.date(2019, 7, 1), dt.date(2024, 4, 1)),
+        ("U10002", dt.date(2024, 4, 1), None),
+    ]
+    assert Area.objects.get(code="E84014").parent.code == "U10002"
+    new = Area.objects.get(code="Y09876")
+    assert (new.name, new.level, new.parent.code) == ("Harrow New Health Practice", "practice", "U10005")
+    assert open_membership("Y09876") == ("U10005", dt.date(2025, 10, 1), None)
+    assert PracticeMembership.objects.get(practice__code="E84663").end == dt.date(2024, 4, 1)
+    assert not Area.objects.filter(code__in=["E86001", "A81001", "U20001", "U30001"]).exists()
+    # Loading the same file again changes nothing.
+    again = actions.receive_extract(
+        file_name=EPCN.name, content=EPCN.read_bytes(), format="auto", source=Extract.Source.COMMAND
+    )
+    extract = pipeline.run_extract(again.pk).extract
+    assert (extract.rows_inserted, extract.rows_superseded, extract.rows_unchanged) == (0, 0, 31)
+
+
+def apply_epcn(content: bytes) -> LoadResult:
+    table = read_table(content, sniff(content))
+    output = detect_reader(table).read(table)
+    assert [p for p in output.problems if p.severity == "error"] == []
+    with transaction.atomic():
+        return reference_load.apply(output)
+
+
+def refused(content: bytes) -> list[tuple[int, str]]:
+    before = state()
+    with pytest.raises(FileRefused) as refusal:
+        apply_epcn(content)
+    assert state() == before, "a refused file must change nothing"
+    return [(p.line, p.code) for p in refusal.value.problems]
+
+
+def with_lines(edit) -> bytes:
+    lines = EPCN.read_text().splitlines()
+    edit(lines)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_practice_in_two_pcns_at_once_is_refused_and_nothing_changes():
+    # Line 2 puts E84068 in Healthsense from July 2019, open-ended; a new line 35 puts it in Sphere from 2022.
+    content = with_lines(
+        lambda lines: lines.append(
+            lines[1].replace("U10001,HEALTHSENSE PCN", "U10005,SPHERE PCN").replace("20190701", "20220401")
+        )
+    )
+    assert refused(content) == [(35, "membership_overlap")]
+
+
+def test_one_of_our_practices_in_a_pcn_we_cannot_place_is_refused():
+    def edit(lines):
+        lines[1] = lines[1].replace("U10001,HEALTHSENSE PCN", "U99999,ELSEWHERE PCN")
+
+    assert refused(with_lines(edit)) == [(2, "unknown_pcn")]
+
+
+def test_a_membership_overlapping_a_later_recorded_one_is_refused():
+    def edit(lines):  # E84014 in Harrow East from 2019 open-ended, although we record a move in 2024
+        lines[:] = [line for line in lines if not (line.startswith("E84014") and "20240401" in line)]
+        lines[:] = [
+            line.replace("20190701,20240331", "20190701,") if line.startswith("E84014") else line for line in lines
+        ]
+
+    actions.set_practice_membership(
+        practice=Area.objects.get(code="E84014"),
+        pcn=Area.objects.get(code="HRW-PCN-HE"),
+        start=dt.date(2019, 7, 1),
+        end=dt.date(2024, 4, 1),
+    )
+    actions.set_practice_membership(
+        practice=Area.objects.get(code="E84014"), pcn=Area.objects.get(code="HRW-PCN-HA"), start=dt.date(2024, 4, 1)
+    )
+    assert refused(with_lines(edit)) == [(13, "membership_conflict")]
+
+
+@pytest.mark.xfail(
+    reason="pipeline._load_reference calls _refuse inside the atomic block it has marked for rollback "
+    "(TransactionManagementError); the lead's fix is in the hand-over notes",
+    strict=False,
+)
+def test_a_refused_membership_file_is_recorded_as_refused_by_the_pipeline():
+    content = with_lines(lambda lines: lines.__setitem__(1, lines[1].replace("U10001,HEALTHSENSE", "U99999,ELSEWHERE")))
+    before = state()
+    extract = actions.receive_extract(file_name="epcn.csv", content=content, format="auto", source="upload")
+    extract = pipeline.run_extract(extract.pk).extract
+    assert extract.status == Extract.Status.REFUSED
+    assert [(e["line"], e["code"]) for e in extract.errors] == [(2, "unknown_pcn")]
+    assert state() == before

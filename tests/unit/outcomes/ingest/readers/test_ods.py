@@ -1,0 +1,139 @@
+"""The ODS readers on small in-test tables: epraccur by shape (its header is data) and the ePCN sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from outcomes.ingest.readers.ods import EpcnReader, EpraccurReader, parse_ods_date
+
+from .tables import make_table
+
+
+def practice(code="E84068", name="THE RIDGEWAY SURGERY", close="", status="A", opened="19740401") -> list[str]:
+    row = [""] * 27
+    row[0], row[1], row[3], row[4], row[9], row[10], row[11], row[12] = (
+        code,
+        name,
+        "QRV",
+        "1 ROAD",
+        "HA1 1AA",
+        opened,
+        close,
+        status,
+    )
+    row[14], row[17], row[23], row[25] = "W2U3Z", "020 8000 0001", "W2U3Z", "4"
+    return row
+
+
+def epraccur(*rows: list[str]):
+    """As table.py parses a headerless file: the first row becomes the header; the frame's column keys are the
+    header names made unique (table._named), while ``table.header`` keeps the cells as they are."""
+    keys, seen = [], {}
+    for name in rows[0]:
+        seen[name] = seen.get(name, 0) + 1
+        keys.append(name if seen[name] == 1 else f"{name}\u0000{seen[name]}")
+    table = make_table(keys, [list(r) for r in rows[1:]])
+    table.header = list(rows[0])
+    return table
+
+
+EPCN = ["Partner Organisation Code", "Partner Name", "Practice Parent Sub ICB Loc Code", "PCN Code", "PCN Name",
+        "Practice to PCN Relationship Start Date", "Practice to PCN Relationship End Date"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20190701", dt.date(2019, 7, 1)),
+        ("2019-07-01", dt.date(2019, 7, 1)),
+        ("01/07/2019", dt.date(2019, 7, 1)),
+        ("", None),
+    ],
+)
+def test_ods_dates(text, expected):
+    assert parse_ods_date(text) == expected
+
+
+def test_epraccur_is_recognised_by_its_shape_not_its_header():
+    reader = EpraccurReader()
+    assert reader.matches(epraccur(practice(), practice("E84024")))
+    assert not reader.matches(epraccur(practice()[:26], practice("E84024")[:26]))  # 26 columns
+    assert not reader.matches(epraccur(practice(code="Harrow"), practice()))  # not a practice code
+    assert not reader.matches(make_table(["Partner Organisation Code", "PCN Code"], [["E84068", "U10001"]]))
+    assert reader.headerless
+
+
+def test_the_first_line_is_read_as_data_on_line_1():
+    out = EpraccurReader().read(epraccur(practice(), practice("E84663", "KENTON BRIDGE (DR RAJA)", "20240331", "C")))
+    assert out.kind == "areas"
+    rows = out.frame.to_dict("records")
+    assert [(r["__line__"], r["code"], r["status"], r["close_date"]) for r in rows] == [
+        (1, "E84068", "active", ""),
+        (2, "E84663", "closed", "2024-03-31"),
+    ]
+    assert rows[0]["icb"] == "QRV" and rows[0]["setting"] == "4" and rows[0]["open_date"] == "1974-04-01"
+    assert out.problems == []
+
+
+def test_only_the_organisation_address_columns_are_exempt_from_the_pii_scan():
+    table = epraccur(practice(), practice("E84024"))
+    exempt = EpraccurReader().pii_exempt_columns(table)
+    positions = sorted(list(table.frame.columns).index(c) for c in exempt)
+    assert positions == [4, 5, 6, 7, 8, 9, 17]  # address lines 1-5, postcode, telephone
+    assert EpraccurReader().pii_exempt_columns(make_table(["postcode"], [["HA1 1AA"]])) == frozenset()
+
+
+def test_epraccur_problems_name_their_lines():
+    out = EpraccurReader().read(
+        epraccur(practice(), practice("X1", "BAD CODE"), practice(close="2024-13-45"), practice(status="C"))
+    )
+    assert [(p.line, p.code, p.severity) for p in out.problems] == [
+        (2, "bad_code", "error"),
+        (3, "bad_date", "error"),
+        (4, "closed_without_date", "warning"),
+    ]
+
+
+def test_the_epcn_sheet_becomes_dated_memberships():
+    reader = EpcnReader()
+    table = make_table(
+        EPCN,
+        [
+            ["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "HEALTHSENSE PCN", "2019-07-01", ""],
+            ["e84014", "BACON LANE SURGERY", "W2U3Z", "U10003", "HARROW EAST PCN", "01/07/2019", "31/03/2024"],
+        ],
+    )
+    assert reader.matches(table)
+    out = reader.read(table)
+    assert out.kind == "memberships" and out.problems == []
+    assert out.frame.drop(columns="__line__").values.tolist() == [
+        ["E84068", "THE RIDGEWAY SURGERY", "U10001", "HEALTHSENSE PCN", "W2U3Z", "2019-07-01", ""],
+        ["E84014", "BACON LANE SURGERY", "U10003", "HARROW EAST PCN", "W2U3Z", "2019-07-01", "2024-03-31"],
+    ]
+
+
+def test_epcn_problems_name_their_lines():
+    table = make_table(
+        EPCN,
+        [
+            ["NOT A CODE", "X", "", "U10001", "P", "20190701", ""],
+            ["E84068", "X", "", "U10001", "P", "", ""],
+            ["E84068", "X", "", "U10001", "P", "20190701", "20180101"],
+            ["E84068", "X", "", "U10001", "P", "2019-02-30", ""],
+        ],
+    )
+    out = EpcnReader().read(table)
+    assert [(p.line, p.code) for p in out.problems] == [
+        (2, "bad_code"),
+        (3, "missing_value"),
+        (4, "period_end_before_start"),
+        (5, "bad_date"),
+    ]
+    assert out.frame.empty
+    missing = EpcnReader().read(make_table(["Partner Organisation Code", "PCN Code"], [["E84068", "U1"]]))
+    assert sorted(p.column for p in missing.problems) == [
+        "pcn_name",
+        "practice_to_pcn_relationship_start_date",
+    ]
