@@ -104,3 +104,54 @@ def extract_history(limit: int = 200) -> QuerySet:
     from .models import Extract
 
     return Extract.objects.select_related("uploaded_by").order_by("-received_at", "-pk")[:limit]
+
+
+@dataclass
+class IndicatorData:
+    """Everything the indicator page shows for one indicator and one area, in a fixed number of queries."""
+
+    indicator: Indicator
+    area: Area
+    series: pd.DataFrame  # the area's headline series
+    comparators: dict[Area, pd.DataFrame]  # parents shown beside it (NWL, London, England)
+    pcns: dict[Area, pd.DataFrame]  # the borough's PCNs, headline series
+    breakdowns: pd.DataFrame  # the area's breakdown rows (all periods)
+    commentary: list
+    targets: list[Target]
+
+
+def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> IndicatorData:
+    from .models import Commentary
+
+    indicator = Indicator.objects.prefetch_related(
+        Prefetch("targets", queryset=Target.objects.filter(is_active=True).select_related("area", "comparator_area"))
+    ).get(code=indicator_code)
+    area = Area.objects.select_related("parent").get(code=area_code)
+    comparators = [a for a in comparator_areas() if a.pk != area.pk]
+    borough = area if area.level == "borough" else harrow()
+    pcns = list(Area.objects.filter(parent=borough, level="pcn").order_by("sort_order"))
+    area_ids = {area.pk, *(a.pk for a in comparators), *(p.pk for p in pcns)}
+    frame = headline_series([indicator.pk], area_ids)
+    by_area = {key: group for key, group in frame.groupby("area_id", sort=False)}
+    empty = frame.iloc[0:0]
+    breakdowns = pd.DataFrame.from_records(
+        list(
+            Observation.objects.filter(indicator=indicator, area=area, is_current=True)
+            .exclude(breakdown="all")
+            .values_list(*SERIES_COLUMNS)
+        ),
+        columns=SERIES_COLUMNS,
+    )
+    commentary = list(
+        Commentary.objects.filter(indicator=indicator, area=area).select_related("author").order_by("-period_end")
+    )
+    return IndicatorData(
+        indicator=indicator,
+        area=area,
+        series=by_area.get(area.pk, empty),
+        comparators={a: by_area[a.pk] for a in comparators if a.pk in by_area},
+        pcns={p: by_area.get(p.pk, empty) for p in pcns},
+        breakdowns=breakdowns,
+        commentary=commentary,
+        targets=[t for t in indicator.targets.all() if t.area_id == area.pk],
+    )

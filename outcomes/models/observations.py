@@ -84,7 +84,11 @@ class Observation(models.Model):
     has no value, numerator or denominator: suppression is stored as such, never as zero.
     """
 
-    indicator = models.ForeignKey("outcomes.Indicator", on_delete=models.PROTECT, related_name="observations")
+    # Indexes are kept to those reads need: every index costs each of a million inserted rows. The indicator
+    # is the first column of obs_series_idx and of the unique key; the extract has obs_extract_idx.
+    indicator = models.ForeignKey(
+        "outcomes.Indicator", on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     area = models.ForeignKey("outcomes.Area", on_delete=models.PROTECT, related_name="observations")
     period_start = models.DateField()
     period_end = models.DateField()
@@ -98,10 +102,10 @@ class Observation(models.Model):
     suppressed = models.BooleanField(default=False)
     is_derived = models.BooleanField(default=False, help_text="Computed by roll-up from practice rows.")
     note = models.CharField(max_length=255, blank=True)
-    extract = models.ForeignKey(Extract, on_delete=models.PROTECT, related_name="observations")
+    extract = models.ForeignKey(Extract, on_delete=models.PROTECT, related_name="observations", db_index=False)
     is_current = models.BooleanField(default=True)
     superseded_by = models.ForeignKey(
-        Extract, null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_observations"
+        Extract, null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_observations", db_index=False
     )
 
     class Meta:
