@@ -233,6 +233,19 @@ def upsert_area(
 
 
 @transaction.atomic
+def set_area_code(*, area: Area, code: str) -> Area:
+    """Give an area its real ODS code (a local PCN code becomes the ePCN code), keeping its history and links.
+
+    ``upsert_area`` keys on the code, so a change of code is its own action."""
+    old = area.code
+    area.code = code
+    area.full_clean(validate_unique=True)
+    area.save(update_fields=["code"])
+    log.info("Area %s now has ODS code %s", old, code)
+    return area
+
+
+@transaction.atomic
 def set_practice_membership(
     *, practice: Area, pcn: Area, start: dt.date, end: dt.date | None = None
 ) -> PracticeMembership:

@@ -74,6 +74,7 @@ def run_extract(extract_id: int) -> Outcome:
         sniffed = sniff(content)
         problems.extend(sniffed.warnings)
         table = read_table(content, sniffed)
+        table.file_name = extract.file_name
     except FileRefused as refused:
         problems.extend(refused.problems)
         return _refuse(extract, problems, delete_bytes=refused.delete_bytes)
@@ -92,16 +93,16 @@ def run_extract(extract_id: int) -> Outcome:
         return _refuse(extract, problems, rows_read=rows_read)
 
     _stage(extract, "Checking for patient-identifiable data", 15)
-    identifiers = find_identifiers(table)
+    reader = detect_reader(table) if extract.format in ("", "auto") else get_reader(extract.format)
+    exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
+    identifiers = find_identifiers(table, exempt_columns=exempt)
     if identifiers:
         problems.extend(identifiers)
         problems.add(Problem(None, None, "file_deleted", "The file has been deleted. Upload aggregate data only."))
         log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
         return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
-    problems.extend(table.problems)
-
-    reader = detect_reader(table) if extract.format in ("", "auto") else get_reader(extract.format)
     if reader is None:
+        problems.extend(table.problems)
         problems.add(
             Problem(
                 1,
@@ -111,6 +112,10 @@ def run_extract(extract_id: int) -> Outcome:
             )
         )
         return _refuse(extract, problems, rows_read=rows_read)
+    # A headerless file's first line is data, so "blank column name" problems there do not apply.
+    problems.extend(p for p in table.problems if not (reader.headerless and p.line == 1))
+    if reader.headerless:
+        rows_read += 1
     if extract.format != reader.name:
         Extract.objects.filter(pk=extract.pk).update(format=reader.name)
         extract.format = reader.name
@@ -167,15 +172,14 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
 
     if problems.errors:
         return _refuse(extract, problems, rows_read=rows_read)
-    with transaction.atomic():
-        try:
+    try:
+        with transaction.atomic():
             result = reference_load.apply(output)
-        except FileRefused as refused:
-            transaction.set_rollback(True)
-            problems.extend(refused.problems)
-            return _refuse(extract, problems, rows_read=rows_read)
-        if extract.dry_run:
-            transaction.set_rollback(True)
+            if extract.dry_run:
+                transaction.set_rollback(True)
+    except FileRefused as refused:  # recorded outside the rolled-back transaction
+        problems.extend(refused.problems)
+        return _refuse(extract, problems, rows_read=rows_read)
     listed = problems.summary()
     actions.finish_extract(
         extract=extract,

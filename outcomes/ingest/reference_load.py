@@ -76,19 +76,6 @@ def _save_area(area: Area, **changes) -> Area:
 
 
 @transaction.atomic
-def set_area_code(*, area: Area, code: str) -> Area:
-    """Give an area its real ODS code (a local PCN code -> the ePCN code), keeping its history and links.
-
-    Belongs in ``outcomes.actions`` (``actions.set_area_code``); kept here until the lead moves it, since
-    ``upsert_area`` keys on the code and so cannot change it."""
-    old = area.code
-    area.code = code
-    area.full_clean(validate_unique=True)
-    area.save(update_fields=["code"])
-    log.info("Area %s now has ODS code %s", old, code)
-    return area
-
-
 def _membership(practice: Area, pcn: Area, start: dt.date, end: dt.date | None, line: int) -> PracticeMembership:
     try:
         return actions.set_practice_membership(practice=practice, pcn=pcn, start=start, end=end)
@@ -268,7 +255,7 @@ def apply_memberships(frame: pd.DataFrame) -> LoadResult:
     inserted = superseded = unchanged = 0
     for code, (area, rename) in resolved.items():
         if rename:
-            set_area_code(area=area, code=code)
+            actions.set_area_code(area=area, code=code)
             superseded += 1
     for row in sorted(relevant, key=lambda r: (r["practice_code"], r["start_date"])):
         pcn = resolved[row["pcn_code"]][0]

@@ -27,6 +27,7 @@ class Table:
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
+    file_name: str = ""  # the uploaded name: some formats (GPPS) carry the survey year in it
 
 
 def read_table(content: bytes, sniffed: Sniffed) -> Table:

@@ -44,6 +44,12 @@ class Reader:
     name: ClassVar[str]
     label: ClassVar[str]
     kind: ClassVar[Literal["observations", "areas", "memberships"]] = "observations"
+    #: True for files with no header row (ODS epraccur): the parsed "header" is really line 1 of data.
+    headerless: ClassVar[bool] = False
+
+    def pii_exempt_columns(self, table: Table) -> frozenset[str]:
+        """Columns that hold an organisation's own address (ODS files), exempt from the postcode scan only."""
+        return frozenset()
 
     def matches(self, table: Table) -> bool:
         raise NotImplementedError

@@ -22,25 +22,7 @@ SAMPLE_2024 = SAMPLES / "GPPS_2024_Practice_data_sample.csv"
 BREAK_NOTE = "GPPS 2024 redesign: not comparable with earlier years"
 
 
-@pytest.fixture(autouse=True)
-def file_name_on_table(monkeypatch):
-    """The reader takes the survey year from ``table.file_name``. Until pipeline.run_extract sets it (see the
-    ODS/GPPS hand-over notes), set it here from the extract being run, exactly as the pipeline will."""
-    current = {}
-    real_read_table = pipeline.read_table
-
-    def read_table(*args, **kwargs):
-        table = real_read_table(*args, **kwargs)
-        if not getattr(table, "file_name", ""):
-            table.file_name = current.get("name", "")
-        return table
-
-    monkeypatch.setattr(pipeline, "read_table", read_table)
-    return current
-
-
-def run(content: bytes, name: str, names: dict) -> Extract:
-    names["name"] = name
+def run(content: bytes, name: str) -> Extract:
     extract = actions.receive_extract(file_name=name, content=content, format="auto", source=Extract.Source.UPLOAD)
     return pipeline.run_extract(extract.pk).extract
 
@@ -59,7 +41,7 @@ def snapshot():
     return Observation.objects.count(), Observation.objects.filter(is_current=True).count()
 
 
-def test_the_2023_sample_loads_good_and_poor_for_our_practices(file_name_on_table):
+def test_the_2023_sample_loads_good_and_poor_for_our_practices():
     practices = {"E84068", "E84024", "E84039", "E84053", "E84070"}
     demo = Observation.objects.filter(
         indicator__code__in=["OUT2_GP_ACCESS", "OUT2_GP_ACCESS_POOR"],
@@ -69,7 +51,7 @@ def test_the_2023_sample_loads_good_and_poor_for_our_practices(file_name_on_tabl
         breakdown="all",
         is_current=True,
     ).count()
-    extract = run(SAMPLE_2023.read_bytes(), SAMPLE_2023.name, file_name_on_table)
+    extract = run(SAMPLE_2023.read_bytes(), SAMPLE_2023.name)
     assert extract.status == Extract.Status.LOADED, extract.errors
     assert extract.format == "gpps"
     assert (extract.rows_read, extract.rows_inserted, extract.rows_superseded) == (7, 10, demo)
@@ -89,8 +71,8 @@ def test_the_2023_sample_loads_good_and_poor_for_our_practices(file_name_on_tabl
     assert not loaded.filter(note__contains="2024").exists()
 
 
-def test_every_2024_row_carries_the_series_break_note(file_name_on_table):
-    extract = run(SAMPLE_2024.read_bytes(), SAMPLE_2024.name, file_name_on_table)
+def test_every_2024_row_carries_the_series_break_note():
+    extract = run(SAMPLE_2024.read_bytes(), SAMPLE_2024.name)
     assert extract.status == Extract.Status.LOADED, extract.errors
     loaded = Observation.objects.filter(extract=extract)
     assert loaded.count() == 6
@@ -102,30 +84,30 @@ def test_every_2024_row_carries_the_series_break_note(file_name_on_table):
     assert poor.note == f"{BREAK_NOTE}; GPPS base 115 respondents"
 
 
-def test_an_xlsx_file_loads_like_the_csv(file_name_on_table):
+def test_an_xlsx_file_loads_like_the_csv():
     book = openpyxl.Workbook()
     sheet = book.active
     for i, row in enumerate(csv.reader(io.StringIO(SAMPLE_2023.read_text()))):
         sheet.append([float(c) if i and c.replace(".", "", 1).isdigit() and "." in c else c for c in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    extract = run(buffer.getvalue(), "GPPS_2023_Practice_data.xlsx", file_name_on_table)
+    extract = run(buffer.getvalue(), "GPPS_2023_Practice_data.xlsx")
     assert extract.status == Extract.Status.LOADED, extract.errors
     assert obs("OUT2_GP_ACCESS", "E84068", 2023).value == 68.18
 
 
-def test_a_file_name_without_the_survey_year_is_refused(file_name_on_table):
+def test_a_file_name_without_the_survey_year_is_refused():
     before = snapshot()
-    extract = run(SAMPLE_2023.read_bytes(), "practice_results.csv", file_name_on_table)
+    extract = run(SAMPLE_2023.read_bytes(), "practice_results.csv")
     assert extract.status == Extract.Status.REFUSED
     assert [e["code"] for e in extract.errors] == ["gpps_year_unknown"]
     assert snapshot() == before
 
 
-def test_percentages_instead_of_fractions_are_refused_by_line(file_name_on_table):
+def test_percentages_instead_of_fractions_are_refused_by_line():
     text = SAMPLE_2023.read_text().replace(",0.6818,", ",68.18,").replace(",0.7426,", ",74.26,")
     before = snapshot()
-    extract = run(text.encode(), SAMPLE_2023.name, file_name_on_table)
+    extract = run(text.encode(), SAMPLE_2023.name)
     assert extract.status == Extract.Status.REFUSED
     assert {(e["line"], e["code"], e["column"]) for e in extract.errors} == {
         (2, "not_a_fraction", "Q18_12pct"),
