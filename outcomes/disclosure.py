@@ -1,0 +1,172 @@
+"""Disclosure control for counts shown below borough level: the NHS Digital small-number rule.
+
+Pure numpy/pandas (no Django), so views, the board pack and exports share one implementation. Every view that
+shows practice- or PCN-level counts to anyone but an analyst passes them through `apply_disclosure_control`.
+
+The rule (NHS Digital, "Disclosure control methodology for Hospital Episode Statistics (HES) and Emergency Care
+Data Set (ECDS)", September 2018, adopted since for other NHS Digital / NHS England datasets, e.g. the Sexual and
+Reproductive Health Activity Dataset from 2019-20; https://digital.nhs.uk/data-and-information/data-tools-and-
+services/data-services/hospital-episode-statistics/change-to-disclosure-control-methodology-for-hes-and-ecds-
+from-september-2018), for counts below national level:
+
+1. a count from 1 to 7 inclusive is suppressed and shown as ``*``;
+2. every other count is rounded to the nearest 5. A zero is therefore shown as 0: a true zero is not treated as
+   disclosive, and rounding leaves it unchanged;
+3. a rate or percentage is not shown (``*``) when its numerator or denominator was suppressed.
+
+The same rule is what this module implements, with these choices where the rule is silent:
+
+* **Derived values are not recomputed from rounded counts.** A percentage or rate that survives keeps the published
+  value (and interval), computed from the unrounded counts. Recomputing it from rounded counts would distort it badly
+  for small denominators (NHS Digital warns that percentages from rounded counts differ from the true ones) and
+  would disagree with the source (Fingertips, QOF) a reader can check against.
+* **Intervals go with their value.** The rule says interval calculations need no disclosure control; but an interval
+  around a suppressed value would let a reader recover it, so ``lower_ci``/``upper_ci`` are blanked with the value.
+* **Non-integer counts** (weighted or survey-estimated): a count c is suppressed when ``lo - 1 < c < hi + 1`` and
+  c is not 0, i.e. anything strictly between 0 and 8 for the default rule, so a fraction of a person never slips
+  through. Rounding is half away from zero (``floor(c / 5 + 0.5) * 5``); for whole counts there are no ties.
+* Missing counts (NaN/None) stay missing and are not flagged as suppressed; negative counts are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "SOURCE",
+    "SUPPRESSED_TEXT",
+    "SuppressedCounts",
+    "apply_disclosure_control",
+    "display_counts",
+    "suppress_counts",
+]
+
+SUPPRESSED_TEXT = "*"
+SOURCE = (
+    "NHS Digital, Disclosure control methodology for HES and ECDS (September 2018): counts below national level "
+    "from 1 to 7 are shown as *, all others are rounded to the nearest 5; rates and percentages from suppressed "
+    "counts are not shown."
+)
+
+
+class SuppressedCounts(NamedTuple):
+    """``values``: rounded counts, NaN where suppressed or missing; ``suppressed``: True where shown as ``*``.
+
+    Both have the input's shape (a Series keeps its index; a scalar gives a float and a bool)."""
+
+    values: np.ndarray | pd.Series | float
+    suppressed: np.ndarray | pd.Series | bool
+
+
+def _as_float(counts: ArrayLike) -> np.ndarray:
+    if isinstance(counts, pd.Series):
+        return pd.to_numeric(counts, errors="raise").astype(float).to_numpy()
+    arr = np.asarray(counts, dtype=object if np.ndim(counts) else None)
+    if arr.dtype == object:
+        arr = np.where(pd.isna(arr), np.nan, arr)
+    return np.asarray(arr, dtype=float)
+
+
+def suppress_counts(
+    counts: ArrayLike | pd.Series, *, threshold: tuple[int, int] = (1, 7), round_to: int | None = 5
+) -> SuppressedCounts:
+    """Apply the small-number rule to counts (vectorised over scalars, arrays and Series).
+
+    ``threshold`` is the inclusive range of counts that are suppressed; ``round_to`` the base the other counts are
+    rounded to (None or 1: no rounding). 0 -> 0; 1..7 -> NaN flagged suppressed; 8 -> 10; 12 -> 10; 13 -> 15;
+    1002 -> 1000; NaN -> NaN (not flagged).
+    """
+    lo, hi = threshold
+    if lo > hi or lo < 1:
+        raise ValueError("threshold must be (lo, hi) with 1 <= lo <= hi")
+    if round_to is not None and round_to <= 0:
+        raise ValueError("round_to must be a positive number or None")
+    index = counts.index if isinstance(counts, pd.Series) else None
+    scalar = np.ndim(counts) == 0 and index is None
+    c = _as_float(counts)
+    missing = np.isnan(c)
+    if np.any(c[~missing] < 0):
+        raise ValueError("counts must not be negative")
+    with np.errstate(invalid="ignore"):
+        suppressed = ~missing & (c != 0) & (c > lo - 1) & (c < hi + 1)
+        rounded = c if round_to in (None, 1) else np.floor(c / round_to + 0.5) * round_to
+    values = np.where(suppressed, np.nan, rounded)
+    if scalar:
+        return SuppressedCounts(float(values), bool(suppressed))
+    if index is not None:
+        return SuppressedCounts(
+            pd.Series(values, index=index, name=counts.name), pd.Series(suppressed, index=index, name=counts.name)
+        )
+    return SuppressedCounts(values, suppressed)
+
+
+def display_counts(
+    values: ArrayLike | pd.Series, suppressed: ArrayLike | pd.Series, *, missing_text: str = ""
+) -> list[str]:
+    """Display strings: ``*`` where suppressed, ``missing_text`` where missing, else the count with thousands
+    separators (whole counts without decimals, e.g. "1,000"; other counts to one decimal place)."""
+    v = _as_float(values).ravel()
+    s = np.asarray(suppressed, dtype=bool).ravel()
+    out = []
+    for value, hidden in zip(v, s, strict=True):
+        if hidden:
+            out.append(SUPPRESSED_TEXT)
+        elif np.isnan(value):
+            out.append(missing_text)
+        elif float(value).is_integer():
+            out.append(f"{value:,.0f}")
+        else:
+            out.append(f"{value:,.1f}")
+    return out
+
+
+def apply_disclosure_control(
+    frame: pd.DataFrame,
+    *,
+    count_columns: Iterable[str] = ("numerator", "denominator"),
+    value_columns: Iterable[str] = ("value", "lower_ci", "upper_ci"),
+    threshold: tuple[int, int] = (1, 7),
+    round_to: int | None = 5,
+    rows: ArrayLike | pd.Series | None = None,
+    missing_text: str = "",
+) -> pd.DataFrame:
+    """A copy of ``frame`` with its counts suppressed or rounded and values from suppressed counts blanked.
+
+    Columns named in ``count_columns``/``value_columns`` but absent from the frame are ignored. Adds:
+
+    * ``disclosure_suppressed`` (bool): a count in the row was 1-7, so its values were blanked (NaN);
+    * ``<count>_display`` for each count column (e.g. ``numerator_display``, ``denominator_display``): "*" where
+      suppressed, the rounded count otherwise, ``missing_text`` where missing.
+
+    Values of rows that keep their counts are left exactly as published (not recomputed from rounded counts; see
+    the module docstring). ``rows`` (boolean, aligned with the frame) limits control to some rows, e.g. practices
+    and PCNs in a frame that also holds the borough; other rows keep exact counts and get plain display strings.
+    The input frame is not modified.
+    """
+    out = frame.copy()
+    counts = [c for c in count_columns if c in out.columns]
+    values = [c for c in value_columns if c in out.columns]
+    if rows is None:
+        applies = np.ones(len(out), dtype=bool)
+    else:
+        applies = np.asarray(rows.to_numpy() if isinstance(rows, pd.Series) else rows, dtype=bool)
+        if applies.shape != (len(out),):
+            raise ValueError("rows must be one boolean per row of the frame")
+    any_suppressed = np.zeros(len(out), dtype=bool)
+    for column in counts:
+        exact = _as_float(out[column].to_numpy())
+        controlled = suppress_counts(exact, threshold=threshold, round_to=round_to)
+        hidden = controlled.suppressed & applies
+        shown = np.where(applies, controlled.values, exact)
+        out[column] = shown
+        out[f"{column}_display"] = display_counts(shown, hidden, missing_text=missing_text)
+        any_suppressed |= hidden
+    for column in values:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float).mask(any_suppressed)
+    out["disclosure_suppressed"] = any_suppressed
+    return out
