@@ -1,11 +1,15 @@
 from django.urls import path
 
-from .views import board, extracts
+from .views import board, extracts, indicators
 
 app_name = "dashboards"
 
 urlpatterns = [
     path("", board.board_overview, name="board"),
+    path("indicators/<slug:code>/", indicators.indicator_detail, name="indicator"),
+    path("indicators/<slug:code>/<str:area_code>/", indicators.indicator_detail, name="indicator_area"),
+    path("indicators/<slug:code>/<str:area_code>/data.csv", indicators.indicator_csv, name="indicator_csv"),
+    path("indicators/<slug:code>/<str:area_code>/commentary/", indicators.add_commentary, name="commentary"),
     path("extracts/", extracts.history, name="extracts"),
     path("extracts/upload/", extracts.upload, name="upload"),
     path("extracts/<int:pk>/", extracts.detail, name="extract"),

@@ -1,0 +1,115 @@
+"""The indicator page for any indicator and area: content, access by role, CSV, commentary, query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from outcomes.models import Commentary, Indicator, PracticeMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def url(code: str, area: str | None = None) -> str:
+    if area is None:
+        return reverse("dashboards:indicator", args=[code])
+    return reverse("dashboards:indicator_area", args=[code, area])
+
+
+@pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
+def test_every_role_reads_every_outcome_indicator(role_client, username):
+    client = role_client(username)
+    for indicator in Indicator.objects.filter(partnership_outcome__isnull=False):
+        response = client.get(url(indicator.code))
+        assert response.status_code == 200, indicator.code
+        assert indicator.name in response.content.decode()
+
+
+def test_the_page_shows_spc_benchmarks_pcns_breakdowns_and_definition(board_client):
+    response = board_client.get(url("OUT5_ACSC_ADMISSIONS"))
+    page = response.context["page"]
+    html = response.content.decode()
+    assert page.spc_chart is not None and 'id="figure-spc"' in html
+    assert page.variation is not None and "<svg" in html and 'role="img"' in html
+    assert [r["area"] for r in page.benchmark_rows] == ["NWL"]
+    assert page.pcn_chart is not None and len(page.pcn_chart.table) == 5
+    assert {c.key for c in page.breakdown_charts} == {
+        "breakdown-age",
+        "breakdown-sex",
+        "breakdown-ethnicity",
+        "breakdown-imd_quintile",
+    }
+    assert "ambulatory care sensitive" in html.lower() and "Lower is better" in html
+    assert page.targets[0].assessment.status in {"off_track", "not_met", "met", "on_track"}
+
+
+def test_unknown_indicator_or_area_is_404(board_client):
+    assert board_client.get(url("NOPE")).status_code == 404
+    assert board_client.get(url("OUT5_ACSC_ADMISSIONS", "NOPE")).status_code == 404
+
+
+def test_the_area_switcher_works_without_javascript(board_client):
+    response = board_client.get(url("OUT5_ACSC_ADMISSIONS") + "?area=HRW-PCN-SP")
+    assert response.status_code == 302 and response.url == url("OUT5_ACSC_ADMISSIONS", "HRW-PCN-SP")
+    assert board_client.get(response.url).status_code == 200
+
+
+def test_practice_detail_follows_the_pcn_scope(role_client):
+    own = PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).first().practice.code
+    other = PracticeMembership.objects.filter(pcn__code="HRW-PCN-SP", end__isnull=True).first().practice.code
+    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", own)).status_code == 200
+    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", other)).status_code == 403
+    assert role_client("board").get(url("OUT5_ACSC_ADMISSIONS", own)).status_code == 403
+    assert role_client("analyst").get(url("OUT5_ACSC_ADMISSIONS", other)).status_code == 200
+    # Every role may see PCN-level pages.
+    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", "HRW-PCN-SP")).status_code == 200
+
+
+def _csv(client, code, area):
+    response = client.get(reverse("dashboards:indicator_csv", args=[code, area]))
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_csv_has_what_the_page_shows_with_counts_controlled_below_borough(role_client):
+    rows = _csv(role_client("board"), "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
+    assert {r["section"] for r in rows} >= {"trend", "benchmark"}
+    counts = [float(r["numerator"]) for r in rows if r["numerator"] not in ("", "*")]
+    assert counts and all(c % 5 == 0 for c in counts)  # rounded to the nearest 5 for non-analysts
+    analyst_rows = _csv(role_client("analyst"), "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
+    assert any(float(r["numerator"]) % 5 for r in analyst_rows if r["numerator"])  # analysts see exact counts
+
+
+def test_pcn_counts_on_the_page_are_controlled_for_board_members(role_client):
+    board = role_client("board").get(url("OUT5_ACSC_ADMISSIONS")).context["page"]
+    for row in board.pcn_chart.table:
+        assert row["numerator"] == "*" or int(row["numerator"].replace(",", "")) % 5 == 0
+
+
+def test_analysts_write_commentary_and_others_cannot(role_client):
+    analyst = role_client("analyst")
+    endpoint = reverse("dashboards:commentary", args=["OUT5_ACSC_ADMISSIONS", "E09000015"])
+    response = analyst.post(
+        endpoint, {"period_end": "2026-09-30", "text": "Winter pressures eased."}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "Winter pressures eased." in response.content.decode()
+    assert Commentary.objects.filter(indicator__code="OUT5_ACSC_ADMISSIONS", author__username="analyst").exists()
+    blank = analyst.post(endpoint, {"period_end": "2026-09-30", "text": "  "})
+    assert "cannot be blank" in blank.content.decode()
+    assert role_client("board").post(endpoint, {"period_end": "2026-09-30", "text": "x"}).status_code == 403
+    board_page = role_client("board").get(url("OUT5_ACSC_ADMISSIONS")).content.decode()
+    assert "Winter pressures eased." in board_page and "Add commentary" not in board_page
+
+
+def test_query_count_does_not_depend_on_the_amount_of_data(board_client):
+    counts = []
+    for code in ("OUT5_ACSC_ADMISSIONS", "OUT3_CARE_EXPERIENCE"):  # thousands of rows vs a handful
+        with CaptureQueriesContext(connection) as queries:
+            board_client.get(url(code))
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
