@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, extracts, indicators
+from .views import areas, board, extracts, indicators
 
 app_name = "dashboards"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("indicators/<slug:code>/<str:area_code>/", indicators.indicator_detail, name="indicator_area"),
     path("indicators/<slug:code>/<str:area_code>/data.csv", indicators.indicator_csv, name="indicator_csv"),
     path("indicators/<slug:code>/<str:area_code>/commentary/", indicators.add_commentary, name="commentary"),
+    path("pcns/<str:code>/", areas.pcn_detail, name="pcn"),
+    path("jsna/", areas.jsna, name="jsna"),
     path("extracts/", extracts.history, name="extracts"),
     path("extracts/upload/", extracts.upload, name="upload"),
     path("extracts/<int:pk>/", extracts.detail, name="extract"),

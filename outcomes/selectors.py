@@ -155,3 +155,58 @@ def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> Indicat
         commentary=commentary,
         targets=[t for t in indicator.targets.all() if t.area_id == area.pk],
     )
+
+
+def latest_headline(indicator_ids: Iterable[int] | None, area_ids: Iterable[int]) -> pd.DataFrame:
+    """The latest current headline row per (indicator, area), in one query over those areas.
+
+    "Latest" is by period end; where an indicator has periods of several lengths at the same end (a month and
+    a year), the shortest wins, as the most recent reading.
+    """
+    rows = Observation.objects.filter(area_id__in=list(area_ids), is_current=True, breakdown="all")
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(["indicator_id", "area_id", "period_end", "period_start"], kind="stable")
+    return frame.groupby(["indicator_id", "area_id"], sort=False).tail(1).reset_index(drop=True)
+
+
+@dataclass
+class PcnData:
+    pcn: Area
+    borough: Area
+    pcns: list[Area]
+    indicators: list[Indicator]
+    latest: pd.DataFrame  # latest headline per indicator for every Harrow PCN and the borough
+    practices: list[Area]
+    practice_latest: pd.DataFrame  # latest headline per practice-level indicator for this PCN's practices
+
+
+def pcn_data(pcn_code: str) -> PcnData:
+    pcn = Area.objects.select_related("parent").get(code=pcn_code, level="pcn")
+    borough = pcn.parent
+    pcns = list(Area.objects.filter(parent=borough, level="pcn").order_by("sort_order"))
+    indicators = [i for i in Indicator.objects.order_by("sort_order", "code") if "pcn" in i.levels]
+    latest = latest_headline([i.pk for i in indicators], [p.pk for p in pcns] + [borough.pk])
+    practices = list(
+        Area.objects.filter(memberships__pcn=pcn, memberships__end__isnull=True, level="practice").order_by("name")
+    )
+    practice_indicators = [i.pk for i in indicators if "practice" in i.levels]
+    practice_latest = latest_headline(practice_indicators, [p.pk for p in practices])
+    return PcnData(pcn, borough, pcns, indicators, latest, practices, practice_latest)
+
+
+@dataclass
+class JsnaData:
+    indicators: list[Indicator]
+    series: pd.DataFrame  # Harrow, London and England headline series for every JSNA indicator
+    areas: dict[str, Area]
+
+
+def jsna_data() -> JsnaData:
+    indicators = list(Indicator.objects.filter(is_jsna=True).order_by("life_stage", "sort_order"))
+    areas = {a.code: a for a in Area.objects.filter(code__in=[HARROW_CODE, "E12000007", "E92000001"])}
+    series = headline_series([i.pk for i in indicators], [a.pk for a in areas.values()])
+    return JsnaData(indicators, series, areas)

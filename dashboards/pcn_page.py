@@ -1,0 +1,157 @@
+"""The PCN page: every indicator for the PCN against the other Harrow PCNs and the borough (a spine chart),
+funnel plots of its practices for practice-level indicators, and the practice table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from outcomes.disclosure import apply_disclosure_control
+from outcomes.periods import period_label
+from outcomes.selectors import PcnData
+
+from .figures import figure_summary, funnel_figure, funnel_table, safe_json, spine_figure, spine_table
+from .indicator_page import Chart
+
+
+@dataclass
+class PcnPage:
+    data: PcnData
+    spine: Chart | None
+    funnels: list[Chart] = field(default_factory=list)
+    practice_rows: list[dict] = field(default_factory=list)
+    practice_columns: list[str] = field(default_factory=list)
+    shows_practices: bool = False
+
+
+def _unit(indicator) -> str:
+    return "%" if indicator.unit == "percent" else (indicator.unit_label or "")
+
+
+def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPage:
+    by_id = {i.pk: i for i in data.indicators}
+    names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
+    rows = []
+    for indicator_id, group in data.latest.groupby("indicator_id", sort=False):
+        indicator = by_id[indicator_id]
+        focus = group[group["area_id"] == data.pcn.pk]
+        if focus.empty or focus["value"].isna().all():
+            continue
+        period_end = focus["period_end"].iloc[0]
+        same = group[group["period_end"] == period_end]
+        for row in same.itertuples():
+            role = (
+                "focus"
+                if row.area_id == data.pcn.pk
+                else "benchmark"
+                if row.area_id == data.borough.pk
+                else "comparison"
+            )
+            rows.append(
+                {
+                    "indicator": indicator.display_name,
+                    "area": names[row.area_id],
+                    "role": role,
+                    "value": row.value,
+                    "lower_ci": row.lower_ci,
+                    "upper_ci": row.upper_ci,
+                    "polarity": indicator.polarity,
+                    "unit": _unit(indicator),
+                    "period": period_label(row.period_start, row.period_end),
+                }
+            )
+    spine = None
+    if rows:
+        frame = pd.DataFrame(rows)
+        figure = spine_figure(frame, title=f"{data.pcn.display_name} against the other Harrow PCNs and Harrow")
+        table = spine_table(frame)
+        shown = [
+            c
+            for c in ("indicator", "focus_value", "benchmark_value", "minimum", "maximum", "comparison")
+            if c in table.columns
+        ]
+        spine = Chart(
+            "spine", "Spine chart", safe_json(figure.to_json()), figure_summary(figure), _text(table[shown]), shown
+        )
+
+    funnels, practice_rows, practice_columns = [], [], []
+    if shows_practices and not data.practice_latest.empty:
+        practice_names = {p.pk: p.display_name for p in data.practices}
+        codes = {p.pk: p.code for p in data.practices}
+        for indicator_id, group in data.practice_latest.groupby("indicator_id", sort=False):
+            indicator = by_id[indicator_id]
+            latest_end = group["period_end"].max()
+            group = group[
+                (group["period_end"] == latest_end) & group["numerator"].notna() & group["denominator"].notna()
+            ]
+            if len(group) < 3 or indicator.unit not in ("percent", "rate"):
+                continue
+            frame = pd.DataFrame(
+                {
+                    "name": group["area_id"].map(practice_names),
+                    "code": group["area_id"].map(codes),
+                    "numerator": group["numerator"],
+                    "denominator": group["denominator"],
+                }
+            )
+            statistic = "proportion" if indicator.unit == "percent" else "rate"
+            period = period_label(group["period_start"].iloc[0], latest_end)
+            figure = funnel_figure(
+                frame,
+                title=f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
+                x_title="Denominator (patients or population)",
+                y_title=_unit(indicator) or indicator.get_unit_display(),
+                statistic=statistic,
+                multiplier=indicator.multiplier,
+                suppress_small_counts=not unsuppressed,
+                unit=_unit(indicator) if indicator.unit == "percent" else "",
+                decimals=indicator.decimal_places,
+            )
+            units, _ = funnel_table(
+                frame, statistic=statistic, multiplier=indicator.multiplier, suppress_small_counts=not unsuppressed
+            )
+            shown = [
+                c
+                for c in ("name", "numerator_display", "denominator_display", "value", "significance_words")
+                if c in units.columns
+            ]
+            funnels.append(
+                Chart(
+                    f"funnel-{indicator.code}",
+                    figure.layout.title.text,
+                    safe_json(figure.to_json()),
+                    figure_summary(figure),
+                    _text(units[shown]),
+                    shown,
+                )
+            )
+        table = data.practice_latest.assign(
+            practice=data.practice_latest["area_id"].map(practice_names),
+            indicator=data.practice_latest["indicator_id"].map(lambda i: by_id[i].display_name),
+            period=[
+                period_label(s, e)
+                for s, e in zip(data.practice_latest["period_start"], data.practice_latest["period_end"], strict=True)
+            ],
+        )
+        if not unsuppressed:
+            table = apply_disclosure_control(table)
+        else:
+            table = table.assign(
+                numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)
+            )
+        practice_columns = ["practice", "indicator", "period", "numerator_display", "denominator_display", "value"]
+        practice_rows = _text(table.sort_values(["practice", "indicator"])[practice_columns])
+    return PcnPage(data, spine, funnels, practice_rows, practice_columns, shows_practices)
+
+
+def _count(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def _text(frame: pd.DataFrame) -> list[dict]:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "f":
+            out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+    return out.fillna("").astype(str).to_dict("records")

@@ -1,0 +1,32 @@
+"""The PCN page and the JSNA page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsuppressed_counts
+from outcomes.models import Area
+from outcomes.selectors import jsna_data, pcn_data
+
+from .. import jsna_page, pcn_page
+
+
+@require(can_view)
+def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        data = pcn_data(code)
+    except Area.DoesNotExist as exc:
+        raise Http404("No such PCN.") from exc
+    page = pcn_page.build(
+        data,
+        shows_practices=can_see_practices_of(request.user, data.pcn.pk),
+        unsuppressed=sees_unsuppressed_counts(request.user),
+    )
+    return render(request, "dashboards/pcn.html", {"page": page, "pcn": data.pcn, "pcns": data.pcns})
+
+
+@require(can_view)
+def jsna(request: HttpRequest) -> HttpResponse:
+    stages = jsna_page.build(jsna_data())
+    return render(request, "dashboards/jsna.html", {"stages": stages, "counts": jsna_page.england_counts(stages)})

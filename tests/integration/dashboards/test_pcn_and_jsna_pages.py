@@ -1,0 +1,85 @@
+"""The PCN page (spine chart, funnels, practice table by scope) and the JSNA page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from outcomes.models import Indicator
+
+pytestmark = pytest.mark.django_db
+
+
+def pcn(code: str) -> str:
+    return reverse("dashboards:pcn", args=[code])
+
+
+@pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
+def test_every_role_reads_every_pcn_page_and_the_jsna_page(role_client, username):
+    client = role_client(username)
+    for code in ("HRW-PCN-HS", "HRW-PCN-HA", "HRW-PCN-HE", "HRW-PCN-HCN", "HRW-PCN-SP"):
+        assert client.get(pcn(code)).status_code == 200
+    assert client.get(reverse("dashboards:jsna")).status_code == 200
+
+
+def test_unknown_pcn_is_404(board_client):
+    assert board_client.get(pcn("NOPE")).status_code == 404
+    assert board_client.get(pcn("E09000015")).status_code == 404  # a borough is not a PCN
+
+
+def test_the_spine_compares_the_pcn_with_the_others_and_the_borough(board_client):
+    page = board_client.get(pcn("HRW-PCN-HS")).context["page"]
+    assert page.spine is not None
+    names = {row["indicator"] for row in page.spine.table}
+    assert {"ACSC emergency admissions", "Diabetes 9 care processes"} <= names
+
+
+def test_practice_detail_only_for_the_own_pcn_lead_and_analysts(role_client):
+    lead_own = role_client("pcnlead").get(pcn("HRW-PCN-HS")).context["page"]
+    assert lead_own.shows_practices and lead_own.funnels and lead_own.practice_rows
+    lead_other = role_client("pcnlead").get(pcn("HRW-PCN-SP"))
+    assert not lead_other.context["page"].shows_practices
+    assert "The Northwick Surgery" not in lead_other.content.decode()
+    assert not role_client("board").get(pcn("HRW-PCN-HS")).context["page"].shows_practices
+    assert role_client("analyst").get(pcn("HRW-PCN-SP")).context["page"].shows_practices
+
+
+def test_practice_counts_are_controlled_for_the_pcn_lead_but_not_for_analysts(role_client):
+    lead = role_client("pcnlead").get(pcn("HRW-PCN-HS")).context["page"]
+    shown = [r["numerator_display"] for r in lead.practice_rows if r["numerator_display"]]
+    assert shown and all(v == "*" or int(v.replace(",", "")) % 5 == 0 for v in shown)
+    analyst = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
+    assert any(
+        int(r["numerator_display"].replace(",", "")) % 5 for r in analyst.practice_rows if r["numerator_display"]
+    )
+
+
+def test_funnels_name_the_outliers(role_client):
+    page = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
+    diabetes = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
+    assert len(diabetes.table) == 6 and all(row["name"] for row in diabetes.table)
+
+
+def test_jsna_page_lists_indicators_by_life_stage_with_comparators(board_client):
+    response = board_client.get(reverse("dashboards:jsna"))
+    stages = dict(response.context["stages"])
+    assert list(stages) == ["Start Well", "Live Well", "Work Well", "Age Well"]
+    infant = next(r for r in stages["Start Well"] if r.indicator.code == "JSNA_INFANT_MORTALITY")
+    assert infant.value == "3.9" and infant.england == "3.9"
+    neet = next(r for r in stages["Work Well"] if r.indicator.code == "JSNA_NEET_16_17")
+    assert neet.london == "4.0%"
+    assert sum(len(rows) for rows in stages.values()) == Indicator.objects.filter(is_jsna=True).count()
+    html = response.content.decode()
+    assert "significantly above London and England" in html  # the plan's words where no interval exists
+
+
+@pytest.mark.parametrize("name,args", [("dashboards:pcn", ["HRW-PCN-HS"]), ("dashboards:jsna", [])])
+def test_query_count_is_fixed(role_client, name, args):
+    client = role_client("analyst")
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse(name, args=args))
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse(name, args=args))
+    assert len(first) == len(second) and len(first) < 20
