@@ -13,9 +13,16 @@ import pandas as pd
 from outcomes.models import Area, Indicator, Target
 from outcomes.periods import period_label
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
+from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.stats.spc import spc
 from outcomes.stats.targets import TargetAssessment, assess_target
 
 from .figures import safe_json, trend_figure
+from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
+
+IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgement": "neutral"}
+#: Months after a period's expected end before its data counts as overdue (publication lag).
+PUBLICATION_LAG_MONTHS = 3
 
 STATUS_LABELS = {
     "met": "Met",
@@ -31,6 +38,7 @@ class ComparatorValue:
     name: str
     value_text: str
     period: str
+    comparison: str = "not compared"
 
 
 @dataclass
@@ -51,6 +59,8 @@ class OutcomeTile:
     figure_json: str
     table: list[dict] = field(default_factory=list)
     summary: str = ""
+    variation: tuple[str, str] | None = None  # (svg, label)
+    assurance: tuple[str, str] | None = None
 
 
 def _unit(indicator: Indicator) -> str:
@@ -153,11 +163,23 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     for area, frame in data.comparators.items():
         row = _latest(frame)
         if row is not None:
+            comparison = "not compared"
+            if latest is not None and row["period_end"] == latest["period_end"]:
+                comparison = str(
+                    compare_to_benchmark(
+                        float(latest["value"]),
+                        _num(latest["lower_ci"]),
+                        _num(latest["upper_ci"]),
+                        float(row["value"]),
+                        polarity=indicator.polarity,
+                    )
+                )
             comparators.append(
                 ComparatorValue(
                     area.display_name,
                     indicator.format_value(float(row["value"])),
                     period_label(row["period_start"], row["period_end"]),
+                    comparison,
                 )
             )
     targets = [assess(t, data, as_of) for t in data.targets]
@@ -196,7 +218,16 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
             f"{len(valued)} values from {period_label(first['period_start'], first['period_end'])} to "
             f"{latest_period}; the latest is {latest_text}."
         )
+    variation = assurance = None
+    if len(valued) >= 2:
+        result = spc(valued["value"].to_numpy(float), improvement=IMPROVEMENT[indicator.polarity], target=target_line)
+        if result.variation_icon:
+            variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
+        if result.assurance_icon:
+            assurance = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
     return OutcomeTile(
+        variation=variation,
+        assurance=assurance,
         indicator=indicator,
         latest_text=latest_text,
         latest_period=latest_period,
@@ -206,6 +237,37 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         table=table,
         summary=summary,
     )
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+@dataclass
+class Overdue:
+    indicator: Indicator
+    latest_period: str
+    expected_by: dt.date | None
+
+
+def overdue_indicators(indicators: list[Indicator], latest: pd.DataFrame, as_of: dt.date) -> list[Overdue]:
+    """Indicators whose next period, plus the publication lag, has passed without new data (or with none)."""
+    from outcomes.models.choices import FREQUENCY_MONTHS
+
+    by_indicator = {row.indicator_id: row for row in latest.itertuples()} if not latest.empty else {}
+    out = []
+    for indicator in indicators:
+        months = FREQUENCY_MONTHS.get(indicator.frequency)
+        if months is None:
+            continue
+        row = by_indicator.get(indicator.pk)
+        if row is None:
+            out.append(Overdue(indicator, "no data yet", None))
+            continue
+        expected = (pd.Timestamp(row.period_end) + pd.DateOffset(months=months + PUBLICATION_LAG_MONTHS)).date()
+        if as_of > expected:
+            out.append(Overdue(indicator, period_label(row.period_start, row.period_end), expected))
+    return out
 
 
 def board_tiles(as_of: dt.date) -> tuple[Area, list[OutcomeTile]]:

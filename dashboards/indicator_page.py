@@ -21,11 +21,10 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
-from .board import assess, period_months, same_period_length
+from .board import IMPROVEMENT, assess, period_months, same_period_length
 from .figures import breakdown_figure, figure_summary, safe_json, spc_figure, spc_table
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
-IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgement": "neutral"}
 BREAKDOWN_TITLES = {
     "age": "Age band",
     "sex": "Sex",
