@@ -23,6 +23,8 @@ from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_
 IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgement": "neutral"}
 #: Months after a period's expected end before its data counts as overdue (publication lag).
 PUBLICATION_LAG_MONTHS = 3
+#: Fewest points for which the variation and assurance icons are shown (NHSRplotthedots warns below 13).
+MIN_SPC_POINTS = 13
 
 STATUS_LABELS = {
     "met": "Met",
@@ -219,7 +221,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
             f"{latest_period}; the latest is {latest_text}."
         )
     variation = assurance = None
-    if len(valued) >= 2:
+    if len(valued) >= MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
         result = spc(valued["value"].to_numpy(float), improvement=IMPROVEMENT[indicator.polarity], target=target_line)
         if result.variation_icon:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])

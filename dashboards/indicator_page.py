@@ -21,7 +21,7 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
-from .board import IMPROVEMENT, assess, period_months, same_period_length
+from .board import IMPROVEMENT, MIN_SPC_POINTS, assess, period_months, same_period_length
 from .figures import breakdown_figure, figure_summary, safe_json, spc_figure, spc_table
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
@@ -112,9 +112,9 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
             _records(table, decimals),
             list(table.columns),
         )
-        if result.variation_icon:
+        if result.variation_icon and len(values) >= MIN_SPC_POINTS:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
-        if result.assurance_icon:
+        if result.assurance_icon and len(values) >= MIN_SPC_POINTS:
             assurance = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
 
     # Benchmarks: the area's latest value against each comparator's value for the same period.
