@@ -163,3 +163,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # An unacknowledged task (its worker died) is redelivered after this many seconds; longer than any task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+
+# Built pages are cached by data version (dashboards/cache.py): Redis in production, per process locally.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "harrow"}
+    )
+}

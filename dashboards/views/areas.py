@@ -10,6 +10,7 @@ from outcomes.models import Area
 from outcomes.selectors import jsna_data, pcn_data
 
 from .. import jsna_page, pcn_page
+from ..cache import cached
 
 
 @require(can_view)
@@ -18,10 +19,10 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
         data = pcn_data(code)
     except Area.DoesNotExist as exc:
         raise Http404("No such PCN.") from exc
-    page = pcn_page.build(
-        data,
-        shows_practices=can_see_practices_of(request.user, data.pcn.pk),
-        unsuppressed=sees_unsuppressed_counts(request.user),
+    shows, unsuppressed = can_see_practices_of(request.user, data.pcn.pk), sees_unsuppressed_counts(request.user)
+    page = cached(
+        ("pcn", code, shows, unsuppressed),
+        lambda: pcn_page.build(data, shows_practices=shows, unsuppressed=unsuppressed),
     )
     return render(request, "dashboards/pcn.html", {"page": page, "pcn": data.pcn, "pcns": data.pcns})
 

@@ -10,12 +10,13 @@ from outcomes.selectors import jsna_data, latest_headline
 
 from .. import jsna_page
 from ..board import board_tiles, overdue_indicators
+from ..cache import cached
 
 
 @require(can_view)
 def board_overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    borough, tiles = board_tiles(today)
+    borough, tiles = cached(("board", today), lambda: board_tiles(today))
     pcns = Area.objects.filter(parent=borough, level="pcn").order_by("sort_order")
     jsna_counts = jsna_page.england_counts(jsna_page.build(jsna_data()))
     indicators = list(Indicator.objects.order_by("sort_order", "code"))

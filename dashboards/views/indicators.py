@@ -15,6 +15,7 @@ from outcomes import actions
 from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
+from ..cache import cached
 from ..indicator_page import area_choices, build
 
 
@@ -35,7 +36,10 @@ def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CO
     if request.GET.get("area") and request.GET["area"] != area_code:  # the area switcher, without JavaScript
         return redirect("dashboards:indicator_area", code=code, area_code=request.GET["area"])
     data = _data(request, code, area_code)
-    page = build(data, as_of=timezone.localdate(), unsuppressed=sees_unsuppressed_counts(request.user))
+    today, unsuppressed = timezone.localdate(), sees_unsuppressed_counts(request.user)
+    page = cached(
+        ("indicator", code, area_code, today, unsuppressed), lambda: build(data, as_of=today, unsuppressed=unsuppressed)
+    )
     return render(
         request,
         "dashboards/indicator.html",
