@@ -17,14 +17,24 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership
+from .models import (
+    KEY_COLUMNS,
+    NUMBER_COLUMNS,
+    VALUE_COLUMNS,
+    Area,
+    Commentary,
+    Extract,
+    Indicator,
+    Observation,
+    PracticeMembership,
+)
 
 log = logging.getLogger(__name__)
 
 #: Fields of an observation row that a new extract may change; a row equal on all of them is "unchanged".
-KEY_FIELDS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
-VALUE_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "is_derived", "note")
-NUMBER_FIELDS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+KEY_FIELDS = list(KEY_COLUMNS)
+VALUE_FIELDS = VALUE_COLUMNS
+NUMBER_FIELDS = NUMBER_COLUMNS
 BATCH_SIZE = 2000
 
 

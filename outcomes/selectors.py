@@ -9,22 +9,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Prefetch, QuerySet
 
-from .models import Area, Indicator, Observation, Target
+from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, Target
 
-SERIES_COLUMNS = [
-    "indicator_id",
-    "area_id",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "category",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "suppressed",
-]
+SERIES_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
 HARROW_CODE = "E09000015"
 
 

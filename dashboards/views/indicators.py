@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from harrow_bbp.access import can_see_practices_of, can_view, can_write_commentary, require, sees_unsuppressed_counts
 from outcomes import actions
-from outcomes.models import Area, Indicator
+from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
 from ..cache import cached
@@ -61,24 +61,8 @@ def indicator_csv(request: HttpRequest, code: str, area_code: str = HARROW_CODE)
     data = _data(request, code, area_code)
     page = build(data, as_of=timezone.localdate(), unsuppressed=sees_unsuppressed_counts(request.user))
     export = page.export
-    columns = [
-        c
-        for c in (
-            "section",
-            "area",
-            "period_start",
-            "period_end",
-            "breakdown",
-            "category",
-            "numerator",
-            "denominator",
-            "value",
-            "lower_ci",
-            "upper_ci",
-            "suppressed",
-        )
-        if c in export.columns
-    ]
+    wanted = ["section", "area", *KEY_COLUMNS[2:], *NUMBER_COLUMNS, "suppressed"]
+    columns = [c for c in wanted if c in export.columns]
     if not sees_unsuppressed_counts(request.user) and data.area.level != "borough":
         from outcomes.disclosure import apply_disclosure_control
 

@@ -14,27 +14,10 @@ import pandas as pd
 from django.db import connection
 
 from ..actions import LoadResult
-from ..models import Observation
+from ..models import KEY_COLUMNS, VALUE_COLUMNS, Observation
 
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)
-COLUMNS = [
-    "indicator_id",
-    "area_id",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "category",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "suppressed",
-    "is_derived",
-    "note",
-]
-VALUE_COLUMNS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "is_derived", "note"]
-KEY_COLUMNS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
+COLUMNS = [*KEY_COLUMNS, *VALUE_COLUMNS]
 
 
 def lock_indicators(indicator_ids) -> None:

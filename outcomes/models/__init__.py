@@ -2,10 +2,21 @@
 
 from .areas import Area, PracticeMembership
 from .indicators import Indicator, Target
-from .observations import OBSERVATION_KEY, Commentary, Extract, Observation
+from .observations import (
+    KEY_COLUMNS,
+    NUMBER_COLUMNS,
+    OBSERVATION_KEY,
+    VALUE_COLUMNS,
+    Commentary,
+    Extract,
+    Observation,
+)
 
 __all__ = [
+    "KEY_COLUMNS",
+    "NUMBER_COLUMNS",
     "OBSERVATION_KEY",
+    "VALUE_COLUMNS",
     "Area",
     "Commentary",
     "Extract",

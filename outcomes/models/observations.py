@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 
 OBSERVATION_KEY = ("indicator", "area", "period_start", "period_end", "breakdown", "category")
+#: Column names shared by loading, selectors and exports, so the shape of an observation row is written once.
+KEY_COLUMNS = ("indicator_id", "area_id", "period_start", "period_end", "breakdown", "category")
+NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+VALUE_COLUMNS = (*NUMBER_COLUMNS, "suppressed", "is_derived", "note")
 
 
 class ExtractStatus(models.TextChoices):
