@@ -4,6 +4,21 @@ Pure numpy. Every rule is evaluated on 2-D arrays (series x points) so that one 
 single-series call (`spc`, one call per rebase group) share the same kernel. Semantics: `shared/STATISTICS.md`
 Part A; reference values: `shared/reference-vectors/spc.json`.
 
+Two paths. On one 60-point series a numpy call costs about a microsecond whatever it computes, and the kernel
+makes some fifty of them, so `spc` takes a fast path (`_spc_fast`) for the usual chart: one group (no
+`rebase_at`), no `fix_after_n_points`, at least two points and values small enough (|mean|, sum of moving ranges
+< 1e300) that nothing can overflow. It makes the floating-point part with the kernel's own operations in the same
+order (`np.add.reduce` sums, the same products and sums for the lines, the same screening test), so means, AMR
+and limits are bit for bit the kernel's; the comparisons with the lines are the kernel's too, packed into Python
+integers used as bitsets (bit i = point i). The run rules, two-in-three, precedence and directions are then a
+few dozen integer operations (`_bit_runs` is `_in_long_runs` on a bitset), and the per-point arrays are rebuilt
+from the bits in one pass. Everything else (labels, point types, icons, assurance, warnings, the lazily built
+string arrays, `SPCResult` itself) is shared code and shared tables. The general kernel stays the reference: it
+serves `spc_many`, rebasing, fixed baselines and the rare fallbacks, and tests/unit/outcomes/stats/
+test_spc_fast.py holds the two paths identical (dtypes, read-only flags, bytes of every array, groups, icons,
+warnings) on random series of 0..120 points under every option the fast path takes, on long series, on extreme
+values and on every reference vector. Change a rule in both places or switch the fast path off (`_USE_FAST_PATH`).
+
 Choices where the references disagree (STATISTICS.md Part C), defaults following PTD:
 
 * Moving-range screening (`screen_outliers`, default True as PTD and PowerBI-SPC): moving ranges >= 3.267 x AMR
@@ -326,6 +341,7 @@ _POINT_TYPE_ARRAY = np.array(POINT_TYPES)
 # own row is set apart: 0 x a NaN AMR would be NaN).
 LINES = ("lpl", "near_lpl", "mean", "upl", "near_upl")
 _LINE_FACTORS = np.array([[-LIMIT_FACTOR], [-NEAR_FACTOR], [0.0], [LIMIT_FACTOR], [NEAR_FACTOR]])
+_FAST_LINE_FACTORS = tuple(float(f) for f in _LINE_FACTORS[[0, 1, 3, 4], 0])  # lpl, near_lpl, upl, near_upl
 
 # Point type code by direction (index -1 is the last entry), for each improvement direction.
 _POINT_TYPE_BY_DIRECTION = {
@@ -587,7 +603,7 @@ def spc(
     `rebase_at` holds 0-based indices where a new group (recalculation period) starts; each group has its own
     mean and limits and its own rule runs. `fix_after_n_points` bases each group's limits on its first N points.
     """
-    y = _validate_values(values)
+    y, total = _validate_values(values)
     _validate_options(improvement, two_in_three_rule, shift_length, trend_length, fix_after_n_points)
     target = _validate_target(target)
     n = y.size
@@ -603,6 +619,10 @@ def spc(
         "shift_length": shift_length,
         "trend_length": trend_length,
     }
+    if _USE_FAST_PATH and fix_after_n_points is None and n >= 2 and len(starts) == 1:
+        fast = _spc_fast(y, total, improvement, target, screen_outliers, two_in_three_rule, shift_length, trend_length)
+        if fast is not None:
+            return fast
     if len(starts) == 1:  # the usual case, without the joins
         core = _kernel(y[None], **options)
         groups = (_group_summary(core, 0, n, fix_after_n_points),)
@@ -659,6 +679,182 @@ def spc(
         assurance_type=assurance,
         assurance_icon=_ASSURANCE_ICON.get(assurance) if assurance else None,
         warnings=tuple(warnings),
+        _rule=rule,
+        _labels=_label_table(shift_length, trend_length),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The single-series fast path (see the module docstring): the same chart as `_kernel` for one group without a
+# fixed baseline, with the rules evaluated on Python integers used as bitsets (bit i = point i).
+
+_USE_FAST_PATH = True  # tests switch it off to obtain the general kernel's answer for comparison
+_SAFE_MAGNITUDE = 1e300  # below this, no step of either path can overflow (and so warn); above, the kernel runs
+
+_BIT_TO_BYTE = bytes.maketrans(b"01", b"\x00\x01")
+# Bit planes of the fast path's output: FLAGS plus special_cause_flag (bools), then the planes whose byte-wise sums
+# give the CODES that `spc` hands out: above/below the mean, the three bits of the rule code, direction up/down.
+_FLAG_PLANES, _CODE_PLANES = 6, 7
+
+
+def _bit_runs(bits: int, length: int) -> int:
+    """Bits of every run of at least `length` consecutive set bits (`_in_long_runs` on a bitset)."""
+    starts = bits
+    for _ in range(length - 1):  # bit i survives while bits i..i+j are all set
+        if not starts:
+            return 0
+        starts &= starts >> 1
+    runs = starts
+    for _ in range(length - 1):
+        runs |= runs << 1
+    return runs
+
+
+def _spc_fast(
+    y: np.ndarray,
+    total: float,
+    improvement: str,
+    target: float | None,
+    screen_outliers: bool,
+    two_in_three_rule: str,
+    shift_length: int,
+    trend_length: int,
+) -> SPCResult | None:
+    """`spc` for one group of n >= 2 points with the whole series as baseline, or None (the caller then runs the
+    kernel) when values are so large that some step could overflow."""
+    n = y.size
+    full = (1 << n) - 1
+    moving_range = np.empty(n)
+    dy = moving_range[1:]
+    cmp = np.empty((8, n), dtype=bool)  # y < (lpl, near_lpl, mean), y > (mean, upl, near_upl), step up, down
+    mean = total / n  # `total` is `np.add.reduce(y)`, from validation
+    with np.errstate(all="ignore"):  # an overflow sends us to the kernel, which then warns as it always does
+        np.subtract(y[1:], y[:-1], out=dy)
+        np.greater(dy, 0.0, out=cmp[6, 1:])
+        np.less(dy, 0.0, out=cmp[7, 1:])
+        np.abs(dy, out=dy)
+        mr_total = float(np.add.reduce(dy))
+    if not (abs(mean) < _SAFE_MAGNITUDE and mr_total < _SAFE_MAGNITUDE):
+        return None
+    moving_range[0] = np.nan
+
+    # `_average_moving_range` and the kernel's lines, in the same floating-point operations.
+    amr = mr_total / (n - 1)
+    if screen_outliers:
+        cut = SCREEN_FACTOR * amr
+        if np.maximum.reduce(dy) >= cut:
+            keep = dy < cut
+            count = int(np.count_nonzero(keep))
+            amr = float(np.add.reduce(np.where(keep, dy, 0.0))) / count if count else math.nan
+    lpl, near_lpl, upl, near_upl = (mean + f * amr for f in _FAST_LINE_FACTORS)
+    limits = np.array([[lpl], [near_lpl], [mean], [upl], [near_upl]]).repeat(n, axis=1)
+    np.less(y, limits[:3], out=cmp[:3])
+    np.greater(y, limits[2:], out=cmp[3:6])
+    packed = int.from_bytes(np.packbits(cmp, bitorder="little").tobytes(), "little")
+    below_lpl, below_near, below, above, above_upl, above_near, up, down = (
+        (packed >> (i * n)) & full for i in range(8)
+    )
+    up &= ~1  # no step into the first point
+    down &= ~1
+
+    # The rules, as in `_kernel`.
+    outside = below_lpl | above_upl
+    close = below_near | above_near
+    if two_in_three_rule == "ptd":
+        close ^= outside
+    gap = n + 1  # two bitsets side by side with a clear bit between them: runs cannot join across
+    side_runs = _bit_runs(above | below << gap, shift_length)
+    shift = (side_runs | side_runs >> gap) & full
+    step_runs = _bit_runs(up | down << gap, trend_length - 1)
+    in_step_run = (step_runs | step_runs >> gap) & full
+    trend = in_step_run | in_step_run >> 1
+    c1, c2 = close >> 1, close >> 2
+    windows = ((close & c1) | (close & c2) | (c1 & c2)) & (
+        (above & above >> 1 & above >> 2) | (below & below >> 1 & below >> 2)
+    )
+    two_in_three = (windows | windows << 1 | windows << 2) & close
+
+    # Precedence and direction (`_trend_direction` for trend points, the side of the mean for the others).
+    by_trend = trend & ~outside
+    by_two_in_three = two_in_three & ~outside & ~trend
+    by_shift = shift & ~(outside | trend | two_in_three)
+    by_side = outside | by_two_in_three | by_shift
+    use_next = (trend >> 1) & ((up | down) >> 1)
+    dir_up = (by_side & above) | (by_trend & ((use_next & up >> 1) | (~use_next & up)))
+    dir_down = (by_side & below) | (by_trend & ((use_next & down >> 1) | (~use_next & down)))
+    planes = (
+        outside,
+        close,
+        shift,
+        trend,
+        two_in_three,
+        by_side | by_trend,  # special_cause_flag
+        above,
+        below,
+        outside | by_two_in_three,  # rule code bits: 1 outside, 2 trend, 3 two-in-three, 4 shift
+        by_trend | by_two_in_three,
+        by_shift,
+        dir_up,
+        dir_down,
+    )
+    word = 0
+    for plane in reversed(planes):
+        word = word << n | plane
+    # Byte k of `spread` is bit k of `word` (a bit per byte, as numpy keeps bools); the code planes are then
+    # summed byte by byte as integers (no byte overflows: the planes of one code are disjoint or weighted 1, 2, 4).
+    spread = f"{word:0{len(planes) * n}b}"[::-1].encode("ascii").translate(_BIT_TO_BYTE)
+    flags = np.frombuffer(spread, dtype=bool, count=_FLAG_PLANES * n).reshape(_FLAG_PLANES, n)
+    code_bits = int.from_bytes(spread[_FLAG_PLANES * n :], "little")
+    width = 8 * n
+    plane_mask = (1 << width) - 1
+    a, b, r0, r1, r2, du, dd = ((code_bits >> (width * i)) & plane_mask for i in range(_CODE_PLANES))
+    code_word = (a + 255 * b) | (r0 + 2 * r1 + 4 * r2) << width | (du + 255 * dd) << 2 * width  # -1 is byte 255
+    codes = np.frombuffer(code_word.to_bytes(3 * n, "little"), dtype=np.int8).reshape(3, n)
+    outside_a, close_a, shift_a, trend_a, two_in_three_a, special = flags
+    rel, rule, direction = codes
+    lpl_a, near_lpl_a, mean_a, upl_a, near_upl_a = _frozen(limits)
+
+    group = _new(
+        SPCGroup,
+        first_index=0,
+        n=n,
+        baseline_n=n,
+        mean=mean,
+        amr=amr,
+        lpl=lpl,
+        upl=upl,
+        near_lpl=near_lpl,
+        near_upl=near_upl,
+    )
+    last = 1 if dir_up >> (n - 1) else -1 if dir_down >> (n - 1) else 0
+    variation_type = POINT_TYPES[_POINT_TYPE_BY_DIRECTION[improvement][last]]
+    assurance = _assurance_name(lpl, upl, target, improvement)
+    return _new(
+        SPCResult,
+        values=_frozen(y),
+        improvement=improvement,
+        target=target,
+        group_index=_frozen(np.zeros(n, dtype=np.intp)),
+        mean=mean_a,
+        lpl=lpl_a,
+        upl=upl_a,
+        near_lpl=near_lpl_a,
+        near_upl=near_upl_a,
+        moving_range=_frozen(moving_range),
+        relative_to_mean=rel,
+        outside_limits=outside_a,
+        close_to_limits=close_a,
+        shift=shift_a,
+        trend=trend_a,
+        two_in_three=two_in_three_a,
+        direction=direction,
+        special_cause_flag=special,
+        groups=(group,),
+        variation_type=variation_type,
+        variation_icon=variation_icon(variation_type, improvement, last),
+        assurance_type=assurance,
+        assurance_icon=_ASSURANCE_ICON.get(assurance) if assurance else None,
+        warnings=tuple(_group_warnings(group, False, screen_outliers)),
         _rule=rule,
         _labels=_label_table(shift_length, trend_length),
     )
@@ -751,7 +947,8 @@ def _batch_variation_icons(improvement: str) -> np.ndarray:
 # Validation, groups and warnings.
 
 
-def _validate_values(values: Iterable[float] | np.ndarray) -> np.ndarray:
+def _validate_values(values: Iterable[float] | np.ndarray) -> tuple[np.ndarray, float]:
+    """The values as a new float array, and their sum (`np.add.reduce`, as the kernel sums a series)."""
     try:
         y = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=float)
     except (TypeError, ValueError) as exc:
@@ -760,10 +957,11 @@ def _validate_values(values: Iterable[float] | np.ndarray) -> np.ndarray:
         raise ValueError(f"values must be 1-D, got {y.ndim}-D; use spc_many for a matrix")
     # A finite sum means every value is finite (a NaN or an infinity would carry through); only a sum that
     # overflowed, or a real non-finite value, needs the element-wise test.
-    if not math.isfinite(np.add.reduce(y)) and not np.isfinite(y).all():
+    total = float(np.add.reduce(y))
+    if not math.isfinite(total) and not np.isfinite(y).all():
         bad = int(np.flatnonzero(~np.isfinite(y))[0])
         raise ValueError(f"values must be finite numbers; index {bad} is {y[bad]}")
-    return y
+    return y, total
 
 
 def _validate_options(
