@@ -351,6 +351,13 @@ _POINT_TYPE_BY_DIRECTION = {
 }
 
 
+# The same table as names, for the fast path's last point (a Python int direction).
+_POINT_TYPE_NAMES_BY_DIRECTION = {
+    improvement: tuple(POINT_TYPES[c] for c in codes.tolist())
+    for improvement, codes in _POINT_TYPE_BY_DIRECTION.items()
+}
+
+
 def _point_type_codes(direction: np.ndarray, improvement: str) -> np.ndarray:
     """Index into POINT_TYPES: special cause oriented by the improvement direction (neutral: any direction)."""
     return _POINT_TYPE_BY_DIRECTION[improvement][direction]
@@ -747,13 +754,13 @@ def _spc_fast(
             count = int(np.count_nonzero(keep))
             amr = float(np.add.reduce(np.where(keep, dy, 0.0))) / count if count else math.nan
     lpl, near_lpl, upl, near_upl = (mean + f * amr for f in _FAST_LINE_FACTORS)
-    limits = np.array([[lpl], [near_lpl], [mean], [upl], [near_upl]]).repeat(n, axis=1)
+    limits = np.array([lpl, near_lpl, mean, upl, near_upl]).repeat(n).reshape(5, n)  # rows as LINES
     np.less(y, limits[:3], out=cmp[:3])
     np.greater(y, limits[2:], out=cmp[3:6])
     packed = int.from_bytes(np.packbits(cmp, bitorder="little").tobytes(), "little")
-    below_lpl, below_near, below, above, above_upl, above_near, up, down = (
-        (packed >> (i * n)) & full for i in range(8)
-    )
+    below_lpl, below_near, below = packed & full, packed >> n & full, packed >> 2 * n & full
+    above, above_upl, above_near = packed >> 3 * n & full, packed >> 4 * n & full, packed >> 5 * n & full
+    up, down = packed >> 6 * n & full, packed >> 7 * n
     up &= ~1  # no step into the first point
     down &= ~1
 
@@ -802,12 +809,18 @@ def _spc_fast(
         word = word << n | plane
     # Byte k of `spread` is bit k of `word` (a bit per byte, as numpy keeps bools); the code planes are then
     # summed byte by byte as integers (no byte overflows: the planes of one code are disjoint or weighted 1, 2, 4).
-    spread = f"{word:0{len(planes) * n}b}"[::-1].encode("ascii").translate(_BIT_TO_BYTE)
+    spread = bin(word | 1 << len(planes) * n)[:2:-1].encode("ascii").translate(_BIT_TO_BYTE)  # 1 << ...: width
     flags = np.frombuffer(spread, dtype=bool, count=_FLAG_PLANES * n).reshape(_FLAG_PLANES, n)
     code_bits = int.from_bytes(spread[_FLAG_PLANES * n :], "little")
     width = 8 * n
     plane_mask = (1 << width) - 1
-    a, b, r0, r1, r2, du, dd = ((code_bits >> (width * i)) & plane_mask for i in range(_CODE_PLANES))
+    a, b, r0, r1 = (
+        code_bits & plane_mask,
+        code_bits >> width & plane_mask,
+        code_bits >> 2 * width & plane_mask,
+        code_bits >> 3 * width & plane_mask,
+    )
+    r2, du, dd = code_bits >> 4 * width & plane_mask, code_bits >> 5 * width & plane_mask, code_bits >> 6 * width
     code_word = (a + 255 * b) | (r0 + 2 * r1 + 4 * r2) << width | (du + 255 * dd) << 2 * width  # -1 is byte 255
     codes = np.frombuffer(code_word.to_bytes(3 * n, "little"), dtype=np.int8).reshape(3, n)
     outside_a, close_a, shift_a, trend_a, two_in_three_a, special = flags
@@ -827,7 +840,7 @@ def _spc_fast(
         near_upl=near_upl,
     )
     last = 1 if dir_up >> (n - 1) else -1 if dir_down >> (n - 1) else 0
-    variation_type = POINT_TYPES[_POINT_TYPE_BY_DIRECTION[improvement][last]]
+    variation_type = _POINT_TYPE_NAMES_BY_DIRECTION[improvement][last]
     assurance = _assurance_name(lpl, upl, target, improvement)
     return _new(
         SPCResult,
