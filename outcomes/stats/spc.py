@@ -341,7 +341,7 @@ _POINT_TYPE_ARRAY = np.array(POINT_TYPES)
 # own row is set apart: 0 x a NaN AMR would be NaN).
 LINES = ("lpl", "near_lpl", "mean", "upl", "near_upl")
 _LINE_FACTORS = np.array([[-LIMIT_FACTOR], [-NEAR_FACTOR], [0.0], [LIMIT_FACTOR], [NEAR_FACTOR]])
-_FAST_LINE_FACTORS = tuple(float(f) for f in _LINE_FACTORS[[0, 1, 3, 4], 0])  # lpl, near_lpl, upl, near_upl
+_F_LPL, _F_NEAR_LPL, _F_UPL, _F_NEAR_UPL = _LINE_FACTORS[[0, 1, 3, 4], 0].tolist()  # for the fast path
 
 # Point type code by direction (index -1 is the last entry), for each improvement direction.
 _POINT_TYPE_BY_DIRECTION = {
@@ -698,10 +698,8 @@ def spc(
 _USE_FAST_PATH = True  # tests switch it off to obtain the general kernel's answer for comparison
 _SAFE_MAGNITUDE = 1e300  # below this, no step of either path can overflow (and so warn); above, the kernel runs
 
-_BIT_TO_BYTE = bytes.maketrans(b"01", b"\x00\x01")
-# Bit planes of the fast path's output: FLAGS plus special_cause_flag (bools), then the planes whose byte-wise sums
-# give the CODES that `spc` hands out: above/below the mean, the three bits of the rule code, direction up/down.
-_FLAG_PLANES, _CODE_PLANES = 6, 7
+_BIT_TO_BYTE = bytes.maketrans(b"01", b"\x00\x01")  # '0'/'1' digits of a bitset to one bool byte per bit
+_FLAG_PLANES = 6  # FLAGS plus special_cause_flag lead the fast path's output planes; the CODES planes follow
 
 
 def _bit_runs(bits: int, length: int) -> int:
@@ -753,7 +751,8 @@ def _spc_fast(
             keep = dy < cut
             count = int(np.count_nonzero(keep))
             amr = float(np.add.reduce(np.where(keep, dy, 0.0))) / count if count else math.nan
-    lpl, near_lpl, upl, near_upl = (mean + f * amr for f in _FAST_LINE_FACTORS)
+    lpl, near_lpl = mean + _F_LPL * amr, mean + _F_NEAR_LPL * amr
+    upl, near_upl = mean + _F_UPL * amr, mean + _F_NEAR_UPL * amr
     limits = np.array([lpl, near_lpl, mean, upl, near_upl]).repeat(n).reshape(5, n)  # rows as LINES
     np.less(y, limits[:3], out=cmp[:3])
     np.greater(y, limits[2:], out=cmp[3:6])
@@ -789,27 +788,27 @@ def _spc_fast(
     use_next = (trend >> 1) & ((up | down) >> 1)
     dir_up = (by_side & above) | (by_trend & ((use_next & up >> 1) | (~use_next & up)))
     dir_down = (by_side & below) | (by_trend & ((use_next & down >> 1) | (~use_next & down)))
-    planes = (
-        outside,
-        close,
-        shift,
-        trend,
-        two_in_three,
-        by_side | by_trend,  # special_cause_flag
-        above,
-        below,
-        outside | by_two_in_three,  # rule code bits: 1 outside, 2 trend, 3 two-in-three, 4 shift
-        by_trend | by_two_in_three,
-        by_shift,
-        dir_up,
-        dir_down,
+    # Planes in order, bit i of plane p at bit p * n + i: FLAGS and special_cause_flag, then the code planes
+    # (above, below; rule code bits 1, 2 and 4, as outside = 1, trend = 2, two-in-three = 3, shift = 4; direction).
+    planes = 13
+    word = (
+        outside
+        | close << n
+        | shift << 2 * n
+        | trend << 3 * n
+        | two_in_three << 4 * n
+        | (by_side | by_trend) << 5 * n
+        | above << 6 * n
+        | below << 7 * n
+        | (outside | by_two_in_three) << 8 * n
+        | (by_trend | by_two_in_three) << 9 * n
+        | by_shift << 10 * n
+        | dir_up << 11 * n
+        | dir_down << 12 * n
     )
-    word = 0
-    for plane in reversed(planes):
-        word = word << n | plane
     # Byte k of `spread` is bit k of `word` (a bit per byte, as numpy keeps bools); the code planes are then
     # summed byte by byte as integers (no byte overflows: the planes of one code are disjoint or weighted 1, 2, 4).
-    spread = bin(word | 1 << len(planes) * n)[:2:-1].encode("ascii").translate(_BIT_TO_BYTE)  # 1 << ...: width
+    spread = bin(word | 1 << planes * n)[:2:-1].encode("ascii").translate(_BIT_TO_BYTE)  # 1 << ...: width
     flags = np.frombuffer(spread, dtype=bool, count=_FLAG_PLANES * n).reshape(_FLAG_PLANES, n)
     code_bits = int.from_bytes(spread[_FLAG_PLANES * n :], "little")
     width = 8 * n
