@@ -8,7 +8,7 @@ Two paths. On one 60-point series a numpy call costs about a microsecond whateve
 makes some fifty of them, so `spc` takes a fast path (`_spc_fast`) for the usual chart: one group (no
 `rebase_at`), no `fix_after_n_points`, at least two points and values small enough (|mean|, sum of moving ranges
 < 1e300) that nothing can overflow. It makes the floating-point part with the kernel's own operations in the same
-order (`np.add.reduce` sums, the same products and sums for the lines, the same screening test), so means, AMR
+order (`np.add.reduce` sums, the same products and sums for the lines, an equivalent screening test), so means, AMR
 and limits are bit for bit the kernel's; the comparisons with the lines are the kernel's too, packed into Python
 integers used as bitsets (bit i = point i). The run rules, two-in-three, precedence and directions are then a
 few dozen integer operations (`_bit_runs` is `_in_long_runs` on a bitset), and the per-point arrays are rebuilt
