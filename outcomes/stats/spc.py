@@ -618,6 +618,10 @@ def spc(
     warnings = _option_warnings(fix_after_n_points)
     if n == 0:
         return _empty_result(y, improvement, target, (*warnings, "No points: nothing to chart."))
+    if _USE_FAST_PATH and fix_after_n_points is None and n >= 2 and len(starts) == 1:
+        fast = _spc_fast(y, total, improvement, target, screen_outliers, two_in_three_rule, shift_length, trend_length)
+        if fast is not None:
+            return fast
 
     options = {
         "baseline_n": fix_after_n_points,
@@ -626,10 +630,6 @@ def spc(
         "shift_length": shift_length,
         "trend_length": trend_length,
     }
-    if _USE_FAST_PATH and fix_after_n_points is None and n >= 2 and len(starts) == 1:
-        fast = _spc_fast(y, total, improvement, target, screen_outliers, two_in_three_rule, shift_length, trend_length)
-        if fast is not None:
-            return fast
     if len(starts) == 1:  # the usual case, without the joins
         core = _kernel(y[None], **options)
         groups = (_group_summary(core, 0, n, fix_after_n_points),)
