@@ -32,9 +32,15 @@ def worker_database_url() -> str:
 
 
 def start_worker(name: str, **env: str) -> subprocess.Popen:
-    """A solo-pool worker on the test database; returns once it answers a ping."""
+    """A solo-pool worker on the test database; returns once it answers a ping.
+
+    Tasks are sent to the broker while it runs, even if another fixture (the browser tests' live server)
+    switched Celery to eager for the session; stop_worker puts that back.
+    """
     from harrow_bbp.celery import app
 
+    previous_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     log = (REPO / "var" / f"celery-{name}.log").open("w")
     process = subprocess.Popen(
         [
@@ -63,12 +69,16 @@ def start_worker(name: str, **env: str) -> subprocess.Popen:
             pytest.fail(f"worker exited early: {(REPO / 'var' / f'celery-{name}.log').read_text()[-2000:]}")
         replies = app.control.ping(timeout=1.0)
         if any(name in next(iter(r)) for r in replies):
+            process.previous_eager = previous_eager
             return process
     process.kill()
     pytest.fail("worker did not answer a ping within 60 s")
 
 
 def stop_worker(process: subprocess.Popen) -> None:
+    from harrow_bbp.celery import app
+
+    app.conf.task_always_eager = getattr(process, "previous_eager", app.conf.task_always_eager)
     if process.poll() is None:
         process.terminate()
         try:
