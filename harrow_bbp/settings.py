@@ -172,3 +172,5 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "harrow"}
     )
 }
+# Rebuild the most-read pages in a worker after each load (only worth it with a real broker).
+DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BROKER_URL))

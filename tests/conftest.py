@@ -19,6 +19,10 @@ def pytest_report_header(config) -> list[str]:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load reference data and 24 months of demo data once per session (tests roll back to this state)."""
+    from django.conf import settings
+
+    # Tests that want the after-load page warming call it directly; queued warming would pile up on the broker.
+    settings.DASHBOARD_WARM_AFTER_LOAD = False
     with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
         call_command("load_reference_data", stdout=quiet)
         call_command("load_demo_data", months=24, stdout=quiet)

@@ -9,8 +9,7 @@ from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsu
 from outcomes.models import Area
 from outcomes.selectors import jsna_data, pcn_data
 
-from .. import jsna_page, pcn_page
-from ..cache import cached
+from .. import jsna_page, pages
 
 
 @require(can_view)
@@ -20,10 +19,7 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Area.DoesNotExist as exc:
         raise Http404("No such PCN.") from exc
     shows, unsuppressed = can_see_practices_of(request.user, data.pcn.pk), sees_unsuppressed_counts(request.user)
-    page = cached(
-        ("pcn", code, shows, unsuppressed),
-        lambda: pcn_page.build(data, shows_practices=shows, unsuppressed=unsuppressed),
-    )
+    page = pages.pcn(code, shows, unsuppressed, data=data)
     return render(request, "dashboards/pcn.html", {"page": page, "pcn": data.pcn, "pcns": data.pcns})
 
 

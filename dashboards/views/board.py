@@ -8,15 +8,14 @@ from harrow_bbp.access import can_view, require
 from outcomes.models import Area, Indicator
 from outcomes.selectors import jsna_data, latest_headline
 
-from .. import jsna_page
-from ..board import board_tiles, overdue_indicators
-from ..cache import cached
+from .. import jsna_page, pages
+from ..board import overdue_indicators
 
 
 @require(can_view)
 def board_overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    borough, tiles = cached(("board", today), lambda: board_tiles(today))
+    borough, tiles = pages.board(today)
     pcns = Area.objects.filter(parent=borough, level="pcn").order_by("sort_order")
     jsna_counts = jsna_page.england_counts(jsna_page.build(jsna_data()))
     indicators = list(Indicator.objects.order_by("sort_order", "code"))

@@ -15,7 +15,7 @@ from outcomes import actions
 from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
-from ..cache import cached
+from .. import pages
 from ..indicator_page import area_choices, build
 
 
@@ -37,9 +37,7 @@ def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CO
         return redirect("dashboards:indicator_area", code=code, area_code=request.GET["area"])
     data = _data(request, code, area_code)
     today, unsuppressed = timezone.localdate(), sees_unsuppressed_counts(request.user)
-    page = cached(
-        ("indicator", code, area_code, today, unsuppressed), lambda: build(data, as_of=today, unsuppressed=unsuppressed)
-    )
+    page = pages.indicator(code, area_code, today, unsuppressed, data=data)
     return render(
         request,
         "dashboards/indicator.html",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from .. import actions
 from ..models import Extract, Indicator
 from ..rollup import interval_function
+from ..signals import extract_loaded
 from . import reference, storage
 from .pii import find_identifiers
 from .problems import FileRefused, Problem, ProblemList
@@ -148,6 +149,8 @@ def run_extract(extract_id: int) -> Outcome:
         warnings=[p.as_dict() for p in listed if p.severity == "warning"],
         warning_count=problems.count("warning"),
     )
+    if not extract.dry_run:
+        transaction.on_commit(lambda: extract_loaded.send(sender=Extract, extract=extract))
     return Outcome(extract, ok=True)
 
 

@@ -59,7 +59,13 @@ def start_worker(name: str, **env: str) -> subprocess.Popen:
             f"{name}-{os.getpid()}@%h",
         ],
         cwd=REPO,
-        env={**os.environ, "DATABASE_URL": worker_database_url(), "PYTHONUNBUFFERED": "1", **env},
+        env={
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "PYTHONUNBUFFERED": "1",
+            "DASHBOARD_WARM_AFTER_LOAD": "0",
+            **env,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

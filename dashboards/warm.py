@@ -1,0 +1,55 @@
+"""Build the most-read pages into the cache after new data arrives, in a worker, so readers never wait.
+
+Covers the board, the outcome indicators for Harrow and each PCN (both disclosure levels) and the PCN pages
+(each practice scope). Other pages are built on first request. Runs only when a real broker is configured
+(DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.dispatch import receiver
+from django.utils import timezone
+
+from outcomes.models import Area, Indicator
+from outcomes.selectors import HARROW_CODE
+from outcomes.signals import extract_loaded
+
+from . import pages
+from .cache import data_version
+
+log = logging.getLogger(__name__)
+
+
+def warm_pages() -> int:
+    """Build and cache the pages above at the current data version; returns how many were built or found."""
+    today, version = timezone.localdate(), data_version()
+    count = 1
+    pages.board(today, version)
+    pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").values_list("code", flat=True))
+    for code in Indicator.objects.filter(partnership_outcome__isnull=False).values_list("code", flat=True):
+        for area_code in (HARROW_CODE, *pcns):
+            for unsuppressed in (False, True):
+                pages.indicator(code, area_code, today, unsuppressed, version=version)
+                count += 1
+    for code in pcns:
+        for shows, unsuppressed in ((False, False), (True, False), (True, True)):
+            pages.pcn(code, shows, unsuppressed, version=version)
+            count += 1
+    return count
+
+
+@shared_task(acks_late=True)
+def warm_pages_task() -> int:
+    count = warm_pages()
+    log.info("Warmed %s dashboard pages", count)
+    return count
+
+
+@receiver(extract_loaded)
+def warm_after_load(sender, extract, **kwargs) -> None:
+    if settings.DASHBOARD_WARM_AFTER_LOAD:
+        warm_pages_task.delay()
