@@ -3,11 +3,16 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/harrow_bench .venv/bin/python bench/ingest.py [--rows N]
 
 Prepares the database named in DATABASE_URL (created if missing; its observations are cleared), loads the
-reference data and the North West London areas (so the extract uses real codes: ~350 practices), writes
-the extract to var/bench/, then times, each in its own process with its peak memory:
+reference data and the demo North West London areas, writes the extract to var/bench/, then times, each in
+its own process with its peak memory:
   1. `python manage.py ingest FILE` (sniff, parse, PII scan, full validation, COPY load, roll-ups);
   2. a raw `COPY ... FROM STDIN` of the same file into a bare table with no indexes or constraints (psql).
 The aim: ingest within 2x the raw COPY time, validation included, under 1.5 GB peak memory.
+
+The extract's org codes are 341 practices, of which only the 29 Harrow practices of fixtures/areas.csv have
+real ODS codes (28 E84xxx, 1 Y05xxx). The other 312, in the seven other NWL boroughs (whose E09 codes are
+real), are synthetic, made up by `load_demo_data`'s create_nwl_areas (seeded): practice codes Y9xxxx in
+PCNs NWL-PCN-nn, not real organisations. The run prints the split it actually used.
 """
 
 from __future__ import annotations
@@ -142,7 +147,22 @@ def write_extract(path: Path, rows: int, env: dict[str, str]) -> int:
                     )
             out.write("".join(lines))
             written += len(lines)
+    real = real_practice_codes()
+    synthetic = [p for p in practices if p not in real]
+    print(
+        f"Practices: {len(practices) - len(synthetic)} real Harrow ODS codes (fixtures/areas.csv), "
+        f"{len(synthetic)} synthetic NWL codes (load_demo_data, e.g. {synthetic[0] if synthetic else '-'})",
+        flush=True,
+    )
     return written
+
+
+def real_practice_codes() -> set[str]:
+    """The practice codes of fixtures/areas.csv: the only real ODS practice codes the benchmark uses."""
+    import csv
+
+    with (REPO / "fixtures" / "areas.csv").open(encoding="utf-8") as areas:
+        return {row["code"] for row in csv.DictReader(areas) if row["level"] == "practice"}
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ column but never repeat the value, and a refusal deletes the file's bytes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 
@@ -65,8 +66,101 @@ IDENTIFIER_COLUMNS = {
     "phone_number",
 }
 NHS_NUMBER = re.compile(r"^\s*(\d{3})[ -]?(\d{3})[ -]?(\d{4})\s*$")
+#: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
+#: longer number, a decimal (``0.9434765919``) or a code (``ID9434765919``).
+NHS_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w]|[.,]\d)")
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 MAX_FINDINGS = 20
+
+#: Header words (tokens of the normalised name) that mean patient-identifiable data wherever they appear.
+IDENTIFIER_WORDS = {
+    "dob",
+    "forename",
+    "forenames",
+    "surname",
+    "surnames",
+    "firstname",
+    "lastname",
+    "givenname",
+    "familyname",
+    "fullname",
+    "middlename",
+    "maidenname",
+    "nhsnumber",
+    "nhsno",
+    "nhsnum",
+    "address",
+    "addresses",
+    "birthdate",
+    "dateofbirth",
+}
+#: Adjacent word pairs that do (``first name``, ``NHS No.``, ``patient id``).
+IDENTIFIER_PAIRS = {
+    **{(w, "name"): True for w in ("first", "last", "given", "family", "full", "middle", "maiden", "sur", "fore")},
+    **{("nhs", w): True for w in ("number", "no", "num", "nbr", "id")},
+    **{(w, n): True for w in ("phone", "telephone", "mobile") for n in ("number", "no")},
+    ("email", "address"): True,
+    **{
+        (who, w): True
+        for who in ("patient", "person", "client", "service_user", "resident", "pupil", "child")
+        for w in ("id", "identifier", "number", "no", "ref", "reference", "name", "names", "dob", "postcode")
+    },
+}
+#: "birth" identifies a person unless the column is about births in aggregate (weight, place, country...).
+BIRTH_AGGREGATE = {"weight", "weights", "rate", "rates", "count", "counts", "order", "place", "country", "outcome"}
+#: "postcode" identifies a household unless aggregated to a district or sector.
+POSTCODE_AGGREGATE = {"district", "sector", "area"}
+#: "name" is a person's unless the column names an organisation, area or indicator.
+ORGANISATION_WORDS = {
+    "practice",
+    "practices",
+    "surgery",
+    "org",
+    "organisation",
+    "organization",
+    "pcn",
+    "icb",
+    "ics",
+    "ccg",
+    "trust",
+    "provider",
+    "site",
+    "area",
+    "parent",
+    "location",
+    "borough",
+    "la",
+    "region",
+    "ward",
+    "geography",
+    "indicator",
+    "measure",
+    "metric",
+    "category",
+    "breakdown",
+    "team",
+    "service",
+}
+
+
+def identifying_header(name: str) -> bool:
+    """Whether a column name suggests patient-identifiable data, by its normalised words."""
+    key = normalise(name)
+    if key in IDENTIFIER_COLUMNS:
+        return True
+    words = [w for w in key.split("_") if w]
+    if set(words) & IDENTIFIER_WORDS or "".join(words) in {"dob", "nhsno", "nhsnumber"}:  # d_o_b, n_h_s_no
+        return True
+    pairs = set(itertools.pairwise(words))
+    pairs |= {(a, f"{b}_{c}") for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+    pairs |= {(f"{a}_{b}", c) for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+    if pairs & IDENTIFIER_PAIRS.keys():
+        return True
+    if "birth" in words and not set(words) & BIRTH_AGGREGATE:
+        return True
+    if {"postcode", "postcodes"} & set(words) and not set(words) & POSTCODE_AGGREGATE:
+        return True
+    return bool({"name", "names"} & set(words) and not set(words) & ORGANISATION_WORDS)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -80,29 +174,40 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _holds_nhs_number(text: str) -> bool:
+    """The whole cell, or any ten-digit 3-3-4 run inside it, passes the Modulus 11 check."""
+    whole = NHS_NUMBER.match(text)
+    if whole and nhs_number_valid("".join(whole.groups())):
+        return True
+    return any(nhs_number_valid(m[1] + m[3] + m[4]) for m in NHS_NUMBER_IN_TEXT.finditer(text))
+
+
 def _nhs_number_cells(column: pd.Series) -> pd.Series:
     text = column.astype(str)
-    candidate = text.str.match(NHS_NUMBER.pattern)
+    candidate = text.str.match(NHS_NUMBER.pattern) | text.str.contains(r"\d{3}[ -]?\d{3}[ -]?\d{4}", regex=True)
     if not candidate.any():
         return candidate
-    digits = text[candidate].str.replace(r"[^0-9]", "", regex=True)
-    valid = digits.map(nhs_number_valid)
+    valid = text[candidate].map(_holds_nhs_number)
     out = pd.Series(False, index=column.index)
     out[valid[valid].index] = True
     return out
 
 
-def find_identifiers(table: Table, exempt_columns: Collection[str] = frozenset()) -> list[Problem]:
+def find_identifiers(
+    table: Table, exempt_columns: Collection[str] = frozenset(), exempt_headers: Collection[str] = frozenset()
+) -> list[Problem]:
     """Every reason to believe the file holds patient-level or identifiable data (empty if none).
 
     ``exempt_columns`` (keys of ``table.frame``) are skipped by the cell checks only: a reader of a known
     reference format declares them (``Reader.pii_exempt_columns``), e.g. the organisation address, postcode
     and telephone columns of the NHS ODS practice file, which hold an organisation's details, not a patient's.
-    Column-name checks and the record-level check still run on every column.
+    ``exempt_headers`` (the file's own column names) are skipped by the column-name check only: a reader
+    declares the columns of its format that hold an organisation's name (``Reader.pii_exempt_headers``), e.g.
+    the ePCN file's "Partner Name" (the practice). The record-level check still runs on every column.
     """
     findings: list[Problem] = []
     for name in table.header:
-        if normalise(name) in IDENTIFIER_COLUMNS:
+        if name not in exempt_headers and identifying_header(name):
             findings.append(
                 Problem(
                     1,

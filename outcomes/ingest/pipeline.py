@@ -80,6 +80,17 @@ def run_extract(extract_id: int) -> Outcome:
         problems.extend(refused.problems)
         return _refuse(extract, problems, delete_bytes=refused.delete_bytes)
     rows_read = len(table.frame)
+    _stage(extract, "Checking for patient-identifiable data", 15)
+    reader = detect_reader(table) if extract.format in ("", "auto") else get_reader(extract.format)
+    exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
+    exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
+    identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
+    if identifiers:
+        problems.extend(identifiers)
+        problems.add(Problem(None, None, "file_deleted", "The file has been deleted. Upload aggregate data only."))
+        log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
+        return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
+    # Only after the patient-data scan, so an oversized patient-level file is still refused as such and deleted.
     limit = settings.INGEST_MAX_UPLOAD_ROWS
     if extract.source == Extract.Source.UPLOAD and limit and rows_read > limit:
         problems.add(
@@ -92,16 +103,6 @@ def run_extract(extract_id: int) -> Outcome:
             )
         )
         return _refuse(extract, problems, rows_read=rows_read)
-
-    _stage(extract, "Checking for patient-identifiable data", 15)
-    reader = detect_reader(table) if extract.format in ("", "auto") else get_reader(extract.format)
-    exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
-    identifiers = find_identifiers(table, exempt_columns=exempt)
-    if identifiers:
-        problems.extend(identifiers)
-        problems.add(Problem(None, None, "file_deleted", "The file has been deleted. Upload aggregate data only."))
-        log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
-        return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
     if reader is None:
         problems.extend(table.problems)
         problems.add(

@@ -34,9 +34,21 @@ def read(extract: Extract) -> bytes:
     return (Path(settings.MEDIA_ROOT) / extract.stored_file).read_bytes()
 
 
+def taken_copies(extract: Extract) -> list[Path]:
+    """The drop folder's copy of a file it took (``INGEST_DROP_FOLDER/taken/<id>-<name>``), if any."""
+    folder = getattr(settings, "INGEST_DROP_FOLDER", None)
+    if extract.source != Extract.Source.DROP_FOLDER or not folder:
+        return []
+    taken = Path(folder) / "taken"
+    return [p for p in taken.glob(f"{extract.pk}-*") if p.is_file()] if taken.is_dir() else []
+
+
 def delete(extract: Extract) -> None:
-    """Remove the bytes for good (patient-identifiable files); the Extract row stays as the record."""
+    """Remove the bytes for good (patient-identifiable files), the drop folder's taken copy included; the
+    Extract row stays as the record."""
     if extract.stored_file:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / Path(extract.stored_file).parent, ignore_errors=True)
+    for copy in taken_copies(extract):
+        copy.unlink(missing_ok=True)
     extract.stored_file = ""
     Extract.objects.filter(pk=extract.pk).update(stored_file="")

@@ -30,24 +30,26 @@ def ingest_extract_task(self, extract_id: int) -> dict:
     try:
         outcome = pipeline.run_extract(extract_id)
     except OperationalError:
-        raise  # database unavailable: retried with backoff
+        if self.request.retries < self.max_retries:
+            raise  # database unavailable: retried with backoff
+        # The last retry: mark the extract failed, or it would show as running (and the page poll) for ever.
+        log.exception(
+            "Extract %s failed: the database stayed unavailable after %s retries", extract_id, self.max_retries
+        )
+        return _fail(
+            extract_id,
+            "database_unavailable",
+            "The database was unavailable while this file was processed, and the retries ran out. "
+            "Nothing was loaded. Send the file again later.",
+        )
     except Exception as exc:
         log.exception("Extract %s failed", extract_id)
-        extract = Extract.objects.get(pk=extract_id)
-        actions.finish_extract(
-            extract=extract,
-            status=Extract.Status.FAILED,
-            errors=[
-                {
-                    "line": None,
-                    "column": None,
-                    "code": "internal_error",
-                    "message": f"The system failed while processing this file ({type(exc).__name__}). "
-                    "Nothing was loaded. The team has been told.",
-                }
-            ],
+        return _fail(
+            extract_id,
+            "internal_error",
+            f"The system failed while processing this file ({type(exc).__name__}). "
+            "Nothing was loaded. The team has been told.",
         )
-        return {"status": "failed"}
     e = outcome.extract
     return {
         "status": e.status,
@@ -58,6 +60,20 @@ def ingest_extract_task(self, extract_id: int) -> dict:
     }
 
 
+def _fail(extract_id: int, code: str, message: str) -> dict:
+    """Record the extract as failed with one plain error (best effort: the database may still be down)."""
+    try:
+        extract = Extract.objects.get(pk=extract_id)
+        actions.finish_extract(
+            extract=extract,
+            status=Extract.Status.FAILED,
+            errors=[{"line": None, "column": None, "code": code, "message": message}],
+        )
+    except OperationalError:
+        log.exception("Extract %s could not be marked failed", extract_id)
+    return {"status": "failed"}
+
+
 def enqueue(extract: Extract) -> None:
     """Queue the extract's task (runs inline when Celery is eager) and remember the task id."""
     result = ingest_extract_task.apply_async(args=[extract.pk])
@@ -66,7 +82,10 @@ def enqueue(extract: Extract) -> None:
 
 @shared_task(acks_late=True)
 def scan_drop_folder() -> int:
-    """Take every file in INGEST_DROP_FOLDER/incoming: record it as an extract, move it out, queue it."""
+    """Take every file in INGEST_DROP_FOLDER/incoming: record it as an extract, move it out, queue it.
+
+    The copy moved to ``taken/<id>-<name>`` is deleted with the extract's stored bytes (``storage.delete``)
+    when the file is refused as patient-identifiable."""
     incoming = Path(settings.INGEST_DROP_FOLDER) / "incoming"
     taken = Path(settings.INGEST_DROP_FOLDER) / "taken"
     incoming.mkdir(parents=True, exist_ok=True)

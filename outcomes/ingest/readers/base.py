@@ -51,6 +51,11 @@ class Reader:
         """Columns that hold an organisation's own address (ODS files), exempt from the postcode scan only."""
         return frozenset()
 
+    def pii_exempt_headers(self, table: Table) -> frozenset[str]:
+        """Column names (as in the file) that name an organisation, not a person, exempt from the column-name
+        check only (e.g. the ePCN file's "Partner Name", the practice's name)."""
+        return frozenset()
+
     def matches(self, table: Table) -> bool:
         raise NotImplementedError
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ..headers import GENERIC_ALIASES, map_columns, normalise
+from ..problems import Problem
 from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 REQUIRED = {"indicator_code", "org_code", "period_start", "period_end"}
+#: Every normalised name the template understands (canonical names and their aliases).
+KNOWN = set(GENERIC_ALIASES) | {alias for aliases in GENERIC_ALIASES.values() for alias in aliases}
 
 
 @register
@@ -22,6 +25,20 @@ class GenericReader(Reader):
 
     def read(self, table: Table) -> ReaderOutput:
         mapping, problems = map_columns(table.header, GENERIC_ALIASES, REQUIRED)
+        # Columns the template does not use are not loaded: say so, naming each (the patient-data scan has
+        # already seen them, on the raw table).
+        unknown = dict.fromkeys(h for h in table.header if normalise(h) and normalise(h) not in KNOWN)
+        problems += [
+            Problem(
+                1,
+                name,
+                "unknown_column",
+                f"The column '{name}' is not part of the generic template; it was ignored and nothing in it "
+                "was loaded.",
+                "warning",
+            )
+            for name in unknown
+        ]
         frame = pd.DataFrame({LINE: table.frame[LINE]})
         for canonical in CANONICAL:
             if canonical in mapping:

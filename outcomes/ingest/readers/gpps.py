@@ -193,16 +193,28 @@ def convert(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput
     columns["value"] = f"{columns['value_good']} / {columns['value_poor']}"
     columns["denominator"] = names[survey.base.lower()]
     raw = table.frame
-    codes = raw[names[survey.practice_code.lower()]].astype(str).str.strip().str.upper()
+    codes = raw[names[survey.practice_code.lower()]].astype(str)  # exactly as in the file: never re-cased
     ours = codes.isin(practices)
-    problems: list[Problem] = []
-    if (~ours).any():
+    # A code of ours in lower case or with spaces is refused, never silently corrected (nor silently skipped).
+    miscased = ~ours & codes.str.strip().str.upper().isin(practices)
+    problems: list[Problem] = [
+        Problem(
+            int(raw.at[i, LINE]),
+            columns["org_code"],
+            "code_not_canonical",
+            f"ODS practice codes are upper case with no spaces (did you mean '{codes[i].strip().upper()}'?). "
+            "Codes are never re-cased or trimmed; correct it in the file.",
+        )
+        for i in raw.index[miscased]
+    ]
+    skipped = ~ours & ~miscased
+    if skipped.any():
         problems.append(
             Problem(
                 None,
                 columns["org_code"],
                 "untracked_area",
-                f"{int((~ours).sum()):,} practices that are not ours were skipped.",
+                f"{int(skipped.sum()):,} practices that are not ours were skipped.",
                 "warning",
             )
         )

@@ -122,6 +122,10 @@ class EpraccurReader(Reader):
         data = [c for c in table.frame.columns if c != LINE]
         return frozenset(data[i] for i in ORGANISATION_ADDRESS_COLUMNS)
 
+    def pii_exempt_headers(self, table: Table) -> frozenset[str]:
+        """The "header" is line 1's data (a practice's name and address), not column names."""
+        return frozenset(table.header) if self.matches(table) else frozenset()
+
     def read(self, table: Table) -> ReaderOutput:
         data = [c for c in table.frame.columns if c != LINE]
         first = pd.DataFrame([[h.strip() for h in table.header]], columns=data)
@@ -172,6 +176,16 @@ class EpraccurReader(Reader):
         return ReaderOutput(frame=frame, columns=columns, problems=problems, kind="areas")
 
 
+def _not_canonical(line: int, column: str, what: str, code: str) -> Problem:
+    return Problem(
+        line,
+        column,
+        "code_not_canonical",
+        f"ODS {what} codes are upper case with no spaces (did you mean '{code.strip().upper()}'?). "
+        "Codes are never re-cased or trimmed; correct it in the file.",
+    )
+
+
 #: Our role -> accepted normalised header names of the ePCN "PCN Core Partner Details" sheet.
 EPCN_ALIASES = {
     "practice_code": ("partner_organisation_code",),
@@ -199,6 +213,10 @@ class EpcnReader(Reader):
         names = {normalise(h) for h in table.header}
         return {"partner_organisation_code", "pcn_code"} <= names
 
+    def pii_exempt_headers(self, table: Table) -> frozenset[str]:
+        """The partner (member practice) name column holds the practice's name, not a person's."""
+        return frozenset(h for h in table.header if normalise(h) in EPCN_ALIASES["practice_name"])
+
     def read(self, table: Table) -> ReaderOutput:
         names = {normalise(h): h for h in reversed(table.header)}
         source = {}
@@ -224,14 +242,21 @@ class EpcnReader(Reader):
         for i in raw.index:
             line = int(raw.at[i, LINE])
             cell = {role: str(raw.at[i, name]).strip() for role, name in source.items()}
-            practice, pcn = cell["practice_code"].upper(), cell["pcn_code"].upper()
+            # Codes exactly as in the file: never re-cased or trimmed.
+            practice, pcn = (str(raw.at[i, source[role]]) for role in ("practice_code", "pcn_code"))
             if not PRACTICE_CODE.match(practice):
-                problems.append(
-                    Problem(line, columns["practice_code"], "bad_code", "This is not an ODS practice code.")
-                )
+                if PRACTICE_CODE.match(practice.strip().upper()):
+                    problems.append(_not_canonical(line, columns["practice_code"], "practice", practice))
+                else:
+                    problems.append(
+                        Problem(line, columns["practice_code"], "bad_code", "This is not an ODS practice code.")
+                    )
                 continue
-            if not pcn:
+            if not pcn.strip():
                 problems.append(Problem(line, columns["pcn_code"], "missing_value", "The PCN code is blank."))
+                continue
+            if pcn != pcn.strip().upper():
+                problems.append(_not_canonical(line, columns["pcn_code"], "PCN", pcn))
                 continue
             start = _date_cell(cell["start"], line, columns["start"], problems)
             end = _date_cell(cell.get("end", ""), line, columns["end"], problems)

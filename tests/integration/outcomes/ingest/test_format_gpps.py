@@ -114,3 +114,13 @@ def test_percentages_instead_of_fractions_are_refused_by_line():
         (3, "not_a_fraction", "Q18_12pct"),
     }
     assert snapshot() == before
+
+
+def test_a_practice_code_in_lower_case_is_refused_not_re_cased():
+    text = SAMPLE_2023.read_text().replace("\nE84024,", "\ne84024,")
+    before = snapshot()
+    extract = run(text.encode(), SAMPLE_2023.name)
+    assert extract.status == Extract.Status.REFUSED
+    assert [(e["line"], e["column"], e["code"]) for e in extract.errors] == [(3, "Practice_Code", "code_not_canonical")]
+    assert "did you mean 'E84024'" in extract.errors[0]["message"]
+    assert snapshot() == before

@@ -226,3 +226,16 @@ def test_a_refused_membership_file_is_recorded_as_refused_by_the_pipeline():
     assert extract.status == Extract.Status.REFUSED
     assert [(e["line"], e["code"]) for e in extract.errors] == [(2, "unknown_pcn")]
     assert state() == before
+
+
+def test_an_epcn_practice_code_in_lower_case_is_refused_not_re_cased():
+    content = with_lines(lambda lines: lines.__setitem__(1, "e" + lines[1][1:]))  # e84068
+    before = state()
+    extract = actions.receive_extract(file_name="epcn.csv", content=content, format="auto", source="upload")
+    extract = pipeline.run_extract(extract.pk).extract
+    assert extract.status == Extract.Status.REFUSED
+    assert [(e["line"], e["column"], e["code"]) for e in extract.errors] == [
+        (2, "Partner Organisation Code", "code_not_canonical")
+    ]
+    assert "did you mean 'E84068'" in extract.errors[0]["message"]
+    assert state() == before

@@ -273,6 +273,100 @@ def test_record_level_files_are_refused():
     assert extract.stored_file == ""
 
 
+def refused_as_patient_data(text: str, *values: str, line: int | None = None, column: str | None = None) -> Extract:
+    """Refused for patient data: nothing written, the bytes deleted, and no message repeats any value."""
+    before = snapshot()
+    extract = run(text)
+    assert extract.status == Extract.Status.REFUSED, extract.errors
+    assert snapshot() == before
+    found = [e for e in extract.errors if e["code"] == "patient_identifiable"]
+    assert found and any(e["code"] == "file_deleted" for e in extract.errors), extract.errors
+    if line is not None:
+        assert any(e["line"] == line for e in found), found
+    if column is not None:
+        assert any(e["column"] == column for e in found), found
+    assert not any(e["code"] == "too_many_rows" for e in extract.errors)
+    assert extract.stored_file == ""
+    assert not (Path(settings.MEDIA_ROOT) / "extracts" / str(extract.pk)).exists()
+    for error in extract.errors + extract.warnings:
+        for value in values:
+            assert value not in error["message"], error
+    return extract
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("Patient DOB", "01/02/1970"),
+        ("DOB (dd/mm/yyyy)", "01/02/1970"),
+        ("Date of birth", "1970-02-01"),
+        ("Name", "Jane Smith"),
+        ("Forename(s)", "Jane Ann"),
+        ("Patient surname", "Smith"),
+        ("First name", "Jane"),
+        ("Address line 1", "1 Station Road"),
+        ("NHS No.", "withheld"),
+        ("Postcode", "withheld"),
+        ("Patient ID", "P000123"),
+    ],
+)
+def test_patient_identifiable_column_names_are_refused_by_their_words(column, value):
+    refused_as_patient_data(f"{HEADER},{column}\n{ROW1},{value}\n", value, line=1, column=column)
+
+
+def test_aggregate_and_organisation_name_columns_are_not_refused_but_named_as_ignored():
+    header = f"{HEADER},Practice name,Org name,Indicator name,Live births"
+    extract = run(f"{header}\n{ROW1},THE RIDGEWAY SURGERY,Harrow,Care experience,12\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    ignored = [(w["line"], w["column"]) for w in extract.warnings if w["code"] == "unknown_column"]
+    assert ignored == [(1, "Practice name"), (1, "Org name"), (1, "Indicator name"), (1, "Live births")]
+    assert any("'Practice name'" in w["message"] and "ignored" in w["message"] for w in extract.warnings)
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Seen with NHS no 943 476 5919 in clinic", "ref:943-476-5919.", "patient (9434765919) moved"],
+    ids=["spaced-in-text", "dashed-in-text", "bare-in-text"],
+)
+def test_an_nhs_number_inside_a_text_cell_is_refused(note):
+    refused_as_patient_data(
+        f"{HEADER}\n{ROW2}\n{replace(ROW1, 'note', note)}\n",
+        "9434765919",
+        "943 476 5919",
+        "943-476-5919",
+        line=3,
+        column="note",
+    )
+
+
+@pytest.mark.parametrize(
+    "note", ["Batch 943 476 5918 rechecked", "order 9434765918", "ratio 0.9434765919", "id 19434765919"]
+)
+def test_ten_digit_runs_that_are_not_nhs_numbers_inside_text_are_accepted(note):
+    extract = run(f"{HEADER}\n{replace(ROW1, 'note', note)}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert Observation.objects.get(extract=extract).note == note
+
+
+def test_an_unknown_column_is_scanned_for_patient_data_before_it_is_dropped():
+    refused_as_patient_data(
+        f"{HEADER},Comments2\n{ROW1},called 943 476 5919\n", "943 476 5919", line=2, column="Comments2"
+    )
+
+
+def test_a_patient_level_file_over_the_row_limit_is_refused_as_patient_data_and_deleted(settings):
+    settings.INGEST_MAX_UPLOAD_ROWS = 2
+    rows = "".join(f"{replace(ROW1, 'note', f'visit {i}')},1970-02-0{i + 1}\n" for i in range(4))
+    extract = refused_as_patient_data(f"{HEADER},Date of birth\n{rows}", "1970-02-0", column="Date of birth")
+    assert extract.rows_read == 4
+
+
+def test_an_aggregate_file_over_the_row_limit_is_still_refused_for_size(settings):
+    settings.INGEST_MAX_UPLOAD_ROWS = 1
+    extract = refused_with(GOOD, "too_many_rows")
+    assert extract.stored_file  # not patient data: kept so it can be loaded by `manage.py ingest`
+
+
 # ------------------------------------------------------------------------------------ encodings and XLSX
 
 

@@ -83,6 +83,29 @@ def test_fractions_become_per_cent_with_counts_only_when_they_reproduce_the_valu
     assert [p.code for p in out.problems] == ["untracked_area"]
 
 
+def test_practice_codes_not_in_canonical_form_are_refused_never_re_cased():
+    table = named(
+        make_table(
+            OLD,
+            [
+                ["e84068", "A", "110", "0.6818", "0.1455"],
+                [" E84024", "B", "97", "0.5", "0.1"],
+                ["a81001", "C", "120", "0.875", "0.0333"],  # not ours in any case: skipped, as before
+            ],
+        ),
+        "GPPS_2023_Practice_data.csv",
+    )
+    out = convert(table, load_mapping(), PRACTICES)
+    assert [(p.line, p.column, p.code) for p in out.problems] == [
+        (2, "Practice_Code", "code_not_canonical"),
+        (3, "Practice_Code", "code_not_canonical"),
+        (None, "Practice_Code", "untracked_area"),
+    ]
+    assert "did you mean 'E84068'" in out.problems[0].message and "never re-cased" in out.problems[0].message
+    assert "1 practices" in out.problems[2].message
+    assert out.frame.empty  # nothing re-cased into the output
+
+
 def test_2024_rows_sum_the_poor_variables_and_carry_the_break_note():
     table = named(make_table(NEW, [["E84068", "115", "0.6348", "0.0696", "0.0522"]]), "GPPS_2024_Practice_data.csv")
     out = convert(table, load_mapping(), PRACTICES)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from outcomes.ingest.pii import find_identifiers
 from outcomes.ingest.readers.ods import EpcnReader, EpraccurReader, parse_ods_date
 
 from .tables import make_table
@@ -85,6 +86,16 @@ def test_only_the_organisation_address_columns_are_exempt_from_the_pii_scan():
     assert EpraccurReader().pii_exempt_columns(make_table(["postcode"], [["HA1 1AA"]])) == frozenset()
 
 
+def test_organisation_name_headers_are_exempt_from_the_column_name_check_for_their_format_only():
+    epcn = make_table(EPCN, [["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "P", "2019-07-01", ""]])
+    assert EpcnReader().pii_exempt_headers(epcn) == frozenset({"Partner Name"})
+    assert find_identifiers(epcn, exempt_headers=EpcnReader().pii_exempt_headers(epcn)) == []
+    assert [p.column for p in find_identifiers(epcn)] == ["Partner Name"]  # not exempt by any other reader
+    table = epraccur(practice(), practice("E84024"))  # line 1 is data, not column names
+    assert EpraccurReader().pii_exempt_headers(table) == frozenset(table.header)
+    assert EpraccurReader().pii_exempt_headers(make_table(["Name"], [["x"]])) == frozenset()
+
+
 def test_epraccur_problems_name_their_lines():
     out = EpraccurReader().read(
         epraccur(practice(), practice("X1", "BAD CODE"), practice(close="2024-13-45"), practice(status="C"))
@@ -102,7 +113,7 @@ def test_the_epcn_sheet_becomes_dated_memberships():
         EPCN,
         [
             ["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "HEALTHSENSE PCN", "2019-07-01", ""],
-            ["e84014", "BACON LANE SURGERY", "W2U3Z", "U10003", "HARROW EAST PCN", "01/07/2019", "31/03/2024"],
+            ["E84014", "BACON LANE SURGERY", "W2U3Z", "U10003", "HARROW EAST PCN", "01/07/2019", "31/03/2024"],
         ],
     )
     assert reader.matches(table)
@@ -112,6 +123,26 @@ def test_the_epcn_sheet_becomes_dated_memberships():
         ["E84068", "THE RIDGEWAY SURGERY", "U10001", "HEALTHSENSE PCN", "W2U3Z", "2019-07-01", ""],
         ["E84014", "BACON LANE SURGERY", "U10003", "HARROW EAST PCN", "W2U3Z", "2019-07-01", "2024-03-31"],
     ]
+
+
+def test_epcn_codes_not_in_canonical_form_are_refused_never_re_cased():
+    table = make_table(
+        EPCN,
+        [
+            ["e84014", "BACON LANE SURGERY", "W2U3Z", "U10003", "HARROW EAST PCN", "01/07/2019", ""],
+            ["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "u10001", "HEALTHSENSE PCN", "2019-07-01", ""],
+            [" E84024", "X", "W2U3Z", "U10001", "HEALTHSENSE PCN", "2019-07-01", ""],
+            ["E84038", "Y", "W2U3Z", "U10001", "HEALTHSENSE PCN", "2019-07-01", ""],
+        ],
+    )
+    out = EpcnReader().read(table)
+    assert [(p.line, p.column, p.code) for p in out.problems] == [
+        (2, "Partner Organisation Code", "code_not_canonical"),
+        (3, "PCN Code", "code_not_canonical"),
+        (4, "Partner Organisation Code", "code_not_canonical"),
+    ]
+    assert "did you mean 'E84014'" in out.problems[0].message and "never re-cased" in out.problems[0].message
+    assert out.frame["practice_code"].tolist() == ["E84038"]  # nothing re-cased into the frame
 
 
 def test_epcn_problems_name_their_lines():
