@@ -75,7 +75,8 @@ def _latest(series: pd.DataFrame) -> pd.Series | None:
 
 
 def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
-    """Assess a target for Harrow and, where it must hold in every PCN, for each PCN too."""
+    """Assess a target for Harrow and, where it must hold in every PCN, for each PCN too; where it must hold in
+    every group (``target.groups``), for each group with breakdown data, naming the groups that miss."""
     indicator = data.indicator
 
     def one(series: pd.DataFrame) -> TargetAssessment:
@@ -126,6 +127,37 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
                 reason=f"{assessment.reason} But it must hold in every PCN: {child_summary}",
                 target_value=assessment.target_value,
             )
+    if target.groups:  # e.g. "in every age, ethnic and socio-economic group": judge each group with data
+        from outcomes.models.choices import BREAKDOWN_CATEGORIES
+        from outcomes.selectors import latest_breakdowns
+        from outcomes.stats.targets import GroupAssessment, breakdown_label, combine_group_assessments, group_label
+
+        headline = _latest(data.series)  # groups are judged for the headline's period (and never after as_of)
+        up_to = as_of if headline is None else min(as_of, headline["period_end"])
+        rows = latest_breakdowns([indicator.pk], [target.area_id], up_to=up_to)  # one query
+        if headline is not None and not rows.empty:  # an older group value says nothing about this period
+            same = (rows["period_end"] == headline["period_end"]) & (rows["period_start"] == headline["period_start"])
+            rows = rows[same]
+        groups, missing = [], []
+        for breakdown in target.groups:
+            part = rows[rows["breakdown"] == breakdown] if not rows.empty else rows
+            if part.empty:
+                missing.append(breakdown_label(breakdown))
+                continue
+            order = {c: i for i, c in enumerate(BREAKDOWN_CATEGORIES.get(breakdown, ()))}
+            for i in sorted(range(len(part)), key=lambda i: (order.get(part["category"].iloc[i], len(order)), i)):
+                row = part.iloc[[i]]
+                valued = pd.notna(row["value"].iloc[0])
+                groups.append(
+                    GroupAssessment(
+                        breakdown_label(breakdown),
+                        group_label(breakdown, row["category"].iloc[0]),
+                        one(row) if valued else None,
+                    )
+                )
+        assessment = combine_group_assessments(
+            assessment, groups, as_of=as_of, due_date=target.due_date, missing_breakdowns=missing
+        )
     return TargetView(target, assessment, STATUS_LABELS[assessment.status], child_summary)
 
 
@@ -272,6 +304,7 @@ def overdue_indicators(indicators: list[Indicator], latest: pd.DataFrame, as_of:
     return out
 
 
-def board_tiles(as_of: dt.date) -> tuple[Area, list[OutcomeTile]]:
-    borough, outcomes = board_outcomes()
+def board_tiles(as_of: dt.date, *, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeTile]]:
+    """The tiles assessed on ``as_of``; ``up_to`` limits the data to periods ending by then (board packs)."""
+    borough, outcomes = board_outcomes(up_to=up_to)
     return borough, [build_tile(data, borough, as_of) for data in outcomes]

@@ -36,11 +36,19 @@ def comparator_areas() -> list[Area]:
     return list(Area.objects.filter(is_comparator=True).order_by("sort_order").reverse())
 
 
-def headline_series(indicator_ids: Iterable[int], area_ids: Iterable[int]) -> pd.DataFrame:
-    """Current headline (all persons) observations for the indicators and areas, one query."""
+def headline_series(
+    indicator_ids: Iterable[int], area_ids: Iterable[int], *, up_to: dt.date | None = None
+) -> pd.DataFrame:
+    """Current headline (all persons) observations for the indicators and areas, one query.
+
+    ``up_to`` keeps only periods ending on or before that day (the board pack for a past month).
+    """
     rows = Observation.objects.filter(
         indicator_id__in=list(indicator_ids), area_id__in=list(area_ids), is_current=True, breakdown="all"
-    ).values_list(*SERIES_COLUMNS)
+    )
+    if up_to is not None:
+        rows = rows.filter(period_end__lte=up_to)
+    rows = rows.values_list(*SERIES_COLUMNS)
     frame = pd.DataFrame.from_records(list(rows), columns=SERIES_COLUMNS)
     return frame.sort_values(["indicator_id", "area_id", "period_end"], kind="stable").reset_index(drop=True)
 
@@ -56,14 +64,17 @@ class OutcomeData:
     targets: list[Target] = field(default_factory=list)
 
 
-def board_outcomes() -> tuple[Area, list[OutcomeData]]:
-    """Every outcome measure with its Harrow, comparator and PCN headline series (four queries in all)."""
+def board_outcomes(*, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeData]]:
+    """Every outcome measure with its Harrow, comparator and PCN headline series (four queries in all).
+
+    ``up_to``: only periods ending on or before that day, as the data stood for a board pack's month.
+    """
     borough = harrow()
     indicators = list(outcome_indicators())
     comparators = comparator_areas()
     pcns = list(Area.objects.filter(parent=borough, level="pcn").order_by("sort_order"))
     areas = {a.pk: a for a in [borough, *comparators, *pcns]}
-    frame = headline_series([i.pk for i in indicators], areas)
+    frame = headline_series([i.pk for i in indicators], areas, up_to=up_to)
     by_key = {key: group for key, group in frame.groupby(["indicator_id", "area_id"], sort=False)}
     empty = frame.iloc[0:0]
     out = []
@@ -197,3 +208,27 @@ def jsna_data() -> JsnaData:
     areas = {a.code: a for a in Area.objects.filter(code__in=[HARROW_CODE, "E12000007", "E92000001"])}
     series = headline_series([i.pk for i in indicators], [a.pk for a in areas.values()])
     return JsnaData(indicators, series, areas)
+
+
+def latest_breakdowns(
+    indicator_ids: Iterable[int] | None = None, area_ids: Iterable[int] | None = None, up_to: dt.date | None = None
+) -> pd.DataFrame:
+    """The latest current breakdown row (not the headline) per indicator, area, breakdown and category, in one query.
+
+    Defaults: every partnership outcome indicator, for Harrow. ``up_to`` leaves out periods ending after it (a
+    board pack for a past month). Where periods of several lengths end on the same day, the shortest wins.
+    """
+    rows = Observation.objects.filter(is_current=True).exclude(breakdown="all")
+    if indicator_ids is None:
+        rows = rows.filter(indicator__partnership_outcome__isnull=False)
+    else:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    rows = rows.filter(area__code=HARROW_CODE) if area_ids is None else rows.filter(area_id__in=list(area_ids))
+    if up_to is not None:
+        rows = rows.filter(period_end__lte=up_to)
+    frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
+    if frame.empty:
+        return frame
+    keys = ["indicator_id", "area_id", "breakdown", "category"]
+    frame = frame.sort_values([*keys, "period_end", "period_start"], kind="stable")
+    return frame.groupby(keys, sort=False).tail(1).reset_index(drop=True)

@@ -360,3 +360,124 @@ def _finite_or_none(name: str, value: float | None) -> float | None:
 
 def _month(d: date) -> str:
     return f"{d:%B %Y}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Targets that must hold in every group (e.g. "in every age, ethnic and socio-economic group")
+
+_BREAKDOWN_WORDS = {
+    "age": "age band",
+    "sex": "sex",
+    "ethnicity": "ethnic group",
+    "imd_quintile": "deprivation (IMD quintile)",
+    "partner": "partner organisation",
+}
+_ETHNICITY_WORDS = {
+    "asian": "Asian",
+    "black": "Black",
+    "mixed": "Mixed ethnicity",
+    "white": "White",
+    "other": "Other ethnic group",
+    "not_stated": "Ethnicity not stated",
+}
+
+
+def breakdown_label(breakdown: str) -> str:
+    """A breakdown as a board member reads it: "imd_quintile" is "deprivation (IMD quintile)"."""
+    return _BREAKDOWN_WORDS.get(breakdown, breakdown.replace("_", " "))
+
+
+def group_label(breakdown: str, category: str) -> str:
+    """One group in plain words: ("ethnicity", "asian") is "Asian", ("imd_quintile", "1") is "IMD quintile 1
+    (most deprived)", ("age", "18-44") is "aged 18 to 44", ("age", "75+") is "aged 75 and over"."""
+    category = str(category)
+    if breakdown == "imd_quintile":
+        note = {"1": " (most deprived)", "5": " (least deprived)"}.get(category, "")
+        return f"IMD quintile {category}{note}"
+    if breakdown == "age":
+        if category.endswith("+"):
+            return f"aged {category[:-1]} and over"
+        return "aged " + category.replace("-", " to ", 1)
+    if breakdown == "ethnicity":
+        return _ETHNICITY_WORDS.get(category, category.replace("_", " ").capitalize())
+    if breakdown == "sex":
+        return category.capitalize()
+    words = category.replace("_", " ").replace("-", " ")
+    return words.upper() if " " not in words and len(words) <= 6 else words.title()
+
+
+@dataclass(frozen=True)
+class GroupAssessment:
+    """The target assessed for one group. ``assessment`` is None when the group has no value (no data, or
+    suppressed), so nothing can be said about it."""
+
+    breakdown: str  # as the reason names it, e.g. "ethnic group"
+    category: str  # e.g. "Asian"
+    assessment: TargetAssessment | None
+
+
+def combine_group_assessments(
+    overall: TargetAssessment,
+    groups: Sequence[GroupAssessment],
+    *,
+    as_of: date,
+    due_date: date | None,
+    missing_breakdowns: Sequence[str] = (),
+) -> TargetAssessment:
+    """One assessment for a target that must hold overall and in every group.
+
+    * A group "misses" unless its own status is "met" (a group only on track has not reached the target).
+    * Overall "met" with any group missing becomes "off_track" up to the due date, "not_met" after it or when
+      there is no due date (judged on the latest values alone, as `assess_target` does); the reason says "met
+      overall, but not for: Asian, Black; IMD quintile 1", groups of one breakdown together, in the order given.
+    * Groups without a value, and breakdowns without any data (``missing_breakdowns``), are named as such; they
+      are never counted as meeting the target, so the reason never claims it holds in every group unless every
+      group was assessed and met. They alone do not change the status.
+    * Any other overall status is kept; the reason adds which groups miss.
+    """
+    misses = [g for g in groups if g.assessment is not None and g.assessment.status != "met"]
+    unknown = [g for g in groups if g.assessment is None]
+    if not groups and not missing_breakdowns:
+        return overall
+    sentences = []
+    status = overall.status
+    if misses:
+        who = _group_list(misses)
+        if overall.status == "met":
+            past_due = due_date is None or as_of > due_date
+            status = "not_met" if past_due else "off_track"
+            sentences.append(f"The target must hold in every group: it is met overall, but not for: {who}.")
+        else:
+            sentences.append(f"By group, it is not met for: {who}.")
+    elif groups and overall.status == "met":
+        assessed = list(dict.fromkeys(g.breakdown for g in groups if g.assessment is not None))
+        if assessed:
+            every = "every group with data" if unknown or missing_breakdowns else "every group"
+            sentences.append(f"It is also met in {every} by {_and(assessed)}.")
+    gaps = []
+    if unknown:
+        gaps.append(_group_list(unknown))
+    if missing_breakdowns:
+        gaps.append(f"any group by {_and(list(missing_breakdowns))}")
+    if gaps:
+        sentences.append(f"There is no value for: {'; '.join(gaps)}, so whether it holds there is not known.")
+    reason = " ".join([overall.reason, *sentences]).strip()
+    return TargetAssessment(
+        status=status,
+        reason=reason,
+        target_value=overall.target_value,
+        target_lower=overall.target_lower,
+        target_upper=overall.target_upper,
+        projected_value=overall.projected_value,
+    )
+
+
+def _group_list(groups: Sequence[GroupAssessment]) -> str:
+    by_breakdown: dict[str, list[str]] = {}
+    for g in groups:
+        by_breakdown.setdefault(g.breakdown, []).append(g.category)
+    return "; ".join(", ".join(categories) for categories in by_breakdown.values())
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -78,3 +78,72 @@ def test_board_overview_query_count_does_not_grow_with_data(board_client):
     with CaptureQueriesContext(connection) as after:
         board_client.get(reverse("dashboards:board"))
     assert len(after) == len(before) < 25
+
+
+def _out2_board(board_client, *, harrow_good: float, group_values: dict[tuple[str, str], float | None]):
+    """The board's OUT2 tile after setting Harrow's latest value and some of its latest group values."""
+    from django.core.cache import cache
+
+    from outcomes.models import Observation
+
+    rows = Observation.objects.filter(indicator__code="OUT2_GP_ACCESS", area__code="E09000015", is_current=True)
+    latest_end = rows.filter(breakdown="all").latest("period_end").period_end
+    nwl = Observation.objects.get(
+        indicator__code="OUT2_GP_ACCESS", area__code="QRV", breakdown="all", period_end=latest_end, is_current=True
+    ).value
+    rows.filter(breakdown="all", period_end=latest_end).update(value=harrow_good)
+    latest = rows.filter(period_end=latest_end).exclude(breakdown="all")
+    latest.update(value=nwl + 2.0)  # every group above the NWL average ...
+    for (breakdown, category), value in group_values.items():  # ... except those named
+        selected = (
+            latest.filter(breakdown=breakdown)
+            if category is None
+            else latest.filter(breakdown=breakdown, category=category)
+        )
+        if value is None:
+            selected.delete()
+        else:
+            selected.update(value=value)
+    cache.clear()  # rows were edited without a new extract, so the data version did not change
+    tiles = {t.indicator.code: t for t in board_client.get(reverse("dashboards:board")).context["tiles"]}
+    return tiles["OUT2_GP_ACCESS"].targets[0], nwl
+
+
+def test_out2_met_overall_but_not_in_every_group_is_off_track_and_names_the_groups(board_client):
+    view, _ = _out2_board(
+        board_client,
+        harrow_good=80.0,
+        group_values={("ethnicity", "asian"): 60.0, ("ethnicity", "black"): 61.0, ("imd_quintile", "1"): 55.0},
+    )
+    assert view.target.groups == ["age", "ethnicity", "imd_quintile"]
+    assert view.assessment.status == "off_track"  # before the due date (March 2027)
+    assert view.status_label == "Off track"
+    assert "met overall, but not for: Asian, Black; IMD quintile 1 (most deprived)." in view.assessment.reason
+    assert "aged" not in view.assessment.reason.split("not for:")[1]  # the age bands all meet it
+
+
+def test_out2_met_in_every_group_says_so(board_client):
+    view, _ = _out2_board(board_client, harrow_good=80.0, group_values={})
+    assert view.assessment.status == "met"
+    assert "also met in every group by age band, ethnic group and deprivation (IMD quintile)" in view.assessment.reason
+    assert "not for" not in view.assessment.reason
+
+
+def test_out2_groups_without_data_are_named_not_claimed(board_client):
+    view, _ = _out2_board(
+        board_client,
+        harrow_good=80.0,
+        group_values={("imd_quintile", None): None, ("ethnicity", "mixed"): None},
+    )
+    reason = view.assessment.reason
+    assert "every group with data by age band and ethnic group" in reason
+    assert "no value for: any group by deprivation (IMD quintile)" in reason
+    assert "so whether it holds there is not known" in reason
+    assert "Mixed" not in reason  # a category with no row is not listed as a group at all
+    assert "also met in every group by" not in reason
+
+
+def test_out2_not_met_overall_still_names_missing_groups(board_client):
+    view, _ = _out2_board(board_client, harrow_good=50.0, group_values={("age", "18-44"): 50.0})
+    assert view.assessment.status in {"off_track", "on_track"}
+    assert "By group, it is not met for: aged 18 to 44." in view.assessment.reason

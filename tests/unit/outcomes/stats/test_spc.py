@@ -1,16 +1,13 @@
 """XmR SPC against the published reference vectors (shared/reference-vectors/spc.json), plus hand-worked cases
 for the options the vectors do not cover (rebasing, MDC 2023 two-in-three, 6-point runs, short series).
 
-The vectors are read from the `shared/` folder beside the repository (never copied in: licence). If it is
-missing every vector test fails, naming the path."""
+The vectors are read through `vectors.py` from the `shared/` folder beside the repository, or from
+$HARROW_REFERENCE_VECTORS (never copied in: licence). If they are missing every vector test fails, naming the path."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -28,20 +25,16 @@ from outcomes.stats.spc import (
     two_in_three_windows,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-VECTORS = REPO_ROOT.parent / "shared" / "reference-vectors" / "spc.json"
-MISSING = f"reference vectors not found at {VECTORS}: clone the repository beside the shared/ folder"
+from . import vectors as rv
+
+MISSING = rv.missing_message("spc")
 
 # computed_extra values are printed at full precision, so they are held to a tighter bound than the peers'.
 EXTRA_TOLERANCE = {"abs": 1e-12, "rel": 1e-12}
 GROUP_KEYS = ("first_index", "n", "mean", "amr", "lpl", "upl", "near_lpl", "near_upl")
 
 
-def _load() -> dict[str, Any] | None:
-    return json.loads(VECTORS.read_text()) if VECTORS.is_file() else None
-
-
-DATA = _load()
+DATA = rv.load_or_none("spc")  # the single loader (default folder or $HARROW_REFERENCE_VECTORS)
 
 
 def _params(section: str, ident) -> list:

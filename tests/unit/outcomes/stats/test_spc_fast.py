@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +16,10 @@ from hypothesis import strategies as st
 
 from outcomes.stats.spc import SPCResult, spc
 
+from . import vectors as rv
+
 spc_module = importlib.import_module("outcomes.stats.spc")  # the package re-exports `spc`, shadowing the module
 
-VECTORS = Path(__file__).resolve().parents[4].parent / "shared" / "reference-vectors" / "spc.json"
 LAZY = ("special_cause_type", "point_type")
 FIELDS = tuple(SPCResult.__dataclass_fields__)
 
@@ -172,15 +171,16 @@ OPTION_NAMES = {
 
 
 def reference_vectors() -> list:
-    if not VECTORS.is_file():
+    data = rv.load_or_none("spc")  # the single loader (default folder or $HARROW_REFERENCE_VECTORS)
+    if data is None:
         return [pytest.param(None, id="reference-vectors-missing")]
-    return [pytest.param(v, id=v["id"]) for v in json.loads(VECTORS.read_text())["vectors"]]
+    return [pytest.param(v, id=v["id"]) for v in data["vectors"]]
 
 
 @pytest.mark.parametrize("vector", reference_vectors())
 def test_reference_vectors_through_both_paths(vector):
     if vector is None:
-        pytest.fail(f"reference vectors not found at {VECTORS}")
+        pytest.fail(rv.missing_message("spc"))
     inputs = vector["input"]
     options = {OPTION_NAMES[k]: v for k, v in inputs["options"].items()}
     for values in list(inputs.get("facets", {}).values()) or [inputs["values"]]:

@@ -1,14 +1,17 @@
 """Load the shared reference vectors and compare with their tolerance rule.
 
 The JSON files are third-party test data (GPL/MIT peers) and are never copied into the repository: they are read
-from ``shared/reference-vectors`` beside the repository root. If that folder is missing the tests must fail, not
-skip, so a CI checkout without it cannot pass silently.
+from ``shared/reference-vectors`` beside the repository root, or from the folder named by the environment variable
+``HARROW_REFERENCE_VECTORS`` when it is set (e.g. a CI cache). If the folder is missing the tests must fail, not
+skip, so a CI checkout without it cannot pass silently. This is the one loader: every test module reads the
+vectors through it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,19 +19,46 @@ from typing import Any
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-VECTORS_DIR = (REPO_ROOT / ".." / "shared" / "reference-vectors").resolve()
+ENV_VAR = "HARROW_REFERENCE_VECTORS"
+DEFAULT_VECTORS_DIR = (REPO_ROOT / ".." / "shared" / "reference-vectors").resolve()
+
+
+def vectors_dir() -> Path:
+    """The folder in force: ``$HARROW_REFERENCE_VECTORS`` if set (and not empty), else the shared default."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    return Path(override).expanduser().resolve() if override else DEFAULT_VECTORS_DIR
+
+
+def vector_path(name: str) -> Path:
+    return vectors_dir() / f"{name}.json"
+
+
+def missing_message(name: str) -> str:
+    path = vector_path(name)
+    where = f"${ENV_VAR}" if os.environ.get(ENV_VAR, "").strip() else f"shared/reference-vectors beside {REPO_ROOT}"
+    return f"reference vectors not found at {path} (looked in {where}; set {ENV_VAR} to the folder to use another)"
 
 
 @cache
-def load(name: str) -> dict[str, Any]:
-    """The parsed vector file ``name`` (e.g. "rate_ci"); raises if the shared folder or file is missing."""
-    path = VECTORS_DIR / f"{name}.json"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"reference vectors not found at {path}: the shared/reference-vectors folder must sit beside the "
-            f"repository root ({REPO_ROOT})"
-        )
+def _read(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
+
+
+def load(name: str) -> dict[str, Any]:
+    """The parsed vector file ``name`` (e.g. "rate_ci"); raises if the folder or file is missing."""
+    path = vector_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(missing_message(name))
+    return _read(path)
+
+
+def load_or_none(name: str) -> dict[str, Any] | None:
+    """``load(name)``, or None when the file is missing, for modules that turn a missing file into one failing
+    test (see ``missing_message``) rather than a collection error."""
+    try:
+        return load(name)
+    except FileNotFoundError:
+        return None
 
 
 def vectors(name: str) -> list[dict[str, Any]]:
