@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Debian packages: Chromium for the browser tests and Kaleido's chart images; Pango and fonts for WeasyPrint.
+SYSTEM_PACKAGES := chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: demo test install lint migrate reference demo-data bench clean
+.PHONY: demo test install lint migrate reference demo-data bench clean system-packages
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -31,6 +33,7 @@ demo-data: reference
 ## make demo: install, migrate SQLite, load reference and demo data, create demo users, serve on 127.0.0.1:8000
 demo: demo-data
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py load_demo_governance
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -43,6 +46,14 @@ test: install
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+## make system-packages: install the Debian packages above that are missing (needs root; does nothing if all are there)
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 bench: install
 	$(BIN)/python bench/stats.py

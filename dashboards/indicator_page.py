@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.urls import reverse
 
-from outcomes.disclosure import apply_disclosure_control
+from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
 from outcomes.models import Area
 from outcomes.periods import period_label
 from outcomes.selectors import IndicatorData, OutcomeData
@@ -42,6 +43,12 @@ class Chart:
     summary: str
     table: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # one URL per table row (its first cell links there), or none
+
+    @property
+    def linked_rows(self) -> list[tuple[dict, str]]:
+        """(row, url or "") pairs for the template."""
+        return [(row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.table)]
 
 
 @dataclass
@@ -57,7 +64,32 @@ class IndicatorPage:
     breakdown_charts: list[Chart]
     targets: list
     unit: str
-    export: pd.DataFrame  # exactly the numbers the page shows, for the CSV download
+    export: pd.DataFrame  # exactly the numbers the page shows, for the CSV download (see EXPORT_COLUMNS)
+
+
+# The CSV's columns, in order (a column no section has is left out). Counts under disclosure control are the
+# rounded counts, "*" where suppressed; values from suppressed counts are "*".
+EXPORT_COLUMNS = [
+    "section",
+    "area",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "category",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "suppressed",
+    "mean",
+    "lower_process_limit",
+    "upper_process_limit",
+    "sii",
+    "sii_lower_ci",
+    "sii_upper_ci",
+]
+SUPPRESSED_WORDS = "Not shown: a count of 1 to 7 is suppressed"
 
 
 def _unit(indicator) -> str:
@@ -80,10 +112,23 @@ def _y_title(indicator) -> str:
 def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> IndicatorPage:
     indicator, area = data.indicator, data.area
     unit, decimals = _unit(indicator), indicator.decimal_places
-    latest = _latest(data.series)
-    months = None if latest is None else int(period_months(latest.to_frame().T).iloc[0])
-    series = same_period_length(data.series, months).dropna(subset=["value"])
-    exports = [series.assign(section="trend", area=area.code)]
+    # Below borough level the area's own counts are under disclosure control for everyone but analysts: its
+    # values from suppressed counts are not shown, and the SPC runs on the values that remain shown (a mean or
+    # limit over hidden values would let a reader work them out).
+    controlled = area.level in ("pcn", "practice") and not unsuppressed
+    own = apply_disclosure_control(data.series) if controlled and not data.series.empty else data.series
+    latest_row = _latest(data.series)  # the latest period with a value, whether or not it may be shown
+    months = None if latest_row is None else int(period_months(latest_row.to_frame().T).iloc[0])
+    if latest_row is not None:
+        latest_row = own.loc[latest_row.name]  # the same row, as it may be shown
+    latest_value = None if latest_row is None else _f(latest_row["value"])
+    latest = latest_row if latest_value is not None else None  # what the comparisons may use
+    same_length = same_period_length(own, months)
+    hidden = same_length[_hidden(same_length)]
+    series = same_length.dropna(subset=["value"])
+    trend_export = _for_export(pd.concat([series, hidden]).sort_values("period_end", kind="stable"), section="trend")
+    trend_export = trend_export.assign(area=area.code)
+    exports = []
 
     # SPC of the area's series, with the target line when there is one.
     pcn_series = {p: same_period_length(f, months) for p, f in data.pcns.items()} if area.level == "borough" else {}
@@ -104,65 +149,85 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
             decimals=decimals,
         )
         table = spc_table(list(series["period_end"]), result)
+        records = _records(table, decimals)
+        summary = figure_summary(figure)
+        if not hidden.empty:
+            blank = dict.fromkeys(table.columns, "")
+            records += [
+                blank | {"period_end": str(end), "value": SUPPRESSED_TEXT, "meaning": SUPPRESSED_WORDS}
+                for end in hidden["period_end"]
+            ]
+            records.sort(key=lambda r: r["period_end"])
+            summary += (
+                f" {len(hidden)} period{'s' if len(hidden) != 1 else ''} not shown because a count of 1 to 7 is "
+                f"suppressed; the mean and limits are from the {len(series)} periods shown."
+            )
         spc_chart = Chart(
             "spc",
             "Statistical process control chart",
             safe_json(figure.to_json()),
-            figure_summary(figure),
-            _records(table, decimals),
+            summary,
+            records,
             list(table.columns),
         )
+        limits = table[["mean", "lower_process_limit", "upper_process_limit"]].set_axis(series.index)
+        trend_export = _for_export(
+            pd.concat([series.join(limits), hidden]), section="trend", area=area.code
+        ).sort_values("period_end", kind="stable")
         if result.variation_icon and len(values) >= MIN_SPC_POINTS:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
         if result.assurance_icon and len(values) >= MIN_SPC_POINTS:
             assurance = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
+    exports.append(trend_export)
 
     # Benchmarks: the area's latest value against each comparator's value for the same period.
     benchmark_rows = []
-    if latest is not None:
+    if latest_row is not None:
         for comparator, frame in data.comparators.items():
-            same = frame[frame["period_end"] == latest["period_end"]].dropna(subset=["value"])
+            same = frame[frame["period_end"] == latest_row["period_end"]].dropna(subset=["value"])
             if same.empty:
                 continue
             bench = float(same["value"].iloc[-1])
-            verdict = str(
-                compare_to_benchmark(
-                    float(latest["value"]),
-                    _f(latest["lower_ci"]),
-                    _f(latest["upper_ci"]),
-                    bench,
-                    polarity=indicator.polarity,
+            verdict = "not compared"
+            if latest is not None:
+                verdict = str(
+                    compare_to_benchmark(
+                        latest_value, _f(latest["lower_ci"]), _f(latest["upper_ci"]), bench, polarity=indicator.polarity
+                    )
                 )
-            )
             benchmark_rows.append(
                 {"area": comparator.display_name, "value": indicator.format_value(bench), "comparison": verdict}
             )
-            exports.append(same.assign(section="benchmark", area=comparator.code))
+            shown = same[["period_start", "period_end", "breakdown", "category", "value"]]  # the page shows no counts
+            exports.append(shown.assign(section="benchmark", area=comparator.code))
 
-    # The PCNs side by side, for the latest period.
+    # The PCNs side by side, for the latest period; each PCN links to this indicator's page for it.
     pcn_chart = None
-    if latest is not None and data.pcns:
-        rows = []
+    latest_period = "" if latest_row is None else period_label(latest_row["period_start"], latest_row["period_end"])
+    if latest_row is not None and data.pcns:
+        rows, links = [], []
         for order, (pcn, frame) in enumerate(data.pcns.items()):
-            same = frame[frame["period_end"] == latest["period_end"]]
+            same = frame[frame["period_end"] == latest_row["period_end"]]
             if not same.empty:
                 rows.append(
                     same.iloc[-1].to_dict()
                     | {"category": pcn.code, "category_label": pcn.display_name, "sort_order": order, "area": pcn.code}
                 )
+                links.append(reverse("dashboards:indicator_area", args=[indicator.code, pcn.code]))
         if rows:
-            pcn_chart = _category_chart(
+            pcn_chart, shown_rows, _ = _category_chart(
                 "pcns",
                 pd.DataFrame(rows),
-                f"{indicator.display_name} by PCN, {period_label(latest['period_start'], latest['period_end'])}",
+                f"{indicator.display_name} by PCN, {latest_period}",
                 indicator,
                 unit,
                 decimals,
                 unsuppressed,
-                overall=_f(latest["value"]),
+                overall=latest_value,
                 x_title="Primary care network",
             )
-            exports.append(pd.DataFrame(rows).assign(section="pcn"))
+            pcn_chart.links = links
+            exports.append(_for_export(shown_rows, section="pcn"))
 
     # Breakdowns of the area for the latest period that has them.
     breakdown_charts = []
@@ -175,7 +240,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
                 f"{indicator.display_name} by {BREAKDOWN_TITLES.get(breakdown, breakdown).lower()}, "
                 f"{area.display_name}, {period_label(rows['period_start'].iloc[0], last)}"
             )
-            chart = _category_chart(
+            chart, shown_rows, sii_result = _category_chart(
                 f"breakdown-{breakdown}",
                 rows,
                 title,
@@ -187,13 +252,24 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
                 x_title=BREAKDOWN_TITLES.get(breakdown, breakdown),
             )
             breakdown_charts.append(chart)
-            exports.append(rows.assign(section=f"breakdown:{breakdown}", area=area.code))
+            section = _for_export(shown_rows, section=f"breakdown:{breakdown}", area=area.code)
+            if sii_result is not None:
+                low, high = sii_result.sii_limits.get(0.95, (np.nan, np.nan))
+                section = section.assign(sii=sii_result.sii, sii_lower_ci=low, sii_upper_ci=high)
+            exports.append(section)
 
-    export = pd.concat(exports, ignore_index=True) if exports else pd.DataFrame()
+    export = pd.concat(exports, ignore_index=True)
+    export = export[[c for c in EXPORT_COLUMNS if c in export.columns]]
+    if latest_row is None:
+        latest_text = "No data yet"
+    elif latest_value is None:
+        latest_text = f"{SUPPRESSED_TEXT} (a count of 1 to 7 is suppressed)"
+    else:
+        latest_text = indicator.format_value(latest_value)
     return IndicatorPage(
         data=data,
-        latest_text="No data yet" if latest is None else indicator.format_value(float(latest["value"])),
-        latest_period="" if latest is None else period_label(latest["period_start"], latest["period_end"]),
+        latest_text=latest_text,
+        latest_period=latest_period,
         spc_chart=spc_chart,
         variation=variation,
         assurance=assurance,
@@ -204,6 +280,27 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
         unit=unit,
         export=export,
     )
+
+
+def _hidden(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose values disclosure control blanked (False everywhere for a frame it was not applied to)."""
+    if "disclosure_suppressed" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["disclosure_suppressed"].fillna(False).astype(bool)
+
+
+def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
+    """Rows as the CSV writes them: controlled counts as shown (rounded, "*" where suppressed), values from
+    suppressed counts as "*"."""
+    out = frame.copy()
+    for column in ("numerator", "denominator"):
+        if column in out.columns and f"{column}_display" in out.columns:
+            out[column] = out[column].astype(object).mask(out[f"{column}_display"] == SUPPRESSED_TEXT, SUPPRESSED_TEXT)
+    hidden = _hidden(out)
+    for column in ("value", "lower_ci", "upper_ci"):
+        if column in out.columns and hidden.any():
+            out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
+    return out.assign(**columns)
 
 
 def _f(value) -> float | None:
@@ -219,33 +316,13 @@ def _records(table: pd.DataFrame, decimals: int) -> list[dict]:
 
 
 def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, unsuppressed, *, overall, x_title):
-    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts."""
+    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts.
+
+    Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
     rows = rows.copy()
     if not unsuppressed:
         rows = apply_disclosure_control(rows)
-    sii_result = None
-    if (
-        rows.get("breakdown", pd.Series(dtype=str)).eq("imd_quintile").all()
-        and len(rows) == 5
-        and rows["value"].notna().all()
-        and rows["denominator"].notna().all()
-        and indicator.unit == "percent"
-    ):
-        ordered = rows.sort_values("category")
-        try:
-            sii_result = sii(
-                ordered["category"].astype(int).to_numpy(),
-                ordered["denominator"].to_numpy(float),
-                ordered["value"].to_numpy(float) / 100,
-                value_type=2,
-                multiplier=100,
-                lower_cl=ordered["lower_ci"].to_numpy(float) / 100,
-                upper_cl=ordered["upper_ci"].to_numpy(float) / 100,
-                repetitions=2000,
-                seed=1,
-            )
-        except (ValueError, TypeError):
-            sii_result = None
+    sii_result = _sii(rows, indicator)
     figure = breakdown_figure(
         rows,
         title=title,
@@ -273,7 +350,7 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         {"category": str(c), "value": v, "interval": i, "numerator": str(n), "denominator": str(d)}
         for c, v, i, n, d in zip(label, shown["value_text"], shown["interval"], numerator, denominator, strict=True)
     ]
-    return Chart(
+    chart = Chart(
         key,
         title,
         safe_json(figure.to_json()),
@@ -281,6 +358,44 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         table,
         ["category", "value", "interval", "numerator", "denominator"],
     )
+    return chart, rows, sii_result
+
+
+def _sii(rows: pd.DataFrame, indicator):
+    """The slope index of inequality over the five IMD quintiles shown, for a percentage (logit scale, as PHE
+    ``value_type = 2``) or a rate (log scale, ``value_type = 1``, in the rate's own units); None when a quintile
+    is missing or suppressed, or for other units."""
+    if not (
+        rows.get("breakdown", pd.Series(dtype=str)).eq("imd_quintile").all()
+        and len(rows) == 5
+        and rows["value"].notna().all()
+        and rows["denominator"].notna().all()
+        and indicator.unit in ("percent", "rate")
+    ):
+        return None
+    ordered = rows.sort_values("category")
+    values = ordered["value"].to_numpy(float)
+    lower, upper = ordered["lower_ci"].to_numpy(float), ordered["upper_ci"].to_numpy(float)
+    if indicator.unit == "percent":
+        kwargs = {"value_type": 2, "multiplier": 100, "scale": 100}
+    else:
+        if (values <= 0).any() or (lower <= 0).any():
+            return None  # the log scale needs positive rates and limits
+        kwargs = {"value_type": 1, "multiplier": 1, "scale": 1}
+    scale = kwargs.pop("scale")
+    try:
+        return sii(
+            ordered["category"].astype(int).to_numpy(),
+            ordered["denominator"].to_numpy(float),
+            values / scale,
+            lower_cl=lower / scale,
+            upper_cl=upper / scale,
+            repetitions=2000,
+            seed=1,
+            **kwargs,
+        )
+    except (ValueError, TypeError):
+        return None
 
 
 def _count(value) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.urls import reverse
 
-from outcomes.disclosure import apply_disclosure_control
+from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
 
@@ -23,6 +24,12 @@ class PcnPage:
     practice_rows: list[dict] = field(default_factory=list)
     practice_columns: list[str] = field(default_factory=list)
     shows_practices: bool = False
+    practice_links: list[str] = field(default_factory=list)  # each practice row's indicator page for the practice
+
+    @property
+    def linked_practice_rows(self) -> list[tuple[dict, str]]:
+        links = self.practice_links
+        return [(row, links[i] if i < len(links) else "") for i, row in enumerate(self.practice_rows)]
 
 
 def _unit(indicator) -> str:
@@ -32,6 +39,7 @@ def _unit(indicator) -> str:
 def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPage:
     by_id = {i.pk: i for i in data.indicators}
     names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
+    codes_by_name = {}  # indicator display name -> code, for the spine rows' links
     rows = []
     for indicator_id, group in data.latest.groupby("indicator_id", sort=False):
         indicator = by_id[indicator_id]
@@ -39,6 +47,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
         if focus.empty or focus["value"].isna().all():
             continue
         period_end = focus["period_end"].iloc[0]
+        codes_by_name.setdefault(indicator.display_name, indicator.code)
         same = group[group["period_end"] == period_end]
         for row in same.itertuples():
             role = (
@@ -71,11 +80,18 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             for c in ("indicator", "focus_value", "benchmark_value", "minimum", "maximum", "comparison")
             if c in table.columns
         ]
+        links = [_indicator_url(codes_by_name[name], data.pcn.code) for name in table["indicator"]]
         spine = Chart(
-            "spine", "Spine chart", safe_json(figure.to_json()), figure_summary(figure), _text(table[shown]), shown
+            "spine",
+            "Spine chart",
+            safe_json(figure.to_json()),
+            figure_summary(figure),
+            _text(table[shown]),
+            shown,
+            links,
         )
 
-    funnels, practice_rows, practice_columns = [], [], []
+    funnels, practice_rows, practice_columns, practice_links = [], [], [], []
     if shows_practices and not data.practice_latest.empty:
         practice_names = {p.pk: p.display_name for p in data.practices}
         codes = {p.pk: p.code for p in data.practices}
@@ -95,6 +111,14 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                     "denominator": group["denominator"],
                 }
             )
+            if not unsuppressed:
+                # What is shown passes through disclosure control; the limits still use the exact counts.
+                controlled = apply_disclosure_control(frame)
+                frame = frame.assign(
+                    numerator_display=controlled["numerator_display"],
+                    denominator_display=controlled["denominator_display"],
+                    disclosure_suppressed=controlled["disclosure_suppressed"],
+                )
             statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = period_label(group["period_start"].iloc[0], latest_end)
             figure = funnel_figure(
@@ -104,13 +128,13 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 y_title=_unit(indicator) or indicator.get_unit_display(),
                 statistic=statistic,
                 multiplier=indicator.multiplier,
-                suppress_small_counts=not unsuppressed,
                 unit=_unit(indicator) if indicator.unit == "percent" else "",
                 decimals=indicator.decimal_places,
             )
-            units, _ = funnel_table(
-                frame, statistic=statistic, multiplier=indicator.multiplier, suppress_small_counts=not unsuppressed
-            )
+            units, _ = funnel_table(frame, statistic=statistic, multiplier=indicator.multiplier)
+            # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown.
+            units["value"] = units["value"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
+            units["significance_words"] = units["significance_words"].where(units["shown"], "Not shown")
             shown = [
                 c
                 for c in ("name", "numerator_display", "denominator_display", "value", "significance_words")
@@ -124,6 +148,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                     figure_summary(figure),
                     _text(units[shown]),
                     shown,
+                    [_indicator_url(indicator.code, code) for code in units["code"]],
                 )
             )
         table = data.practice_latest.assign(
@@ -141,8 +166,17 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)
             )
         practice_columns = ["practice", "indicator", "period", "numerator_display", "denominator_display", "value"]
-        practice_rows = _text(table.sort_values(["practice", "indicator"])[practice_columns])
-    return PcnPage(data, spine, funnels, practice_rows, practice_columns, shows_practices)
+        table = table.sort_values(["practice", "indicator"])
+        if "disclosure_suppressed" in table.columns:
+            table["value"] = table["value"].astype(object).mask(table["disclosure_suppressed"], SUPPRESSED_TEXT)
+        practice_rows = _text(table[practice_columns])
+        keys = zip(table["indicator_id"], table["area_id"], strict=True)
+        practice_links = [_indicator_url(by_id[i].code, codes[a]) for i, a in keys]
+    return PcnPage(data, spine, funnels, practice_rows, practice_columns, shows_practices, practice_links)
+
+
+def _indicator_url(indicator_code: str, area_code: str) -> str:
+    return reverse("dashboards:indicator_area", args=[indicator_code, area_code])
 
 
 def _count(value) -> str:
@@ -152,6 +186,12 @@ def _count(value) -> str:
 def _text(frame: pd.DataFrame) -> list[dict]:
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype.kind == "f":
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+        if out[column].dtype.kind in "fO":  # numbers, and numbers mixed with "*"
+            out[column] = out[column].map(_number_text)
     return out.fillna("").astype(str).to_dict("records")
+
+
+def _number_text(value):
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:,.2f}"
+    return value

@@ -7,6 +7,10 @@ read and tested in one file:
 - ``analyst``: also uploads, edits reference data, writes commentary, and sees unsuppressed counts.
 - ``pcn_lead``: what a board member sees, plus practice-level detail for their own PCN only.
 - ``admin``: Django staff; everything.
+
+Governance: a workstream's SRO and leads (their ``Person`` record linked to their login) report its monthly
+status; a risk's owner reviews it; analysts do both for anyone, record community insight and generate board
+packs.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -81,6 +85,63 @@ def can_see_practices_of(user: Any, pcn_id: int) -> bool:
     if is_analyst(user):
         return True
     return own_pcn_id(user) == pcn_id
+
+
+def can_manage_risks(user: Any) -> bool:
+    """Open risks and review any risk (analysts keep the register for the JMB)."""
+    return is_analyst(user)
+
+
+def person_of(user: Any) -> Any:
+    """The ``workstreams.Person`` linked to a login, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.person
+    except ObjectDoesNotExist:  # no person linked to this login
+        return None
+
+
+def leads_workstream(user: Any, workstream: Any) -> bool:
+    person = person_of(user)
+    return person is not None and person.pk in {
+        workstream.sro_id,
+        workstream.management_lead_id,
+        workstream.clinical_lead_id,
+    }
+
+
+def can_report_status(user: Any, workstream: Any) -> bool:
+    """A workstream's SRO or leads, and analysts, record its monthly status."""
+    return can_view(user) and (is_analyst(user) or leads_workstream(user, workstream))
+
+
+def can_report_on_any(user: Any) -> bool:
+    """Whether the user may report on at least one workstream (for navigation)."""
+    if is_analyst(user):
+        return True
+    person = person_of(user)
+    if person is None or not can_view(user):
+        return False
+    return person.sro_of.exists() or person.manages.exists() or person.clinically_leads.exists()
+
+
+def can_review_risk(user: Any, risk: Any) -> bool:
+    """Analysts review any risk; a risk's owner reviews their own."""
+    if not can_view(user):
+        return False
+    if is_analyst(user):
+        return True
+    person = person_of(user)
+    return person is not None and person.pk == risk.owner_id
+
+
+def can_record_insight(user: Any) -> bool:
+    return is_analyst(user)
+
+
+def can_generate_board_pack(user: Any) -> bool:
+    return is_analyst(user)
 
 
 def require(check: Callable[[Any], bool]) -> Callable:

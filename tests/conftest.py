@@ -27,6 +27,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", stdout=quiet)
         call_command("load_demo_data", months=24, stdout=quiet)
         call_command("create_demo_users", stdout=quiet)
+        call_command("load_demo_governance", stdout=quiet)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -48,3 +49,30 @@ def load_workstreams(path: Path | None = None) -> int:
             sort_order=item.get("sort_order", 0),
         )
     return len(spec["workstream"])
+
+
+@transaction.atomic
+def load_insight(path: Path | None = None) -> tuple[int, int]:
+    """Insight themes and the plan's Appendix A record; an entry is matched by theme, date and source."""
+    from .models import CommunityInsight, Workstream
+
+    spec = tomllib.loads((path or FIXTURES / "insight.toml").read_text(encoding="utf-8"))
+    themes = {t["code"]: actions.upsert_insight_theme(code=t["code"], name=t["name"]) for t in spec["theme"]}
+    for item in spec.get("insight", []):
+        theme, heard_on = themes[item["theme"]], dt.date.fromisoformat(item["heard_on"])
+        codes = item.get("workstreams", [])
+        workstreams = list(Workstream.objects.filter(code__in=codes))
+        if len(workstreams) != len(set(codes)):
+            raise ValueError(f"Insight for {item['theme']} names an unknown workstream: {codes}")
+        existing = CommunityInsight.objects.filter(theme=theme, heard_on=heard_on, source=item["source"]).first()
+        if existing is None:
+            actions.record_insight(
+                theme=theme,
+                heard_on=heard_on,
+                source=item["source"],
+                what_we_heard=item["what_we_heard"],
+                what_we_did=item.get("what_we_did", ""),
+                status=item.get("status", "heard"),
+                workstreams=workstreams,
+            )
+    return len(themes), len(spec.get("insight", []))

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from harrow_bbp.access import can_see_practices_of, can_view, can_write_commentary, require, sees_unsuppressed_counts
 from outcomes import actions
-from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator
+from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
 from .. import pages
-from ..indicator_page import area_choices, build
+from ..indicator_page import BREAKDOWN_TITLES, area_choices
 
 
 def _data(request: HttpRequest, code: str, area_code: str):
@@ -29,6 +29,40 @@ def _data(request: HttpRequest, code: str, area_code: str):
         if membership is None or not can_see_practices_of(request.user, membership.pcn_id):
             raise PermissionDenied
     return data
+
+
+INDEX_GROUPS = (
+    ("Partnership outcome measures", lambda i: i.partnership_outcome is not None),
+    ("Performance measures", lambda i: i.is_performance),
+    ("Core20PLUS5", lambda i: i.is_core20plus5),
+    ("JSNA headline indicators", lambda i: i.is_jsna),
+)
+
+
+@require(can_view)
+def indicator_index(request: HttpRequest) -> HttpResponse:
+    """Every indicator by group, each with links to its page for every Harrow PCN and to each breakdown."""
+    indicators = list(Indicator.objects.order_by("partnership_outcome", "sort_order", "code"))
+    pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").order_by("sort_order"))
+    groups = [(title, [i for i in indicators if belongs(i)]) for title, belongs in INDEX_GROUPS]
+    grouped = {i.pk for _, members in groups for i in members}
+    groups.append(("Other indicators", [i for i in indicators if i.pk not in grouped]))
+    rows = [
+        (
+            title,
+            [
+                {
+                    "indicator": i,
+                    "pcns": pcns if "pcn" in i.levels else [],
+                    "breakdowns": [(b, BREAKDOWN_TITLES.get(b, b)) for b in i.breakdowns],
+                }
+                for i in members
+            ],
+        )
+        for title, members in groups
+        if members
+    ]
+    return render(request, "dashboards/indicators.html", {"groups": rows, "harrow_code": HARROW_CODE})
 
 
 @require(can_view)
@@ -55,17 +89,10 @@ def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CO
 
 @require(can_view)
 def indicator_csv(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
-    """Exactly the numbers the page shows (counts under disclosure control unless the user is an analyst)."""
+    """Exactly the numbers the page shows: the export built with the page, from the same controlled frames."""
     data = _data(request, code, area_code)
-    page = build(data, as_of=timezone.localdate(), unsuppressed=sees_unsuppressed_counts(request.user))
-    export = page.export
-    wanted = ["section", "area", *KEY_COLUMNS[2:], *NUMBER_COLUMNS, "suppressed"]
-    columns = [c for c in wanted if c in export.columns]
-    if not sees_unsuppressed_counts(request.user) and data.area.level != "borough":
-        from outcomes.disclosure import apply_disclosure_control
-
-        export = apply_disclosure_control(export)
-    response = HttpResponse(export[columns].to_csv(index=False), content_type="text/csv; charset=utf-8")
+    page = pages.indicator(code, area_code, timezone.localdate(), sees_unsuppressed_counts(request.user), data=data)
+    response = HttpResponse(page.export.to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-{area_code}.csv"'
     return response
 

@@ -58,6 +58,7 @@ def ensure_demo_data() -> None:
         call_command("load_reference_data", stdout=quiet)
         call_command("load_demo_data", months=24, stdout=quiet)
         call_command("create_demo_users", stdout=quiet)
+        call_command("load_demo_governance", stdout=quiet)
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,9 @@ PASSWORDS = {
     "analyst": "demo-analyst-2026",
     "pcnlead": "demo-pcnlead-2026",
     "admin": "demo-admin-2026",
+    "sro": "demo-sro-2026",  # a board member who is an SRO
 }
-ROLES = tuple(PASSWORDS)
+ROLES = ("board", "analyst", "pcnlead", "admin")
 # The axe impacts that fail a test; "minor" and "moderate" ones are allowed.
 BLOCKING_IMPACTS = {"serious", "critical"}
 

@@ -18,8 +18,16 @@ from .support import ROLES, axe_violations, blocking, describe
 # django_db: each test is rolled back, browser's writes included (see conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-ANALYST_PAGES = {"upload", "extracts", "extract"}  # 403 for board members and PCN leads
-NOT_PAGES = {"indicator_csv", "commentary", "extract_problems", "extract_template"}  # downloads, form targets
+# 403 for board members and PCN leads (neither leads a workstream, so neither reports on one)
+ANALYST_PAGES = {"upload", "extracts", "extract", "report_status", "new_risk", "new_insight", "respond_insight"}
+NOT_PAGES = {  # downloads, form targets
+    "indicator_csv",
+    "commentary",
+    "extract_problems",
+    "extract_template",
+    "board_pack_html",
+    "board_pack_pdf",
+}
 PCN_INDICATOR = ("OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
 
 # Serious or critical violations the lead has been told about and is fixing, by axe rule: the test is
@@ -54,7 +62,31 @@ def newest_extract() -> list[tuple]:
     return [(Extract.objects.latest("pk").pk,)]
 
 
+def first_risk() -> list[tuple]:
+    from workstreams.models import Risk
+
+    return [(Risk.objects.order_by("reference").values_list("reference", flat=True)[0],)]
+
+
+def first_insight() -> list[tuple]:
+    from workstreams.models import CommunityInsight
+
+    return [(CommunityInsight.objects.order_by("pk").values_list("pk", flat=True)[0],)]
+
+
+def board_packs() -> list[tuple]:
+    from dashboards.models import BoardPack
+
+    return [(pk,) for pk in BoardPack.objects.order_by("-pk").values_list("pk", flat=True)[:1]]
+
+
 ARGUMENTS: dict[str, Callable[[], list[tuple]]] = {
+    "workstream": lambda: [("community-champions",)],
+    "report_status": lambda: [("community-champions",)],
+    "risk": first_risk,
+    "respond_insight": first_insight,
+    "insight_month": lambda: [(2021, 12)],
+    "board_pack": board_packs,
     "indicator": partnership_outcomes,
     "indicator_area": lambda: [PCN_INDICATOR],
     "pcn": pcns,

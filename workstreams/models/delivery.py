@@ -36,7 +36,7 @@ class StatusReport(models.Model):
     achievements = models.TextField()
     next_steps = models.TextField()
     escalations = models.TextField(blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

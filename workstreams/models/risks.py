@@ -60,3 +60,35 @@ class Risk(models.Model):
     @property
     def target_score(self) -> int:
         return self.target_likelihood * self.target_impact
+
+
+class RiskReview(models.Model):
+    """One review of a risk at a JMB cycle: the score it was given then. The register's history of scores.
+
+    Rows are appended by ``actions.open_risk`` and ``actions.review_risk`` and never edited, so the board can
+    see how a risk moved between meetings.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    likelihood = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=8, choices=RiskStatus.choices)
+    note = models.TextField(blank=True)
+    next_review = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=SCORE_RANGE, name="risk_review_scores_1_to_5"),
+            models.CheckConstraint(condition=Q(status__in=RiskStatus.values), name="risk_review_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk.reference} {self.reviewed_on}: {self.score}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact

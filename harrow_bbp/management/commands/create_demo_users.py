@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("analyst", ANALYST, "demo-analyst-2026", None),
     ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "HRW-PCN-HS"),
     ("admin", ADMIN, "demo-admin-2026", None),
+    # A board member who is also an SRO: load_demo_governance links them to their workstreams.
+    ("sro", BOARD, "demo-sro-2026", None),
 ]
 
 

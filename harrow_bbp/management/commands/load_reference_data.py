@@ -10,7 +10,7 @@ from ...roles import ensure_role_groups
 
 
 class Command(BaseCommand):
-    help = "Load areas, memberships, indicators, targets, plan values, partners and workstreams from fixtures/."
+    help = "Load areas, indicators, targets, plan values, partners, workstreams and insight themes from fixtures/."
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
@@ -18,5 +18,12 @@ class Command(BaseCommand):
         report = outcome_reference.load_all()
         partners = workstream_reference.load_partners()
         workstreams = workstream_reference.load_workstreams()
-        for line in [f"role groups: {groups}", *report.lines(), f"partners: {partners}", f"workstreams: {workstreams}"]:
+        themes, insights = workstream_reference.load_insight()
+        for line in [
+            f"role groups: {groups}",
+            *report.lines(),
+            f"partners: {partners}",
+            f"workstreams: {workstreams}",
+            f"insight themes: {themes}, plan insight entries: {insights}",
+        ]:
             self.stdout.write(line)

@@ -1,0 +1,158 @@
+"""What a month's board pack shows, gathered from the same reads as the pages, and its HTML.
+
+The outcome pages reuse ``board_tiles`` with the data as it stood at the end of the month, so the pack's
+figures are the dashboard's figures for that month. Charts become PNG images embedded as data URIs, so the
+stored HTML is self-contained and never changes once written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from outcomes.models import Area, Commentary
+from workstreams.models import Workstream
+from workstreams.risk_matrix import HeatMap, band
+from workstreams.selectors import WorkstreamStatus, open_risks, risk_heat_map, workstream_statuses
+
+from ..board import OutcomeTile, board_tiles
+from . import images
+
+TOP_RISKS = 10
+COMMENTARY_PER_OUTCOME = 3
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month``'s month."""
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+@dataclass
+class OutcomePage:
+    tile: OutcomeTile
+    commentary: list[Commentary] = field(default_factory=list)
+    image: str = ""  # data: URI of the chart
+    alt: str = ""
+
+
+@dataclass
+class ObjectiveGroup:
+    number: int
+    name: str
+    statuses: list[WorkstreamStatus]
+
+
+@dataclass
+class PackContent:
+    month: dt.date
+    month_end: dt.date
+    generated_at: dt.datetime
+    borough: Area
+    outcomes: list[OutcomePage]
+    objectives: list[ObjectiveGroup]
+    risks: list[Any]
+    heat_map: HeatMap
+    open_risk_count: int
+    requested_by: str = ""
+
+    @property
+    def any_reported(self) -> bool:
+        return any(s.latest is not None for g in self.objectives for s in g.statuses)
+
+    @property
+    def reported_count(self) -> int:
+        return sum(s.reported_this_month for g in self.objectives for s in g.statuses)
+
+    @property
+    def workstream_count(self) -> int:
+        return sum(len(g.statuses) for g in self.objectives)
+
+    def summary(self) -> dict[str, Any]:
+        """What the pack showed, kept on the row for the list page and for checking later."""
+        return {
+            "outcomes": [
+                {
+                    "code": p.tile.indicator.code,
+                    "name": p.tile.indicator.name,
+                    "latest": p.tile.latest_text,
+                    "period": p.tile.latest_period,
+                    "targets": [t.status_label for t in p.tile.targets],
+                }
+                for p in self.outcomes
+            ],
+            "workstreams": self.workstream_count,
+            "reported_this_month": self.reported_count,
+            "open_risks": self.open_risk_count,
+        }
+
+
+def group_by_objective(statuses: Sequence[WorkstreamStatus]) -> list[ObjectiveGroup]:
+    """Workstream statuses under the plan's objectives, in objective order; empty objectives left out."""
+    groups = []
+    for number, name in Workstream.Objective.choices:
+        members = [s for s in statuses if s.workstream.objective == number]
+        if members:
+            groups.append(ObjectiveGroup(number, name, members))
+    return groups
+
+
+def chart_alt(tile: OutcomeTile, borough: Area) -> str:
+    return f"Line chart of {tile.indicator.display_name} for {borough.display_name} by period. {tile.summary}"
+
+
+def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
+    """Everything the pack shows for ``month``, with the outcome data as it stood at the month's end."""
+    month = month_start(month)
+    end = month_end(month)
+    borough, tiles = board_tiles(end, up_to=end)
+    notes: dict[int, list[Commentary]] = {}
+    for note in (
+        Commentary.objects.filter(area=borough, indicator_id__in=[t.indicator.pk for t in tiles], period_end__lte=end)
+        .select_related("author")
+        .order_by("-period_end", "-created_at", "-pk")
+    ):
+        notes.setdefault(note.indicator_id, []).append(note)
+    outcomes = [
+        OutcomePage(tile, notes.get(tile.indicator.pk, [])[:COMMENTARY_PER_OUTCOME], alt=chart_alt(tile, borough))
+        for tile in tiles
+    ]
+    risks = open_risks()
+    return PackContent(
+        month=month,
+        month_end=end,
+        generated_at=timezone.now(),
+        borough=borough,
+        outcomes=outcomes,
+        objectives=group_by_objective(workstream_statuses(month)),
+        risks=risks[:TOP_RISKS],
+        heat_map=risk_heat_map(risks),
+        open_risk_count=len(risks),
+        requested_by=requested_by,
+    )
+
+
+def add_images(
+    content: PackContent, render: Callable[[list[dict[str, Any]]], list[bytes]] = images.render_pngs
+) -> PackContent:
+    """Draw every outcome's trend figure (the dashboard's own figure JSON) as a PNG, in one browser session."""
+    pngs = render([json.loads(page.tile.figure_json) for page in content.outcomes])
+    for page, png in zip(content.outcomes, pngs, strict=True):
+        page.image = images.data_uri(png)
+    return content
+
+
+def render_html(content: PackContent) -> str:
+    """The pack as one self-contained, printable HTML page."""
+    for risk in content.risks:
+        risk.band = band(risk.score_value)
+    return render_to_string("dashboards/board_pack/pack.html", {"pack": content})

@@ -1,0 +1,98 @@
+"""Plotly figures to PNG images for the board pack, through Kaleido and Debian's Chromium. No Django imports.
+
+All of a pack's figures are drawn in one browser session (starting Chromium is most of the cost). Kaleido is
+given plotly.js from the installed plotly package and no MathJax, so nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+#: Where Debian puts Chromium; Kaleido (choreographer) finds it there too.
+CHROMIUM = "/usr/bin/chromium"
+#: Pixel size of a chart in the pack (drawn at ``SCALE`` times this for print sharpness).
+WIDTH = 900
+HEIGHT = 420
+SCALE = 2
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def chromium_path() -> str | None:
+    """The Chromium Kaleido will drive, or None when there is none."""
+    if os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def plotly_js_path() -> Path | None:
+    """plotly.min.js as shipped by the installed plotly package (never a CDN)."""
+    try:
+        import plotly
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        return None
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return path if path.exists() else None
+
+
+def for_print(figure: dict[str, Any], *, width: int = WIDTH, height: int = HEIGHT) -> dict[str, Any]:
+    """A copy of a figure (as a dict) set up for a static image: fixed size, white paper, no hover or buttons."""
+    figure = copy.deepcopy(figure)
+    layout = figure.setdefault("layout", {})
+    layout["width"] = width
+    layout["height"] = height
+    layout["paper_bgcolor"] = "white"
+    layout.setdefault("plot_bgcolor", "white")
+    layout.pop("updatemenus", None)
+    layout.pop("sliders", None)
+    layout["hovermode"] = False
+    return figure
+
+
+def data_uri(png: bytes) -> str:
+    """An image as a ``data:`` URI, so an HTML page carries its charts inside itself."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("Not a PNG image.")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    if not png.startswith(PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("Not a PNG image.")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+async def _render(figures: Sequence[dict[str, Any]], *, width: int, height: int, scale: int) -> list[bytes]:
+    import kaleido
+
+    options: dict[str, Any] = {"n": 1, "mathjax": False}
+    plotly_js = plotly_js_path()
+    if plotly_js is not None:
+        options["plotlyjs"] = str(plotly_js)
+    out = []
+    async with kaleido.Kaleido(**options) as k:
+        for figure in figures:
+            png = await k.calc_fig(
+                for_print(figure, width=width, height=height),
+                opts={"format": "png", "width": width, "height": height, "scale": scale},
+            )
+            out.append(bytes(png))
+    return out
+
+
+def render_pngs(
+    figures: Sequence[dict[str, Any]], *, width: int = WIDTH, height: int = HEIGHT, scale: int = SCALE
+) -> list[bytes]:
+    """Every figure as PNG bytes, in order, from one Kaleido browser session."""
+    if not figures:
+        return []
+    if chromium_path() is None:
+        raise RuntimeError(f"Chart images need Chromium at {CHROMIUM} (make system-packages).")
+    return asyncio.run(_render(list(figures), width=width, height=height, scale=scale))

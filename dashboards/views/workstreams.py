@@ -1,0 +1,98 @@
+"""Workstreams: the list by objective, a workstream's page, the monthly status report form, who has not reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from harrow_bbp.access import can_report_status, can_view, require
+from workstreams import actions
+from workstreams.forms import StatusReportForm, apply_errors
+from workstreams.models import Workstream
+from workstreams.selectors import month_start, not_reported, workstream_detail, workstream_statuses
+
+from ..logic_model import measure_statuses
+
+
+def _month(request: HttpRequest) -> dt.date:
+    """The ?month=YYYY-MM asked for, else this month."""
+    text = request.GET.get("month", "")
+    if not text:
+        return month_start(timezone.localdate())
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError as exc:
+        raise Http404("Give the month as YYYY-MM.") from exc
+
+
+def _by_objective(statuses):
+    labels = dict(Workstream.Objective.choices)
+    return [(labels[o], list(items)) for o, items in groupby(statuses, key=lambda s: s.workstream.objective)]
+
+
+@require(can_view)
+def workstream_list(request: HttpRequest) -> HttpResponse:
+    month = _month(request)
+    statuses = workstream_statuses(month)
+    return render(
+        request,
+        "dashboards/governance/workstreams.html",
+        {
+            "month": month,
+            "objectives": _by_objective(statuses),
+            "missing": sum(not s.reported_this_month for s in statuses),
+        },
+    )
+
+
+@require(can_view)
+def workstreams_not_reported(request: HttpRequest) -> HttpResponse:
+    month = _month(request)
+    return render(
+        request,
+        "dashboards/governance/not_reported.html",
+        {"month": month, "statuses": not_reported(month), "previous": (month - dt.timedelta(days=1)).replace(day=1)},
+    )
+
+
+@require(can_view)
+def workstream_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        detail = workstream_detail(code)
+    except Workstream.DoesNotExist as exc:
+        raise Http404("No such workstream.") from exc
+    today = timezone.localdate()
+    statuses = measure_statuses(detail.workstream.indicators.all(), today)
+    return render(
+        request,
+        "dashboards/governance/workstream.html",
+        {
+            "detail": detail,
+            "workstream": detail.workstream,
+            "today": today,
+            "measures": [statuses[i.pk] for i in detail.workstream.indicators.all()],
+            "can_report": can_report_status(request.user, detail.workstream),
+        },
+    )
+
+
+@require(can_view)
+def report_status(request: HttpRequest, code: str) -> HttpResponse:
+    workstream = get_object_or_404(Workstream.objects.select_related("sro"), code=code, is_active=True)
+    if not can_report_status(request.user, workstream):
+        raise PermissionDenied
+    form = StatusReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.submit_status_report(workstream=workstream, reported_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect(reverse("dashboards:workstream", args=[workstream.code]) + "#reports")
+    return render(request, "dashboards/governance/report_form.html", {"workstream": workstream, "form": form})

@@ -1,0 +1,261 @@
+"""The monthly board pack: who may generate and read it, the generated PDF's content, and packs kept as they were.
+
+The PDF tests draw real charts with Kaleido (Debian's Chromium) and render with WeasyPrint (Pango); they are
+skipped with the reason when either is missing (``make system-packages`` installs them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from dashboards.board import board_tiles
+from dashboards.board_pack import pdf as pack_pdf
+from dashboards.models import BoardPack
+from outcomes.models import Commentary
+from outcomes.selectors import harrow
+from workstreams.models import Person, Risk, StatusReport, Workstream
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+
+MONTH = dt.date(2026, 9, 1)  # the demo data end on 2026-09-30
+MONTH_END = dt.date(2026, 9, 30)
+MISSING = pack_pdf.missing()
+needs_renderer = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def generate(client, month: str = "2026-09", *, capture) -> tuple:
+    """POST the form as ``client``, running the queued task (eagerly) when the request's transaction commits."""
+    with capture(execute=True):
+        response = client.post(reverse("dashboards:board_packs"), {"month": month})
+    return response, BoardPack.objects.latest("pk")
+
+
+def drawn_images(page) -> list[tuple[int, int, int]]:
+    """(width, height, decoded bytes) of each image the page's content stream draws (WeasyPrint shares resources)."""
+    from pypdf.generic import ContentStream
+
+    xobjects = page["/Resources"].get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    out = []
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"Do":
+            xobject = xobjects[operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                out.append((int(xobject["/Width"]), int(xobject["/Height"]), len(xobject.get_data())))
+    return out
+
+
+def governance_rows() -> tuple[StatusReport, Risk]:
+    workstream = Workstream.objects.filter(is_active=True).order_by("objective", "sort_order").first()
+    owner, _ = Person.objects.get_or_create(name="Pat Owner", defaults={"job_title": "Director of testing"})
+    report = StatusReport.objects.create(
+        workstream=workstream,
+        month=MONTH,
+        rag=StatusReport.Rag.RED,
+        achievements="Recruited two care coordinators.",
+        next_steps="Start the clinics.",
+        escalations="Estates sign-off for the Wealdstone hub is needed from the board.",
+    )
+    risk = Risk.objects.create(
+        reference="BP-T1",
+        title="Workforce gaps delay the neighbourhood teams",
+        description="Vacancies in community nursing.",
+        owner=owner,
+        likelihood=4,
+        impact=5,
+        target_likelihood=2,
+        target_impact=4,
+        mitigations="Joint recruitment campaign.",
+        review_date=dt.date(2026, 10, 15),
+        opened_on=dt.date(2026, 6, 1),
+    )
+    return report, risk
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Access
+
+
+@pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
+def test_every_signed_in_role_reads_the_list(role_client, username):
+    response = role_client(username).get(reverse("dashboards:board_packs"))
+    assert response.status_code == 200
+    assert b"Board packs" in response.content
+    assert (b"Generate the pack" in response.content) == (username in {"analyst", "admin"})
+
+
+@pytest.mark.parametrize("username", ["board", "pcnlead"])
+def test_board_members_and_pcn_leads_cannot_generate(role_client, username, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = role_client(username).post(reverse("dashboards:board_packs"), {"month": "2026-09"})
+    assert response.status_code == 403
+    assert not BoardPack.objects.exists()
+
+
+def test_an_analyst_request_is_queued_and_the_status_page_polls(role_client):
+    client = role_client("analyst")
+    response = client.post(reverse("dashboards:board_packs"), {"month": "2026-09"})  # on_commit never fires here
+    pack = BoardPack.objects.get()
+    assert response.status_code == 302 and response.url == reverse("dashboards:board_pack", args=[pack.pk])
+    assert pack.month == MONTH and pack.status == BoardPack.Status.QUEUED and pack.requested_by.username == "analyst"
+    page = client.get(response.url).content.decode()
+    assert "Queued" in page and "hx-trigger" in page
+    assert client.get(reverse("dashboards:board_pack_pdf", args=[pack.pk])).status_code == 404  # not ready
+
+
+def test_a_future_month_is_refused(role_client):
+    response = role_client("analyst").post(reverse("dashboards:board_packs"), {"month": "2099-01"})
+    assert response.status_code == 200 and b"Choose this month or an earlier one" in response.content
+    assert not BoardPack.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["dashboards:board_packs"])
+def test_anonymous_users_are_sent_to_login(client, name):
+    pack = BoardPack.objects.create(month=MONTH)
+    for url in [
+        reverse(name),
+        reverse("dashboards:board_pack", args=[pack.pk]),
+        reverse("dashboards:board_pack_pdf", args=[pack.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_a_failure_marks_the_pack_failed_with_a_plain_message(
+    role_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dashboards.board_pack import content, pdf
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(content, "gather", broken)
+    monkeypatch.setattr(pdf, "missing", lambda: None)
+    client = role_client("analyst")
+    _, pack = generate(client, capture=django_capture_on_commit_callbacks)
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.FAILED and pack.completed_at is not None
+    assert "ValueError" in pack.error and "try again" in pack.error
+    page = client.get(reverse("dashboards:board_pack", args=[pack.pk])).content.decode()
+    assert "The pack was not generated" in page and "hx-trigger" not in page
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The generated pack
+
+
+@needs_renderer
+def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
+    role_client, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    report, risk = governance_rows()
+    client = role_client("analyst")
+    response, pack = generate(client, capture=django_capture_on_commit_callbacks)
+    pack.refresh_from_db()
+    assert response.status_code == 302 and pack.status == BoardPack.Status.READY, pack.error
+    assert pack.html.name == f"board_packs/2026-09/{pack.pk}.html"
+    assert pack.pdf.name == f"board_packs/2026-09/{pack.pk}.pdf"
+    assert pack.data_up_to == MONTH_END and len(pack.pdf_sha256) == 64
+
+    # Every signed-in role reads it; the PDF is served inline under the month's name.
+    for username in ["board", "pcnlead", "analyst"]:
+        served = role_client(username).get(reverse("dashboards:board_pack_pdf", args=[pack.pk]))
+        assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+        assert served["Content-Disposition"] == 'inline; filename="harrow-board-pack-2026-09.pdf"'
+    body = b"".join(served.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == pack.pdf_sha256
+
+    reader = PdfReader(io.BytesIO(body))
+    pages = [words(p.extract_text()) for p in reader.pages]
+    text = " ".join(pages)
+    _, tiles = board_tiles(MONTH_END, up_to=MONTH_END)
+    # Cover, overview, a page per outcome measure, workstreams, risks, heat map.
+    assert len(reader.pages) == pack.page_count >= 5 + len(tiles)
+    for heading in ["Board pack", "September 2026", "Overview of the outcome measures", "Workstream status"]:
+        assert heading in text
+    assert "Top risks" in text and "Heat map of open risks" in text
+
+    # The same figures the dashboard builds for the same month.
+    assert {t.indicator.partnership_outcome for t in tiles} == {1, 2, 3, 4, 5}  # the five outcomes
+    image_pages = [
+        (text_of, drawn) for text_of, drawn in zip(pages, map(drawn_images, reader.pages), strict=True) if drawn
+    ]
+    assert len(image_pages) == len(tiles)  # one chart on each outcome's page, none elsewhere
+    for tile in tiles:
+        name = words(tile.indicator.name)
+        assert name in text
+        assert tile.latest_text != "No data yet" and tile.latest_text in text
+        assert tile.latest_period in text
+        for target in tile.targets:
+            assert target.status_label in text
+        for comparator in tile.comparators:
+            assert comparator.value_text in text
+        # Its own page carries a real chart image with data.
+        own = [drawn for page_text, drawn in image_pages if name in page_text[:400]]
+        assert own, f"no chart image on the page for {name}"
+        (width, height, size), *_ = own[0]
+        assert width == 1800 and height == 840 and size > 10_000  # 900 x 420 at scale 2, with data
+
+    # Governance rows the test made appear on their pages.
+    assert report.workstream.name in text and "Estates sign-off for the Wealdstone hub" in text
+    assert risk.reference in text and "Workforce gaps delay the neighbourhood teams" in text
+    risks_page = next(p for p in pages if "Top risks" in p and risk.reference in p)
+    assert "Pat Owner" in risks_page and "20 (4 \u00d7 5)" in risks_page, risks_page
+    assert [o["latest"] for o in pack.summary["outcomes"]] == [t.latest_text for t in tiles]
+    print(f"board pack generated in {pack.duration_seconds:.1f}s, {pack.page_count} pages")
+
+
+@needs_renderer
+def test_a_kept_pack_reads_as_it_was_after_new_data_arrive(role_client, django_capture_on_commit_callbacks):
+    # With no governance data at all the pack still reads sensibly.
+    StatusReport.objects.all().delete()
+    Risk.objects.all().delete()
+    client = role_client("analyst")
+    _, pack = generate(client, capture=django_capture_on_commit_callbacks)
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.READY, pack.error
+    url = reverse("dashboards:board_pack_html", args=[pack.pk])
+    before = b"".join(client.get(url).streaming_content)
+    html = before.decode()
+    assert "No status reports yet" in html and "Not reported" in html and "No open risks recorded." in html
+    tiles = board_tiles(MONTH_END, up_to=MONTH_END)[1]
+    assert html.count('src="data:image/png;base64,') == len(tiles) and "<script" not in html
+
+    # New data: commentary for the month and a new risk, after the pack was made.
+    Commentary.objects.create(
+        indicator=tiles[0].indicator, area=harrow(), period_end=MONTH_END, text="Written after the pack was made."
+    )
+    governance_rows()
+
+    response = role_client("board").get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    after = b"".join(response.streaming_content)
+    assert after == before and b"Written after the pack was made." not in after
+
+    # A new pack for the same month shows the new data and becomes the month's pack; the old one is kept.
+    client = role_client("analyst")  # the same test client, signed in again (it was the board member above)
+    _, newer = generate(client, capture=django_capture_on_commit_callbacks)
+    newer.refresh_from_db()
+    assert newer.status == BoardPack.Status.READY
+    assert b"Written after the pack was made." in newer.html.open("rb").read()
+    assert BoardPack.current_for(MONTH) == newer and BoardPack.objects.filter(month=MONTH).count() == 2
+    listing = client.get(reverse("dashboards:board_packs")).content.decode()
+    assert listing.count("September 2026") >= 2 and "(current)" in listing

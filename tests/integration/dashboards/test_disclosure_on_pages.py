@@ -1,0 +1,129 @@
+"""Disclosure control on the PCN and indicator pages and in the indicator CSV: counts below borough level are
+shown to anyone but analysts as * (1-7) or rounded to 5, and nothing derived from a suppressed count is shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from outcomes.models import Observation, PracticeMembership
+
+from .loading import replace_latest
+
+pytestmark = pytest.mark.django_db
+
+ACSC = "OUT5_ACSC_ADMISSIONS"
+
+
+def _csv(client, code, area):
+    response = client.get(reverse("dashboards:indicator_csv", args=[code, area]))
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def _is_controlled(count: str) -> bool:
+    return count in ("", "*") or float(count.replace(",", "")) % 5 == 0
+
+
+def _practice_in(pcn_code: str, indicator_code: str) -> str:
+    """A practice of the PCN with headline data for the indicator in its latest period."""
+    practices = PracticeMembership.objects.filter(pcn__code=pcn_code, end__isnull=True).values_list(
+        "practice__code", flat=True
+    )
+    rows = Observation.objects.filter(
+        indicator__code=indicator_code, area__code__in=list(practices), is_current=True, breakdown="all"
+    )
+    latest = rows.order_by("-period_end").first().period_end
+    return rows.filter(period_end=latest, numerator__isnull=False).order_by("area__code").first().area.code
+
+
+def test_pcn_funnel_and_practice_tables_show_nothing_derived_from_a_suppressed_count(role_client):
+    practice = _practice_in("HRW-PCN-HS", "PERF_DIABETES_9CP")
+    replace_latest("PERF_DIABETES_9CP", practice, 5)  # 5 of the practice's patients: suppressed
+    page = role_client("pcnlead").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+    funnel = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
+    hidden = [r for r in funnel.table if r["numerator_display"] == "*" or r["denominator_display"] == "*"]
+    assert hidden, "the practice with 5 patients is suppressed"
+    for row in hidden:
+        assert row["value"] == "*" and row["significance_words"] == "Not shown"
+    for row in funnel.table:
+        assert _is_controlled(row["numerator_display"]) and _is_controlled(row["denominator_display"])
+    table_rows = [r for r in page.practice_rows if r["numerator_display"] == "*"]
+    assert table_rows and all(r["value"] == "*" for r in table_rows)
+
+
+def test_practice_indicator_page_for_the_pcn_lead_hides_values_from_suppressed_counts(role_client):
+    practice = _practice_in("HRW-PCN-HS", ACSC)
+    replace_latest(ACSC, practice, 6)
+    earlier = replace_latest(ACSC, practice, 3, back=3)
+    client = role_client("pcnlead")
+    page = client.get(reverse("dashboards:indicator_area", args=[ACSC, practice])).context["page"]
+    assert page.latest_text.startswith("*")
+    assert all(row["comparison"] == "not compared" for row in page.benchmark_rows)
+    table = page.spc_chart.table
+    hidden = [r for r in table if r["value"] == "*"]
+    assert {r["period_end"] for r in hidden} >= {str(earlier.period_end)} and len(hidden) >= 2
+    assert all(r["mean"] == "" and r["upper_process_limit"] == "" for r in hidden)
+    # The SPC runs on the values shown: its mean is theirs (no rebasing in demo data).
+    shown = np.array([float(r["value"].replace(",", "")) for r in table if r["value"] != "*"])
+    mean = float(next(r["mean"] for r in table if r["value"] != "*").replace(",", ""))
+    assert mean == pytest.approx(shown.mean(), abs=10**-page.data.indicator.decimal_places)
+    assert "not shown" in page.spc_chart.summary
+    rows = [r for r in _csv(client, ACSC, practice) if r["section"] == "trend"]
+    suppressed = [r for r in rows if r["numerator"] == "*"]
+    assert {r["period_end"] for r in suppressed} >= {str(earlier.period_end)}
+    assert all(r["value"] == "*" and r["mean"] == "" for r in suppressed)
+    assert all(_is_controlled(r["numerator"]) and _is_controlled(r["denominator"]) for r in rows)
+    analyst = role_client("analyst").get(reverse("dashboards:indicator_area", args=[ACSC, practice]))
+    assert not analyst.context["page"].latest_text.startswith("*")  # analysts see the exact value
+
+
+def test_pcn_indicator_page_for_a_board_member_is_under_disclosure_control(role_client):
+    replace_latest(ACSC, "HRW-PCN-HA", 4)
+    page = role_client("board").get(reverse("dashboards:indicator_area", args=[ACSC, "HRW-PCN-HA"])).context["page"]
+    assert page.latest_text.startswith("*")
+    assert page.spc_chart.table[-1]["value"] == "*"
+    pcn_row = next(r for r in page.pcn_chart.table if r["numerator"] == "*")
+    assert pcn_row["value"] == "—"
+    trend = [r for r in _csv(role_client("board"), ACSC, "HRW-PCN-HA") if r["section"] == "trend"]
+    assert trend[-1]["numerator"] == "*" and trend[-1]["value"] == "*"
+    assert all(_is_controlled(r["numerator"]) for r in trend)
+
+
+@pytest.mark.parametrize("username", ["board", "pcnlead", "analyst"])
+def test_the_borough_csv_is_what_the_page_shows(role_client, username):
+    client = role_client(username)
+    page = client.get(reverse("dashboards:indicator", args=[ACSC])).context["page"]
+    rows = _csv(client, ACSC, "E09000015")
+    sections = {r["section"] for r in rows}
+    assert {"trend", "benchmark", "pcn", "breakdown:imd_quintile", "breakdown:age"} <= sections
+    below_borough = [r for r in rows if r["section"] == "pcn" or r["section"].startswith("breakdown:")]
+    counts = [r[c] for r in below_borough for c in ("numerator", "denominator")]
+    if username == "analyst":
+        assert any(c not in ("", "*") and float(c) % 5 for c in counts)  # analysts see exact counts
+    else:
+        assert counts and all(_is_controlled(c) for c in counts)
+    # The PCN rows are the page's PCN table.
+    pcn_rows = [r for r in rows if r["section"] == "pcn"]
+    on_page = [r["numerator"].replace(",", "") for r in page.pcn_chart.table]
+    assert [r["numerator"] if r["numerator"] == "*" else f"{float(r['numerator']):.0f}" for r in pcn_rows] == on_page
+    # The SPC mean and limits per point, and the slope index of inequality the page draws.
+    trend = [r for r in rows if r["section"] == "trend"]
+    assert len(trend) == len(page.spc_chart.table)
+    assert all(r["mean"] and r["lower_process_limit"] and r["upper_process_limit"] for r in trend)
+    imd = [r for r in rows if r["section"] == "breakdown:imd_quintile"]
+    assert len(imd) == 5 and all(r["sii"] and r["sii_lower_ci"] and r["sii_upper_ci"] for r in imd)
+    # Benchmarks are above borough level and the page shows their values only.
+    benchmark = [r for r in rows if r["section"] == "benchmark"]
+    assert benchmark and all(r["numerator"] == "" and r["value"] for r in benchmark)
+
+
+def test_the_slope_index_of_inequality_is_computed_for_rates(board_client):
+    page = board_client.get(reverse("dashboards:indicator", args=[ACSC])).context["page"]
+    assert page.data.indicator.unit == "rate"
+    imd = next(c for c in page.breakdown_charts if c.key == "breakdown-imd_quintile")
+    assert "slope index of inequality" in imd.summary.lower()

@@ -1,0 +1,75 @@
+"""Board pack pieces that need neither a browser nor a database: months, grouping, images on pages, the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from dashboards.board_pack import content, pdf
+from dashboards.models import BoardPack, pack_file_path
+
+from .test_images import tiny_png
+
+
+@pytest.mark.parametrize(
+    ("month", "end"),
+    [
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+        (dt.date(2028, 2, 1), dt.date(2028, 2, 29)),
+        (dt.date(2026, 2, 14), dt.date(2026, 2, 28)),
+    ],
+)
+def test_month_end(month, end):
+    assert content.month_end(month) == end
+    assert content.month_start(end) == month.replace(day=1)
+
+
+def test_statuses_are_grouped_by_objective_in_plan_order():
+    def status(objective: int, name: str):
+        return SimpleNamespace(workstream=SimpleNamespace(objective=objective, name=name))
+
+    groups = content.group_by_objective([status(3, "Frailty"), status(1, "PHM"), status(3, "LTC")])
+    assert [(g.number, [s.workstream.name for s in g.statuses]) for g in groups] == [
+        (1, ["PHM"]),
+        (3, ["Frailty", "LTC"]),
+    ]
+    assert groups[0].name.startswith("Reduce health inequalities")
+
+
+def test_each_outcome_page_gets_its_own_figure_drawn_as_an_embedded_image():
+    figures = [{"data": [{"y": [1]}], "layout": {"title": {"text": "A"}}}, {"data": [], "layout": {"title": "B"}}]
+    pages = [content.OutcomePage(tile=SimpleNamespace(figure_json=json.dumps(f))) for f in figures]
+    pack = SimpleNamespace(outcomes=pages)
+    seen = []
+
+    def render(given):
+        seen.append(given)
+        return [tiny_png(i + 1, 1) for i in range(len(given))]
+
+    content.add_images(pack, render=render)
+    assert seen == [figures]  # one call: one browser session for the whole pack
+    assert all(p.image.startswith("data:image/png;base64,") for p in pages)
+    assert pages[0].image != pages[1].image
+
+
+def test_pack_files_are_kept_under_the_month():
+    pack = BoardPack(pk=12, month=dt.date(2026, 9, 1))
+    assert pack_file_path(pack, "12.html") == "board_packs/2026-09/12.html"
+    assert pack_file_path(pack, "x.PDF") == "board_packs/2026-09/12.pdf"
+    assert pack.pdf_filename == "harrow-board-pack-2026-09.pdf"
+
+
+@pytest.mark.skipif(pdf.missing() is not None, reason=pdf.missing() or "")
+def test_render_pdf_counts_the_pages():
+    import io
+
+    from pypdf import PdfReader
+
+    html = "<html><body><p>One</p><p style='break-before: page'>Two</p></body></html>"
+    data, pages = pdf.render_pdf(html)
+    assert data.startswith(b"%PDF") and pages == 2
+    assert "Two" in PdfReader(io.BytesIO(data)).pages[1].extract_text()

@@ -1,0 +1,67 @@
+"""The chart-image helpers that need no browser: print set-up, data URIs, PNG sizes."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import pytest
+
+from dashboards.board_pack import images
+
+
+def tiny_png(width: int = 3, height: int = 2) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return images.PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_for_print_fixes_the_size_and_drops_interaction_without_touching_the_original():
+    figure = {
+        "data": [{"type": "scatter", "x": [1, 2], "y": [3, 4]}],
+        "layout": {"height": 360, "hovermode": "x unified", "updatemenus": [{}], "paper_bgcolor": "#eee"},
+    }
+    printed = images.for_print(figure, width=800, height=400)
+    assert printed["layout"]["width"] == 800 and printed["layout"]["height"] == 400
+    assert printed["layout"]["hovermode"] is False and "updatemenus" not in printed["layout"]
+    assert printed["layout"]["paper_bgcolor"] == "white"
+    assert printed["data"] == figure["data"]
+    assert figure["layout"]["height"] == 360 and "updatemenus" in figure["layout"]  # a copy
+
+
+def test_for_print_adds_a_layout_when_there_is_none():
+    assert images.for_print({"data": []})["layout"]["width"] == images.WIDTH
+
+
+def test_data_uri_embeds_the_png_bytes():
+    png = tiny_png()
+    uri = images.data_uri(png)
+    assert uri.startswith("data:image/png;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]) == png
+
+
+def test_data_uri_and_png_size_refuse_what_is_not_a_png():
+    with pytest.raises(ValueError):
+        images.data_uri(b"GIF89a")
+    with pytest.raises(ValueError):
+        images.png_size(b"not a png at all, not at all")
+
+
+def test_png_size_reads_the_header():
+    assert images.png_size(tiny_png(7, 5)) == (7, 5)
+
+
+def test_no_figures_need_no_browser(monkeypatch):
+    monkeypatch.setattr(images, "chromium_path", lambda: None)
+    assert images.render_pngs([]) == []
+    with pytest.raises(RuntimeError, match="Chromium"):
+        images.render_pngs([{"data": []}])
+
+
+def test_plotly_js_comes_from_the_installed_package():
+    path = images.plotly_js_path()
+    assert path is not None and path.name == "plotly.min.js" and "plotly" in str(path.parent)

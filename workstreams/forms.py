@@ -1,0 +1,108 @@
+"""Forms for the governance workflows. They only clean input; writes go through ``workstreams.actions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from .models import CommunityInsight, InsightTheme, Person, Risk, StatusReport, Workstream
+from .risk_matrix import IMPACT_LABELS, LIKELIHOOD_LABELS
+
+LIKELIHOOD_CHOICES = [(k, f"{k} {v}") for k, v in LIKELIHOOD_LABELS.items()]
+IMPACT_CHOICES = [(k, f"{k} {v}") for k, v in IMPACT_LABELS.items()]
+
+
+def recent_months(today: dt.date, count: int = 6) -> list[tuple[str, str]]:
+    """This month and the ``count - 1`` before it, as (YYYY-MM-01, "December 2026") choices."""
+    month, out = today.replace(day=1), []
+    for _ in range(count):
+        out.append((month.isoformat(), f"{month:%B %Y}"))
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return out
+
+
+class StatusReportForm(forms.Form):
+    month = forms.TypedChoiceField(label="Month reported on", coerce=dt.date.fromisoformat, choices=())
+    rag = forms.ChoiceField(label="Delivery status", choices=StatusReport.Rag.choices, widget=forms.RadioSelect)
+    achievements = forms.CharField(label="Achievements this month", widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(label="Next steps", widget=forms.Textarea(attrs={"rows": 4}))
+    escalations = forms.CharField(
+        label="Escalations to the board",
+        required=False,
+        help_text="What the JMB needs to decide or unblock. Leave blank if nothing.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        months = recent_months(today or timezone.localdate())
+        self.fields["month"].choices = months
+        self.fields["month"].initial = months[0][0]
+
+
+class RiskForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Cause, event and effect.")
+    workstream = forms.ModelChoiceField(
+        queryset=Workstream.objects.filter(is_active=True), required=False, empty_label="Partnership-wide"
+    )
+    owner = forms.ModelChoiceField(queryset=Person.objects.all())
+    likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
+    impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    target_likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
+    target_impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    mitigations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    review_date = forms.DateField(label="Next review", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RiskReviewForm(forms.Form):
+    likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
+    impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    mitigations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(label="Review note", widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(choices=Risk.Status.choices, initial=Risk.Status.OPEN)
+    next_review = forms.DateField(label="Next review", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def for_risk(cls, risk: Risk) -> RiskReviewForm:
+        return cls(
+            initial={
+                "likelihood": risk.likelihood,
+                "impact": risk.impact,
+                "mitigations": risk.mitigations,
+                "status": risk.status,
+            }
+        )
+
+
+class InsightForm(forms.Form):
+    theme = forms.ModelChoiceField(queryset=InsightTheme.objects.all())
+    heard_on = forms.DateField(label="Date of the conversation", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label="Conversation or event", max_length=200)
+    what_we_heard = forms.CharField(label="What we heard", widget=forms.Textarea(attrs={"rows": 3}))
+    what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    status = forms.ChoiceField(choices=CommunityInsight.Status.choices, initial=CommunityInsight.Status.HEARD)
+    workstreams = forms.ModelMultipleChoiceField(
+        queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class InsightResponseForm(forms.Form):
+    """What was done about something heard: the record of what was heard itself is not edited."""
+
+    what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    status = forms.ChoiceField(choices=CommunityInsight.Status.choices)
+    workstreams = forms.ModelMultipleChoiceField(
+        queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def apply_errors(form: forms.Form, error) -> None:
+    """Put an action's ValidationError on the form's fields (or on the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
