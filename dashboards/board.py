@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from outcomes.models import Area, Indicator, Target
-from outcomes.periods import period_label
+from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import spc
@@ -183,6 +183,7 @@ def comparable(data: OutcomeData) -> OutcomeData:
         comparators={a: same_period_length(f, months) for a, f in data.comparators.items()},
         children={a: same_period_length(f, months) for a, f in data.children.items()},
         targets=data.targets,
+        rebases=data.rebases,
     )
 
 
@@ -254,7 +255,12 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         )
     variation = assurance = None
     if len(valued) >= MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
-        result = spc(valued["value"].to_numpy(float), improvement=IMPROVEMENT[indicator.polarity], target=target_line)
+        result = spc(
+            valued["value"].to_numpy(float),
+            improvement=IMPROVEMENT[indicator.polarity],
+            target=target_line,
+            rebase_at=rebase_positions(list(valued["period_start"]), [starts for starts, _ in data.rebases]),
+        )
         if result.variation_icon:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
         if result.assurance_icon:

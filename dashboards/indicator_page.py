@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
 from outcomes.models import Area
-from outcomes.periods import period_label
+from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.inequality import sii
@@ -138,7 +138,8 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
     spc_chart = variation = assurance = None
     if len(series) >= 2:
         values = series["value"].to_numpy(float)
-        result = spc(values, improvement=IMPROVEMENT[indicator.polarity], target=target_value)
+        rebase_at = rebase_positions(list(series["period_start"]), [starts for starts, _ in data.rebases])
+        result = spc(values, improvement=IMPROVEMENT[indicator.polarity], target=target_value, rebase_at=rebase_at)
         figure = spc_figure(
             list(series["period_end"]),
             values,
@@ -151,6 +152,10 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
         table = spc_table(list(series["period_end"]), result)
         records = _records(table, decimals)
         summary = figure_summary(figure)
+        for position in rebase_at:
+            starts = series["period_start"].iloc[position]
+            reason = next((r for s, r in reversed(data.rebases) if s <= starts), "")
+            summary += f" The mean and limits are recalculated from {starts:%b %Y}: {reason}"
         if not hidden.empty:
             blank = dict.fromkeys(table.columns, "")
             records += [

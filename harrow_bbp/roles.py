@@ -11,6 +11,7 @@ ANALYST_EDITABLE = [
     ("outcomes", "area"),
     ("outcomes", "practicemembership"),
     ("outcomes", "commentary"),
+    ("outcomes", "spcrebase"),
     ("outcomes", "extract"),
     ("workstreams", "partner"),
     ("workstreams", "person"),

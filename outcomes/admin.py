@@ -3,7 +3,7 @@ they change only through extracts, so history and provenance stay intact."""
 
 from django.contrib import admin
 
-from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, Target
+from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, SpcRebase, Target
 
 
 class MembershipInline(admin.TabularInline):
@@ -82,6 +82,13 @@ class IndicatorAdmin(admin.ModelAdmin):
 class TargetAdmin(admin.ModelAdmin):
     list_display = ("indicator", "kind", "area", "due_date", "is_active")
     list_filter = ("kind", "is_active")
+
+
+@admin.register(SpcRebase)
+class SpcRebaseAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "area", "starts", "reason")
+    list_filter = ("indicator",)
+    autocomplete_fields = ("indicator", "area")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -25,3 +25,17 @@ def period_label(start: dt.date, end: dt.date) -> str:
     if start.year == end.year:
         return f"{start:%b} to {end:%b %Y}"
     return f"{start:%b %Y} to {end:%b %Y}"
+
+
+def rebase_positions(period_starts: list[dt.date], rebases: list[dt.date]) -> list[int]:
+    """0-based positions in a series (sorted by period) where each rebase's new group starts.
+
+    A rebase starts at the first period beginning on or after its date; one before the second point or after the
+    last is dropped (a group needs points on both sides), and two landing on the same point count once.
+    """
+    out: set[int] = set()
+    for start in rebases:
+        position = next((i for i, p in enumerate(period_starts) if p >= start), None)
+        if position is not None and 0 < position < len(period_starts):
+            out.add(position)
+    return sorted(out)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Prefetch, QuerySet
 
-from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, Target
+from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, SpcRebase, Target
 
 SERIES_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
 HARROW_CODE = "E09000015"
@@ -62,6 +62,16 @@ class OutcomeData:
     comparators: dict[Area, pd.DataFrame] = field(default_factory=dict)
     children: dict[Area, pd.DataFrame] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
+    rebases: list[tuple[dt.date, str]] = field(default_factory=list)  # SPC rebases for Harrow: (starts, reason)
+
+
+def rebase_starts(indicator_ids: Iterable[int], area_id: int) -> dict[int, list[tuple[dt.date, str]]]:
+    """SPC rebases, (starts, reason), by indicator for one area (one query)."""
+    out: dict[int, list[tuple[dt.date, str]]] = {}
+    rows = SpcRebase.objects.filter(indicator_id__in=list(indicator_ids), area_id=area_id).order_by("starts")
+    for indicator_id, starts, reason in rows.values_list("indicator_id", "starts", "reason"):
+        out.setdefault(indicator_id, []).append((starts, reason))
+    return out
 
 
 def board_outcomes(*, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeData]]:
@@ -77,6 +87,7 @@ def board_outcomes(*, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeD
     frame = headline_series([i.pk for i in indicators], areas, up_to=up_to)
     by_key = {key: group for key, group in frame.groupby(["indicator_id", "area_id"], sort=False)}
     empty = frame.iloc[0:0]
+    rebases = rebase_starts([i.pk for i in indicators], borough.pk)
     out = []
     for indicator in indicators:
         out.append(
@@ -86,6 +97,7 @@ def board_outcomes(*, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeD
                 comparators={a: by_key[(indicator.pk, a.pk)] for a in comparators if (indicator.pk, a.pk) in by_key},
                 children={a: by_key[(indicator.pk, a.pk)] for a in pcns if (indicator.pk, a.pk) in by_key},
                 targets=list(indicator.targets.all()),
+                rebases=rebases.get(indicator.pk, []),
             )
         )
     return borough, out
@@ -116,6 +128,7 @@ class IndicatorData:
     breakdowns: pd.DataFrame  # the area's breakdown rows (all periods)
     commentary: list
     targets: list[Target]
+    rebases: list[tuple[dt.date, str]] = field(default_factory=list)  # SPC rebases here: (starts, reason)
 
 
 def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> IndicatorData:
@@ -152,6 +165,7 @@ def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> Indicat
         breakdowns=breakdowns,
         commentary=commentary,
         targets=[t for t in indicator.targets.all() if t.area_id == area.pk],
+        rebases=rebase_starts([indicator.pk], area.pk).get(indicator.pk, []),
     )
 
 

@@ -1,7 +1,7 @@
 """Models of the measurement core, split by concern."""
 
 from .areas import Area, PracticeMembership
-from .indicators import Indicator, Target
+from .indicators import Indicator, SpcRebase, Target
 from .observations import (
     KEY_COLUMNS,
     NUMBER_COLUMNS,
@@ -23,5 +23,6 @@ __all__ = [
     "Indicator",
     "Observation",
     "PracticeMembership",
+    "SpcRebase",
     "Target",
 ]

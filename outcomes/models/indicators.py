@@ -196,3 +196,28 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.get_kind_display().lower()} ({self.area.code})"
+
+
+class SpcRebase(models.Model):
+    """A point from which an SPC chart's mean and limits are recalculated, for one indicator in one area.
+
+    Making Data Count: rebase only after a known change to the process (a new pathway, a new definition) that
+    the data show has lasted; the reason is kept so the chart can say why its limits move.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="spc_rebases")
+    area = models.ForeignKey("outcomes.Area", on_delete=models.CASCADE, related_name="spc_rebases")
+    starts = models.DateField(help_text="The first period (by its start date) of the new process.")
+    reason = models.TextField(help_text="The change to the process that justifies new limits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "area", "starts"]
+        verbose_name = "SPC rebase"
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area", "starts"], name="spc_rebase_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="spc_rebase_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.area.code} from {self.starts}"

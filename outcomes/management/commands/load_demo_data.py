@@ -53,6 +53,18 @@ class Command(BaseCommand):
             structure, seed=seed, end=dt.date.fromisoformat(end), months=months or (120 if scale == "nwl" else 48)
         )
         self.load(frame, scale)
+        self.rebase_demo_shift()
+
+    def rebase_demo_shift(self) -> None:
+        """The demo's ACSC step change (April 2025) recorded as an SPC rebase for one PCN, so its chart shows both."""
+        from outcomes.models import SpcRebase
+
+        SpcRebase.objects.get_or_create(
+            indicator=Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS"),
+            area=Area.objects.get(code="HRW-PCN-HS"),
+            starts=dt.date(2025, 4, 1),
+            defaults={"reason": "Integrated diabetes team live in the PCN from April 2025 (demo)."},
+        )
 
     def structure(self) -> DemoStructure:
         memberships = PracticeMembership.objects.filter(end__isnull=True).select_related("practice", "pcn")

@@ -21,3 +21,16 @@ D = dt.date
 )
 def test_period_labels_read_as_a_board_paper_would(start, end, label):
     assert period_label(start, end) == label
+
+
+def test_rebase_positions_start_at_the_first_period_on_or_after_each_rebase():
+    import datetime as dt
+
+    from outcomes.periods import rebase_positions
+
+    starts = [dt.date(2025, m, 1) for m in range(1, 13)]
+    assert rebase_positions(starts, [dt.date(2025, 4, 1)]) == [3]
+    assert rebase_positions(starts, [dt.date(2025, 4, 15)]) == [4]  # mid-month: the next whole period
+    assert rebase_positions(starts, [dt.date(2025, 9, 1), dt.date(2025, 4, 1), dt.date(2025, 4, 10)]) == [3, 4, 8]
+    # before the second point or after the last: no group on one side, so no rebase
+    assert rebase_positions(starts, [dt.date(2024, 1, 1), dt.date(2025, 1, 1), dt.date(2026, 1, 1)]) == []
