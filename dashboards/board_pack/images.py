@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import copy
 import os
 import shutil
@@ -95,4 +96,12 @@ def render_pngs(
         return []
     if chromium_path() is None:
         raise RuntimeError(f"Chart images need Chromium at {CHROMIUM} (make system-packages).")
-    return asyncio.run(_render(list(figures), width=width, height=height, scale=scale))
+    job = _render(list(figures), width=width, height=height, scale=scale)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no event loop in this thread: the usual case (a worker, a request, a command)
+        return asyncio.run(job)
+    # Called from inside a running loop (an async caller, or Playwright's sync API in the browser tests):
+    # asyncio.run refuses there, so draw in a thread of our own with its own loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, job).result()

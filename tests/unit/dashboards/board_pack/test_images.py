@@ -65,3 +65,21 @@ def test_no_figures_need_no_browser(monkeypatch):
 def test_plotly_js_comes_from_the_installed_package():
     path = images.plotly_js_path()
     assert path is not None and path.name == "plotly.min.js" and "plotly" in str(path.parent)
+
+
+def test_render_works_from_inside_a_running_event_loop(monkeypatch):
+    """The browser tests keep an asyncio loop running on the main thread; a pack built there must still draw."""
+    import asyncio
+
+    from dashboards.board_pack import images
+
+    async def fake_render(figures, *, width, height, scale):
+        return [images.PNG_SIGNATURE + b"x" for _ in figures]
+
+    monkeypatch.setattr(images, "_render", fake_render)
+    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+
+    async def inside_a_loop():
+        return images.render_pngs([{"data": []}, {"data": []}])
+
+    assert asyncio.run(inside_a_loop()) == [images.PNG_SIGNATURE + b"x"] * 2
