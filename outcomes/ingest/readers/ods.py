@@ -59,6 +59,9 @@ PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
 PCN_CODE = re.compile(r"^U\d{5}$")
 YYYYMMDD = re.compile(r"^\d{8}$")
 STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+#: The ODS Data Search and Export layout (seen in 2025 copies of epraccur) spells the status out; INACTIVE is a
+#: closed practice (it carries the close date).
+STATUS.update({"ACTIVE": "active", "INACTIVE": "closed", "DORMANT": "dormant", "PROPOSED": "proposed"})
 
 #: The frame each reader returns (besides ``__line__``), in order.
 PRACTICE_FRAME = (
@@ -144,7 +147,12 @@ class EpraccurReader(Reader):
             status = STATUS.get(cells[12], "")
             if not status:
                 problems.append(
-                    Problem(line, "column 13 (status code)", "bad_status", "The status code should be A, C, D or P.")
+                    Problem(
+                        line,
+                        "column 13 (status code)",
+                        "bad_status",
+                        "The status should be A, C, D or P (or ACTIVE, INACTIVE, DORMANT or PROPOSED).",
+                    )
                 )
             close = _date_cell(cells[11], line, "column 12 (close date)", problems)
             if status == "closed" and not close:
