@@ -3,17 +3,30 @@
 Stages: sniff -> parse -> refuse patient-identifiable data -> reader -> validate -> load in ONE transaction.
 Progress is written outside the load transaction so the upload page can show it; the load itself is all or
 nothing, so a worker killed half way leaves no rows and the re-delivered task starts again cleanly.
+
+A run first claims its extract, so two deliveries of one task (a task that outlives the broker's visibility
+timeout is delivered again while it still runs) cannot both load it. On PostgreSQL the claim is a session
+advisory lock on the extract, held by the running worker's connection and so released when that worker dies,
+plus a compare-and-set UPDATE of the status that records the attempt's ``started_at``. ``started_at`` is the
+attempt token: progress and the final counts are written only while it is still the claiming attempt's, and
+the counts commit in the same transaction as the rows. A delivery that finds the lock held does nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import socket
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import actions
@@ -30,11 +43,104 @@ from .validate import validate
 
 log = logging.getLogger(__name__)
 
+CLAIM_NAMESPACE = 7_441_922  # pg_advisory_lock(ns, extract id): held by the run that claimed the extract
+CLAIM_WAIT_SECONDS = 5.0  # how long a delivery waits for a dying worker's connection (and its lock) to go
+FINISHED = (Extract.Status.LOADED, Extract.Status.VALID, Extract.Status.REFUSED)
+IN_PROGRESS = (Extract.Status.VALIDATING, Extract.Status.LOADING)
+
 
 @dataclass(frozen=True)
 class Outcome:
     extract: Extract
     ok: bool
+    claimed: bool = True  # False: this delivery did nothing (the extract was finished or another run has it)
+
+
+class ClaimLost(Exception):
+    """Another attempt has claimed the extract since this one did; this one must write nothing more."""
+
+
+def _try_lock(extract_id: int) -> bool:
+    """The claim lock (PostgreSQL; elsewhere the status and started_at alone decide, see _claim)."""
+    if connection.vendor != "postgresql":
+        return True
+    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [CLAIM_NAMESPACE, extract_id])
+            if cursor.fetchone()[0]:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+
+
+def _unlock(extract_id: int) -> None:
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CLAIM_NAMESPACE, extract_id])
+    except DatabaseError:  # a kept-alive connection must not keep the lock: dropping the session releases it
+        log.exception("Extract %s: the claim lock could not be released; closing the connection", extract_id)
+        connection.close()
+
+
+@contextmanager
+def _claim(extract_id: int):
+    """Yield the extract claimed for this attempt, or None when this delivery must do nothing."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    if not _try_lock(extract_id):
+        log.warning(
+            "Extract %s is already being processed by another live run (its claim lock is held); "
+            "this delivery (%s) does nothing",
+            extract_id,
+            worker,
+        )
+        yield None
+        return
+    try:
+        now = timezone.now()
+        claimable = ~Q(status__in=FINISHED)
+        if connection.vendor != "postgresql":  # no lock to show the claimant alive: a lease of the timeout
+            lease = dt.timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+            claimable &= ~Q(status__in=IN_PROGRESS) | Q(started_at__isnull=True) | Q(started_at__lt=now - lease)
+        previous = Extract.objects.filter(pk=extract_id).values_list("status", "started_at").first()
+        claimed = (
+            Extract.objects.filter(pk=extract_id)
+            .filter(claimable)
+            .update(status=Extract.Status.VALIDATING, started_at=now, stage="Reading the file", progress=5)
+        )
+        if not claimed:
+            log.info("Extract %s is %s; this delivery (%s) does nothing", extract_id, previous, worker)
+            yield None
+            return
+        if previous and previous[0] in IN_PROGRESS:
+            log.warning(
+                "Extract %s: taking over an attempt of %s left %s (its worker is gone); %s starts again",
+                extract_id,
+                previous[1],
+                previous[0],
+                worker,
+            )
+        extract = Extract.objects.get(pk=extract_id)
+        log.info("Extract %s claimed by %s, attempt %s", extract_id, worker, extract.started_at.isoformat())
+        yield extract
+    finally:
+        _unlock(extract_id)
+
+
+def _ours(extract: Extract):
+    """The extract's row while this attempt still holds the claim (its started_at and an unfinished status)."""
+    return Extract.objects.filter(pk=extract.pk, started_at=extract.started_at).exclude(status__in=FINISHED)
+
+
+def _finish(extract: Extract, **fields) -> Extract:
+    """actions.finish_extract, only while the claim is this attempt's (the row is locked while it is checked)."""
+    with transaction.atomic():
+        if not _ours(extract).select_for_update().exists():
+            raise ClaimLost(extract.pk)
+        return actions.finish_extract(extract=extract, **fields)
 
 
 def _stage(extract: Extract, stage: str, progress: int, status: str | None = None) -> None:
@@ -42,7 +148,8 @@ def _stage(extract: Extract, stage: str, progress: int, status: str | None = Non
     fields = {"stage": stage, "progress": progress}
     if status:
         fields["status"] = status
-    Extract.objects.filter(pk=extract.pk).update(**fields)
+    if not _ours(extract).update(**fields):
+        raise ClaimLost(extract.pk)
     for key, value in fields.items():
         setattr(extract, key, value)
 
@@ -51,8 +158,8 @@ def _refuse(extract: Extract, problems: ProblemList, *, rows_read: int = 0, dele
     if delete_bytes:
         storage.delete(extract)
     listed = problems.summary()
-    actions.finish_extract(
-        extract=extract,
+    _finish(
+        extract,
         status=Extract.Status.REFUSED,
         rows_read=rows_read,
         errors=[p.as_dict() for p in listed if p.severity == "error"],
@@ -64,12 +171,18 @@ def _refuse(extract: Extract, problems: ProblemList, *, rows_read: int = 0, dele
 
 
 def run_extract(extract_id: int) -> Outcome:
-    extract = Extract.objects.get(pk=extract_id)
-    if extract.status in {Extract.Status.LOADED, Extract.Status.VALID, Extract.Status.REFUSED}:
-        return Outcome(extract, ok=extract.status != Extract.Status.REFUSED)  # a re-delivered, finished task
-    Extract.objects.filter(pk=extract.pk).update(started_at=timezone.now())
+    with _claim(extract_id) as extract:
+        if extract is not None:
+            try:
+                return _run(extract)
+            except ClaimLost:
+                log.warning("Extract %s was claimed by another attempt while this one ran; it stops", extract_id)
+    extract = Extract.objects.get(pk=extract_id)  # a finished extract, or one another run has
+    return Outcome(extract, ok=extract.status in (Extract.Status.LOADED, Extract.Status.VALID), claimed=False)
+
+
+def _run(extract: Extract) -> Outcome:
     problems = ProblemList()
-    _stage(extract, "Reading the file", 5, Extract.Status.VALIDATING)
     try:
         content = storage.read(extract)
         sniffed = sniff(content)
@@ -119,7 +232,7 @@ def run_extract(extract_id: int) -> Outcome:
     if reader.headerless:
         rows_read += 1
     if extract.format != reader.name:
-        Extract.objects.filter(pk=extract.pk).update(format=reader.name)
+        _ours(extract).update(format=reader.name)
         extract.format = reader.name
 
     _stage(extract, f"Validating {rows_read:,} rows", 30)
@@ -139,18 +252,20 @@ def run_extract(extract_id: int) -> Outcome:
         for indicator in Indicator.objects.filter(pk__in=frame["indicator_id"].unique(), is_additive=True):
             touched = frame.loc[frame["indicator_id"] == indicator.pk, "period_end"].unique()
             result += actions.derive_rollups(indicator=indicator, extract=extract, period_ends=touched)
+        listed = problems.summary()
+        finish = {
+            "result": result,
+            "rows_read": rows_read,
+            "warnings": [p.as_dict() for p in listed if p.severity == "warning"],
+            "warning_count": problems.count("warning"),
+        }
         if extract.dry_run:
             transaction.set_rollback(True)
-    listed = problems.summary()
-    actions.finish_extract(
-        extract=extract,
-        status=Extract.Status.VALID if extract.dry_run else Extract.Status.LOADED,
-        result=result,
-        rows_read=rows_read,
-        warnings=[p.as_dict() for p in listed if p.severity == "warning"],
-        warning_count=problems.count("warning"),
-    )
-    if not extract.dry_run:
+        else:  # the counts commit with the rows, or neither does (a redelivery then loads afresh)
+            _finish(extract, status=Extract.Status.LOADED, **finish)
+    if extract.dry_run:
+        _finish(extract, status=Extract.Status.VALID, **finish)
+    else:
         transaction.on_commit(lambda: extract_loaded.send(sender=Extract, extract=extract))
     return Outcome(extract, ok=True)
 
@@ -185,8 +300,8 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
         problems.extend(refused.problems)
         return _refuse(extract, problems, rows_read=rows_read)
     listed = problems.summary()
-    actions.finish_extract(
-        extract=extract,
+    _finish(
+        extract,
         status=Extract.Status.VALID if extract.dry_run else Extract.Status.LOADED,
         result=result,
         rows_read=rows_read,

@@ -57,6 +57,7 @@ def ingest_extract_task(self, extract_id: int) -> dict:
         "superseded": e.rows_superseded,
         "unchanged": e.rows_unchanged,
         "errors": e.error_count,
+        "claimed": outcome.claimed,  # False: a duplicate delivery that did nothing (see pipeline._claim)
     }
 
 

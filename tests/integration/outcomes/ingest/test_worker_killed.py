@@ -10,10 +10,13 @@ import time
 
 import pandas as pd
 import pytest
+from django.db import connection
 
 from outcomes import actions
+from outcomes.ingest.load import ADVISORY_NAMESPACE
+from outcomes.ingest.pipeline import CLAIM_NAMESPACE
 from outcomes.ingest.tasks import enqueue
-from outcomes.models import Area, Extract, Observation
+from outcomes.models import Area, Extract, Indicator, Observation
 
 from ...workers import needs_worker, start_worker, stop_worker
 
@@ -64,6 +67,26 @@ def wait_for(predicate, timeout: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
+def lock_holder(namespace: int, key: int, *, in_transaction: bool = False) -> int | None:
+    """The backend pid of another session holding advisory lock (namespace, key), optionally only while that
+    session is inside an open transaction."""
+    open_transaction = "AND a.xact_start IS NOT NULL AND a.state IN ('active', 'idle in transaction')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objid = %s AND l.objsubid = 2 AND l.granted
+                 AND a.pid <> pg_backend_pid() {open_transaction if in_transaction else ""}""",
+            [namespace, key],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def load_in_progress(indicator_id: int) -> int | None:
+    """The pid of a session whose open transaction holds the indicator's per-load lock (outcomes.ingest.load)."""
+    return lock_holder(ADVISORY_NAMESPACE, indicator_id, in_transaction=True)
+
+
 def test_killing_the_worker_mid_load_leaves_nothing_and_the_retry_completes(reference_db):
     content = big_extract()
     expected_rows = content.count(b"\n") - 1
@@ -72,12 +95,21 @@ def test_killing_the_worker_mid_load_leaves_nothing_and_the_retry_completes(refe
     try:
         enqueue(extract)
         wait_for(lambda: Extract.objects.get(pk=extract.pk).status == Extract.Status.LOADING, 120, "the load to start")
-        time.sleep(0.3)  # inside the load transaction now
+        # Kill only once the load is really under way in the database: the worker's transaction is open and
+        # holds the indicator's load lock, and none of its rows are visible from here (not yet committed).
+        indicator_id = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS").pk
+        wait_for(lambda: load_in_progress(indicator_id) is not None, 60, "the worker's load transaction")
+        loader = load_in_progress(indicator_id)
+        assert loader is not None and loader == lock_holder(CLAIM_NAMESPACE, extract.pk), "the worker's own run"
+        assert Observation.objects.filter(extract_id=extract.pk).count() == 0
+        assert load_in_progress(indicator_id) == loader, "the load must still be open when the worker is killed"
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     finally:
         stop_worker(first)
 
+    # Its transaction ends (rolled back, the lock released) when the server sees the connection drop.
+    wait_for(lambda: load_in_progress(indicator_id) is None, 30, "the killed worker's transaction to end")
     assert Observation.objects.filter(extract_id=extract.pk).count() == 0, "a killed load must leave no rows"
     assert Extract.objects.get(pk=extract.pk).status == Extract.Status.LOADING
 
