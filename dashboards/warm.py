@@ -18,7 +18,6 @@ from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE
 from outcomes.signals import extract_loaded
 
-from . import pages
 from .cache import data_version
 
 log = logging.getLogger(__name__)
@@ -26,6 +25,8 @@ log = logging.getLogger(__name__)
 
 def warm_pages() -> int:
     """Build and cache the pages above at the current data version; returns how many were built or found."""
+    from . import pages  # here, not at start-up: the page builders import scipy and plotly (seconds per command)
+
     today, version = timezone.localdate(), data_version()
     count = 1
     pages.board(today, version)
