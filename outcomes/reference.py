@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,51 @@ def _reference_extract(*, path: Path, content: bytes, format: str) -> Extract | 
     return actions.create_extract(file_name=name, content=content, format=format, source=Extract.Source.REFERENCE)
 
 
+def _target_key(area_id: int, kind: str, comparator_id: int | None, due_date: Any) -> tuple:
+    return (area_id, kind, comparator_id, due_date)
+
+
+def load_targets(indicator: Indicator, specs: list[dict[str, Any]], areas: dict[str, Area]) -> None:
+    """Upsert an indicator's targets from its file, matched by area, kind, comparator and due date.
+
+    A target whose definition in the file is unchanged since it was last loaded is left as it is, so an edit made
+    on the site since (the board's reading of an ambiguous target, say) survives a re-load; a changed definition
+    in the file wins, being the newer reviewed decision. Targets no longer in the file are deactivated, not
+    deleted, so assessments already shown can still be traced to them.
+    """
+    existing = {
+        _target_key(t.area_id, t.kind, t.comparator_area_id, t.due_date): t
+        for t in Target.objects.filter(indicator=indicator)
+    }
+    seen = set()
+    for spec_target in specs:
+        values = {k: spec_target[k] for k in TARGET_FIELDS if k in spec_target}
+        for key in ("due_date", "baseline_period_end"):
+            values[key] = _date(values.get(key))
+        area, comparator = areas[spec_target["area"]], areas.get(spec_target.get("comparator_area", ""))
+        digest = hashlib.sha256(json.dumps(spec_target, sort_keys=True, default=str).encode()).hexdigest()
+        key = _target_key(area.pk, values["kind"], comparator.pk if comparator else None, values["due_date"])
+        seen.add(key)
+        target = existing.get(key)
+        if target is not None and target.definition_sha256 == digest:
+            if not target.is_active:
+                target.is_active = True
+                target.save(update_fields=["is_active"])
+            continue
+        target = target or Target(indicator=indicator)
+        defaults = {f: Target._meta.get_field(f).get_default() for f in TARGET_FIELDS if f not in values}
+        for name, value in {**defaults, **values}.items():
+            setattr(target, name, value)
+        target.area, target.comparator_area = area, comparator
+        target.definition_sha256, target.is_active = digest, True
+        target.full_clean()
+        target.save()
+    for key, target in existing.items():
+        if key not in seen and target.is_active:
+            target.is_active = False
+            target.save(update_fields=["is_active"])
+
+
 @transaction.atomic
 def load_indicator_file(path: Path, areas: dict[str, Area]) -> tuple[Indicator, int, actions.LoadResult]:
     content = path.read_bytes()
@@ -158,20 +204,7 @@ def load_indicator_file(path: Path, areas: dict[str, Area]) -> tuple[Indicator, 
     indicator.full_clean()
     indicator.save()
 
-    # Targets are replaced as a set: the file is the reviewed source of truth.
-    Target.objects.filter(indicator=indicator).delete()
-    for spec_target in spec.get("targets", []):
-        values = {k: spec_target[k] for k in TARGET_FIELDS if k in spec_target}
-        for key in ("due_date", "baseline_period_end"):
-            values[key] = _date(values.get(key))
-        target = Target(
-            indicator=indicator,
-            area=areas[spec_target["area"]],
-            comparator_area=areas.get(spec_target.get("comparator_area", "")),
-            **values,
-        )
-        target.full_clean()
-        target.save()
+    load_targets(indicator, spec.get("targets", []), areas)
 
     result = actions.LoadResult()
     if spec.get("observations"):

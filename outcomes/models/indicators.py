@@ -165,6 +165,13 @@ class Target(models.Model):
     source_text = models.TextField(help_text="The target as the plan words it.")
     interpretation = models.TextField(blank=True, help_text="How the partnership reads the target, and why.")
     is_active = models.BooleanField(default=True)
+    definition_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The reviewed file's definition this target was last loaded from: while the file's definition is "
+        "unchanged, edits made on the site (an interpretation decided by the board) are kept on re-loading.",
+    )
 
     class Meta:
         ordering = ["indicator__sort_order", "indicator__code", "pk"]

@@ -1,6 +1,8 @@
 """Reference data: complete, faithful to the plan, and safe to load again."""
 
+import os
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -105,3 +107,45 @@ def test_every_workstream_has_an_objective_and_an_sro_record():
     assert set(Workstream.objects.filter(sro=placeholder).values_list("code", flat=True)) == set(
         Workstream.objects.exclude(code__in=LEADS).values_list("code", flat=True)
     )
+
+
+def test_a_target_edited_on_the_site_survives_reloading_until_its_file_changes():
+    """The board's reading of the tooth-decay target, recorded in the admin, is not lost at the next deployment;
+    a new reviewed definition in the file still wins."""
+    import tomllib
+
+    from django.conf import settings
+
+    from outcomes import reference
+
+    target = Target.objects.get(indicator__code="OUT1_TOOTH_DECAY")
+    target.interpretation = "JMB, 12 Nov 2026: read as 5 percentage points."
+    target.relative_unit = "points"
+    target.save()
+    with open(os.devnull, "w") as quiet:
+        call_command("load_reference_data", stdout=quiet)
+    kept = Target.objects.get(indicator__code="OUT1_TOOTH_DECAY")
+    assert kept.pk == target.pk and kept.relative_unit == "points"
+    assert kept.interpretation.startswith("JMB, 12 Nov 2026")
+
+    source = Path(settings.BASE_DIR) / "fixtures" / "indicators" / "OUT1_TOOTH_DECAY.toml"
+    spec = tomllib.loads(source.read_text(encoding="utf-8"))
+    spec["targets"][0]["source_text"] = "Revised: " + spec["targets"][0]["source_text"]
+    reference.load_targets(target.indicator, spec["targets"], {a.code: a for a in Area.objects.all()})
+    revised = Target.objects.get(indicator__code="OUT1_TOOTH_DECAY")
+    assert revised.pk == target.pk and revised.source_text.startswith("Revised: ")
+    assert revised.interpretation != kept.interpretation  # the file's newer reviewed reading wins
+
+
+def test_a_target_dropped_from_its_file_is_deactivated_not_deleted():
+    from outcomes import reference
+
+    target = Target.objects.get(indicator__code="OUT5_ACSC_ADMISSIONS")
+    areas = {a.code: a for a in Area.objects.all()}
+    reference.load_targets(target.indicator, [], areas)
+    target.refresh_from_db()
+    assert not target.is_active
+    with open(os.devnull, "w") as quiet:
+        call_command("load_reference_data", stdout=quiet)
+    target.refresh_from_db()
+    assert target.is_active and Target.objects.filter(indicator__code="OUT5_ACSC_ADMISSIONS").count() == 1
