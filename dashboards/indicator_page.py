@@ -15,7 +15,7 @@ import pandas as pd
 from django.urls import reverse
 
 from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
-from outcomes.models import Area
+from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
@@ -72,15 +72,8 @@ class IndicatorPage:
 EXPORT_COLUMNS = [
     "section",
     "area",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "category",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
+    *KEY_COLUMNS[2:],
+    *NUMBER_COLUMNS,
     "suppressed",
     "mean",
     "lower_process_limit",
