@@ -14,11 +14,26 @@ import pandas as pd
 from django.db import connection
 
 from ..actions import LoadResult
-from ..models import KEY_COLUMNS, VALUE_COLUMNS, Observation
+from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Observation
+from . import pgcopy
 
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)
 COLUMNS = [*KEY_COLUMNS, *VALUE_COLUMNS]
 COPY_CHUNK_ROWS = 100_000
+COPY_READ_BYTES = 1 << 20
+#: How each column goes over binary COPY (the temporary table's types below).
+COLUMN_KINDS = [
+    ("indicator_id", "int8"),
+    ("area_id", "int8"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    ("breakdown", "text"),
+    ("category", "text"),
+    *[(c, "float8") for c in NUMBER_COLUMNS],
+    ("suppressed", "bool"),
+    ("is_derived", "bool"),
+    ("note", "text"),
+]
 
 
 def lock_indicators(indicator_ids) -> None:
@@ -28,6 +43,29 @@ def lock_indicators(indicator_ids) -> None:
     with connection.cursor() as cursor:
         for indicator_id in sorted({int(i) for i in indicator_ids}):  # a fixed order cannot deadlock
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, indicator_id])
+
+
+def _copy_in(cursor, frame: pd.DataFrame) -> None:
+    """The rows into incoming_obs: binary COPY (floats bit for bit, no text formatting) or, for rows whose
+    texts are too varied for it, CSV in chunks so the text of a million rows is never held at once."""
+    chunks = pgcopy.encode(frame, COLUMN_KINDS)
+    if chunks is not None:
+        cursor.cursor.copy_expert(
+            f"COPY incoming_obs ({', '.join(name for name, _ in COLUMN_KINDS)}) FROM STDIN WITH (FORMAT binary)",
+            pgcopy.ChunkReader(chunks),
+            size=COPY_READ_BYTES,
+        )
+        return
+    # pandas writes floats round-trip exactly and booleans as True/False; NaN is written as \N, so an empty
+    # note stays an empty string.
+    rows = frame.reindex(columns=COLUMNS)
+    for start in range(0, len(rows), COPY_CHUNK_ROWS):
+        buffer = io.StringIO()
+        rows.iloc[start : start + COPY_CHUNK_ROWS].to_csv(buffer, index=False, header=False, na_rep="\\N")
+        buffer.seek(0)
+        cursor.cursor.copy_expert(
+            f"COPY incoming_obs ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
 
 
 def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
@@ -47,16 +85,7 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
                 suppressed boolean, is_derived boolean, note varchar(255)
             ) ON COMMIT DROP"""
         )
-        # In chunks, so the CSV text of a million rows is never held at once. pandas writes floats round-trip
-        # exactly and booleans as True/False; NaN is written as \N, so an empty note stays an empty string.
-        rows = frame.reindex(columns=COLUMNS)
-        for start in range(0, len(rows), COPY_CHUNK_ROWS):
-            buffer = io.StringIO()
-            rows.iloc[start : start + COPY_CHUNK_ROWS].to_csv(buffer, index=False, header=False, na_rep="\\N")
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY incoming_obs ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-            )
+        _copy_in(cursor, frame)
         cursor.execute("ANALYZE incoming_obs")
         cursor.execute(
             f"""UPDATE {table} o SET is_current = false, superseded_by_id = %s
