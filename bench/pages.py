@@ -6,9 +6,11 @@
 With --scale nwl the database is prepared first (migrate, reference data, `load_demo_data --scale nwl`: 8
 boroughs, ~45 PCNs, ~350 practices, 10 years) unless it already holds the NWL areas. Each page is requested
 through Django's test client in this process (server time only: no network, no browser), as an analyst (who
-sees the most). The first request builds the page (cache cold for this data version: dashboards/cache.py);
-the median and worst of N further runs are the served times. Each is judged against the aim (300 ms), beside the
-anchor of a trivial page (the login form) on the same server.
+sees the most). For each page: the first request in this process (shown, not judged: it includes one-off
+imports and template compilation); N builds with the page cache cleared before each (the first reader after new
+data when no worker has warmed the page: dashboards/cache.py); N requests served from the cache. The medians of
+the builds and of the served requests are judged against the aim (300 ms), beside the anchor of a trivial page
+(the login form) on the same server.
 """
 
 from __future__ import annotations
@@ -93,26 +95,30 @@ def main() -> None:
     rows = Observation.objects.count()
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"Scale: {args.scale}; {rows:,} observations on {engine}; {args.runs} runs per page (after one warm-up)\n")
-    print(f"{'page':44}{'first ms':>10}{'median ms':>11}{'worst ms':>10}  aim {AIM_MS} ms: first / served")
-    for name, path, signed_in in pages:
-        anonymous = Client()
-        use = client if signed_in else anonymous
+    from django.core.cache import cache
+
+    def timed(use: Client, path: str, *, cold: bool) -> float:
+        if cold:
+            cache.clear()
         start = time.perf_counter()
         response = use.get(path)
-        first = (time.perf_counter() - start) * 1000  # builds the page: the cache is cold for this data version
+        ms = (time.perf_counter() - start) * 1000
         assert response.status_code == 200, (path, response.status_code)
-        timings = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            use.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-        median, worst = statistics.median(timings), max(timings)
+        return ms
 
-        def judge(ms: float) -> str:
-            return "ok" if ms <= AIM_MS else "OVER"
+    def judge(ms: float) -> str:
+        return "ok" if ms <= AIM_MS else "OVER"
 
-        verdict = "" if not signed_in else f"{judge(first)} / {judge(median)}"
-        print(f"{name:44}{first:10.0f}{median:11.0f}{worst:10.0f}  {verdict}")
+    print(f"{'page':40}{'first':>7}{'build median':>14}{'worst':>7}{'served median':>15}{'worst':>7}  aim {AIM_MS} ms")
+    for name, path, signed_in in pages:
+        use = client if signed_in else Client()
+        first = timed(use, path, cold=True)
+        builds = [timed(use, path, cold=True) for _ in range(args.runs)]
+        served = [timed(use, path, cold=False) for _ in range(args.runs)]
+        build, serve = statistics.median(builds), statistics.median(served)
+        verdict = f"build {judge(build)}, served {judge(serve)}" if signed_in else "(anchor)"
+        print(f"{name:40}{first:7.0f}{build:14.0f}{max(builds):7.0f}{serve:15.0f}{max(served):7.0f}  {verdict}")
+    print("\nfirst: the first request in this process (one-off imports); build: cache cleared before each request.")
 
 
 if __name__ == "__main__":

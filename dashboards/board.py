@@ -17,7 +17,7 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import spc
 from outcomes.stats.targets import TargetAssessment, assess_target
 
-from .figures import safe_json, trend_figure
+from .figures import figure_json, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
 IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgement": "neutral"}
@@ -273,7 +273,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         latest_period=latest_period,
         comparators=comparators,
         targets=targets,
-        figure_json=safe_json(figure.to_json()),
+        figure_json=figure_json(figure),
         table=table,
         summary=summary,
     )

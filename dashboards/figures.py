@@ -1,10 +1,10 @@
-"""Plotly figure builders: DataFrame in, Figure out. Pure functions (no Django), so they are testable and
-reused unchanged by the board pack.
+"""Plotly figure builders: DataFrame in, figure out, as the plain dict plotly.js draws (see `plotly_spec`). Pure
+functions (no Django), so they are testable and reused unchanged by the board pack.
 
 Colours are the NHS identity palette; every figure has a title and axis titles with units. The indicator and PCN
 pages' builders (`spc_figure`, `funnel_figure`, `spine_figure`, `breakdown_figure`) each draw from a table helper
 (`spc_table`, `funnel_table`, `spine_table`, `breakdown_table`) that a template can show as the chart's numbers,
-and put a plain-language summary in ``fig.layout.meta["summary"]`` (read it with `figure_summary`). Colour is
+and put a plain-language summary in ``fig["layout"]["meta"]["summary"]`` (read it with `figure_summary`). Colour is
 never the only cue: special-cause points, funnel outliers and spine comparisons also differ by marker shape, and
 every hover and legend says what a mark means in words.
 """
@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from outcomes.disclosure import display_counts, suppress_counts
 from outcomes.stats.benchmark import compare_to_benchmark
@@ -32,6 +31,21 @@ from outcomes.stats.inequality import SiiResult
 from outcomes.stats.spc import MIN_POINTS, SPCResult
 
 from .icons import ASSURANCE_ICON_TITLES, ICON_COLOURS, VARIATION_ICON_TITLES
+from .plotly_spec import (
+    Figure,
+    add_annotation,
+    add_hline,
+    add_hrect,
+    add_shape,
+    add_trace,
+    bar,
+    new_figure,
+    scatter,
+    to_json,
+    update_layout,
+    update_xaxis,
+    update_yaxis,
+)
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_GREY = "#425563"
@@ -43,8 +57,9 @@ COMPARATOR_COLOURS = [NHS_DARK_GREY, NHS_DARK_PINK, NHS_AQUA_GREEN, NHS_MID_GREY
 FONT = "Arial, Helvetica, sans-serif"
 
 
-def _base_layout(fig: go.Figure, *, title: str, y_title: str, height: int) -> go.Figure:
-    fig.update_layout(
+def _base_layout(fig: Figure, *, title: str, y_title: str, height: int) -> Figure:
+    update_layout(
+        fig,
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 13, "color": "#212b32"},
         height=height,
@@ -54,8 +69,10 @@ def _base_layout(fig: go.Figure, *, title: str, y_title: str, height: int) -> go
         legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
         hovermode="x unified",
     )
-    fig.update_xaxes(title_text="Period ending", showgrid=False, linecolor="#d8dde0")
-    fig.update_yaxes(title_text=y_title, title_font={"size": 11}, automargin=True, gridcolor="#e8edee", zeroline=False)
+    update_xaxis(fig, title={"text": "Period ending"}, showgrid=False, linecolor="#d8dde0", automargin=True)
+    update_yaxis(
+        fig, title={"text": y_title, "font": {"size": 11}}, automargin=True, gridcolor="#e8edee", zeroline=False
+    )
     return fig
 
 
@@ -69,28 +86,28 @@ def trend_figure(
     target: float | None = None,
     band: tuple[float, float] | None = None,
     height: int = 360,
-) -> go.Figure:
+) -> Figure:
     """A trend of ``value`` by ``period_end`` with its interval, comparator lines and the target.
 
     ``series`` and each comparator frame need ``period_end`` and ``value`` (``lower_ci``/``upper_ci``
     optional). Intervals are drawn as a shaded band so a board member sees the uncertainty at a glance.
     """
-    fig = go.Figure()
+    fig = new_figure()
     if band is not None:
-        fig.add_hrect(
+        add_hrect(
+            fig,
             y0=band[0],
             y1=band[1],
             fillcolor=NHS_AQUA_GREEN,
             opacity=0.12,
-            line_width=0,
             annotation_text="Target band",
-            annotation_position="top left",
         )
     data = series.dropna(subset=["value"])
     if {"lower_ci", "upper_ci"} <= set(data.columns) and data["lower_ci"].notna().any():
         ci = data.dropna(subset=["lower_ci", "upper_ci"])
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=list(ci["period_end"]) + list(ci["period_end"])[::-1],
                 y=list(ci["upper_ci"]) + list(ci["lower_ci"])[::-1],
                 mode="lines",
@@ -99,49 +116,51 @@ def trend_figure(
                 line={"width": 0},
                 hoverinfo="skip",
                 name="95% confidence interval",
-            )
+            ),
         )
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             x=data["period_end"],
             y=data["value"],
             mode="lines+markers",
             name=area_name,
             line={"color": NHS_BLUE, "width": 2.5},
             marker={"size": 6},
-        )
+        ),
     )
     for index, (name, frame) in enumerate((comparators or {}).items()):
         frame = frame.dropna(subset=["value"])
         if frame.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=frame["period_end"],
                 y=frame["value"],
                 mode="lines+markers",
                 name=name,
                 line={"color": COMPARATOR_COLOURS[index % len(COMPARATOR_COLOURS)], "width": 1.5, "dash": "dot"},
                 marker={"size": 5, "symbol": "diamond"},
-            )
+            ),
         )
     if target is not None:
-        fig.add_hline(
+        add_hline(
+            fig,
             y=target,
             line={"color": NHS_WARM_YELLOW, "width": 2, "dash": "dash"},
             annotation_text=f"Target {target:,.2f}".rstrip("0").rstrip("."),
-            annotation_position="top left",
         )
     return _base_layout(fig, title=title, y_title=y_title, height=height)
 
 
-def sparkline_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
+def sparkline_figure(series: pd.DataFrame, *, title: str) -> Figure:
     """A small, axis-free trend for a tile; the numbers are always beside it in text."""
     data = series.dropna(subset=["value"])
-    fig = go.Figure(
-        go.Scatter(x=data["period_end"], y=data["value"], mode="lines", line={"color": NHS_BLUE, "width": 2})
-    )
-    fig.update_layout(
+    fig = new_figure()
+    add_trace(fig, scatter(x=data["period_end"], y=data["value"], mode="lines", line={"color": NHS_BLUE, "width": 2}))
+    update_layout(
+        fig,
         title={"text": title, "font": {"size": 1}},
         height=60,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -156,6 +175,11 @@ def sparkline_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
 def safe_json(text: str) -> str:
     """JSON that can sit inside a <script> element: <, > and & escaped as unicode (still valid JSON)."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figure_json(fig: Figure) -> str:
+    """A figure as JSON for a page's ``<script type="application/json">`` element."""
+    return safe_json(to_json(fig))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -182,21 +206,22 @@ def _fmt(value: float | None, decimals: int = 1, unit: str = "") -> str:
     return f"{float(value):,.{decimals}f}{suffix}"
 
 
-def _with_meta(fig: go.Figure, summary: str) -> go.Figure:
-    fig.update_layout(meta={"summary": summary})
+def _with_meta(fig: Figure, summary: str) -> Figure:
+    update_layout(fig, meta={"summary": summary})
     return fig
 
 
-def figure_summary(fig: go.Figure) -> str:
+def figure_summary(fig: Figure) -> str:
     """The plain-language summary a builder stored with its figure ("" for figures without one)."""
-    meta = fig.layout.meta
+    meta = fig.get("layout", {}).get("meta")
     return meta.get("summary", "") if isinstance(meta, Mapping) else ""
 
 
-def _note(fig: go.Figure, text: str) -> None:
+def _note(fig: Figure, text: str) -> None:
     """A note between the title and the plot area, so that it never hides data."""
-    fig.update_layout(margin={"t": 85})
-    fig.add_annotation(
+    update_layout(fig, margin={"t": 85})
+    add_annotation(
+        fig,
         text=text,
         xref="paper",
         yref="paper",
@@ -303,7 +328,7 @@ def spc_figure(
     unit: str = "",
     decimals: int = 1,
     height: int = 420,
-) -> go.Figure:
+) -> Figure:
     """Making Data Count XmR chart of ``values`` by ``dates`` from ``result = spc(values, ...)``.
 
     Draws each rebase group's mean (solid) and process limits (dashed) with a gap between groups, a dotted vertical
@@ -320,9 +345,9 @@ def spc_figure(
     if improvement is not None and improvement != result.improvement:
         raise ValueError(f"improvement {improvement!r} differs from the result's {result.improvement!r}")
     target = result.target if target is None else target
-    fig = go.Figure()
+    fig = new_figure()
     _base_layout(fig, title=title, y_title=y_title, height=height)
-    fig.update_xaxes(title_text=x_title)
+    update_xaxis(fig, title={"text": x_title})
     if len(values) == 0:
         _note(fig, "No data to chart.")
         return _with_meta(fig, f"{title}: there is no data to chart.")
@@ -335,29 +360,32 @@ def spc_figure(
         ("mean", "Mean", "solid"),
     ):
         xs, ys = _by_group(x, table[column].to_numpy(), result)
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
                 name=name,
                 line={"color": NHS_DARK_GREY, "width": 1.5 if dash == "dash" else 2, "dash": dash},
                 hovertemplate=f"{name}: %{{y:{fmt}}}<extra></extra>",
-            )
+            ),
         )
     if target is not None:
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=[x[0], x[-1]],
                 y=[target, target],
                 mode="lines",
                 name=f"Target ({_fmt(target, decimals, unit)})",
                 line={"color": TARGET_COLOUR, "width": 2, "dash": "dashdot"},
                 hovertemplate=f"Target: %{{y:{fmt}}}<extra></extra>",
-            )
+            ),
         )
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             x=x,
             y=table["value"],
             mode="lines+markers",
@@ -366,25 +394,27 @@ def spc_figure(
             marker={"color": MDC_COMMON, "size": 7, "symbol": "circle"},
             customdata=table["meaning"],
             hovertemplate=f"Value: %{{y:{fmt}}}{unit}<br>%{{customdata}}<extra></extra>",
-        )
+        ),
     )
     for point_type, (colour, symbol, name) in SPC_POINT_STYLES.items():
         rows = table[table["point_type"] == point_type]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=list(rows["period_end"]),
                 y=rows["value"],
                 mode="markers",
                 name=name,
                 marker={"color": colour, "size": 10, "symbol": symbol, "line": {"color": "white", "width": 1}},
                 hoverinfo="skip",
-            )
+            ),
         )
     for group in result.groups[1:]:
         start = x[group.first_index]
-        fig.add_shape(
+        add_shape(
+            fig,
             type="line",
             x0=start,
             x1=start,
@@ -394,7 +424,8 @@ def spc_figure(
             yref="paper",
             line={"color": NHS_TEXT, "width": 1.5, "dash": "dot"},
         )
-        fig.add_annotation(
+        add_annotation(
+            fig,
             x=start,
             y=1,
             xref="x",
@@ -532,7 +563,8 @@ def funnel_figure(
     unit: str = "%",
     decimals: int = 1,
     height: int = 460,
-) -> go.Figure:
+    table: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> Figure:
     """Funnel plot of units (practices) against their denominators, with PHE 95% and 99.8% limits.
 
     ``frame`` columns: ``name`` (shown on outliers and in hover), ``numerator``, ``denominator``; optional ``code``,
@@ -542,19 +574,21 @@ def funnel_figure(
     significance from ``funnel_significance``; units outside the 95% limits are labelled with their name and drawn
     as triangles (up: above; filled: beyond 99.8%). ``highlight`` (a ``code`` or ``name``) rings one unit, e.g. the
     PCN lead's practice. With ``suppress_small_counts`` (anyone but analysts) units with a count of 1-7 are not
-    drawn and counts in hover are rounded to 5; the limits still use every unit.
+    drawn and counts in hover are rounded to 5; the limits still use every unit. ``table`` is `funnel_table`'s
+    result for the same arguments when the caller has it already (the exact limits are the costly part).
     """
-    units, limits = funnel_table(
+    units, limits = table or funnel_table(
         frame, statistic=statistic, multiplier=multiplier, suppress_small_counts=suppress_small_counts
     )
-    fig = go.Figure()
+    fig = new_figure()
     fmt = f",.{decimals}f"
     for level, label, dash, width in (("3s", "99.8%", "solid", 1.5), ("2s", "95%", "dash", 1.5)):
         for side in ("lower", "upper"):
             curve_x = "Population" if statistic == "proportion" else f"{side}_{level}_population_1_year"
             xs = limits[curve_x]
-            fig.add_trace(
-                go.Scatter(
+            add_trace(
+                fig,
+                scatter(
                     x=xs,
                     y=limits[f"{side}_{level}_limit"],
                     mode="lines",
@@ -563,20 +597,22 @@ def funnel_figure(
                     showlegend=side == "upper",
                     line={"color": NHS_DARK_GREY, "width": width, "dash": dash},
                     hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{unit}<extra></extra>",
-                )
+                ),
             )
     baseline = float(limits["baseline"].iloc[0])
-    x_min = float(np.nanmin(fig.data[0].x)) if statistic == "proportion" else float(units["denominator"].min())
-    x_max = float(max(np.nanmax(np.asarray(t.x, dtype=float)) for t in fig.data))
-    fig.add_trace(
-        go.Scatter(
+    curves = fig["data"]
+    x_min = float(np.nanmin(curves[0]["x"])) if statistic == "proportion" else float(units["denominator"].min())
+    x_max = float(max(np.nanmax(np.asarray(t["x"], dtype=float)) for t in curves))
+    add_trace(
+        fig,
+        scatter(
             x=[x_min, x_max],
             y=[baseline, baseline],
             mode="lines",
             name=f"Average of all units ({_fmt(baseline, decimals, unit)})",
             line={"color": NHS_TEXT, "width": 1.5},
             hovertemplate=f"Average: %{{y:{fmt}}}{unit}<extra></extra>",
-        )
+        ),
     )
     shown = units[units["shown"]]
     hover = (
@@ -589,8 +625,9 @@ def funnel_figure(
         return rows[["name", "numerator_display", "denominator_display", "significance_words"]].to_numpy(object)
 
     within = shown[~shown["outlier"]]
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             x=within["denominator"],
             y=within["value"],
             mode="markers",
@@ -598,14 +635,15 @@ def funnel_figure(
             marker={"color": MDC_COMMON, "size": 8, "symbol": "circle", "line": {"color": "white", "width": 1}},
             customdata=customdata(within),
             hovertemplate=hover,
-        )
+        ),
     )
     for significance, (colour, symbol) in _FUNNEL_STYLES.items():
         rows = shown[shown["significance"] == significance]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=rows["denominator"],
                 y=rows["value"],
                 mode="markers+text",
@@ -616,14 +654,15 @@ def funnel_figure(
                 marker={"color": colour, "size": 11, "symbol": symbol, "line": {"color": colour, "width": 2}},
                 customdata=customdata(rows),
                 hovertemplate=hover,
-            )
+            ),
         )
     if highlight is not None:
         keys = shown["code"] if "code" in shown.columns else shown["name"]
         chosen = shown[(keys == highlight) | (shown["name"] == highlight)]
         if not chosen.empty:
-            fig.add_trace(
-                go.Scatter(
+            add_trace(
+                fig,
+                scatter(
                     x=chosen["denominator"],
                     y=chosen["value"],
                     mode="markers+text",
@@ -633,10 +672,10 @@ def funnel_figure(
                     marker={"size": 20, "symbol": "circle-open", "color": NHS_TEXT, "line": {"width": 2.5}},
                     customdata=customdata(chosen),
                     hovertemplate=hover,
-                )
+                ),
             )
     _base_layout(fig, title=title, y_title=y_title, height=height)
-    fig.update_layout(hovermode="closest")
+    update_layout(fig, hovermode="closest")
     # Zoom on the units: the limits fan out towards a denominator of 1, far from any practice.
     drawn = units[units["shown"]] if units["shown"].any() else units
     near = limits[_curve_x(limits, statistic) >= 0.5 * drawn["denominator"].min()]
@@ -644,9 +683,13 @@ def funnel_figure(
     ys = np.concatenate([drawn["value"].to_numpy(float), near[limit_columns].to_numpy(float).ravel()])
     low, high = float(np.nanmin(ys)), float(np.nanmax(ys))
     pad = 0.12 * (high - low or abs(high) or 1)  # room for the outliers' names
-    fig.update_yaxes(range=[max(low - pad, 0), high + pad])
-    fig.update_xaxes(
-        title_text=x_title, showgrid=True, gridcolor="#e8edee", range=[0, 1.05 * float(units["denominator"].max())]
+    update_yaxis(fig, range=[max(low - pad, 0), high + pad])
+    update_xaxis(
+        fig,
+        title={"text": x_title},
+        showgrid=True,
+        gridcolor="#e8edee",
+        range=[0, 1.05 * float(units["denominator"].max())],
     )
     hidden = int((~units["shown"]).sum())
     if hidden:
@@ -786,7 +829,7 @@ def spine_figure(
     y_title: str = "Indicator",
     decimals: int = 1,
     height: int | None = None,
-) -> go.Figure:
+) -> Figure:
     """Fingertips-style spine chart: one row per indicator (see `spine_table` for the frame's columns).
 
     Each row shows the range of the comparison areas (light bar: min to max; darker bar: 25th to 75th percentile),
@@ -806,9 +849,10 @@ def spine_figure(
         f"<br>Middle half: {real(r.q25, r.unit)} to {real(r.q75, r.unit)}"
         for r in table.itertuples()
     ]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
+    fig = new_figure()
+    add_trace(
+        fig,
+        bar(
             y=labels,
             x=table["range_end"] - table["range_start"],
             base=table["range_start"],
@@ -818,10 +862,11 @@ def spine_figure(
             width=0.5,
             customdata=range_text,
             hovertemplate="%{customdata}<extra></extra>",
-        )
+        ),
     )
-    fig.add_trace(
-        go.Bar(
+    add_trace(
+        fig,
+        bar(
             y=labels,
             x=table["iqr_end"] - table["iqr_start"],
             base=table["iqr_start"],
@@ -831,11 +876,12 @@ def spine_figure(
             width=0.5,
             customdata=range_text,
             hovertemplate="%{customdata}<extra></extra>",
-        )
+        ),
     )
     benchmark_name = next((a for a in table["benchmark_area"] if a), "Benchmark")
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             y=labels,
             x=table["benchmark_position"],
             mode="markers",
@@ -843,7 +889,7 @@ def spine_figure(
             marker={"symbol": "line-ns", "size": 26, "line": {"color": NHS_TEXT, "width": 3}, "color": NHS_TEXT},
             customdata=[f"{r.benchmark_area}: {real(r.benchmark, r.unit)}" for r in table.itertuples()],
             hovertemplate="%{customdata}<extra></extra>",
-        )
+        ),
     )
     focus_name = table["focus_area"].iloc[0] if len(table) else "Area"
     for comparison, (colour, symbol) in SPINE_STYLES.items():
@@ -860,8 +906,9 @@ def spine_figure(
             + f"<br>{_comparison_words(r.comparison, r.benchmark_area)} ({real(r.benchmark, r.unit)})"
             for r in rows.itertuples()
         ]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 y=list(rows["indicator"]),
                 x=rows["value_position"],
                 mode="markers",
@@ -869,25 +916,27 @@ def spine_figure(
                 marker={"color": colour, "symbol": symbol, "size": 14, "line": {"color": NHS_TEXT, "width": 1.5}},
                 customdata=text,
                 hovertemplate="%{customdata}<extra></extra>",
-            )
+            ),
         )
     positions = np.concatenate([[0.0, 1.0], table["benchmark_position"].dropna(), table["value_position"].dropna()])
     _base_layout(fig, title=title, y_title=y_title, height=height or 280 + 44 * len(table))
-    fig.update_layout(
+    update_layout(
+        fig,
         barmode="overlay",
         hovermode="closest",
         bargap=0.4,
         margin={"b": 170},
         legend={"yref": "container", "y": 0, "yanchor": "bottom"},
     )
-    fig.update_xaxes(
-        title_text=x_title,
+    update_xaxis(
+        fig,
+        title={"text": x_title},
         range=[min(-0.05, positions.min() - 0.05), max(1.05, positions.max() + 0.05)],
         tickvals=[0, 1],
         ticktext=["Worst or lowest", "Best or highest"],
         zeroline=False,
     )
-    fig.update_yaxes(autorange="reversed", type="category", gridcolor="white")
+    update_yaxis(fig, autorange="reversed", type="category", gridcolor="white")
     return _with_meta(fig, summary_sentence_spine(table))
 
 
@@ -977,7 +1026,7 @@ def breakdown_figure(
     unit: str = "",
     decimals: int = 1,
     height: int = 400,
-) -> go.Figure:
+) -> Figure:
     """Values by category with interval error bars, in order (see `breakdown_table` for the frame's columns).
 
     With ``sii_result`` (an IMD breakdown only; `outcomes.stats.inequality.sii` run on these rows in the chart's
@@ -993,13 +1042,13 @@ def breakdown_figure(
         raise ValueError("the slope index of inequality applies to deprivation (IMD quintile) breakdowns")
     use_rank = sii_result is not None
     x = _rank_midpoints(data) if use_rank else data["label"].tolist()
-    fig = go.Figure()
+    fig = new_figure()
     if overall is not None:
-        fig.add_hline(
+        add_hline(
+            fig,
             y=overall,
             line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dash"},
             annotation_text=f"All persons {_fmt(overall, decimals, unit)}",
-            annotation_position="top left",
         )
     value = data["value"].to_numpy(float)
     has_ci = data[["lower_ci", "upper_ci"]].notna().all(axis=1).to_numpy()
@@ -1017,8 +1066,9 @@ def breakdown_figure(
             data.get("denominator_display", pd.Series([""] * len(data))),
         ]
     )
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             x=x,
             y=value,
             mode="markers",
@@ -1036,7 +1086,7 @@ def breakdown_figure(
             customdata=custom,
             hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{y:,.{decimals}f}}{unit}<br>%{{customdata[1]}}{counts}"
             "<extra></extra>",
-        )
+        ),
     )
     if use_rank:
         ends = [sii_result.intercept, sii_result.intercept + sii_result.sii]
@@ -1044,18 +1094,19 @@ def breakdown_figure(
         name = f"Slope index of inequality: {_fmt(sii_result.sii, decimals, unit)}"
         if interval:
             name += f" (95% CI {_fmt(interval[0], decimals, unit)} to {_fmt(interval[1], decimals, unit)})"
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=[0, 1],
                 y=ends,
                 mode="lines",
                 name=name,
                 line={"color": NHS_DARK_PINK, "width": 2},
                 hovertemplate=f"Fitted: %{{y:,.{decimals}f}}{unit}<extra>SII</extra>",
-            )
+            ),
         )
     _base_layout(fig, title=title, y_title=y_title, height=height)
-    fig.update_layout(hovermode="closest")
+    update_layout(fig, hovermode="closest")
     default_x = {
         "imd_quintile": "Deprivation quintile (IMD 2019; 1 = most deprived)",
         "age": "Age band (years)",
@@ -1064,10 +1115,10 @@ def breakdown_figure(
     }.get(breakdown, "Group")
     if use_rank:
         default_x = "Population ranked by deprivation (0 = most deprived, 1 = least); quintiles at their midpoints"
-        fig.update_xaxes(tickvals=list(x), ticktext=data["label"].tolist(), range=[0, 1])
+        update_xaxis(fig, tickvals=list(x), ticktext=data["label"].tolist(), range=[0, 1])
     else:
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=data["label"].tolist())
-    fig.update_xaxes(title_text=x_title or default_x)
+        update_xaxis(fig, type="category", categoryorder="array", categoryarray=data["label"].tolist())
+    update_xaxis(fig, title={"text": x_title or default_x})
     blank = data.loc[data["value"].isna(), "label"].tolist()
     if blank:
         _note(fig, f"No value shown for {', '.join(blank)} (small numbers or no data).")

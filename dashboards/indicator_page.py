@@ -23,7 +23,7 @@ from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
 from .board import IMPROVEMENT, MIN_SPC_POINTS, assess, period_months, same_period_length
-from .figures import breakdown_figure, figure_summary, safe_json, spc_figure, spc_table
+from .figures import breakdown_figure, figure_json, figure_summary, spc_figure, spc_table
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
 BREAKDOWN_TITLES = {
@@ -163,7 +163,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
         spc_chart = Chart(
             "spc",
             "Statistical process control chart",
-            safe_json(figure.to_json()),
+            figure_json(figure),
             summary,
             records,
             list(table.columns),
@@ -351,7 +351,7 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
     chart = Chart(
         key,
         title,
-        safe_json(figure.to_json()),
+        figure_json(figure),
         summary,
         table,
         ["category", "value", "interval", "numerator", "denominator"],

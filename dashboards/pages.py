@@ -8,15 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from outcomes.selectors import indicator_data, pcn_data
+from outcomes.models import Area, Indicator
+from outcomes.selectors import indicator_data, jsna_data, latest_headline, pcn_data
 
-from . import indicator_page, pcn_page
-from .board import board_tiles
+from . import indicator_page, jsna_page, pcn_page
+from .board import board_tiles, overdue_indicators
 from .cache import cached
 
 
 def board(today: dt.date, version: str | None = None):
     return cached(("board", today), lambda: board_tiles(today), version)
+
+
+def jsna(version: str | None = None):
+    """The JSNA indicators by life stage (the JSNA page, and the board's counts against England)."""
+    return cached(("jsna",), lambda: jsna_page.build(jsna_data()), version)
+
+
+def overdue(today: dt.date, borough: Area, version: str | None = None):
+    """Indicators overdue for new data on ``today`` (the board's list)."""
+
+    def build():
+        indicators = list(Indicator.objects.order_by("sort_order", "code"))
+        return overdue_indicators(indicators, latest_headline(None, [borough.pk]), today)
+
+    return cached(("overdue", today, borough.pk), build, version)
 
 
 def indicator(code: str, area_code: str, today: dt.date, unsuppressed: bool, data=None, version: str | None = None):

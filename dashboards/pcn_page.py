@@ -12,7 +12,7 @@ from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
 
-from .figures import figure_summary, funnel_figure, funnel_table, safe_json, spine_figure, spine_table
+from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
 from .indicator_page import Chart
 
 
@@ -84,7 +84,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
         spine = Chart(
             "spine",
             "Spine chart",
-            safe_json(figure.to_json()),
+            figure_json(figure),
             figure_summary(figure),
             _text(table[shown]),
             shown,
@@ -121,6 +121,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 )
             statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = period_label(group["period_start"].iloc[0], latest_end)
+            units, limits = funnel_table(frame, statistic=statistic, multiplier=indicator.multiplier)
             figure = funnel_figure(
                 frame,
                 title=f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
@@ -130,8 +131,9 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 multiplier=indicator.multiplier,
                 unit=_unit(indicator) if indicator.unit == "percent" else "",
                 decimals=indicator.decimal_places,
+                table=(units, limits),
             )
-            units, _ = funnel_table(frame, statistic=statistic, multiplier=indicator.multiplier)
+            units = units.copy()
             # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown.
             units["value"] = units["value"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
             units["significance_words"] = units["significance_words"].where(units["shown"], "Not shown")
@@ -143,8 +145,8 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             funnels.append(
                 Chart(
                     f"funnel-{indicator.code}",
-                    figure.layout.title.text,
-                    safe_json(figure.to_json()),
+                    figure["layout"]["title"]["text"],
+                    figure_json(figure),
                     figure_summary(figure),
                     _text(units[shown]),
                     shown,

@@ -1,8 +1,9 @@
 """Build the most-read pages into the cache after new data arrives, in a worker, so readers never wait.
 
-Covers the board, the outcome indicators for Harrow and each PCN (both disclosure levels) and the PCN pages
-(each practice scope). Other pages are built on first request. Runs only when a real broker is configured
-(DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for it.
+Covers the board (with its overdue list and the JSNA counts, so the JSNA page too), the outcome indicators for
+Harrow and each PCN (both disclosure levels) and the PCN pages (each practice scope). Other pages are built on
+first request. Runs only when a real broker is configured (DASHBOARD_WARM_AFTER_LOAD), since in-process
+(eager) tasks would make every upload wait for it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ def warm_pages() -> int:
     from . import pages  # here, not at start-up: the page builders import scipy and plotly (seconds per command)
 
     today, version = timezone.localdate(), data_version()
-    count = 1
-    pages.board(today, version)
+    count = 3
+    borough, _ = pages.board(today, version)
+    pages.overdue(today, borough, version)
+    pages.jsna(version)
     pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").values_list("code", flat=True))
     for code in Indicator.objects.filter(partnership_outcome__isnull=False).values_list("code", flat=True):
         for area_code in (HARROW_CODE, *pcns):

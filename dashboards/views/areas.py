@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsuppressed_counts
 from outcomes.models import Area
-from outcomes.selectors import jsna_data, pcn_data
+from outcomes.selectors import pcn_data
 
 from .. import jsna_page, pages
 
@@ -25,5 +25,5 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require(can_view)
 def jsna(request: HttpRequest) -> HttpResponse:
-    stages = jsna_page.build(jsna_data())
+    stages = pages.jsna()
     return render(request, "dashboards/jsna.html", {"stages": stages, "counts": jsna_page.england_counts(stages)})

@@ -5,21 +5,19 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from harrow_bbp.access import can_view, require
-from outcomes.models import Area, Indicator
-from outcomes.selectors import jsna_data, latest_headline
+from outcomes.models import Area
 
 from .. import jsna_page, pages
-from ..board import overdue_indicators
+from ..cache import data_version
 
 
 @require(can_view)
 def board_overview(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    borough, tiles = pages.board(today)
+    today, version = timezone.localdate(), data_version()
+    borough, tiles = pages.board(today, version)
     pcns = Area.objects.filter(parent=borough, level="pcn").order_by("sort_order")
-    jsna_counts = jsna_page.england_counts(jsna_page.build(jsna_data()))
-    indicators = list(Indicator.objects.order_by("sort_order", "code"))
-    overdue = overdue_indicators(indicators, latest_headline(None, [borough.pk]), today)
+    jsna_counts = jsna_page.england_counts(pages.jsna(version))
+    overdue = pages.overdue(today, borough, version)
     return render(
         request,
         "dashboards/board.html",

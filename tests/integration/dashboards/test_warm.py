@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dashboards import board, warm
+from dashboards import jsna_page, pages, warm
 from outcomes.signals import extract_loaded
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,17 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
 
     cache.clear()
     count = warm.warm_pages()
-    assert count == 1 + 7 * 6 * 2 + 5 * 3  # board, outcome indicators x areas x levels, PCN pages x scopes
+    # board, overdue list, JSNA; outcome indicators x areas x levels; PCN pages x scopes
+    assert count == 3 + 7 * 6 * 2 + 5 * 3
 
     def fail(*args, **kwargs):
         raise AssertionError("the board was built again instead of served from the cache")
 
-    monkeypatch.setattr(board, "board_tiles", fail)
+    monkeypatch.setattr(pages, "board_tiles", fail)
+    monkeypatch.setattr(pages, "overdue_indicators", fail)
+    monkeypatch.setattr(jsna_page, "build", fail)
     assert board_client.get(reverse("dashboards:board")).status_code == 200
+    assert board_client.get(reverse("dashboards:jsna")).status_code == 200
 
 
 def test_a_load_queues_warming_only_when_enabled(settings, monkeypatch):

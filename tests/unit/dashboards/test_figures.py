@@ -8,27 +8,40 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from dashboards import figures
 from dashboards.figures import (
     MDC_COMMON,
     MDC_CONCERN,
     MDC_IMPROVEMENT,
     MDC_NEUTRAL,
-    breakdown_figure,
     breakdown_table,
     figure_summary,
-    funnel_figure,
     funnel_table,
-    sparkline_figure,
-    spc_figure,
     spc_table,
-    spine_figure,
     spine_table,
-    trend_figure,
 )
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.funnel import funnel_limits, funnel_significance
 from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
+
+
+def _validated(build):
+    """The builder's dict as a plotly Figure: plotly's schema refuses any unknown property or bad value."""
+
+    def wrapped(*args, **kwargs) -> go.Figure:
+        spec = build(*args, **kwargs)
+        assert isinstance(spec, dict) and set(spec) == {"data", "layout"}
+        return go.Figure(spec)
+
+    return wrapped
+
+
+breakdown_figure, funnel_figure, sparkline_figure, spc_figure, spine_figure, trend_figure = (
+    _validated(getattr(figures, name))
+    for name in ("breakdown_figure", "funnel_figure", "sparkline_figure", "spc_figure", "spine_figure", "trend_figure")
+)
+
 
 # A monthly series with one real upward shift: 15 points around 50, then 15 around 60 (deterministic).
 BASE = [50, 52, 49, 51, 50, 48, 52, 51, 49, 50, 51, 49, 52, 50, 48]
@@ -105,7 +118,7 @@ def test_spc_limits_mean_target_and_rebase():
     assert "Rebased" in _annotations(fig)
     # 15 points per group: no too-few-points note.
     assert "Fewer than" not in _annotations(fig)
-    assert "Assurance" in figure_summary(fig)
+    assert "Assurance" in figure_summary(fig.to_dict())
 
 
 def test_spc_too_few_points_note():
@@ -114,7 +127,7 @@ def test_spc_too_few_points_note():
     assert any("at least 13" in w for w in result.warnings)
     fig = spc_figure(DATES[:10], values, result, title="T", y_title="Per cent (%)")
     assert "Fewer than 13 points" in _annotations(fig)
-    assert "provisional" in figure_summary(fig)
+    assert "provisional" in figure_summary(fig.to_dict())
 
 
 def test_spc_refuses_mismatched_inputs_and_handles_empty():
@@ -170,7 +183,7 @@ def test_funnel_outliers_are_named_and_match_significance():
     outliers = frame.loc[[lab != "Not significant" for lab in labels], "name"]
     assert sorted(named) == sorted(outliers)
     assert _trace(fig, "Practice 5 (selected)").marker.symbol == "circle-open"
-    assert "Practice 0" in figure_summary(fig) and "Practice 1" in figure_summary(fig)
+    assert "Practice 0" in figure_summary(fig.to_dict()) and "Practice 1" in figure_summary(fig.to_dict())
 
 
 def test_funnel_hides_units_with_suppressed_counts_but_keeps_them_in_the_limits():
@@ -288,7 +301,7 @@ def test_spine_figure_traces_and_titles():
     assert better.marker.symbol == "circle" and len(better.x) == 2
     assert "70.0%" in better.customdata[0] and "Harrow" in better.customdata[0]
     assert "per 1,000" in better.customdata[1]
-    assert "2 better" in figure_summary(fig)
+    assert "2 better" in figure_summary(fig.to_dict())
 
 
 def test_spine_refuses_bad_frames():
@@ -348,7 +361,7 @@ def test_breakdown_with_sii_line_on_the_ranked_population():
     assert line.y[0] == pytest.approx(result.intercept)
     assert line.y[1] == pytest.approx(result.intercept + result.sii)
     assert line.name.startswith("Slope index of inequality")
-    assert "slope index of inequality" in figure_summary(fig)
+    assert "slope index of inequality" in figure_summary(fig.to_dict())
 
 
 def test_breakdown_age_order_missing_values_and_sii_refusal():
