@@ -74,8 +74,8 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
     distinct = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in VALUE_COLUMNS)
     join = " AND ".join(f"o.{c} = i.{c}" for c in KEY_COLUMNS)
     with connection.cursor() as cursor:
-        # Check foreign keys as the INSERT runs rather than queueing a deferred check per row for COMMIT (a
-        # million queued trigger events cost memory in the server; the ids were validated already).
+        # The references are checked once per statement by triggers (migration 0006); anything deferrable is
+        # checked as each statement runs rather than queued per row for COMMIT.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """CREATE TEMP TABLE incoming_obs (

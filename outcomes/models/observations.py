@@ -90,10 +90,14 @@ class Observation(models.Model):
 
     # Indexes are kept to those reads need: every index costs each of a million inserted rows. The indicator
     # is the first column of obs_series_idx and of the unique key; the extract has obs_extract_idx.
+    # The four references are enforced by the database with triggers that check each statement's distinct
+    # ids at once (migration 0006, docs/adr/0006): a foreign key constraint would check every row.
     indicator = models.ForeignKey(
-        "outcomes.Indicator", on_delete=models.PROTECT, related_name="observations", db_index=False
+        "outcomes.Indicator", on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
     )
-    area = models.ForeignKey("outcomes.Area", on_delete=models.PROTECT, related_name="observations")
+    area = models.ForeignKey(
+        "outcomes.Area", on_delete=models.PROTECT, related_name="observations", db_constraint=False
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     breakdown = models.CharField(max_length=20, default="all")
@@ -106,10 +110,18 @@ class Observation(models.Model):
     suppressed = models.BooleanField(default=False)
     is_derived = models.BooleanField(default=False, help_text="Computed by roll-up from practice rows.")
     note = models.CharField(max_length=255, blank=True)
-    extract = models.ForeignKey(Extract, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    extract = models.ForeignKey(
+        Extract, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
+    )
     is_current = models.BooleanField(default=True)
     superseded_by = models.ForeignKey(
-        Extract, null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_observations", db_index=False
+        Extract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_observations",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
