@@ -45,31 +45,60 @@ def lock_indicators(indicator_ids) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, indicator_id])
 
 
-def _copy_in(cursor, frame: pd.DataFrame) -> None:
-    """The rows into incoming_obs: binary COPY (floats bit for bit, no text formatting) or, for rows whose
-    texts are too varied for it, CSV in chunks so the text of a million rows is never held at once."""
-    chunks = pgcopy.encode(frame, COLUMN_KINDS)
+def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple[str, object]]) -> None:
+    """The rows into ``table``: binary COPY (floats bit for bit, no text formatting) or, for rows whose texts
+    are too varied for it, CSV in chunks so the text of a million rows is never held at once. ``constants``
+    (column -> (kind, value)) are columns with one value for every row."""
+    names = [name for name, _ in COLUMN_KINDS] + list(constants)
+    chunks = pgcopy.encode(frame, COLUMN_KINDS, list(constants.values()))
     if chunks is not None:
-        cursor.cursor.copy_expert(
-            f"COPY incoming_obs ({', '.join(name for name, _ in COLUMN_KINDS)}) FROM STDIN WITH (FORMAT binary)",
-            pgcopy.ChunkReader(chunks),
-            size=COPY_READ_BYTES,
-        )
+        with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError and so on)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT binary)",
+                pgcopy.ChunkReader(chunks),
+                size=COPY_READ_BYTES,
+            )
         return
     # pandas writes floats round-trip exactly and booleans as True/False; NaN is written as \N, so an empty
     # note stays an empty string.
-    rows = frame.reindex(columns=COLUMNS)
+    rows = frame.reindex(columns=[name for name, _ in COLUMN_KINDS])
     for start in range(0, len(rows), COPY_CHUNK_ROWS):
+        chunk = rows.iloc[start : start + COPY_CHUNK_ROWS].assign(**{c: v for c, (_, v) in constants.items()})
         buffer = io.StringIO()
-        rows.iloc[start : start + COPY_CHUNK_ROWS].to_csv(buffer, index=False, header=False, na_rep="\\N")
+        chunk.to_csv(buffer, index=False, header=False, na_rep="\\N")
         buffer.seek(0)
-        cursor.cursor.copy_expert(
-            f"COPY incoming_obs ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-        )
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+            )
+
+
+def _any_current(cursor, frame: pd.DataFrame) -> bool:
+    """Whether any current row might share a key with ``frame`` (its indicators, areas and period starts).
+
+    Cheap (the unique index's leading columns) and conservative: False means every key is new."""
+    table = Observation._meta.db_table
+    cursor.execute(
+        f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE is_current AND indicator_id = ANY(%s)
+            AND area_id = ANY(%s) AND period_start BETWEEN %s AND %s)""",
+        [
+            [int(i) for i in frame["indicator_id"].unique()],
+            [int(a) for a in frame["area_id"].unique()],
+            frame["period_start"].min(),
+            frame["period_start"].max(),
+        ],
+    )
+    return cursor.fetchone()[0]
 
 
 def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
-    """Load ``frame`` (COLUMNS) for ``extract_id`` inside the caller's transaction, on PostgreSQL."""
+    """Load ``frame`` (COLUMNS) for ``extract_id`` inside the caller's transaction, on PostgreSQL.
+
+    The caller holds the indicators' advisory locks, so no other load can add current rows for these keys
+    meanwhile. When no current row shares a key with the frame (a new month, a first load), the rows are
+    copied straight into the table; otherwise they go to a temporary table and two set-based statements
+    supersede changed rows and insert new and changed ones, leaving identical rows alone.
+    """
     table = Observation._meta.db_table
     distinct = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in VALUE_COLUMNS)
     join = " AND ".join(f"o.{c} = i.{c}" for c in KEY_COLUMNS)
@@ -77,6 +106,9 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
         # The references are checked once per statement by triggers (migration 0006); anything deferrable is
         # checked as each statement runs rather than queued per row for COMMIT.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if not _any_current(cursor, frame):
+            _copy_in(cursor, frame, table, {"extract_id": ("int8", extract_id), "is_current": ("bool", True)})
+            return LoadResult(inserted=len(frame))
         cursor.execute(
             """CREATE TEMP TABLE incoming_obs (
                 indicator_id bigint, area_id bigint, period_start date, period_end date, breakdown varchar(20),
@@ -85,7 +117,7 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
                 suppressed boolean, is_derived boolean, note varchar(255)
             ) ON COMMIT DROP"""
         )
-        _copy_in(cursor, frame)
+        _copy_in(cursor, frame, "incoming_obs", {})
         cursor.execute("ANALYZE incoming_obs")
         cursor.execute(
             f"""UPDATE {table} o SET is_current = false, superseded_by_id = %s

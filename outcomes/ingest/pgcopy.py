@@ -33,8 +33,9 @@ def _length(size: int) -> np.ndarray:
 class _Field:
     """One column: its values as a (rows, size) byte array, or as codes into distinct encoded texts."""
 
-    def __init__(self, kind: str, series: pd.Series) -> None:
+    def __init__(self, kind: str, series: pd.Series, constant: bool = False) -> None:
         self.kind = kind
+        self.constant = constant  # one value for every row (``series`` has just that value)
         self.null: np.ndarray | None = None
         self.codes: np.ndarray | None = None
         if kind == "text":
@@ -61,18 +62,24 @@ class _Field:
         self.bytes = values.view(np.uint8).reshape(len(series), -1)
 
 
-def encode(frame: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> Iterator[bytes] | None:
-    """Binary COPY chunks for ``columns`` ((name, kind): int8, float8, bool, date or text) of ``frame``.
+def encode(
+    frame: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    constants: Sequence[tuple[str, object]] = (),
+) -> Iterator[bytes] | None:
+    """Binary COPY chunks for ``columns`` ((name, kind): int8, float8, bool, date or text) of ``frame``,
+    followed by ``constants`` ((kind, value): the same non-null value on every row, not stored per row).
 
     None when the rows fall into more than MAX_GROUPS layouts. Row order is not kept (a group's rows go
-    together), which a load into a temporary table does not need.
+    together), which neither a table nor a temporary table needs.
     """
     fields = [_Field(kind, frame[name]) for name, kind in columns]
+    fields += [_Field(kind, pd.Series([value]), constant=True) for kind, value in constants]
     key = np.zeros(len(frame), np.int64)
     scale = 1
     for field in fields:
         part, size = (field.codes, len(field.texts)) if field.codes is not None else (field.null, 2)
-        if part is None:
+        if part is None or field.constant:
             continue
         if scale * size > 2**62 or size > MAX_GROUPS:
             return None
@@ -101,7 +108,12 @@ def _encode_rows(fields: list[_Field], rows: np.ndarray, count: bytes) -> bytes:
     first = rows[0]
     parts: list[np.ndarray] = [np.frombuffer(count, np.uint8)]
     for field in fields:
-        if field.codes is not None:
+        if field.constant and field.codes is None:
+            parts += [_length(field.bytes.shape[1]), field.bytes[0]]
+        elif field.constant:
+            text = field.texts[0]
+            parts += [_length(len(text)), np.frombuffer(text, np.uint8)]
+        elif field.codes is not None:
             text = field.texts[field.codes[first]]
             parts += [_length(len(text)), np.frombuffer(text, np.uint8)]
         elif field.null is not None and field.null[first]:
