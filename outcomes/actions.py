@@ -317,47 +317,54 @@ def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Itera
     """Roll an additive indicator's practice rows up to PCN and borough (ratio of sums, membership in force).
 
     Only the periods in ``period_ends`` are recomputed when given (those an extract touched). Keys for which
-    the source itself supplied a PCN or borough row are left to the source.
+    the source itself supplied a PCN or borough row are left to the source. On PostgreSQL the sums are one
+    query (``rollup_sql``); elsewhere pandas sums the practice rows.
     """
-    from .rollup import interval_function, rollup_ratio_of_sums
+    from .rollup import interval_function, ratio_of_sums
 
     if not indicator.is_additive:
         return LoadResult()
+    sums = _group_sums(indicator, period_ends)
+    if sums.empty:
+        return LoadResult()
+    derived = ratio_of_sums(
+        sums,
+        multiplier=indicator.multiplier,
+        interval=interval_function(indicator.interval_method, indicator.multiplier),
+    )
+    source_rows = Observation.objects.filter(
+        indicator=indicator, is_current=True, is_derived=False, area_id__in=set(derived["area_id"].tolist())
+    )
+    if period_ends is not None:
+        source_rows = source_rows.filter(period_end__in=sorted(set(period_ends)))
+    supplied = list(source_rows.values_list(*DERIVED_KEY))
+    if supplied:
+        keys = pd.MultiIndex.from_frame(derived[DERIVED_KEY])
+        derived = derived[~keys.isin(pd.MultiIndex.from_tuples(supplied, names=DERIVED_KEY))]
+    rows = derived.assign(indicator_id=indicator.pk, is_derived=True, suppressed=derived["suppressed"].astype(bool))
+    return load_observations(extract=extract, rows=rows)
+
+
+DERIVED_KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
+
+
+def _group_sums(indicator: Indicator, period_ends: Iterable | None, *, in_database: bool | None = None) -> pd.DataFrame:
+    """Per PCN and borough and key: the members' sums and how many were incomplete (rollup.SUM_COLUMNS).
+
+    ``in_database`` (default: on PostgreSQL) sums with one query; otherwise pandas sums the practice rows."""
+    from . import rollup, rollup_sql
+
+    if connection.vendor == "postgresql" if in_database is None else in_database:
+        return rollup_sql.group_sums(indicator.pk, period_ends)
     practice_rows = _current_practice_rows(indicator, period_ends)
     if practice_rows.empty:
-        return LoadResult()
+        return pd.DataFrame(columns=rollup.SUM_COLUMNS)
     memberships = pd.DataFrame.from_records(
         PracticeMembership.objects.values("practice_id", "pcn_id", "start", "end"),
         columns=["practice_id", "pcn_id", "start", "end"],
     )
     pcn_parent = dict(Area.objects.filter(level="pcn").values_list("pk", "parent_id"))
-    derived = rollup_ratio_of_sums(
-        practice_rows,
-        memberships,
-        pcn_parent,
-        multiplier=indicator.multiplier,
-        interval=interval_function(indicator.interval_method, indicator.multiplier),
-    )
-    supplied = set(
-        Observation.objects.filter(
-            indicator=indicator, is_current=True, is_derived=False, area_id__in=set(derived["area_id"])
-        ).values_list("area_id", "period_start", "period_end", "breakdown", "category")
-    )
-    rows = []
-    for rec in derived.to_dict("records"):
-        key = (rec["area_id"], rec["period_start"], rec["period_end"], rec["breakdown"], rec["category"])
-        if key in supplied:
-            continue
-        rows.append(
-            {
-                "indicator_id": indicator.pk,
-                **rec,
-                **{k: (None if pd.isna(rec[k]) else float(rec[k])) for k in NUMBER_FIELDS},
-                "suppressed": bool(rec["suppressed"]),
-                "is_derived": True,
-            }
-        )
-    return load_observations(extract=extract, rows=rows)
+    return rollup.group_sums(practice_rows, memberships, pcn_parent)
 
 
 def receive_extract(

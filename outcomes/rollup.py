@@ -23,6 +23,11 @@ def members_at(memberships: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     return memberships.loc[in_force, ["practice_id", "pcn_id"]]
 
 
+COLUMNS = ["area_id", *KEY, "numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "note"]
+#: What ``ratio_of_sums`` needs per PCN or borough and key: sums over the members, and how many were incomplete.
+SUM_COLUMNS = ["area_id", *KEY, "numerator", "denominator", "incomplete", "practices"]
+
+
 def rollup_ratio_of_sums(
     practice_rows: pd.DataFrame,
     memberships: pd.DataFrame,
@@ -39,9 +44,13 @@ def rollup_ratio_of_sums(
     indicator's units. Returns one row per (area_id, KEY) with numerator, denominator, value, lower_ci,
     upper_ci, suppressed and note.
     """
-    columns = ["area_id", *KEY, "numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "note"]
     if practice_rows.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COLUMNS)
+    return ratio_of_sums(group_sums(practice_rows, memberships, pcn_parent), multiplier=multiplier, interval=interval)
+
+
+def group_sums(practice_rows: pd.DataFrame, memberships: pd.DataFrame, pcn_parent: Mapping[int, int]) -> pd.DataFrame:
+    """SUM_COLUMNS per PCN and per borough: the members' sums, counted by the membership in force."""
     rows = practice_rows.copy()
     rows["incomplete"] = rows["suppressed"].astype(bool) | rows["numerator"].isna() | rows["denominator"].isna()
     memberships = memberships.assign(start=pd.to_datetime(memberships["start"]), end=pd.to_datetime(memberships["end"]))
@@ -58,7 +67,14 @@ def rollup_ratio_of_sums(
                 practices=("area_id", "count"),
             )
             parts.append(grouped.reset_index().rename(columns={level_column: "area_id"}))
-    out = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)[SUM_COLUMNS]
+
+
+def ratio_of_sums(sums: pd.DataFrame, *, multiplier: float, interval: IntervalFn | None = None) -> pd.DataFrame:
+    """COLUMNS from SUM_COLUMNS: the value, its interval, and suppression with its reason."""
+    if sums.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    out = sums.copy()
     out["suppressed"] = out["incomplete"] > 0
     out["note"] = np.where(
         out["suppressed"],
@@ -78,7 +94,7 @@ def rollup_ratio_of_sums(
         out.loc[valid, "lower_ci"] = lower
         out.loc[valid, "upper_ci"] = upper
     out["area_id"] = out["area_id"].astype(int)
-    return out[columns]
+    return out[COLUMNS]
 
 
 def interval_function(method: str, multiplier: float) -> IntervalFn | None:

@@ -1,0 +1,112 @@
+"""Roll-ups in the database: PostgreSQL's one-query sums equal pandas' sums of the same rows, and on every
+database derived rows leave alone the keys a source supplied itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.db import connection
+
+from outcomes import actions
+from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
+from outcomes.rollup import SUM_COLUMNS
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
+
+
+def _extract(name: str) -> Extract:
+    return actions.create_extract(file_name=name, content=name.encode(), format="generic", source="command")
+
+
+def _practice_rows(indicator: Indicator, period_end: dt.date, practices: list[Area], *, suppress: int = -1) -> list:
+    return [
+        {
+            "indicator_id": indicator.pk,
+            "area_id": practice.pk,
+            "period_start": period_end.replace(day=1),
+            "period_end": period_end,
+            "numerator": None if i == suppress else float(3 + i) + 0.1 * i,  # not whole: summation order shows
+            "denominator": None if i == suppress else 1000.0 + i,
+            "value": None if i == suppress else (3 + 1.1 * i) / (1000 + i) * indicator.multiplier,
+            "suppressed": i == suppress,
+        }
+        for i, practice in enumerate(practices)
+    ]
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[SUM_COLUMNS].sort_values(KEY).reset_index(drop=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-query sums are PostgreSQL's")
+def test_database_sums_equal_pandas_sums_with_a_move_and_a_suppressed_practice():
+    indicator = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS")
+    practices = list(Area.objects.filter(level="practice", memberships__end__isnull=True).order_by("code")[:12])
+    moving = practices[0]
+    here = PracticeMembership.objects.get(practice=moving, end__isnull=True)
+    other_pcn = Area.objects.filter(level="pcn").exclude(pk=here.pcn_id).order_by("code").first()
+    actions.set_practice_membership(practice=moving, pcn=here.pcn, start=here.start, end=D(2040, 1, 1))
+    actions.set_practice_membership(practice=moving, pcn=other_pcn, start=D(2040, 1, 1))
+    extract = _extract("sums.csv")
+    for period_end, suppress in ((D(2039, 12, 31), -1), (D(2040, 1, 31), 3)):  # before and after the move
+        actions.load_observations(
+            extract=extract, rows=_practice_rows(indicator, period_end, practices, suppress=suppress)
+        )
+    period_ends = [D(2039, 12, 31), D(2040, 1, 31)]
+
+    settings = "SELECT current_setting('enable_nestloop'), current_setting('work_mem')"
+    with connection.cursor() as cursor:
+        cursor.execute(settings)
+        before = cursor.fetchone()
+        in_database = _sorted(actions._group_sums(indicator, period_ends, in_database=True))
+        cursor.execute(settings)
+        assert cursor.fetchone() == before  # the query's planner settings do not outlive it
+    in_pandas = _sorted(actions._group_sums(indicator, period_ends, in_database=False))
+
+    assert len(in_database) > 0
+    pd.testing.assert_frame_equal(
+        in_database.drop(columns=["numerator", "denominator"]),
+        in_pandas.drop(columns=["numerator", "denominator"]),
+        check_dtype=False,
+    )
+    for column in ("numerator", "denominator"):  # the same up to the order of addition
+        complete = in_database["incomplete"] == 0
+        assert np.allclose(in_database.loc[complete, column], in_pandas.loc[complete, column], rtol=1e-14, atol=0)
+    counts = in_database[in_database["breakdown"] == "all"].set_index(["area_id", "period_end"])["practices"]
+    for pcn, change in ((other_pcn.pk, 1), (here.pcn_id, -1)):  # the membership in force on the last day
+        assert counts.get((pcn, D(2040, 1, 31)), 0) == counts.get((pcn, D(2039, 12, 31)), 0) + change
+    assert (in_database.loc[in_database["period_end"] == D(2040, 1, 31), "incomplete"] > 0).any()
+
+
+def test_rollups_leave_a_key_the_source_supplied_to_the_source_and_derive_the_rest():
+    indicator = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS")
+    pcn = Area.objects.filter(level="pcn", member_practices__end__isnull=True).order_by("code").first()
+    practices = list(Area.objects.filter(memberships__pcn=pcn, memberships__end__isnull=True).order_by("code"))
+    period_end = D(2041, 3, 31)
+    extract = _extract("supplied.csv")
+    actions.load_observations(extract=extract, rows=_practice_rows(indicator, period_end, practices))
+    supplied = {
+        "indicator_id": indicator.pk,
+        "area_id": pcn.pk,
+        "period_start": period_end.replace(day=1),
+        "period_end": period_end,
+        "numerator": 1.0,
+        "denominator": 10.0,
+        "value": 100.0,
+    }
+    actions.load_observations(extract=extract, rows=[supplied])
+
+    result = actions.derive_rollups(indicator=indicator, extract=extract, period_ends=[period_end])
+    again = actions.derive_rollups(indicator=indicator, extract=_extract("again.csv"), period_ends=[period_end])
+
+    rows = Observation.objects.filter(indicator=indicator, period_end=period_end, is_current=True)
+    source_row = rows.get(area=pcn)
+    assert not source_row.is_derived and source_row.value == 100.0  # not overwritten by a derived value
+    borough = rows.get(area=pcn.parent)
+    assert borough.is_derived and borough.denominator == sum(1000.0 + i for i in range(len(practices)))
+    assert result.inserted >= 1 and again == actions.LoadResult(unchanged=result.inserted)
