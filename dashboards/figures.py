@@ -497,14 +497,18 @@ def funnel_table(
     statistic: str = "proportion",
     multiplier: float = 100,
     suppress_small_counts: bool = False,
+    decimals: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(units, limits) for a funnel plot. ``units``: the input rows with valid counts plus value, significance
     (PHE label), ``significance_words``, ``outlier`` (outside the 95% limits), ``shown`` (False when its counts
-    are suppressed) and ``numerator_display``/``denominator_display``; ``limits``: `funnel_limits`' table.
+    are suppressed), ``numerator_display``/``denominator_display``, and ``x_shown``/``value_shown``, where the
+    unit is drawn; ``limits``: `funnel_limits`' table.
 
     Limits and significance always use the exact counts (rounded counts would move the limits); only what is shown
-    is controlled. A row is hidden when ``suppress_small_counts`` and a count is 1-7, or when the frame already has
-    ``disclosure_suppressed`` True.
+    is controlled. Under control (``suppress_small_counts``, or a frame that has been through disclosure control
+    and so has ``disclosure_suppressed``) a row is hidden when a count is 1-7, and the others are drawn at their
+    rounded denominator with the value rounded to ``decimals``: an exact denominator or a full-precision value
+    beside the rounded counts would give the exact counts away.
     """
     data = frame.copy()
     data["numerator"] = pd.to_numeric(data["numerator"], errors="coerce")
@@ -539,6 +543,13 @@ def funnel_table(
         elif f"{column}_display" not in data.columns:
             data[f"{column}_display"] = display_counts(data[column].to_numpy(), np.zeros(len(data), dtype=bool))
     data["shown"] = ~hidden
+    controlled = suppress_small_counts or "disclosure_suppressed" in data.columns
+    if controlled:
+        data["x_shown"] = suppress_counts(data["denominator"].to_numpy()).values
+        data["value_shown"] = np.round(data["value"].to_numpy(float), decimals)
+    else:
+        data["x_shown"], data["value_shown"] = data["denominator"], data["value"]
+    data.attrs["controlled"] = controlled
     return data, limits
 
 
@@ -578,7 +589,16 @@ def funnel_figure(
     result for the same arguments when the caller has it already (the exact limits are the costly part).
     """
     units, limits = table or funnel_table(
-        frame, statistic=statistic, multiplier=multiplier, suppress_small_counts=suppress_small_counts
+        frame,
+        statistic=statistic,
+        multiplier=multiplier,
+        suppress_small_counts=suppress_small_counts,
+        decimals=decimals,
+    )
+    # Under control the limits and the average are drawn a decimal place finer than values are shown, not at full
+    # precision (the average is the exact ratio of the units' summed counts).
+    curve_y = (
+        (lambda y: np.round(np.asarray(y, dtype=float), decimals + 1)) if units.attrs["controlled"] else (lambda y: y)
     )
     fig = new_figure()
     fmt = f",.{decimals}f"
@@ -590,7 +610,7 @@ def funnel_figure(
                 fig,
                 scatter(
                     x=xs,
-                    y=limits[f"{side}_{level}_limit"],
+                    y=curve_y(limits[f"{side}_{level}_limit"]),
                     mode="lines",
                     name=f"{label} {side} limit",
                     legendgroup=label,
@@ -599,9 +619,9 @@ def funnel_figure(
                     hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{unit}<extra></extra>",
                 ),
             )
-    baseline = float(limits["baseline"].iloc[0])
+    baseline = float(curve_y(limits["baseline"].iloc[0]))
     curves = fig["data"]
-    x_min = float(np.nanmin(curves[0]["x"])) if statistic == "proportion" else float(units["denominator"].min())
+    x_min = float(np.nanmin(curves[0]["x"])) if statistic == "proportion" else float(units["x_shown"].min())
     x_max = float(max(np.nanmax(np.asarray(t["x"], dtype=float)) for t in curves))
     add_trace(
         fig,
@@ -628,8 +648,8 @@ def funnel_figure(
     add_trace(
         fig,
         scatter(
-            x=within["denominator"],
-            y=within["value"],
+            x=within["x_shown"],
+            y=within["value_shown"],
             mode="markers",
             name=WITHIN_LIMITS,
             marker={"color": MDC_COMMON, "size": 8, "symbol": "circle", "line": {"color": "white", "width": 1}},
@@ -644,8 +664,8 @@ def funnel_figure(
         add_trace(
             fig,
             scatter(
-                x=rows["denominator"],
-                y=rows["value"],
+                x=rows["x_shown"],
+                y=rows["value_shown"],
                 mode="markers+text",
                 name=FUNNEL_WORDS[significance],
                 text=rows["name"],
@@ -663,8 +683,8 @@ def funnel_figure(
             add_trace(
                 fig,
                 scatter(
-                    x=chosen["denominator"],
-                    y=chosen["value"],
+                    x=chosen["x_shown"],
+                    y=chosen["value_shown"],
                     mode="markers+text",
                     name=f"{chosen['name'].iloc[0]} (selected)",
                     text=chosen["name"].where(~chosen["outlier"], ""),  # outliers are named already
@@ -677,10 +697,12 @@ def funnel_figure(
     _base_layout(fig, title=title, y_title=y_title, height=height)
     update_layout(fig, hovermode="closest")
     # Zoom on the units: the limits fan out towards a denominator of 1, far from any practice.
-    drawn = units[units["shown"]] if units["shown"].any() else units
-    near = limits[_curve_x(limits, statistic) >= 0.5 * drawn["denominator"].min()]
+    # Only the units drawn set the ranges: a hidden practice's denominator must not show through the axis.
+    drawn = units[units["shown"]]
+    drawn_x = drawn["x_shown"].to_numpy(float) if not drawn.empty else np.array([x_min, x_max])
+    near = limits[_curve_x(limits, statistic) >= 0.5 * np.nanmin(drawn_x)]
     limit_columns = ["lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit"]
-    ys = np.concatenate([drawn["value"].to_numpy(float), near[limit_columns].to_numpy(float).ravel()])
+    ys = np.concatenate([drawn["value_shown"].to_numpy(float), curve_y(near[limit_columns].to_numpy(float)).ravel()])
     low, high = float(np.nanmin(ys)), float(np.nanmax(ys))
     pad = 0.12 * (high - low or abs(high) or 1)  # room for the outliers' names
     update_yaxis(fig, range=[max(low - pad, 0), high + pad])
@@ -689,7 +711,7 @@ def funnel_figure(
         title={"text": x_title},
         showgrid=True,
         gridcolor="#e8edee",
-        range=[0, 1.05 * float(units["denominator"].max())],
+        range=[0, 1.05 * float(np.nanmax(drawn_x))],
     )
     hidden = int((~units["shown"]).sum())
     if hidden:

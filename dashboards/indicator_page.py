@@ -35,6 +35,34 @@ BREAKDOWN_TITLES = {
 }
 
 
+# Column headers of the charts' tables, in words (a screen reader reads them out).
+COLUMN_LABELS = {
+    "period_end": "Period ending",
+    "period": "Period",
+    "value": "Value",
+    "mean": "Mean",
+    "lower_process_limit": "Lower process limit",
+    "upper_process_limit": "Upper process limit",
+    "group": "Period group (after each rebase)",
+    "point_type": "Point type",
+    "meaning": "What the point shows",
+    "category": "Group",
+    "interval": "95% confidence interval",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "numerator_display": "Numerator",
+    "denominator_display": "Denominator",
+    "name": "Practice",
+    "practice": "Practice",
+    "indicator": "Indicator",
+    "significance_words": "Against the funnel limits",
+    "benchmark": "Harrow",
+    "minimum": "Lowest PCN",
+    "maximum": "Highest PCN",
+    "comparison": "Compared with Harrow",
+}
+
+
 @dataclass
 class Chart:
     key: str
@@ -44,6 +72,12 @@ class Chart:
     table: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # one URL per table row (its first cell links there), or none
+    labels: dict[str, str] = field(default_factory=dict)  # headers for this chart's columns, over COLUMN_LABELS
+
+    @property
+    def headers(self) -> list[str]:
+        """The table's column headers in words."""
+        return [self.labels.get(c) or COLUMN_LABELS.get(c) or c.replace("_", " ").capitalize() for c in self.columns]
 
     @property
     def linked_rows(self) -> list[tuple[dict, str]]:
@@ -109,7 +143,9 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
     # values from suppressed counts are not shown, and the SPC runs on the values that remain shown (a mean or
     # limit over hidden values would let a reader work them out).
     controlled = area.level in ("pcn", "practice") and not unsuppressed
-    own = apply_disclosure_control(data.series) if controlled and not data.series.empty else data.series
+    own = data.series
+    if controlled and not own.empty:
+        own = apply_disclosure_control(own, decimals=decimals)
     latest_row = _latest(data.series)  # the latest period with a value, whether or not it may be shown
     months = None if latest_row is None else int(period_months(latest_row.to_frame().T).iloc[0])
     if latest_row is not None:
@@ -319,7 +355,7 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
     Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
     rows = rows.copy()
     if not unsuppressed:
-        rows = apply_disclosure_control(rows)
+        rows = apply_disclosure_control(rows, decimals=decimals)
     sii_result = _sii(rows, indicator)
     figure = breakdown_figure(
         rows,

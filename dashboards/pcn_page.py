@@ -38,10 +38,20 @@ def _unit(indicator) -> str:
 
 def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPage:
     by_id = {i.pk: i for i in data.indicators}
+    by_code = {i.code: i for i in data.indicators}
     names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
     codes_by_name = {}  # indicator display name -> code, for the spine rows' links
     rows = []
-    for indicator_id, group in data.latest.groupby("indicator_id", sort=False):
+    latest = data.latest
+    if not unsuppressed and not latest.empty:
+        # PCN values from suppressed counts are not shown (nor used for the range), the others at the precision
+        # shown; the borough's row is not under control.
+        latest = apply_disclosure_control(
+            latest,
+            rows=latest["area_id"] != data.borough.pk,
+            decimals=latest["indicator_id"].map(lambda i: by_id[i].decimal_places),
+        )
+    for indicator_id, group in latest.groupby("indicator_id", sort=False):
         indicator = by_id[indicator_id]
         focus = group[group["area_id"] == data.pcn.pk]
         if focus.empty or focus["value"].isna().all():
@@ -75,11 +85,14 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
         frame = pd.DataFrame(rows)
         figure = spine_figure(frame, title=f"{data.pcn.display_name} against the other Harrow PCNs and Harrow")
         table = spine_table(frame)
-        shown = [
-            c
-            for c in ("indicator", "focus_value", "benchmark_value", "minimum", "maximum", "comparison")
-            if c in table.columns
-        ]
+        periods = frame[frame["role"] == "focus"].set_index("indicator")["period"]
+        table["period"] = table["indicator"].map(periods)
+        for column in ("value", "benchmark", "minimum", "maximum"):  # each in its indicator's units and precision
+            table[column] = [
+                by_code[codes_by_name[name]].format_value(None if pd.isna(v) else float(v))
+                for name, v in zip(table["indicator"], table[column], strict=True)
+            ]
+        shown = ["indicator", "period", "value", "benchmark", "minimum", "maximum", "comparison"]
         links = [_indicator_url(codes_by_name[name], data.pcn.code) for name in table["indicator"]]
         spine = Chart(
             "spine",
@@ -89,6 +102,11 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             _text(table[shown]),
             shown,
             links,
+            labels={
+                "value": data.pcn.display_name,
+                "benchmark": data.borough.display_name,
+                "comparison": f"Compared with {data.borough.display_name}",
+            },
         )
 
     funnels, practice_rows, practice_columns, practice_links = [], [], [], []
@@ -121,7 +139,9 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 )
             statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = period_label(group["period_start"].iloc[0], latest_end)
-            units, limits = funnel_table(frame, statistic=statistic, multiplier=indicator.multiplier)
+            units, limits = funnel_table(
+                frame, statistic=statistic, multiplier=indicator.multiplier, decimals=indicator.decimal_places
+            )
             figure = funnel_figure(
                 frame,
                 title=f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
@@ -134,8 +154,9 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 table=(units, limits),
             )
             units = units.copy()
-            # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown.
-            units["value"] = units["value"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
+            # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown; the
+            # others show the value as drawn (to the indicator's decimal places under disclosure control).
+            units["value"] = units["value_shown"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
             units["significance_words"] = units["significance_words"].where(units["shown"], "Not shown")
             shown = [
                 c
@@ -162,7 +183,9 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             ],
         )
         if not unsuppressed:
-            table = apply_disclosure_control(table)
+            table = apply_disclosure_control(
+                table, decimals=table["indicator_id"].map(lambda i: by_id[i].decimal_places)
+            )
         else:
             table = table.assign(
                 numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)

@@ -26,6 +26,10 @@ The same rule is what this module implements, with these choices where the rule 
   c is not 0, i.e. anything strictly between 0 and 8 for the default rule, so a fraction of a person never slips
   through. Rounding is half away from zero (``floor(c / 5 + 0.5) * 5``); for whole counts there are no ties.
 * Missing counts (NaN/None) stay missing and are not flagged as suppressed; negative counts are refused.
+* **Values go out at the precision shown** (``decimals``). A value at full precision beside rounded counts lets a
+  reader undo the rounding (44.9449594438007% with "3,105 of 6,905" has one exact solution nearby, 3,103 of
+  6,904), so under control a value and its interval are rounded to the decimal places the page shows them to,
+  in tables, downloads and chart data alike.
 """
 
 from __future__ import annotations
@@ -134,6 +138,7 @@ def apply_disclosure_control(
     round_to: int | None = 5,
     rows: ArrayLike | pd.Series | None = None,
     missing_text: str = "",
+    decimals: int | ArrayLike | None = None,
 ) -> pd.DataFrame:
     """A copy of ``frame`` with its counts suppressed or rounded and values from suppressed counts blanked.
 
@@ -146,6 +151,8 @@ def apply_disclosure_control(
     Values of rows that keep their counts are left exactly as published (not recomputed from rounded counts; see
     the module docstring). ``rows`` (boolean, aligned with the frame) limits control to some rows, e.g. practices
     and PCNs in a frame that also holds the borough; other rows keep exact counts and get plain display strings.
+    ``decimals`` (one number, or one per row, e.g. each row's indicator's) rounds the values of controlled rows to
+    the precision they are shown at (see the module docstring); None leaves them as they are.
     The input frame is not modified.
     """
     out = frame.copy()
@@ -166,7 +173,12 @@ def apply_disclosure_control(
         out[column] = shown
         out[f"{column}_display"] = display_counts(shown, hidden, missing_text=missing_text)
         any_suppressed |= hidden
+    places = None if decimals is None else np.broadcast_to(np.asarray(decimals, dtype=float), (len(out),))
     for column in values:
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float).mask(any_suppressed)
+        shown = pd.to_numeric(out[column], errors="coerce").astype(float).mask(any_suppressed)
+        if places is not None:
+            scale = 10.0**places
+            shown = shown.where(~applies, np.round(shown.to_numpy() * scale) / scale)
+        out[column] = shown
     out["disclosure_suppressed"] = any_suppressed
     return out

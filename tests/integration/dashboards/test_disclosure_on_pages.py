@@ -127,3 +127,52 @@ def test_the_slope_index_of_inequality_is_computed_for_rates(board_client):
     assert page.data.indicator.unit == "rate"
     imd = next(c for c in page.breakdown_charts if c.key == "breakdown-imd_quintile")
     assert "slope index of inequality" in imd.summary.lower()
+
+
+def _places(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+def test_values_beside_rounded_counts_go_out_at_the_precision_shown(role_client):
+    """A full-precision value beside rounded counts gives the exact counts away (see outcomes.disclosure)."""
+    client = role_client("pcnlead")
+    decimals = Observation.objects.filter(indicator__code=ACSC).first().indicator.decimal_places
+    rows = [r for r in _csv(client, ACSC, "HRW-PCN-HS") if r["section"] == "trend" and r["value"] not in ("", "*")]
+    assert rows and all(_places(r[c]) <= decimals for r in rows for c in ("value", "lower_ci", "upper_ci"))
+    analyst = [r for r in _csv(role_client("analyst"), ACSC, "HRW-PCN-HS") if r["section"] == "trend"]
+    assert any(_places(r["value"]) > decimals for r in analyst)  # analysts get the published precision
+
+
+def _figure(chart) -> dict:
+    import json
+
+    return json.loads(chart.figure_json)
+
+
+def test_the_funnel_draws_practices_at_their_rounded_counts_for_a_pcn_lead(role_client):
+    def funnel(username: str):
+        page = role_client(username).get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+        chart = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
+        points = [t for t in _figure(chart)["data"] if t.get("customdata")]
+        return [x for t in points for x in t["x"]], [y for t in points for y in t["y"]]
+
+    xs, ys = funnel("pcnlead")
+    assert xs and all(x % 5 == 0 for x in xs) and all(round(y, 1) == y for y in ys)
+    exact_xs, _ = funnel("analyst")
+    assert any(x % 5 for x in exact_xs)  # the demo practices' exact denominators are not all multiples of 5
+
+
+def test_the_spine_table_shows_the_pcn_and_harrow_and_hides_suppressed_pcn_values(role_client):
+    replace_latest(ACSC, "HRW-PCN-HA", 4)  # Health Alliance: 4 admissions, suppressed
+    for username in ("board", "analyst"):
+        page = role_client(username).get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+        assert page.spine.headers[:4] == ["Indicator", "Period", "Healthsense", "Harrow"]
+        row = next(r for r in page.spine.table if r["indicator"] == "ACSC emergency admissions")
+        assert row["value"] not in ("", "—") and row["benchmark"] not in ("", "—") and row["period"]
+        spine = _figure(page.spine)
+        range_text = " ".join(t for trace in spine["data"] for t in (trace.get("customdata") or []))
+        # Health Alliance's value from 4 admissions is in the range of PCNs only when it may be shown.
+        if username == "board":
+            assert "Range of 4 areas" in range_text
+        else:
+            assert "Range of 5 areas" in range_text

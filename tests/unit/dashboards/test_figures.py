@@ -198,10 +198,29 @@ def test_funnel_hides_units_with_suppressed_counts_but_keeps_them_in_the_limits(
     assert "Tiny" not in plotted
     assert "1 unit not shown" in _annotations(fig)
     expected = funnel_limits(frame["numerator"], frame["denominator"], statistic="proportion", multiplier=100)
-    np.testing.assert_array_equal(_trace(fig, "95% upper limit").y, expected["upper_2s_limit"])
+    # The limits use every unit's exact counts, drawn a decimal place finer than the values (1 by default).
+    np.testing.assert_array_equal(_trace(fig, "95% upper limit").y, np.round(expected["upper_2s_limit"], 2))
     units, _ = funnel_table(frame, suppress_small_counts=True)
     assert set(units["numerator_display"]) >= {"*"}
     assert all(d == "*" or int(d.replace(",", "")) % 5 == 0 for d in units["numerator_display"])
+    # Units are drawn at their rounded denominators with values to one decimal place, never at exact counts.
+    points = [t for t in fig.data if t.customdata is not None]
+    xs = [x for t in points for x in t.x]
+    ys = [y for t in points for y in t.y]
+    assert xs and all(x % 5 == 0 for x in xs)
+    assert all(round(y, 1) == y for y in ys)
+    exact = dict(zip(frame["name"], frame["denominator"], strict=True))
+    assert any(exact[row[0]] % 5 for t in points for row in t.customdata)  # the check above has teeth
+    assert fig.layout.xaxis.range[1] == 1.05 * max(xs)  # the axis from the drawn units only
+
+
+def test_an_analyst_funnel_is_drawn_at_the_exact_counts():
+    frame = _practices()
+    fig = funnel_figure(frame, title="F", x_title="Patients (count)", y_title="Per cent (%)")
+    within = _trace(fig, "Within the 95% limits")
+    rows = frame.set_index("name").loc[[row[0] for row in within.customdata]]
+    np.testing.assert_array_equal(within.x, rows["denominator"])
+    np.testing.assert_allclose(within.y, rows["numerator"] / rows["denominator"] * 100)
 
 
 def test_funnel_rate_statistic():

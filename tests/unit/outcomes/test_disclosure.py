@@ -143,3 +143,38 @@ def test_apply_disclosure_control_rows_and_missing_columns():
 def test_apply_disclosure_control_empty_frame():
     out = apply_disclosure_control(pd.DataFrame(columns=["numerator", "denominator", "value"]))
     assert out.empty and "disclosure_suppressed" in out.columns and "numerator_display" in out.columns
+
+
+def _candidates(value: float, numerator_shown: float, denominator_shown: float) -> list[tuple[int, int]]:
+    """Every (numerator, denominator) that rounds to the counts shown and gives ``value`` to its precision."""
+    places = len(str(float(value)).partition(".")[2])
+    return [
+        (x, n)
+        for x in range(int(numerator_shown) - 2, int(numerator_shown) + 3)
+        for n in range(int(denominator_shown) - 2, int(denominator_shown) + 3)
+        if round(100 * x / n, places) == value
+    ]
+
+
+def test_values_under_control_go_out_at_the_precision_shown_so_counts_cannot_be_recovered():
+    frame = pd.DataFrame(
+        {
+            "numerator": [3103, 3103],
+            "denominator": [6904, 6904],
+            "value": [100 * 3103 / 6904] * 2,  # 44.9449594438007
+            "lower_ci": [43.77145, 43.77145],
+            "upper_ci": [46.12404, 46.12404],
+        }
+    )
+    # Full precision beside the rounded counts gives the exact counts away: one solution in the neighbourhood.
+    raw = apply_disclosure_control(frame)
+    assert _candidates(raw.loc[0, "value"], raw.loc[0, "numerator"], raw.loc[0, "denominator"]) == [(3103, 6904)]
+    out = apply_disclosure_control(frame, decimals=1, rows=[True, False])
+    assert (out.loc[0, "numerator"], out.loc[0, "denominator"]) == (3105, 6905)
+    assert (out.loc[0, "value"], out.loc[0, "lower_ci"], out.loc[0, "upper_ci"]) == (44.9, 43.8, 46.1)
+    assert len(_candidates(out.loc[0, "value"], 3105, 6905)) > 5  # many counts fit what is shown
+    # A row not under control (e.g. the borough) keeps its published precision.
+    assert out.loc[1, "value"] == 100 * 3103 / 6904 and out.loc[1, "numerator"] == 3103
+    # One precision per row (each row's indicator's), and suppressed values stay blank.
+    per_row = apply_disclosure_control(frame.assign(numerator=[3103, 5]), decimals=[2, 0])
+    assert per_row.loc[0, "value"] == 44.94 and per_row["value"].isna().tolist() == [False, True]
