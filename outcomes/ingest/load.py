@@ -74,18 +74,19 @@ def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple
 
 
 def _any_current(cursor, frame: pd.DataFrame) -> bool:
-    """Whether any current row might share a key with ``frame`` (its indicators, areas and period starts).
-
-    Cheap (the unique index's leading columns) and conservative: False means every key is new."""
+    """Whether any current row might share a key with ``frame``: one of its indicators, at one of its areas,
+    for one of its (start, end) periods. Cheap (the unique index's leading columns) and conservative: False
+    means every key is new."""
     table = Observation._meta.db_table
+    periods = frame[["period_start", "period_end"]].drop_duplicates()
     cursor.execute(
-        f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE is_current AND indicator_id = ANY(%s)
-            AND area_id = ANY(%s) AND period_start BETWEEN %s AND %s)""",
+        f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE is_current AND indicator_id = ANY(%s) AND area_id = ANY(%s)
+            AND (period_start, period_end) IN (SELECT * FROM unnest(%s::date[], %s::date[])))""",
         [
             [int(i) for i in frame["indicator_id"].unique()],
             [int(a) for a in frame["area_id"].unique()],
-            frame["period_start"].min(),
-            frame["period_start"].max(),
+            periods["period_start"].tolist(),
+            periods["period_end"].tolist(),
         ],
     )
     return cursor.fetchone()[0]

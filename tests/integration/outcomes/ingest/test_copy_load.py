@@ -90,3 +90,17 @@ def test_chunk_reader_returns_the_bytes_in_order_whatever_the_read_size():
         while block := reader.read(size):
             got += block
         assert got == b"abcdefghi"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_only_frames_whose_keys_are_all_new_skip_the_comparison_with_current_rows():
+    existing = Observation.objects.filter(is_current=True, breakdown="all").order_by("pk").first()
+    row = {c: getattr(existing, c) for c in ("indicator_id", "area_id", "period_start", "period_end")}
+    same_period = Observation.objects.filter(is_current=True, **row).values("area_id")
+    other_area = Area.objects.exclude(pk__in=same_period).order_by("pk").first().pk  # no row for this period
+    with connection.cursor() as cursor:
+        assert load._any_current(cursor, pd.DataFrame([row]))
+        assert load._any_current(cursor, pd.DataFrame([{**row, "area_id": other_area}, row]))
+        later_end = {**row, "period_end": existing.period_end + dt.timedelta(days=1)}
+        assert not load._any_current(cursor, pd.DataFrame([later_end]))  # another period, so another key
+        assert not load._any_current(cursor, pd.DataFrame([{**row, "area_id": other_area}]))
