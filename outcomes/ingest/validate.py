@@ -371,10 +371,10 @@ def validate(
     typed = pd.DataFrame(
         {
             "line": f[LINE].astype(int),
-            "indicator_id": rules.map(lambda r: r.id).astype(int),
-            "area_id": org_code.map(lambda c: reference.areas[c][0]).astype(int),
-            "period_start": start.dt.date,
-            "period_end": end.dt.date,
+            "indicator_id": indicator_code.map(attribute("id")).astype(int),
+            "area_id": org_code.map({code: area_id for code, (area_id, _) in reference.areas.items()}).astype(int),
+            "period_start": _as_dates(start),
+            "period_end": _as_dates(end),
             "breakdown": breakdown,
             "category": category,
             "numerator": num.where(~suppressed_all),
@@ -397,6 +397,13 @@ def _attributes(indicators: dict[str, IndicatorRule]):
         return {code: getattr(rule, name) for code, rule in indicators.items()}
 
     return attribute
+
+
+def _as_dates(series: pd.Series) -> pd.Series:
+    """``series.dt.date`` converted once per distinct date (an extract has few), not once per row."""
+    codes, uniques = pd.factorize(series)
+    dates = np.array([*(d.date() for d in uniques), pd.NaT], dtype=object)  # code -1 (missing) -> NaT
+    return pd.Series(dates[codes], index=series.index, dtype=object)
 
 
 @on_distinct
