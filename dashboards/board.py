@@ -19,12 +19,14 @@ from outcomes.stats.targets import TargetAssessment, assess_target
 
 from .figures import figure_json, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
+from .sparkline import sparkline_svg
 
 IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgement": "neutral"}
 #: Months after a period's expected end before its data counts as overdue (publication lag).
 PUBLICATION_LAG_MONTHS = 3
 #: Fewest points for which the variation and assurance icons are shown (NHSRplotthedots warns below 13).
 MIN_SPC_POINTS = 13
+SPARKLINE_POINTS = 24  # two years of a monthly series; every point of an annual one
 
 STATUS_LABELS = {
     "met": "Met",
@@ -63,6 +65,7 @@ class OutcomeTile:
     summary: str = ""
     variation: tuple[str, str] | None = None  # (svg, label)
     assurance: tuple[str, str] | None = None
+    sparkline: str = ""  # inline SVG of the recent trend, labelled in words
 
 
 def _unit(indicator: Indicator) -> str:
@@ -250,8 +253,19 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         latest_period = period_label(latest["period_start"], latest["period_end"])
         first = valued.iloc[0]
         summary = (
-            f"{len(valued)} values from {period_label(first['period_start'], first['period_end'])} to "
-            f"{latest_period}; the latest is {latest_text}."
+            f"{len(valued)} values, the first for {period_label(first['period_start'], first['period_end'])}; "
+            f"the latest, for {latest_period}, is {latest_text}."
+        )
+    sparkline = ""
+    recent = valued.tail(SPARKLINE_POINTS)
+    if len(recent) >= 2:
+        first = recent.iloc[0]
+        sparkline = sparkline_svg(
+            list(recent["value"].astype(float)),
+            label=(
+                f"Trend over the last {len(recent)} values: from {indicator.format_value(float(first['value']))} "
+                f"({period_label(first['period_start'], first['period_end'])}) to {latest_text} ({latest_period})"
+            ),
         )
     variation = assurance = None
     if len(valued) >= MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
@@ -276,6 +290,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         figure_json=figure_json(figure),
         table=table,
         summary=summary,
+        sparkline=sparkline,
     )
 
 

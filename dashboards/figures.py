@@ -154,24 +154,6 @@ def trend_figure(
     return _base_layout(fig, title=title, y_title=y_title, height=height)
 
 
-def sparkline_figure(series: pd.DataFrame, *, title: str) -> Figure:
-    """A small, axis-free trend for a tile; the numbers are always beside it in text."""
-    data = series.dropna(subset=["value"])
-    fig = new_figure()
-    add_trace(fig, scatter(x=data["period_end"], y=data["value"], mode="lines", line={"color": NHS_BLUE, "width": 2}))
-    update_layout(
-        fig,
-        title={"text": title, "font": {"size": 1}},
-        height=60,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        showlegend=False,
-        plot_bgcolor="white",
-    )
-    return fig
-
-
 def safe_json(text: str) -> str:
     """JSON that can sit inside a <script> element: <, > and & escaped as unicode (still valid JSON)."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -328,6 +310,7 @@ def spc_figure(
     unit: str = "",
     decimals: int = 1,
     height: int = 420,
+    band: tuple[float, float] | None = None,
 ) -> Figure:
     """Making Data Count XmR chart of ``values`` by ``dates`` from ``result = spc(values, ...)``.
 
@@ -335,7 +318,8 @@ def spc_figure(
     line labelled "Rebased" at each new group's first date, all points joined by a grey line, special-cause points
     coloured and shaped by type (improvement: blue circle; concern: orange diamond; neither: purple square; common
     cause stays grey), the target (``target``, else ``result.target``) as a dash-dot line, and a note when any group
-    has fewer than 13 points (limits provisional). Hover gives each point's type and rule in words. ``unit``
+    has fewer than 13 points (limits provisional), and a target ``band`` (lower, upper) as a shaded band. Hover
+    gives each point's type and rule in words. ``unit``
     (e.g. "%") is appended to values in hover and summary; ``y_title`` should name the unit too.
     ``improvement`` defaults to ``result.improvement``; a different value is an error.
     """
@@ -354,6 +338,15 @@ def spc_figure(
     table = spc_table(dates, result)
     x = list(table["period_end"])
     fmt = f",.{decimals}f"
+    if band is not None:
+        add_hrect(
+            fig,
+            y0=band[0],
+            y1=band[1],
+            fillcolor=NHS_AQUA_GREEN,
+            opacity=0.15,
+            annotation_text=f"Target band {_fmt(band[0], decimals, unit)} to {_fmt(band[1], decimals, unit)}",
+        )
     for column, name, dash in (
         ("upper_process_limit", "Upper process limit", "dash"),
         ("lower_process_limit", "Lower process limit", "dash"),

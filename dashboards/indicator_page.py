@@ -90,6 +90,7 @@ class IndicatorPage:
     data: IndicatorData
     latest_text: str
     latest_period: str
+    latest_interval: str  # "95% CI a to b" for the latest value shown, or ""
     spc_chart: Chart | None
     variation: tuple[str, str] | None  # (svg, label)
     assurance: tuple[str, str] | None
@@ -115,6 +116,7 @@ EXPORT_COLUMNS = [
     "sii",
     "sii_lower_ci",
     "sii_upper_ci",
+    "comparison",
 ]
 SUPPRESSED_WORDS = "Not shown: a count of 1 to 7 is suppressed"
 
@@ -177,6 +179,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
             y_title=_y_title(indicator),
             unit=unit,
             decimals=decimals,
+            band=next(((v.target.lower, v.target.upper) for v in targets if v.target.kind == "band"), None),
         )
         table = spc_table(list(series["period_end"]), result)
         records = _records(table, decimals)
@@ -229,11 +232,20 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
                         latest_value, _f(latest["lower_ci"]), _f(latest["upper_ci"]), bench, polarity=indicator.polarity
                     )
                 )
+            row = same.iloc[-1]
             benchmark_rows.append(
-                {"area": comparator.display_name, "value": indicator.format_value(bench), "comparison": verdict}
+                {
+                    "area": comparator.display_name,
+                    "value": indicator.format_value(bench),
+                    "interval": _interval_text(indicator, row["lower_ci"], row["upper_ci"]),
+                    "comparison": verdict,
+                }
             )
-            shown = same[["period_start", "period_end", "breakdown", "category", "value"]]  # the page shows no counts
-            exports.append(shown.assign(section="benchmark", area=comparator.code))
+            # Benchmarks are above borough level; the page shows their values and intervals, not their counts.
+            shown = same.iloc[[-1]][
+                ["period_start", "period_end", "breakdown", "category", "value", "lower_ci", "upper_ci"]
+            ]
+            exports.append(shown.assign(section="benchmark", area=comparator.code, comparison=verdict))
 
     # The PCNs side by side, for the latest period; each PCN links to this indicator's page for it.
     pcn_chart = None
@@ -300,10 +312,12 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
         latest_text = f"{SUPPRESSED_TEXT} (a count of 1 to 7 is suppressed)"
     else:
         latest_text = indicator.format_value(latest_value)
+    latest_interval = "" if latest is None else _interval_text(indicator, latest["lower_ci"], latest["upper_ci"])
     return IndicatorPage(
         data=data,
         latest_text=latest_text,
         latest_period=latest_period,
+        latest_interval=latest_interval,
         spc_chart=spc_chart,
         variation=variation,
         assurance=assurance,
@@ -335,6 +349,12 @@ def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
         if column in out.columns and hidden.any():
             out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
     return out.assign(**columns)
+
+
+def _interval_text(indicator, lower, upper) -> str:
+    if pd.isna(lower) or pd.isna(upper):
+        return ""
+    return f"95% CI {indicator.format_value(float(lower))} to {indicator.format_value(float(upper))}"
 
 
 def _f(value) -> float | None:

@@ -30,6 +30,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo_governance", stdout=quiet)
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached pages: a page cached by an earlier, rolled-back test would carry the data
+    version it was built at, which the database returns to after the rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def board_client(client, django_user_model):
     client.force_login(django_user_model.objects.get(username="board"))

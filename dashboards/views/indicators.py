@@ -10,7 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from harrow_bbp.access import can_see_practices_of, can_view, can_write_commentary, require, sees_unsuppressed_counts
+from harrow_bbp.access import (
+    can_see_practices_of,
+    can_view,
+    can_write_commentary,
+    is_analyst,
+    require,
+    sees_unsuppressed_counts,
+)
 from outcomes import actions
 from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
@@ -24,7 +31,9 @@ def _data(request: HttpRequest, code: str, area_code: str):
         data = indicator_data(code, area_code)
     except (Indicator.DoesNotExist, Area.DoesNotExist) as exc:
         raise Http404("No such indicator or area.") from exc
-    if data.area.level == "practice":
+    if data.area.level == "practice" and not is_analyst(request.user):
+        # A PCN lead sees the practices their PCN has now; a practice in no PCN (closed, or between PCNs) is
+        # for analysts only.
         membership = data.area.memberships.filter(end__isnull=True).first()
         if membership is None or not can_see_practices_of(request.user, membership.pcn_id):
             raise PermissionDenied

@@ -138,6 +138,7 @@ def check_page(page, path: str, known: set[str]) -> list[str]:
                 "els => els.filter(el => !el.querySelector('svg.main-svg')).map(el => el.dataset.figure)",
             )
             problems.append(f"{path}: {len(empty)} of {charts} Plotly charts did not render: {empty}")
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")  # axe sees tables
     violations = blocking(axe_violations(page))
     known.update(v["id"] for v in violations if is_known(v))
     violations = [v for v in violations if not is_known(v)]
@@ -177,6 +178,22 @@ def test_every_page_a_role_may_use_loads_draws_its_charts_and_passes_axe(signed_
     assert not stale, f"fixed, remove from KNOWN_VIOLATIONS: {sorted(stale)}"
     if known:
         pytest.xfail("known axe violations: " + "; ".join(f"{k}: {KNOWN_VIOLATIONS[k][1]}" for k in sorted(known)))
+
+
+def test_a_pcn_lead_reads_a_practice_of_their_own_pcn_and_no_other(signed_in):
+    from outcomes.models import PracticeMembership
+
+    def practice_of(pcn_code: str) -> str:
+        memberships = PracticeMembership.objects.filter(pcn__code=pcn_code, end__isnull=True)
+        return memberships.order_by("practice__code").first().practice.code
+
+    own, other = practice_of("HRW-PCN-HS"), practice_of("HRW-PCN-SP")
+    page = signed_in("pcnlead")
+    problems = check_page(page, reverse("dashboards:indicator_area", args=["OUT5_ACSC_ADMISSIONS", own]), set())
+    assert not problems, "\n".join(problems)
+    assert page.locator("[data-figure]").count() >= 1
+    response = page.goto(reverse("dashboards:indicator_area", args=["OUT5_ACSC_ADMISSIONS", other]))
+    assert response is not None and response.status == 403
 
 
 def test_the_sign_in_page_and_its_error_pass_axe(server, browser):

@@ -1,6 +1,5 @@
 """The board overview shows the five outcome measures with values, comparators, targets and charts."""
 
-import datetime as dt
 import json
 import re
 
@@ -46,38 +45,6 @@ def test_tiles_show_latest_value_comparators_and_target_assessment(board_client)
     assert "PCNs meet it" in acsc.targets[0].child_summary
     experience = tiles["OUT3_CARE_EXPERIENCE"]
     assert experience.targets[0].target.kind == "baseline"
-
-
-def test_board_overview_query_count_does_not_grow_with_data(board_client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from outcomes import actions
-    from outcomes.models import Area, Indicator
-
-    with CaptureQueriesContext(connection) as before:
-        board_client.get(reverse("dashboards:board"))
-    extract = actions.create_extract(file_name="more.csv", content=b"more", format="generic", source="command")
-    indicator = Indicator.objects.get(code="OUT3_CARE_EXPERIENCE")
-    harrow = Area.objects.get(code="E09000015")
-    actions.load_observations(
-        extract=extract,
-        rows=[
-            {
-                "indicator_id": indicator.pk,
-                "area_id": harrow.pk,
-                "period_start": dt.date(y, 4, 1),
-                "period_end": dt.date(y + 1, 3, 31),
-                "numerator": 600.0,
-                "denominator": 1000.0,
-                "value": 60.0,
-            }
-            for y in range(2000, 2020)
-        ],
-    )
-    with CaptureQueriesContext(connection) as after:
-        board_client.get(reverse("dashboards:board"))
-    assert len(after) == len(before) < 25
 
 
 def _out2_board(board_client, *, harrow_good: float, group_values: dict[tuple[str, str], float | None]):
@@ -147,3 +114,88 @@ def test_out2_not_met_overall_still_names_missing_groups(board_client):
     view, _ = _out2_board(board_client, harrow_good=50.0, group_values={("age", "18-44"): 50.0})
     assert view.assessment.status in {"off_track", "on_track"}
     assert "By group, it is not met for: aged 18 to 44." in view.assessment.reason
+
+
+def _board_context(board_client):
+    response = board_client.get(reverse("dashboards:board"))
+    assert response.status_code == 200
+    return response.context, response.content.decode()
+
+
+def test_the_jsna_counts_follow_a_significant_difference_from_england(board_client):
+    """A JSNA value whose interval lies wholly above England's, for a low-is-good indicator, is counted worse."""
+    from outcomes.models import Area, Indicator, Observation
+
+    from .loading import load
+
+    before, _ = _board_context(board_client)
+    assert sum(before["jsna_counts"].values()) == Indicator.objects.filter(is_jsna=True).count()
+    infant = Indicator.objects.get(code="JSNA_INFANT_MORTALITY")
+    england = Observation.objects.filter(indicator=infant, area__code="E92000001", is_current=True).latest("period_end")
+    harrow = Area.objects.get(code="E09000015")
+    load(
+        [
+            {
+                "indicator_id": infant.pk,
+                "area_id": harrow.pk,
+                "period_start": england.period_start,
+                "period_end": england.period_end,
+                "value": england.value * 3,
+                "lower_ci": england.value * 2,
+                "upper_ci": england.value * 4,
+            }
+        ]
+    )
+    after, html = _board_context(board_client)
+    assert after["jsna_counts"].get("worse", 0) == before["jsna_counts"].get("worse", 0) + 1
+    assert f"{after['jsna_counts']['worse']} indicator" in html
+
+
+def test_the_overdue_list_names_indicators_without_recent_data_until_new_data_arrives(board_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from outcomes.models import Area, Indicator
+
+    from .loading import load
+
+    context, html = _board_context(board_client)
+    flu = next(o for o in context["overdue"] if o.indicator.code == "PERF_FLU_VACC_65")
+    assert flu.latest_period == "no data yet" and flu.indicator.display_name in html
+    last_year_end = dt.date(timezone.localdate().year - 1, 12, 31)
+    load(
+        [
+            {
+                "indicator_id": Indicator.objects.get(code="PERF_FLU_VACC_65").pk,
+                "area_id": Area.objects.get(code="E09000015").pk,
+                "period_start": dt.date(last_year_end.year, 1, 1),
+                "period_end": last_year_end,
+                "numerator": 700.0,
+                "denominator": 1000.0,
+                "value": 70.0,
+            }
+        ]
+    )
+    context, _ = _board_context(board_client)
+    assert "PERF_FLU_VACC_65" not in {o.indicator.code for o in context["overdue"]}
+
+
+def test_the_tiles_carry_the_making_data_count_icons_as_labelled_svg(board_client):
+    context, html = _board_context(board_client)
+    tiles = [t for t in context["tiles"] if t.variation or t.assurance]
+    assert tiles, "the demo data gives at least one outcome an SPC icon"
+    for tile in tiles:
+        for icon in (tile.variation, tile.assurance):
+            if icon:
+                svg, label = icon
+                assert svg in html and re.search(r'^<svg[^>]*role="img"[^>]*aria-label="[^"]+"', svg)
+                assert f">{label}<" in html  # the icon's meaning in words beside it, not only in the picture
+
+
+def test_each_tile_has_a_sparkline_that_says_what_it_shows(board_client):
+    context, html = _board_context(board_client)
+    with_trend = [t for t in context["tiles"] if len(t.table) >= 2]
+    assert len(with_trend) >= 5
+    for tile in with_trend:
+        assert tile.sparkline in html and f"to {tile.latest_text} ({tile.latest_period})" in tile.sparkline

@@ -1,4 +1,5 @@
-"""The indicator page for any indicator and area: content, access by role, CSV, commentary, query count."""
+"""The indicator page for any indicator and area: content, access by role, CSV, commentary (query counts: in
+test_pcn_and_jsna_pages.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outcomes.models import Commentary, Indicator, PracticeMembership
@@ -70,6 +69,16 @@ def test_practice_detail_follows_the_pcn_scope(role_client):
     assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", "HRW-PCN-SP")).status_code == 200
 
 
+def test_a_practice_in_no_pcn_is_for_analysts_only(role_client):
+    import datetime as dt
+
+    membership = PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).first()
+    PracticeMembership.objects.filter(pk=membership.pk).update(end=dt.date(2020, 3, 31))  # the practice left
+    practice = membership.practice.code
+    assert role_client("analyst").get(url("OUT5_ACSC_ADMISSIONS", practice)).status_code == 200
+    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", practice)).status_code == 403
+
+
 def _csv(client, code, area):
     response = client.get(reverse("dashboards:indicator_csv", args=[code, area]))
     assert response.status_code == 200
@@ -106,10 +115,39 @@ def test_analysts_write_commentary_and_others_cannot(role_client):
     assert "Winter pressures eased." in board_page and "Add commentary" not in board_page
 
 
-def test_query_count_does_not_depend_on_the_amount_of_data(board_client):
-    counts = []
-    for code in ("OUT5_ACSC_ADMISSIONS", "OUT3_CARE_EXPERIENCE"):  # thousands of rows vs a handful
-        with CaptureQueriesContext(connection) as queries:
-            board_client.get(url(code))
-        counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+def test_a_band_target_is_drawn_on_the_spc_chart(board_client):
+    import json
+
+    page = board_client.get(url("OUT4_STAFF_TURNOVER")).context["page"]
+    shapes = json.loads(page.spc_chart.figure_json)["layout"].get("shapes", [])
+    assert [(s["y0"], s["y1"]) for s in shapes if s["type"] == "rect"] == [(10.0, 18.4)]
+
+
+def test_the_benchmark_list_gives_each_value_with_its_interval_and_the_csv_the_comparison(board_client):
+    import csv
+    import io
+
+    from outcomes.models import Observation
+
+    code = "OUT5_ACSC_ADMISSIONS"
+    response = board_client.get(url(code))
+    page = response.context["page"]
+    indicator = page.data.indicator
+    harrow, nwl = (
+        Observation.objects.filter(indicator__code=code, area__code=area, breakdown="all", is_current=True)
+        .exclude(lower_ci=None)
+        .latest("period_end")
+        for area in ("E09000015", "QRV")
+    )
+    assert harrow.period_end == nwl.period_end
+    assert page.latest_interval == (
+        f"95% CI {indicator.format_value(harrow.lower_ci)} to {indicator.format_value(harrow.upper_ci)}"
+    )
+    assert page.latest_interval in response.content.decode()
+    row = next(r for r in page.benchmark_rows if r["area"] == "NWL")
+    assert row["interval"] == f"95% CI {indicator.format_value(nwl.lower_ci)} to {indicator.format_value(nwl.upper_ci)}"
+    assert row["interval"] in response.content.decode()
+    csv_text = board_client.get(reverse("dashboards:indicator_csv", args=[code, "E09000015"])).content.decode()
+    benchmark = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["section"] == "benchmark"]
+    assert len(benchmark) == 1 and float(benchmark[0]["lower_ci"]) == nwl.lower_ci
+    assert benchmark[0]["comparison"] == row["comparison"] and row["comparison"] in ("better", "similar", "worse")

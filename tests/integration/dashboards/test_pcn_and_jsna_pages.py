@@ -1,4 +1,5 @@
-"""The PCN page (spine chart, funnels, practice table by scope) and the JSNA page."""
+"""The PCN page (spine chart, funnels, practice table by scope), the JSNA page, and the query count of every
+dashboard page."""
 
 from __future__ import annotations
 
@@ -105,7 +106,21 @@ def _practices(pcn_code: str) -> list[str]:
     )
 
 
+OUTCOMES = ["OUT1_TOOTH_DECAY", "OUT2_GP_ACCESS", "OUT3_CARE_EXPERIENCE", "OUT4_STAFF_TURNOVER", "OUT5_ACSC_ADMISSIONS"]
+
 PAGES = {
+    "board": (
+        "dashboards:board",
+        lambda: [],
+        lambda: _older_copies(OUTCOMES, ["E09000015", "E12000007", "E92000001", "HRW-PCN-HS"]),
+        "dashboards.pages.board_tiles",
+    ),
+    "indicator-borough": (
+        "dashboards:indicator",
+        lambda: ["OUT5_ACSC_ADMISSIONS"],
+        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], ["E09000015", "HRW-PCN-HS", "E92000001"]),
+        "dashboards.indicator_page.build",
+    ),
     "pcn": (
         "dashboards:pcn",
         lambda: ["HRW-PCN-HS"],
@@ -154,4 +169,4 @@ def test_query_count_is_fixed(role_client, monkeypatch, page):
     with CaptureQueriesContext(connection) as second:
         assert client.get(url).status_code == 200
     assert len(builds) == 2, "the second request must rebuild the page, not serve it from the cache"
-    assert len(first) == len(second) and len(first) < 20
+    assert len(first) == len(second) and len(first) < 30

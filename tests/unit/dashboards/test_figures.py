@@ -37,9 +37,9 @@ def _validated(build):
     return wrapped
 
 
-breakdown_figure, funnel_figure, sparkline_figure, spc_figure, spine_figure, trend_figure = (
+breakdown_figure, funnel_figure, spc_figure, spine_figure, trend_figure = (
     _validated(getattr(figures, name))
-    for name in ("breakdown_figure", "funnel_figure", "sparkline_figure", "spc_figure", "spine_figure", "trend_figure")
+    for name in ("breakdown_figure", "funnel_figure", "spc_figure", "spine_figure", "trend_figure")
 )
 
 
@@ -119,6 +119,15 @@ def test_spc_limits_mean_target_and_rebase():
     # 15 points per group: no too-few-points note.
     assert "Fewer than" not in _annotations(fig)
     assert "Assurance" in figure_summary(fig.to_dict())
+
+
+def test_spc_target_band_is_shaded_and_labelled():
+    result = spc(SHIFTED, improvement="decrease")
+    fig = spc_figure(DATES, SHIFTED, result, title="T", y_title="Per cent (%)", unit="%", band=(10, 18.4))
+    band = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(band) == 1 and (band[0].y0, band[0].y1) == (10, 18.4) and band[0].xref == "x domain"
+    assert "Target band 10.0% to 18.4%" in _annotations(fig)
+    assert not [s for s in spc_figure(DATES, SHIFTED, result, title="T", y_title="Y").layout.shapes if s.type == "rect"]
 
 
 def test_spc_too_few_points_note():
@@ -408,4 +417,3 @@ def test_existing_builders_unchanged():
     series = pd.DataFrame({"period_end": DATES[:3], "value": [1.0, 2.0, 3.0]})
     fig = trend_figure(series, title="Trend", y_title="Per cent (%)", area_name="Harrow")
     assert _titles(fig) == ("Trend", "Period ending", "Per cent (%)")
-    assert sparkline_figure(series, title="Spark").layout.title.text == "Spark"
