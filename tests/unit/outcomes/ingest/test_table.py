@@ -1,0 +1,59 @@
+"""Parsing text into a table: the fast width check and blank-row filter agree with the plain definitions."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from outcomes.ingest import table
+from outcomes.ingest.sniff import sniff
+
+TEXTS = [
+    "a,b,c\n1,2,3\n4,5,6\n",
+    "a,b,c\n1,2,3\n4,5\n",  # short row
+    "a,b,c\n1,2,3,4\n",  # long row
+    "a,b,c\n1,2,3\n\n   \n4,5,6",  # blank and whitespace-only lines, no final newline
+    "a,b,c\r\n1,2,3\r\n\r\n4,5,6\r\n",  # Windows line ends
+    "a,b,c\r1,2,3\r4,5\r",  # old Mac line ends: split only by splitlines
+    "a,b,c\n1,2,3\u2028x\n",  # a Unicode line separator inside a row
+    "a,b,c\n£,é,漢\n\u00a0\n",  # multi-byte text; a line of a no-break space is blank to str.strip
+    "a,b,c\n\u00a0,\u00a0\n",  # a no-break space line that is not blank
+    "\na,b\n1,2\n",  # blank first line: width 0
+    "a;b;c\n1;2;3\n1,2,3\n",  # another delimiter
+    "a\tb\n1\t2\n\t\t\n",  # tab-delimited; a line of tabs only is blank
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_fast_width_check_agrees_with_the_line_by_line_definition(text, delimiter):
+    assert table._widths_agree(text, delimiter) == table._widths_agree_by_line(text, delimiter)
+
+
+def test_fast_width_check_agrees_on_random_texts():
+    rng = random.Random(4)
+    pieces = ["1", "22", ",", ",", " ", "\n", "\n", "\r\n", "\t", "é", "\u00a0", ""]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        for delimiter in (",", "\t"):
+            if text.strip():
+                assert table._widths_agree(text, delimiter) == table._widths_agree_by_line(text, delimiter), text
+
+
+def test_blank_rows_are_exactly_those_whose_every_cell_is_empty():
+    cells = ["", " ", "x"]
+    frame = pd.DataFrame(list(itertools.product(cells, repeat=3)), columns=["a", "b", "c"])
+    expected = (frame == "").all(axis=1).to_numpy()
+    assert np.array_equal(table._all_empty(frame, ["a", "b", "c"]), expected)
+    assert table._all_empty(frame, ["a", "b", "c"]).sum() == 1
+
+
+def test_blank_lines_are_dropped_and_line_numbers_kept():
+    content = b"indicator_code,org_code\nA,B\n\n,\nC,D\r\n"
+    parsed = table.read_table(content, sniff(content))
+    assert parsed.frame["indicator_code"].tolist() == ["A", "C"]
+    assert parsed.frame[table.LINE].tolist() == [2, 5]
