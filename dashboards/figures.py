@@ -311,6 +311,7 @@ def spc_figure(
     decimals: int = 1,
     height: int = 420,
     band: tuple[float, float] | None = None,
+    trajectory: tuple[tuple, tuple] | None = None,
 ) -> Figure:
     """Making Data Count XmR chart of ``values`` by ``dates`` from ``result = spc(values, ...)``.
 
@@ -318,8 +319,9 @@ def spc_figure(
     line labelled "Rebased" at each new group's first date, all points joined by a grey line, special-cause points
     coloured and shaped by type (improvement: blue circle; concern: orange diamond; neither: purple square; common
     cause stays grey), the target (``target``, else ``result.target``) as a dash-dot line, and a note when any group
-    has fewer than 13 points (limits provisional), and a target ``band`` (lower, upper) as a shaded band. Hover
-    gives each point's type and rule in words. ``unit``
+    has fewer than 13 points (limits provisional), a target ``band`` (lower, upper) as a shaded band, and a target
+    ``trajectory`` ((start date, value), (due date, target)) as a dotted line. Hover gives each point's type and
+    rule in words. ``unit``
     (e.g. "%") is appended to values in hover and summary; ``y_title`` should name the unit too.
     ``improvement`` defaults to ``result.improvement``; a different value is an error.
     """
@@ -374,6 +376,19 @@ def spc_figure(
                 name=f"Target ({_fmt(target, decimals, unit)})",
                 line={"color": TARGET_COLOUR, "width": 2, "dash": "dashdot"},
                 hovertemplate=f"Target: %{{y:{fmt}}}<extra></extra>",
+            ),
+        )
+    if trajectory is not None:
+        (start, start_value), (due, goal) = trajectory
+        add_trace(
+            fig,
+            scatter(
+                x=[start, due],
+                y=[start_value, goal],
+                mode="lines",
+                name=f"Target trajectory (to {_fmt(goal, decimals, unit)} by {due:%b %Y})",
+                line={"color": TARGET_COLOUR, "width": 1.5, "dash": "dot"},
+                hovertemplate=f"Trajectory: %{{y:{fmt}}}<extra></extra>",
             ),
         )
     add_trace(

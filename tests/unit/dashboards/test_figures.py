@@ -130,6 +130,17 @@ def test_spc_target_band_is_shaded_and_labelled():
     assert not [s for s in spc_figure(DATES, SHIFTED, result, title="T", y_title="Y").layout.shapes if s.type == "rect"]
 
 
+def test_spc_target_trajectory_is_a_dotted_line_from_the_start_to_the_target_at_the_due_date():
+    import datetime as dt
+
+    result = spc(SHIFTED, improvement="increase")
+    path = ((dt.date(2021, 12, 31), 50.0), (dt.date(2025, 3, 31), 70.0))
+    fig = spc_figure(DATES, SHIFTED, result, title="T", y_title="Per cent (%)", unit="%", trajectory=path)
+    line = _trace(fig, "Target trajectory (to 70.0% by Mar 2025)")
+    assert list(line.x) == [dt.date(2021, 12, 31), dt.date(2025, 3, 31)] and list(line.y) == [50.0, 70.0]
+    assert line.line.dash == "dot"
+
+
 def test_spc_too_few_points_note():
     values = SHIFTED[:10]
     result = spc(values, improvement="increase")
