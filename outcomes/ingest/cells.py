@@ -6,6 +6,9 @@ validator can turn every bad cell into a Problem with its line and column in one
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import numpy as np
 import pandas as pd
 
@@ -19,6 +22,37 @@ _PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _FORMULA = r"^[=+\-@\t\r]"
 
 
+_FACTORIZED: ContextVar[dict | None] = ContextVar("factorized", default=None)
+
+
+@contextmanager
+def columns_factorized_once():
+    """Within this block, each column's distinct values are found once however many parsers read it.
+
+    Validation runs a dozen parsers over the same few columns; each would otherwise factorise a million
+    strings again. A column is recognised by its array's memory (the entry keeps the array alive, so the
+    address cannot be reused while the block lasts); the cache goes when the block ends."""
+    token = _FACTORIZED.set({})
+    try:
+        yield
+    finally:
+        _FACTORIZED.reset(token)
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    cache = _FACTORIZED.get()
+    values = series.to_numpy(copy=False)
+    key = None
+    if cache is not None and isinstance(values, np.ndarray) and values.dtype == object:
+        key = (values.__array_interface__["data"][0], values.shape, values.strides)
+        if key in cache:
+            return cache[key][1], cache[key][2]
+    codes, uniques = pd.factorize(series.astype(str), sort=False)
+    if key is not None:
+        cache[key] = (values, codes, uniques)
+    return codes, uniques
+
+
 def on_distinct(function):
     """Run a per-cell parser on the distinct values only and spread the results back over the rows.
 
@@ -27,7 +61,7 @@ def on_distinct(function):
     """
 
     def wrapper(series: pd.Series, *args):
-        codes, uniques = pd.factorize(series.astype(str), sort=False)
+        codes, uniques = _factorize(series)
         results = function(pd.Series(uniques, dtype=object), *args)
 
         def spread(result: pd.Series) -> pd.Series:

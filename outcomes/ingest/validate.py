@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import date_formats, is_formula, on_distinct, parse_dates, parse_numbers, strip
+from .cells import columns_factorized_once, date_formats, is_formula, on_distinct, parse_dates, parse_numbers, strip
 from .problems import MAX_PER_CODE, Problem, ProblemList
 from .table import LINE
 
@@ -79,6 +79,13 @@ def validate(
     frame: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList | None = None
 ) -> Validated:
     """Every rule on every row; problems are added to ``problems`` (a new list if none is given)."""
+    with columns_factorized_once():
+        return _validate(frame, columns, reference, problems)
+
+
+def _validate(
+    frame: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList | None
+) -> Validated:
     problems = problems if problems is not None else ProblemList()
     f = frame  # read-only here: no copy of a million-row frame
 
@@ -99,7 +106,7 @@ def validate(
     _add(
         problems,
         f,
-        ~known_indicator & (~_blank(indicator_code)),
+        ~known_indicator & (~_blank(f["indicator_code"])),
         _col(columns, "indicator_code"),
         "unknown_indicator",
         lambda i: _unknown("indicator", f.at[i, "indicator_code"], reference.indicators),
@@ -107,7 +114,7 @@ def validate(
     _add(
         problems,
         f,
-        _blank(indicator_code),
+        _blank(f["indicator_code"]),
         _col(columns, "indicator_code"),
         "missing_value",
         "The indicator code is blank.",
@@ -117,7 +124,7 @@ def validate(
     _add(
         problems,
         f,
-        ~known_area & (~_blank(org_code)),
+        ~known_area & (~_blank(f["org_code"])),
         _col(columns, "org_code"),
         "unknown_area",
         lambda i: _unknown("area", f.at[i, "org_code"], reference.areas),
@@ -125,7 +132,7 @@ def validate(
     _add(
         problems,
         f,
-        _blank(org_code),
+        _blank(f["org_code"]),
         _col(columns, "org_code"),
         "missing_value",
         "The organisation code is blank.",
