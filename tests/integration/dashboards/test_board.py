@@ -199,3 +199,44 @@ def test_each_tile_has_a_sparkline_that_says_what_it_shows(board_client):
     assert len(with_trend) >= 5
     for tile in with_trend:
         assert tile.sparkline in html and f"to {tile.latest_text} ({tile.latest_period})" in tile.sparkline
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper", "verdict"),
+    [
+        (2.0, 1.5, 2.5, "worse"),  # lower is better: an interval wholly above NWL's value
+        (1.0, 0.8, 1.3, "similar"),  # the interval holds NWL's value
+        (0.5, 0.4, 0.6, "better"),
+    ],
+)
+def test_a_tile_compares_harrow_with_nwl_by_harrow_s_interval(board_client, value, lower, upper, verdict):
+    """OUT5 (ACSC admissions, lower is better): Harrow's latest value and interval, as multiples of NWL's."""
+    from outcomes.models import Observation
+
+    from .loading import load
+
+    harrow = Observation.objects.filter(
+        indicator__code="OUT5_ACSC_ADMISSIONS", area__code="E09000015", breakdown="all", is_current=True
+    ).latest("period_end")
+    nwl = Observation.objects.get(
+        indicator__code="OUT5_ACSC_ADMISSIONS", area__code="QRV", breakdown="all", is_current=True,
+        period_end=harrow.period_end, period_start=harrow.period_start,
+    )  # fmt: skip
+    load(
+        [
+            {
+                "indicator_id": harrow.indicator_id,
+                "area_id": harrow.area_id,
+                "period_start": harrow.period_start,
+                "period_end": harrow.period_end,
+                "value": nwl.value * value,
+                "lower_ci": nwl.value * lower,
+                "upper_ci": nwl.value * upper,
+            }
+        ]
+    )
+    context, html = _board_context(board_client)
+    tile = next(t for t in context["tiles"] if t.indicator.code == "OUT5_ACSC_ADMISSIONS")
+    (comparator,) = [c for c in tile.comparators if c.name == "NWL"]
+    assert comparator.comparison == verdict
+    assert f"Harrow {verdict}" in html

@@ -64,9 +64,28 @@ def test_practice_counts_are_controlled_for_the_pcn_lead_but_not_for_analysts(ro
 
 
 def test_funnels_name_the_outliers(role_client):
+    """The practices named on the funnel are those outside the 95% limits of the PCN's practices' own counts."""
+    import json
+
+    from outcomes.stats.funnel import funnel_significance
+
     page = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
     diabetes = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
     assert len(diabetes.table) == 6 and all(row["name"] for row in diabetes.table)
+    rows = Observation.objects.filter(
+        indicator__code="PERF_DIABETES_9CP",
+        area__code__in=_practices("HRW-PCN-HS"),
+        is_current=True,
+        breakdown="all",
+    )
+    end = rows.latest("period_end").period_end
+    rows = list(rows.filter(period_end=end).values_list("area__name", "numerator", "denominator"))
+    labels = funnel_significance([r[1] for r in rows], [r[2] for r in rows], statistic="proportion")
+    expected = {name for (name, _, _), label in zip(rows, labels, strict=True) if label != "Not significant"}
+    figure = json.loads(diabetes.figure_json)
+    named = {n for t in figure["data"] if t.get("mode") == "markers+text" for n in t["text"] if n}
+    assert named == expected and expected, (named, expected)
+    assert all(name in diabetes.summary for name in expected)
 
 
 def test_jsna_page_lists_indicators_by_life_stage_with_comparators(board_client):
