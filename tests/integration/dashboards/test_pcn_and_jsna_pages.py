@@ -99,6 +99,10 @@ def test_jsna_page_lists_indicators_by_life_stage_with_comparators(board_client)
     assert sum(len(rows) for rows in stages.values()) == Indicator.objects.filter(is_jsna=True).count()
     html = response.content.decode()
     assert "significantly above London and England" in html  # the plan's words where no interval exists
+    # Each row's comparison is a coloured tag that also says it in words.
+    for rows in stages.values():
+        for row in rows:
+            assert f'app-tag--cmp-{row.comparison.replace(" ", "-")}">{row.comparison.capitalize()}<' in html
 
 
 def _older_copies(indicator_codes, area_codes, years: int = 10) -> list[dict]:
