@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..headers import GENERIC_ALIASES, map_columns, normalise
@@ -45,6 +46,12 @@ class GenericReader(Reader):
                 frame[canonical] = table.frame[mapping[canonical]]
             else:
                 frame[canonical] = ""
-        frame.loc[frame["breakdown"].str.strip() == "", "breakdown"] = "all"
-        frame.loc[frame["category"].str.strip() == "", "category"] = "all"
+        for column in ("breakdown", "category"):
+            frame.loc[_blank(frame[column]), column] = "all"
         return ReaderOutput(frame=frame, columns=mapping, problems=problems)
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    """Cells that are empty or spaces, judged once per distinct value (a column holds a few dozen)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return (pd.Series(uniques, dtype=object).astype(str).str.strip() == "").to_numpy()[codes]
