@@ -320,10 +320,14 @@ def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Itera
     the source itself supplied a PCN or borough row are left to the source. On PostgreSQL the sums are one
     query (``rollup_sql``); elsewhere pandas sums the practice rows.
     """
+    from .ingest.load import lock_indicators
     from .rollup import interval_function, ratio_of_sums
 
     if not indicator.is_additive:
         return LoadResult()
+    # The indicator's load lock before the sums are read, not only before they are written: otherwise a roll-up
+    # racing an extract's commit could compare stale sums with the extract's fresh derived rows and supersede them.
+    lock_indicators([indicator.pk])
     sums = _group_sums(indicator, period_ends)
     if sums.empty:
         return LoadResult()

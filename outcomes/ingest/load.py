@@ -59,17 +59,21 @@ def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple
                 size=COPY_READ_BYTES,
             )
         return
-    # pandas writes floats round-trip exactly and booleans as True/False; NaN is written as \N, so an empty
-    # note stays an empty string.
+    # pandas writes floats round-trip exactly and booleans as True/False; NaN is written as \N. The texts are
+    # never NULL (FORCE_NOT_NULL), so a note that is literally \N stays that text, and an empty one stays empty;
+    # with a CR LF terminator a field holding a lone CR or LF is quoted, so PostgreSQL cannot take it for a row end.
+    texts = [name for name, kind in COLUMN_KINDS if kind == "text"]
     rows = frame.reindex(columns=[name for name, _ in COLUMN_KINDS])
     for start in range(0, len(rows), COPY_CHUNK_ROWS):
         chunk = rows.iloc[start : start + COPY_CHUNK_ROWS].assign(**{c: v for c, (_, v) in constants.items()})
         buffer = io.StringIO()
-        chunk.to_csv(buffer, index=False, header=False, na_rep="\\N")
+        chunk.to_csv(buffer, index=False, header=False, na_rep="\\N", lineterminator="\r\n")
         buffer.seek(0)
         with connection.wrap_database_errors:
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+                f"COPY {table} ({', '.join(names)}) FROM STDIN "
+                f"WITH (FORMAT csv, NULL '\\N', FORCE_NOT_NULL ({', '.join(texts)}))",
+                buffer,
             )
 
 

@@ -55,7 +55,9 @@ class _Field:
             codes, uniques = pd.factorize(series)  # few distinct dates: convert those, not every row's
             if (codes < 0).any():
                 raise ValueError(f"{series.name} has a missing date")
-            days = pd.to_datetime(pd.Series(uniques)).to_numpy("datetime64[D]") - PG_EPOCH
+            # Straight to days: a date outside pandas' nanosecond range (1677 to 2262) is still a date.
+            days = np.asarray(uniques if isinstance(uniques, pd.Index) else list(uniques), dtype="datetime64[D]")
+            days = days - PG_EPOCH
             values = days.astype(np.int64).astype(">i4")[codes]
         else:
             raise ValueError(kind)

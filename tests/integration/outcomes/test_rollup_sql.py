@@ -110,3 +110,29 @@ def test_rollups_leave_a_key_the_source_supplied_to_the_source_and_derive_the_re
     borough = rows.get(area=pcn.parent)
     assert borough.is_derived and borough.denominator == sum(1000.0 + i for i in range(len(practices)))
     assert result.inserted >= 1 and again == actions.LoadResult(unchanged=result.inserted)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the loads' advisory locks are PostgreSQL's")
+def test_a_roll_up_holds_the_indicator_s_load_lock_before_it_reads_the_sums(monkeypatch):
+    """Otherwise a roll-up racing an extract's commit could supersede the extract's fresh derived rows with sums
+    of the practice rows as they were before it (the lock is what serialises loads of one indicator)."""
+    from outcomes import rollup_sql
+    from outcomes.ingest.load import ADVISORY_NAMESPACE
+
+    indicator = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS")
+    held = []
+    real = rollup_sql.group_sums
+
+    def spy(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                "AND granted AND classid = %s AND objid = %s",
+                [ADVISORY_NAMESPACE, indicator.pk],
+            )
+            held.append(cursor.fetchone()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rollup_sql, "group_sums", spy)
+    actions.derive_rollups(indicator=indicator, extract=_extract("rollup.csv"))
+    assert held == [1]
