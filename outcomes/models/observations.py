@@ -88,8 +88,10 @@ class Observation(models.Model):
     has no value, numerator or denominator: suppression is stored as such, never as zero.
     """
 
-    # Indexes are kept to those reads need: every index costs each of a million inserted rows. The indicator
-    # is the first column of obs_series_idx and of the unique key; the extract has obs_extract_idx.
+    # Indexes are kept to those reads need: every index costs each of a million inserted rows. Reads of
+    # current rows by indicator and area use the unique key's index (a separate series index cost a third of
+    # a million-row load and saved the pages a few milliseconds, docs/benchmarks.md); the extract has
+    # obs_extract_idx and the area its own.
     # The four references are enforced by the database with triggers that check each statement's distinct
     # ids at once (migration 0006, docs/adr/0006): a foreign key constraint would check every row.
     indicator = models.ForeignKey(
@@ -155,7 +157,6 @@ class Observation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
             models.Index(fields=["extract"], name="obs_extract_idx"),
         ]
 
