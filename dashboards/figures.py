@@ -94,14 +94,7 @@ def trend_figure(
     """
     fig = new_figure()
     if band is not None:
-        add_hrect(
-            fig,
-            y0=band[0],
-            y1=band[1],
-            fillcolor=NHS_AQUA_GREEN,
-            opacity=0.12,
-            annotation_text="Target band",
-        )
+        _target_band(fig, band, "Target band", opacity=0.12)
     data = series.dropna(subset=["value"])
     if {"lower_ci", "upper_ci"} <= set(data.columns) and data["lower_ci"].notna().any():
         ci = data.dropna(subset=["lower_ci", "upper_ci"])
@@ -186,6 +179,11 @@ def _fmt(value: float | None, decimals: int = 1, unit: str = "") -> str:
         return "no value"
     suffix = "" if not unit else (unit if unit == "%" else f" {unit}")
     return f"{float(value):,.{decimals}f}{suffix}"
+
+
+def _target_band(fig: Figure, band: tuple[float, float], label: str, *, opacity: float) -> None:
+    """A target range (lower, upper) shaded across the plot, labelled inside its top left."""
+    add_hrect(fig, y0=band[0], y1=band[1], fillcolor=NHS_AQUA_GREEN, opacity=opacity, annotation_text=label)
 
 
 def _with_meta(fig: Figure, summary: str) -> Figure:
@@ -341,14 +339,8 @@ def spc_figure(
     x = list(table["period_end"])
     fmt = f",.{decimals}f"
     if band is not None:
-        add_hrect(
-            fig,
-            y0=band[0],
-            y1=band[1],
-            fillcolor=NHS_AQUA_GREEN,
-            opacity=0.15,
-            annotation_text=f"Target band {_fmt(band[0], decimals, unit)} to {_fmt(band[1], decimals, unit)}",
-        )
+        label = f"Target band {_fmt(band[0], decimals, unit)} to {_fmt(band[1], decimals, unit)}"
+        _target_band(fig, band, label, opacity=0.15)
     for column, name, dash in (
         ("upper_process_limit", "Upper process limit", "dash"),
         ("lower_process_limit", "Lower process limit", "dash"),

@@ -64,17 +64,7 @@ def add_hline(fig: Figure, *, y: float, line: Mapping[str, Any], annotation_text
     """A horizontal line across the plot at ``y``, labelled at its top left (plotly's ``add_hline``)."""
     add_shape(fig, type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=dict(line))
     if annotation_text:
-        add_annotation(
-            fig,
-            text=annotation_text,
-            xref="x domain",
-            x=0,
-            xanchor="left",
-            yref="y",
-            y=y,
-            yanchor="bottom",
-            showarrow=False,
-        )
+        _label_at_left(fig, annotation_text, y=y, yanchor="bottom")
 
 
 def add_hrect(
@@ -96,17 +86,14 @@ def add_hrect(
         layer="below",
     )
     if annotation_text:
-        add_annotation(
-            fig,
-            text=annotation_text,
-            xref="x domain",
-            x=0,
-            xanchor="left",
-            yref="y",
-            y=y1,
-            yanchor="top",
-            showarrow=False,
-        )
+        _label_at_left(fig, annotation_text, y=y1, yanchor="top")
+
+
+def _label_at_left(fig: Figure, text: str, *, y: float, yanchor: str) -> None:
+    """A label at the plot's left edge, at ``y`` in data units (above it for "bottom", below for "top")."""
+    add_annotation(
+        fig, text=text, xref="x domain", x=0, xanchor="left", yref="y", y=y, yanchor=yanchor, showarrow=False
+    )
 
 
 def to_json(fig: Figure) -> str:
