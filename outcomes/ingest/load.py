@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 
@@ -45,12 +46,22 @@ def lock_indicators(indicator_ids) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, indicator_id])
 
 
+def key_order(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of ``frame``'s rows in the order of the observation key (the unique index's columns).
+
+    Rows copied in this order reach the unique index's pages in turn, each while it is in memory: in a million
+    row load that halves the time of storing them, compared with rows in the order of their layouts
+    (docs/benchmarks.md). Texts sort by code point, as the C.UTF-8 collation does."""
+    return np.lexsort([pd.factorize(frame[column], sort=True)[0] for column in reversed(KEY_COLUMNS)])
+
+
 def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple[str, object]]) -> None:
-    """The rows into ``table``: binary COPY (floats bit for bit, no text formatting) or, for rows whose texts
-    are too varied for it, CSV in chunks so the text of a million rows is never held at once. ``constants``
-    (column -> (kind, value)) are columns with one value for every row."""
+    """The rows into ``table`` in key order: binary COPY (floats bit for bit, no text formatting) or, for rows
+    whose texts are too varied for it, CSV in chunks so the text of a million rows is never held at once.
+    ``constants`` (column -> (kind, value)) are columns with one value for every row."""
     names = [name for name, _ in COLUMN_KINDS] + list(constants)
-    chunks = pgcopy.encode(frame, COLUMN_KINDS, list(constants.values()))
+    order = key_order(frame)
+    chunks = pgcopy.encode(frame, COLUMN_KINDS, list(constants.values()), order=order)
     if chunks is not None:
         with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError and so on)
             cursor.cursor.copy_expert(
@@ -63,7 +74,7 @@ def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple
     # never NULL (FORCE_NOT_NULL), so a note that is literally \N stays that text, and an empty one stays empty;
     # with a CR LF terminator a field holding a lone CR or LF is quoted, so PostgreSQL cannot take it for a row end.
     texts = [name for name, kind in COLUMN_KINDS if kind == "text"]
-    rows = frame.reindex(columns=[name for name, _ in COLUMN_KINDS])
+    rows = frame.reindex(columns=[name for name, _ in COLUMN_KINDS]).take(order)
     for start in range(0, len(rows), COPY_CHUNK_ROWS):
         chunk = rows.iloc[start : start + COPY_CHUNK_ROWS].assign(**{c: v for c, (_, v) in constants.items()})
         buffer = io.StringIO()
@@ -78,19 +89,27 @@ def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple
 
 
 def _any_current(cursor, frame: pd.DataFrame) -> bool:
-    """Whether any current row might share a key with ``frame``: one of its indicators, at one of its areas,
-    for one of its (start, end) periods. Cheap (the unique index's leading columns) and conservative: False
-    means every key is new."""
+    """Whether any current row might share a key with ``frame``. Conservative (False means every key is new)
+    and cheap whatever the table's statistics say: per (indicator, area) pair of the frame, one descent of the
+    unique index into the frame's span of period starts for that pair, with a row counting only if its start
+    and end are among the frame's. A query that lets the planner pick its own join can, with statistics taken
+    before a million rows were added in this transaction, compare every current row of the areas with every
+    period (seconds), and does so for the roll-ups that follow a large load."""
     table = Observation._meta.db_table
-    periods = frame[["period_start", "period_end"]].drop_duplicates()
+    spans = frame.groupby(["indicator_id", "area_id"], sort=False)["period_start"].agg(["min", "max"]).reset_index()
+    # A scalar subquery per pair is a SubPlan the planner cannot turn into a join: each is an index probe.
     cursor.execute(
-        f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE is_current AND indicator_id = ANY(%s) AND area_id = ANY(%s)
-            AND (period_start, period_end) IN (SELECT * FROM unnest(%s::date[], %s::date[])))""",
+        f"""SELECT EXISTS (SELECT 1 FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) AS k(i, a, lo, hi)
+            WHERE (SELECT true FROM {table} o WHERE o.is_current AND o.indicator_id = k.i AND o.area_id = k.a
+                   AND o.period_start BETWEEN k.lo AND k.hi
+                   AND o.period_start = ANY(%s::date[]) AND o.period_end = ANY(%s::date[]) LIMIT 1))""",
         [
-            [int(i) for i in frame["indicator_id"].unique()],
-            [int(a) for a in frame["area_id"].unique()],
-            periods["period_start"].tolist(),
-            periods["period_end"].tolist(),
+            [int(i) for i in spans["indicator_id"]],
+            [int(a) for a in spans["area_id"]],
+            spans["min"].tolist(),
+            spans["max"].tolist(),
+            list(frame["period_start"].unique()),
+            list(frame["period_end"].unique()),
         ],
     )
     return cursor.fetchone()[0]

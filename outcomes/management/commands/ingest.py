@@ -19,6 +19,9 @@ from outcomes.models import Extract
 
 class Command(BaseCommand):
     help = "Validate and load one extract file (CSV or XLSX)."
+    # The system checks import the URLconf and so every page builder (plotly, scipy): seconds of start-up for a
+    # command that serves no page. `manage.py check`, the tests and every server process still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
         _import_all()

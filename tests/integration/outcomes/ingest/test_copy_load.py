@@ -111,6 +111,14 @@ def test_only_frames_whose_keys_are_all_new_skip_the_comparison_with_current_row
         later_end = {**row, "period_end": existing.period_end + dt.timedelta(days=1)}
         assert not load._any_current(cursor, pd.DataFrame([later_end]))  # another period, so another key
         assert not load._any_current(cursor, pd.DataFrame([{**row, "area_id": other_area}]))
+        # A current row whose period lies between the frame's periods for that indicator and area is no match.
+        day = dt.timedelta(days=1)
+        around = [
+            {**row, "period_start": existing.period_start - 40 * day, "period_end": existing.period_start - 10 * day},
+            {**row, "period_start": existing.period_end + 10 * day, "period_end": existing.period_end + 40 * day},
+        ]
+        assert not load._any_current(cursor, pd.DataFrame(around))
+        assert load._any_current(cursor, pd.DataFrame([*around, row]))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
@@ -122,3 +130,17 @@ def test_dates_outside_the_range_of_pandas_timestamps_are_stored():
     extract = actions.create_extract(file_name="d.csv", content=b"d", format="generic", source="command")
     actions.load_observations(extract=extract, rows=frame)
     _assert_same(_loaded(extract), frame)
+
+
+def test_rows_are_stored_in_the_order_of_the_observation_key():
+    """Key order is what makes the unique index cheap to fill (load.key_order). Rows of one layout (the same
+    texts and NULLs) keep it exactly, as the ids show; pgcopy's own tests cover mixed layouts."""
+    frame = _frame(["n"] * 300).assign(numerator=2.0, value=2.0).sample(frac=1, random_state=4)
+    order = load.key_order(frame)
+    expected = frame.iloc[order][list(load.KEY_COLUMNS)]
+    assert expected.equals(frame.sort_values(list(load.KEY_COLUMNS))[list(load.KEY_COLUMNS)])
+    extract = actions.create_extract(file_name="k.csv", content=b"k", format="generic", source="command")
+    actions.load_observations(extract=extract, rows=frame)
+    if connection.vendor == "postgresql":
+        stored = Observation.objects.filter(extract=extract).order_by("pk").values_list(*load.KEY_COLUMNS)
+        assert list(stored) == list(expected.itertuples(index=False, name=None))
