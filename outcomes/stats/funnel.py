@@ -39,7 +39,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special  # not scipy.stats, which takes a second to import
 
 from outcomes.stats.intervals import poisson_mean_limit, rate_ci, z_value
 
@@ -115,7 +115,7 @@ def _axis(denominators: NDArray[np.float64], years: float = 1.0) -> tuple[float,
 
 def _proportion_limit(p: float, population: NDArray[np.float64], average: float, side: str) -> NDArray[np.float64]:
     """Score-test funnel: the proportions a population of N would reach with one-sided probability p."""
-    half = stats.norm.ppf(p) * np.sqrt(average * (1 - average) / population)
+    half = special.ndtri(p) * np.sqrt(average * (1 - average) / population)
     return average - half if side == "low" else average + half
 
 
@@ -309,8 +309,9 @@ def sr_funnel_limits(
     table = pd.DataFrame({"expected_events": e})
     for label, tail in (("95", 0.025), ("998", 0.001)):
         if tau2 == 0:
-            lower = target * stats.chi2.ppf(tail, 2 * e) / (2 * e)
-            upper = target * stats.chi2.isf(tail, 2 * (e + 1)) / (2 * e)
+            # chi-squared quantiles as scipy's chi2.ppf and chi2.isf compute them
+            lower = target * 2 * special.gammaincinv(e, tail) / (2 * e)
+            upper = target * special.chdtri(2 * (e + 1), tail) / (2 * e)
         else:
             z = z_value(1 - 2 * tail)
             if sr_method == "SHMI":
@@ -349,7 +350,7 @@ def overdispersion(
         z = np.clip(z, low, high)
     elif method == "truncate":
         k = 1 / trim_by
-        rank = stats.rankdata(z, method="average")
+        rank = pd.Series(z).rank(method="average").to_numpy()  # ties share their mean rank
         group = np.floor(rank * k / (z.size + 1))
         kept = (group > 0) & (group < k - 1)
         z, s = z[kept], s[kept]

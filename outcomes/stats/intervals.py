@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special  # not scipy.stats: a second of import for three functions special has directly
 
 __all__ = [
     "ESP2013",
@@ -101,7 +101,7 @@ def confidence_levels(
 
 def z_value(confidence: float) -> float:
     """Two-sided normal critical value for a confidence fraction (1.959964 at 0.95, 3.090232 at 0.998)."""
-    return float(stats.norm.ppf(confidence + (1 - confidence) / 2))
+    return float(special.ndtri(confidence + (1 - confidence) / 2))  # the normal quantile (scipy's norm.ppf)
 
 
 def _stack(per_level: list[NDArray[np.float64]]) -> NDArray[np.float64]:
@@ -234,7 +234,8 @@ def _series_end(mean: NDArray[np.float64]) -> NDArray[np.float64]:
     hi = lo + np.ceil(12 * np.sqrt(mean)) + 64
 
     def stops(k: NDArray[np.float64]) -> NDArray[np.bool_]:
-        return stats.poisson.logpmf(k + 1, mean) - np.log(special.gammaincc(k + 1, mean)) <= np.log(_SERIES_STOP)
+        log_pmf = special.xlogy(k + 1, mean) - special.gammaln(k + 2) - mean  # Poisson log pmf at k + 1, as scipy's
+        return log_pmf - np.log(special.gammaincc(k + 1, mean)) <= np.log(_SERIES_STOP)
 
     done = stops(lo)
     hi = np.where(done, lo, hi)
@@ -301,7 +302,7 @@ def mean_ci(
     df = np.where(k > 1, k - 1, np.nan)
     for level in confidence_levels(confidence):
         with np.errstate(invalid="ignore"):
-            half = np.abs(stats.t.ppf((1 - level) / 2, df)) * s / np.sqrt(k)
+            half = np.abs(special.stdtrit(df, (1 - level) / 2)) * s / np.sqrt(k)  # Student t quantile
         lowers.append(m - half)
         uppers.append(m + half)
     return _stack(lowers), _stack(uppers)
