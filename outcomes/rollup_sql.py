@@ -3,9 +3,13 @@
 The query joins the current practice rows to the memberships in force on each period's last day (``end``
 exclusive) and groups by PCN and by the PCN's borough in one pass (GROUPING SETS). The result, one row per
 PCN or borough and key, is what ``rollup.ratio_of_sums`` turns into values, intervals and suppression, as it
-does for the pandas sums on other databases. Sums add the practices in a fixed order (by area id), so the
-same rows give the same bits whatever order the table returns them in; a re-load then finds its derived
-rows identical, not changed in the last bit.
+does for the pandas sums on other databases.
+
+The same rows must give the same bits whatever order the table returns them in, so that a re-load finds its
+derived rows identical, not changed in the last bit. Sums of whole numbers below 2**53 are exact in any order,
+and counts are whole, so the query first adds in whatever order the plan gives (a hash aggregate) and checks
+that every value was whole. Only if one was not (weighted or survey-estimated counts) does it add again in a
+fixed order (by area id), with a sort inside every group: nearly half the time of the query.
 """
 
 from __future__ import annotations
@@ -33,14 +37,22 @@ WITH practice AS (
 )
 SELECT CASE WHEN GROUPING(pcn_id) = 0 THEN pcn_id ELSE borough_id END AS area_id,
        period_start, period_end, breakdown, category,
-       sum(numerator ORDER BY area_id), sum(denominator ORDER BY area_id),
-       count(*) FILTER (WHERE incomplete), count(*)
+       {sums},
+       count(*) FILTER (WHERE incomplete), count(*), {whole}
 FROM practice
 GROUP BY GROUPING SETS ((pcn_id, period_start, period_end, breakdown, category),
                         (borough_id, period_start, period_end, breakdown, category))
 HAVING GROUPING(pcn_id) = 0 OR borough_id IS NOT NULL
 """
 
+
+#: (the sums, whether every value added was whole) for SUMS
+ANY_ORDER = {
+    "sums": "sum(numerator), sum(denominator)",
+    "whole": "bool_and(numerator = floor(numerator) AND denominator = floor(denominator)) IS NOT FALSE",
+}
+FIXED_ORDER = {"sums": "sum(numerator ORDER BY area_id), sum(denominator ORDER BY area_id)", "whole": "true"}
+EXACT_BELOW = 2.0**53  # every whole float up to here is exact, so is every partial sum of non-negative ones
 
 #: The query joins many rows to a few hundred memberships and areas: hash joins at any size. Within a load's
 #: transaction the table's statistics predate the rows just written, and the planner, thinking the indicator
@@ -61,6 +73,12 @@ def _settings(cursor, settings: dict[str, str]):
         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
+def _exact(frame: pd.DataFrame) -> bool:
+    """Whether every sum added whole numbers only and stayed below 2**53 (counts are never negative)."""
+    sums = frame[["numerator", "denominator"]].astype(float)
+    return bool(frame["whole"].all()) and bool((sums.fillna(0) < EXACT_BELOW).all().all())
+
+
 def group_sums(indicator_id: int, period_ends: Iterable | None = None) -> pd.DataFrame:
     """SUM_COLUMNS for the indicator's current practice rows (only the periods ending on ``period_ends``)."""
     params: dict = {"indicator": indicator_id}
@@ -68,9 +86,14 @@ def group_sums(indicator_id: int, period_ends: Iterable | None = None) -> pd.Dat
     if period_ends is not None:
         params["period_ends"] = sorted(set(period_ends))
         period_filter = "AND o.period_end = ANY(%(period_ends)s::date[])"
+    columns = [*SUM_COLUMNS, "whole"]
     with connection.cursor() as cursor, _settings(cursor, PLANNER_SETTINGS):
-        cursor.execute(SUMS.format(period_filter=period_filter), params)
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SUM_COLUMNS)
+        cursor.execute(SUMS.format(period_filter=period_filter, **ANY_ORDER), params)
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        if not _exact(frame):
+            cursor.execute(SUMS.format(period_filter=period_filter, **FIXED_ORDER), params)
+            frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    frame = frame.drop(columns="whole")
     for column in ("numerator", "denominator"):
         frame[column] = frame[column].astype(float)  # None (all members' values missing) -> NaN
     for column in ("area_id", "incomplete", "practices"):
