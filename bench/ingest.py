@@ -1,6 +1,7 @@
 """Benchmark: `manage.py ingest` of a 1,000,000-row generic extract on PostgreSQL, beside a raw COPY.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/harrow_bench .venv/bin/python bench/ingest.py [--rows N]
+        [--repeat K]
 
 Prepares the database named in DATABASE_URL (created if missing; its observations are cleared), loads the
 reference data and the demo North West London areas, writes the extract to var/bench/, then times, each in
@@ -9,6 +10,8 @@ its own process with its peak memory:
   2. a raw `COPY ... FROM STDIN` of the same file into a bare table with no indexes or constraints (psql);
   3. for reference, a binary COPY of the rows the ingest stored into a table with the observation table's columns
      and indexes (psql): the cost of storing them in this schema, before any parsing or validation.
+1 and 2 run K times (default 3), alternated, each from a checkpoint and a vacuumed table, and their medians
+are compared: on a shared machine one run of either can be a third slower than the next.
 The aim: ingest within 2x the raw COPY time, validation included, under 1.5 GB peak memory.
 
 The extract's org codes are 341 practices, of which only the 29 Harrow practices of fixtures/areas.csv have
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -102,6 +106,11 @@ def prepare(url: str, env: dict[str, str]) -> None:
         env={**env, "DJANGO_SETTINGS_MODULE": "harrow_bbp.settings"},
         check=True,
     )
+    clear_bench_rows(url)
+
+
+def clear_bench_rows(url: str) -> None:
+    """Remove what earlier runs loaded, so every run of the ingest starts from the same table."""
     subprocess.run(
         [
             *psql_args(url),
@@ -112,8 +121,10 @@ def prepare(url: str, env: dict[str, str]) -> None:
         check=True,
     )
     # Without this the deleted rows' index entries are still there for the ingest to step over, and each
-    # run would be measured against a different amount of dead rows.
+    # run would be measured against a different amount of dead rows. The checkpoint starts each run with no
+    # dirty pages of the last one still to be written.
     subprocess.run([*psql_args(url), "-c", "VACUUM ANALYZE outcomes_observation"], check=True)
+    subprocess.run([*psql_args(url), "-c", "CHECKPOINT"], check=True)
 
 
 def write_extract(path: Path, rows: int, env: dict[str, str]) -> int:
@@ -197,6 +208,7 @@ def indexed_copy_seconds(url: str, env: dict[str, str], dump: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each, alternated; medians are printed")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -212,24 +224,40 @@ def main() -> None:
     copy_sql = (
         "DROP TABLE IF EXISTS bench_raw_copy; "
         "CREATE TABLE bench_raw_copy (indicator_code text, org_code text, period_start date, "
-        "period_end date, breakdown text, category text, numerator double precision, denominator double precision); "
-        f"\\copy bench_raw_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"
+        "period_end date, breakdown text, category text, numerator double precision, denominator double precision);"
     )
-    copy_seconds, copy_peak, _ = run([*psql_args(url), "-c", copy_sql.split("; \\copy")[0] + ";"], env, "setup")
-    copy_seconds, copy_peak, _ = run([*psql_args(url), "-c", "\\copy" + copy_sql.split("; \\copy")[1]], env, "COPY")
-    subprocess.run([*psql_args(url), "-c", "DROP TABLE bench_raw_copy"], check=True)
-
-    ingest_seconds, ingest_peak, output = run([PYTHON, "manage.py", "ingest", str(path)], env, "ingest")
+    copies, ingests, output = [], [], ""
+    for attempt in range(args.repeat):  # alternated, so a slow spell of the machine falls on both
+        subprocess.run([*psql_args(url), "-c", copy_sql], check=True, capture_output=True)
+        subprocess.run([*psql_args(url), "-c", "CHECKPOINT"], check=True)
+        copy_command = f"\\copy bench_raw_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"
+        copies.append(run([*psql_args(url), "-c", copy_command], env, "COPY")[:2])
+        subprocess.run([*psql_args(url), "-c", "DROP TABLE bench_raw_copy"], check=True)
+        if attempt:
+            clear_bench_rows(url)
+        seconds, peak, output = run([PYTHON, "manage.py", "ingest", str(path)], env, "ingest")
+        ingests.append((seconds, peak))
+        print(f"run {attempt + 1}: raw COPY {copies[-1][0]:.2f} s, ingest {seconds:.2f} s", flush=True)
     print(output)
     indexed_seconds = indexed_copy_seconds(url, env, path.with_suffix(".bin"))
-    print()
-    print(f"{'':34}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
-    print(f"{'raw COPY into a bare table (psql)':34}{copy_seconds:10.2f}{rows / copy_seconds:14,.0f}{copy_peak:10.0f}")
+    copy_seconds, copy_peak = median(copies)
+    ingest_seconds, ingest_peak = median(ingests)
+    spread = {
+        "copy": f"{min(c for c, _ in copies):.2f}-{max(c for c, _ in copies):.2f}",
+        "ingest": f"{min(i for i, _ in ingests):.2f}-{max(i for i, _ in ingests):.2f}",
+    }
+    print(f"\nmedians of {args.repeat} runs (range in brackets)")
+    print(f"{'':34}{'seconds':>10}{'range':>14}{'rows/s':>12}{'peak MB':>10}")
     print(
-        f"{'manage.py ingest (validate + load)':34}{ingest_seconds:10.2f}{rows / ingest_seconds:14,.0f}"
-        f"{ingest_peak:10.0f}"
+        f"{'raw COPY into a bare table (psql)':34}{copy_seconds:10.2f}{spread['copy']:>14}"
+        f"{rows / copy_seconds:12,.0f}{copy_peak:10.0f}"
     )
-    print(f"{'COPY into indexed table (psql) *':34}{indexed_seconds:10.2f}{rows / indexed_seconds:14,.0f}{'':>10}")
+    print(
+        f"{'manage.py ingest (validate + load)':34}{ingest_seconds:10.2f}{spread['ingest']:>14}"
+        f"{rows / ingest_seconds:12,.0f}{ingest_peak:10.0f}"
+    )
+    indexed = f"{'COPY into indexed table (psql) *':34}{indexed_seconds:10.2f}{'(one run)':>14}"
+    print(f"{indexed}{rows / indexed_seconds:12,.0f}")
     print("* the rows the ingest stored (derived roll-ups too), into a copy of outcomes_observation with its indexes")
     ratio = ingest_seconds / copy_seconds
     print(
@@ -237,8 +265,14 @@ def main() -> None:
     )
     print(
         "storing the rows alone, in a table with the observation table's indexes, is "
-        f"{indexed_seconds / copy_seconds:.2f}x the raw COPY"
+        f"{indexed_seconds / copy_seconds:.2f}x the raw COPY; the ingest is "
+        f"{ingest_seconds / indexed_seconds:.2f}x that"
     )
+
+
+def median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median seconds and the median peak memory of several runs."""
+    return statistics.median(s for s, _ in runs), statistics.median(m for _, m in runs)
 
 
 if __name__ == "__main__":
