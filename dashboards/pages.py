@@ -30,7 +30,7 @@ def overdue(today: dt.date, borough: Area, version: str | None = None):
 
     def build():
         indicators = list(Indicator.objects.order_by("sort_order", "code"))
-        return overdue_indicators(indicators, latest_headline(None, [borough.pk]), today)
+        return overdue_indicators(indicators, latest_headline([i.pk for i in indicators], [borough.pk]), today)
 
     return cached(("overdue", today, borough.pk), build, version)
 

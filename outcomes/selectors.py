@@ -169,15 +169,16 @@ def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> Indicat
     )
 
 
-def latest_headline(indicator_ids: Iterable[int] | None, area_ids: Iterable[int]) -> pd.DataFrame:
+def latest_headline(indicator_ids: Iterable[int], area_ids: Iterable[int]) -> pd.DataFrame:
     """The latest current headline row per (indicator, area), in one query over those areas.
 
     "Latest" is by period end; where an indicator has periods of several lengths at the same end (a month and
-    a year), the shortest wins, as the most recent reading.
+    a year), the shortest wins, as the most recent reading. The indicators are named because the unique key's
+    index, which leads with the indicator, is the only way in by area (Observation's indexes).
     """
-    rows = Observation.objects.filter(area_id__in=list(area_ids), is_current=True, breakdown="all")
-    if indicator_ids is not None:
-        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    rows = Observation.objects.filter(
+        indicator_id__in=list(indicator_ids), area_id__in=list(area_ids), is_current=True, breakdown="all"
+    )
     frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
     if frame.empty:
         return frame
