@@ -65,6 +65,9 @@ def on_distinct(function):
         results = function(pd.Series(uniques, dtype=object), *args)
 
         def spread(result: pd.Series) -> pd.Series:
+            if isinstance(result.dtype, pd.CategoricalDtype):  # labels: spread their codes, not a million strings
+                labels = pd.Categorical.from_codes(result.cat.codes.to_numpy()[codes], dtype=result.dtype)
+                return pd.Series(labels, index=series.index)
             return pd.Series(result.to_numpy()[codes], index=series.index, dtype=result.dtype)
 
         if isinstance(results, tuple):
@@ -111,7 +114,7 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     values[overflow] = np.nan
     reason[(reason == "") & decimal_comma & numeric] = "decimal_comma"
     reason[(reason == "") & percent & numeric] = "percent_sign"
-    return values.astype(float), suppressed, reason
+    return values.astype(float), suppressed, reason.astype("category")  # a few labels: compared as codes
 
 
 ISO = r"^\d{4}-\d{2}-\d{2}$"
@@ -130,7 +133,7 @@ def date_formats(series: pd.Series) -> pd.Series:
     out[text.str.match(UK)] = "uk"
     out[text.str.match(NAMED_MONTH)] = "named"
     out[text.str.match(TWO_DIGIT_YEAR)] = "two_digit_year"
-    return out
+    return out.astype("category")
 
 
 def parse_dates(series: pd.Series, formats: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
@@ -163,4 +166,4 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     reason[formats == "two_digit_year"] = "two_digit_year"
     reason[formats == "unknown"] = "bad_date"
     reason[(formats.isin(["iso", "uk", "named"])) & parsed.isna() & (reason == "")] = "bad_date"
-    return parsed, reason
+    return parsed, reason.astype("category")

@@ -29,3 +29,21 @@ def test_parsers_give_the_same_results_with_columns_factorized_once():
                 pd.testing.assert_series_equal(p, c)
     pd.testing.assert_series_equal(other, cells.is_formula(frame["b"]))
     assert cells._FACTORIZED.get() is None  # nothing is kept once the block ends
+
+
+def test_distinct_values_are_those_of_the_cells_read_as_text():
+    """Spreadsheet cells can hold 1 and "1" (one text) or None, NaN and NaT (three texts)."""
+    for cells_ in (["x", 1, "1", 2.5, "x"], ["x", None, float("nan"), pd.NaT, "x"]):
+        series = pd.Series(cells_, dtype=object)
+        codes, uniques = cells._factorize(series)
+        assert [uniques[c] for c in codes] == list(series.astype(str))
+
+
+def test_reasons_are_labels_spread_by_code_row_for_row():
+    series = pd.Series(["1", "x", "1,5", "x", "12%", ""] * 3, dtype=object)
+    _, _, reason = cells.parse_numbers(series)
+    assert isinstance(reason.dtype, pd.CategoricalDtype)  # compared as codes, not as a million strings
+    assert list(reason) == ["", "not_a_number", "decimal_comma", "not_a_number", "percent_sign", ""] * 3
+    formats = cells.date_formats(pd.Series(["2024-01-31", "31/01/2024", "", "31/01/24"], dtype=object))
+    assert list(formats) == ["iso", "uk", "blank", "two_digit_year"]
+    assert list(cells.parse_dates(pd.Series(["2024-02-30", "2024-02-29"], dtype=object))[1]) == ["bad_date", ""]
