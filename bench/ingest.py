@@ -246,7 +246,7 @@ def main() -> None:
         "copy": f"{min(c for c, _ in copies):.2f}-{max(c for c, _ in copies):.2f}",
         "ingest": f"{min(i for i, _ in ingests):.2f}-{max(i for i, _ in ingests):.2f}",
     }
-    print(f"\nmedians of {args.repeat} runs (range in brackets)")
+    print(f"\nmedians of {args.repeat} runs (range: fastest-slowest)")
     print(f"{'':34}{'seconds':>10}{'range':>14}{'rows/s':>12}{'peak MB':>10}")
     print(
         f"{'raw COPY into a bare table (psql)':34}{copy_seconds:10.2f}{spread['copy']:>14}"

@@ -309,8 +309,8 @@ def sr_funnel_limits(
     table = pd.DataFrame({"expected_events": e})
     for label, tail in (("95", 0.025), ("998", 0.001)):
         if tau2 == 0:
-            # chi-squared quantiles as scipy's chi2.ppf and chi2.isf compute them
-            lower = target * 2 * special.gammaincinv(e, tail) / (2 * e)
+            # chi2.ppf(tail, 2e) / 2 is gammaincinv(e, tail) (how scipy computes it); chi2.isf is chdtri
+            lower = target * special.gammaincinv(e, tail) / e
             upper = target * special.chdtri(2 * (e + 1), tail) / (2 * e)
         else:
             z = z_value(1 - 2 * tail)
