@@ -1,7 +1,7 @@
 """Statistics engine: pure functions (numpy/scipy/pandas only, no Django imports).
 
 Methods follow NHS England "Making Data Count" (SPC) and OHID/PHE Fingertips indicator methods, tested
-against the published reference vectors in ``shared/reference-vectors``; each module's docstring records the
+against the published reference vectors in ``tests/data/reference-vectors``; each module's docstring records the
 choices made where the references disagree.
 """
 

@@ -1,6 +1,6 @@
 """Funnel plots: control limits and per-unit significance (PHE B5) plus Spiegelhalter overdispersion (FunnelPlotR).
 
-Pure numpy/scipy/pandas. Semantics: STATISTICS.md B5; reference values: ``funnel.json``.
+Pure numpy/scipy/pandas. Semantics: docs/statistics.md B5; reference values: ``funnel.json``.
 
 Two families, deliberately kept apart (STATISTICS.md C11):
 

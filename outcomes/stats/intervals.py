@@ -1,7 +1,7 @@
 """Confidence intervals for public-health indicators, reproducing OHID/PHE Fingertips methods.
 
-Pure numpy/scipy, vectorised over arrays or scalars. Semantics: STATISTICS.md part B (B0-B4); reference values:
-``shared/reference-vectors`` (proportion_ci, rate_ci, mean_ci, dsr).
+Pure numpy/scipy, vectorised over arrays or scalars. Semantics: docs/statistics.md part B (B0-B4); reference values:
+``tests/data/reference-vectors`` (proportion_ci, rate_ci, mean_ci, dsr).
 
 Choices where the references disagree or are silent (STATISTICS.md part C):
 

@@ -1,8 +1,8 @@
 """NHS England "Making Data Count" XmR statistical process control, as NHSRplotthedots (PTD) computes it.
 
 Pure numpy. Every rule is evaluated on 2-D arrays (series x points) so that one batch call (`spc_many`) and the
-single-series call (`spc`, one call per rebase group) share the same kernel. Semantics: `shared/STATISTICS.md`
-Part A; reference values: `shared/reference-vectors/spc.json`.
+single-series call (`spc`, one call per rebase group) share the same kernel. Semantics: `docs/statistics.md`
+Part A; reference values: `tests/data/reference-vectors/spc.json`.
 
 Two paths. On one 60-point series a numpy call costs about a microsecond whatever it computes, and the kernel
 makes some fifty of them, so `spc` takes a fast path (`_spc_fast`) for the usual chart: one group (no

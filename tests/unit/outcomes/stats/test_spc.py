@@ -1,8 +1,8 @@
-"""XmR SPC against the published reference vectors (shared/reference-vectors/spc.json), plus hand-worked cases
+"""XmR SPC against the published reference vectors (tests/data/reference-vectors/spc.json), plus hand-worked cases
 for the options the vectors do not cover (rebasing, MDC 2023 two-in-three, 6-point runs, short series).
 
-The vectors are read through `vectors.py` from the `shared/` folder beside the repository, or from
-$HARROW_REFERENCE_VECTORS (never copied in: licence). If they are missing every vector test fails, naming the path."""
+The vectors are read through `vectors.py` from tests/data/reference-vectors (sources and licences in its README), or
+from $HARROW_REFERENCE_VECTORS. If they are missing every vector test fails, naming the path."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The one reference-vector loader: shared/ beside the repository by default, $HARROW_REFERENCE_VECTORS if set,
-and a missing folder fails rather than skips."""
+"""The one reference-vector loader: tests/data/reference-vectors in the repository by default,
+$HARROW_REFERENCE_VECTORS if set, and a missing folder fails rather than skips."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ def _write(folder, name: str, vector_ids: list[str]) -> None:
     (folder / f"{name}.json").write_text(json.dumps({"vectors": [{"id": i} for i in vector_ids]}))
 
 
-def test_default_folder_is_shared_beside_the_repository(monkeypatch) -> None:
+def test_default_folder_is_inside_the_repository(monkeypatch) -> None:
     monkeypatch.delenv(rv.ENV_VAR, raising=False)
-    assert rv.vectors_dir() == (rv.REPO_ROOT.parent / "shared" / "reference-vectors").resolve()
+    assert rv.vectors_dir() == (rv.REPO_ROOT / "tests" / "data" / "reference-vectors").resolve()
+    assert (rv.vectors_dir() / "spc.json").is_file()
     monkeypatch.setenv(rv.ENV_VAR, "  ")  # set but blank: the default still applies
     assert rv.vectors_dir() == rv.DEFAULT_VECTORS_DIR
 

@@ -1,10 +1,10 @@
 """Load the shared reference vectors and compare with their tolerance rule.
 
-The JSON files are third-party test data (GPL/MIT peers) and are never copied into the repository: they are read
-from ``shared/reference-vectors`` beside the repository root, or from the folder named by the environment variable
-``HARROW_REFERENCE_VECTORS`` when it is set (e.g. a CI cache). If the folder is missing the tests must fail, not
-skip, so a CI checkout without it cannot pass silently. This is the one loader: every test module reads the
-vectors through it.
+The JSON files are third-party numeric test data (GPL/MIT peers, see ``tests/data/reference-vectors/README.md``
+for their sources and licences), kept in the repository under ``tests/data/reference-vectors`` so a fresh clone
+tests itself; ``HARROW_REFERENCE_VECTORS`` names another folder when set (e.g. a newer set). If the folder is
+missing the tests must fail, not skip, so a broken checkout cannot pass silently. This is the one loader: every
+test module reads the vectors through it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 ENV_VAR = "HARROW_REFERENCE_VECTORS"
-DEFAULT_VECTORS_DIR = (REPO_ROOT / ".." / "shared" / "reference-vectors").resolve()
+DEFAULT_VECTORS_DIR = (REPO_ROOT / "tests" / "data" / "reference-vectors").resolve()
 
 
 def vectors_dir() -> Path:
-    """The folder in force: ``$HARROW_REFERENCE_VECTORS`` if set (and not empty), else the shared default."""
+    """The folder in force: ``$HARROW_REFERENCE_VECTORS`` if set (and not empty), else the copy in the repository."""
     override = os.environ.get(ENV_VAR, "").strip()
     return Path(override).expanduser().resolve() if override else DEFAULT_VECTORS_DIR
 
@@ -35,7 +35,7 @@ def vector_path(name: str) -> Path:
 
 def missing_message(name: str) -> str:
     path = vector_path(name)
-    where = f"${ENV_VAR}" if os.environ.get(ENV_VAR, "").strip() else f"shared/reference-vectors beside {REPO_ROOT}"
+    where = f"${ENV_VAR}" if os.environ.get(ENV_VAR, "").strip() else f"tests/data/reference-vectors in {REPO_ROOT}"
     return f"reference vectors not found at {path} (looked in {where}; set {ENV_VAR} to the folder to use another)"
 
 
