@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 
-from .models import CommunityInsight, Milestone, Risk, RiskReview, StatusReport, Workstream
+from .models import CommunityInsight, Milestone, Partner, Risk, RiskReview, StatusReport, Workstream
 from .risk_matrix import HeatMap, heat_map
+
+
+def partner_codes() -> list[str]:
+    """The partner organisations' codes: the valid categories of the staff measures' partner breakdown."""
+    return list(Partner.objects.values_list("code", flat=True))
 
 
 def month_start(day: dt.date) -> dt.date:
