@@ -15,7 +15,7 @@ from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import spc
-from outcomes.stats.targets import TargetAssessment, assess_target
+from outcomes.stats.targets import TargetAssessment, assess_target, combine_child_assessments
 
 from .figures import figure_json, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
@@ -119,17 +119,10 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
     assessment = one(data.series)
     child_summary = ""
     if target.applies_to_each_child and data.children:
-        results = {area: one(series) for area, series in data.children.items()}
-        meeting = [a.display_name for a, r in results.items() if r.status == "met"]
-        child_summary = f"{len(meeting)} of {len(results)} PCNs meet it" + (
-            f" ({', '.join(meeting)})." if meeting else "."
+        children = [(area.display_name, one(series)) for area, series in data.children.items()]
+        assessment, child_summary = combine_child_assessments(
+            assessment, children, as_of=as_of, due_date=target.due_date
         )
-        if assessment.status == "met" and len(meeting) < len(results):
-            assessment = TargetAssessment(
-                status="off_track" if target.due_date is None or as_of <= target.due_date else "not_met",
-                reason=f"{assessment.reason} But it must hold in every PCN: {child_summary}",
-                target_value=assessment.target_value,
-            )
     if target.groups:  # e.g. "in every age, ethnic and socio-economic group": judge each group with data
         from outcomes.models.choices import BREAKDOWN_CATEGORIES
         from outcomes.selectors import latest_breakdowns

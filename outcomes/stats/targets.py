@@ -472,6 +472,41 @@ def combine_group_assessments(
     )
 
 
+def combine_child_assessments(
+    overall: TargetAssessment,
+    children: Sequence[tuple[str, TargetAssessment]],
+    *,
+    as_of: date,
+    due_date: date | None,
+    child_kind: str = "PCN",
+) -> tuple[TargetAssessment, str]:
+    """One assessment for a target that must hold overall and in every child area (e.g. every PCN), with the
+    summary line naming the children that meet it.
+
+    The same rule as `combine_group_assessments`: overall "met" with any child not met becomes "off_track" up to
+    the due date and "not_met" after it or when there is no due date (judged on the latest values alone, as
+    `assess_target` does). Any other overall status is kept. With no children the overall assessment stands.
+    """
+    if not children:
+        return overall, ""
+    meeting = [name for name, result in children if result.status == "met"]
+    summary = f"{len(meeting)} of {len(children)} {child_kind}s meet it" + (
+        f" ({', '.join(meeting)})." if meeting else "."
+    )
+    if overall.status != "met" or len(meeting) == len(children):
+        return overall, summary
+    past_due = due_date is None or as_of > due_date
+    combined = TargetAssessment(
+        status="not_met" if past_due else "off_track",
+        reason=f"{overall.reason} But it must hold in every {child_kind}: {summary}",
+        target_value=overall.target_value,
+        target_lower=overall.target_lower,
+        target_upper=overall.target_upper,
+        projected_value=overall.projected_value,
+    )
+    return combined, summary
+
+
 def _group_list(groups: Sequence[GroupAssessment]) -> str:
     by_breakdown: dict[str, list[str]] = {}
     for g in groups:
