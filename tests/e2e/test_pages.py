@@ -1,13 +1,15 @@
 """Every role signs in through the login form and visits every page it may use, in real Chromium.
 
-Each page must answer 200, have an h1, draw every Plotly chart, raise no JavaScript error, and have no
-serious or critical axe violation. Pages come from the dashboards URL conf: a page without arguments
-is visited as it is; one with arguments needs an entry in ``ARGUMENTS`` (the test says so when a new
-one appears). Board members and PCN leads must get 403 on the analysts' pages.
+Each page must answer 200, have an h1, draw every Plotly chart, raise no JavaScript error, have no
+serious or critical axe violation, and be no wider than the window at 1366, 768 and 390 px (a phone):
+tables scroll inside their own container and the menu collapses. Pages come from the dashboards URL conf:
+a page without arguments is visited as it is; one with arguments needs an entry in ``ARGUMENTS`` (the test
+says so when a new one appears). Board members and PCN leads must get 403 on the analysts' pages.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
@@ -111,6 +113,38 @@ def dashboard_pages() -> dict[str, list[str]]:
     return pages
 
 
+# Desktop, tablet and phone widths: nothing on any page may be wider than the window at any of them.
+WIDTHS = (1366, 768, 390)
+CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(el => {
+    const svg = el.querySelector('svg.main-svg');
+    return !svg || svg.getBoundingClientRect().width <= el.parentElement.getBoundingClientRect().width + 1;
+})"""
+
+
+def too_wide(page, path: str) -> list[str]:
+    """The widths at which ``path`` is wider than the window, naming the widest elements that stick out."""
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        with contextlib.suppress(Exception):  # plotly redraws responsive charts after the resize event
+            page.wait_for_function(CHARTS_FIT, timeout=5_000)  # measured below all the same if it times out
+        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            culprits = page.evaluate(
+                """(w) => [...document.querySelectorAll('body *')].filter(el => {
+                    if (el.getBoundingClientRect().right <= w + 1) return false;
+                    for (let a = el.parentElement; a; a = a.parentElement) {
+                        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false;
+                    }
+                    return true;
+                }).slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + el.className)""",
+                inner,
+            )
+            problems.append(f"{path}: {scroll} px wide in a {inner} px window ({culprits})")
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    return problems
+
+
 def is_known(violation: dict) -> bool:
     marker, _ = KNOWN_VIOLATIONS.get(violation["id"], (None, None))
     return marker is not None and all(marker in node["html"] for node in violation["nodes"])
@@ -144,6 +178,7 @@ def check_page(page, path: str, known: set[str]) -> list[str]:
     violations = [v for v in violations if not is_known(v)]
     if violations:
         problems.append(f"{path}: axe found serious or critical violations:\n{describe(violations)}")
+    problems += too_wide(page, path)
     if page.js_errors:
         problems.append(f"{path}: JavaScript errors: {page.js_errors}")
     return problems
@@ -212,3 +247,18 @@ def test_the_sign_in_page_and_its_error_pass_axe(server, browser):
         assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
     finally:
         context.close()
+
+
+def test_on_a_phone_the_menu_collapses_behind_a_button_and_opens(signed_in):
+    page = signed_in("analyst")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("dashboards:board"))
+    toggle = page.get_by_role("button", name="Menu")
+    upload = page.get_by_role("link", name="Upload")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not upload.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and upload.is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert not toggle.is_visible() and upload.is_visible()
