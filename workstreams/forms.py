@@ -63,7 +63,17 @@ class RiskReviewForm(forms.Form):
     mitigations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     note = forms.CharField(label="Review note", widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(choices=Risk.Status.choices, initial=Risk.Status.OPEN)
-    next_review = forms.DateField(label="Next review", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    next_review = forms.DateField(
+        label="Next review",
+        required=False,
+        help_text="Needed while the risk stays open; leave it blank only when closing the risk.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Required unless the risk is being closed (checked by the action): the label must not say "optional".
+        self.fields["next_review"].conditionally_required = True
 
     @classmethod
     def for_risk(cls, risk: Risk) -> RiskReviewForm:

@@ -274,3 +274,25 @@ def test_governance_pages_query_count_does_not_grow_with_records(board_client):
         )
         CommunityInsight.objects.create(theme=theme, heard_on=dt.date(2026, 5, 1), source="s", what_we_heard="h")
     assert counts() == first
+
+
+def test_empty_heat_map_cells_are_blank_to_the_eye_and_say_no_risks(board_client):
+    import re
+
+    html = board_client.get(reverse("dashboards:risks")).content.decode()
+    table = html[html.index('class="app-heat-map"') : html.index("</table>", html.index('class="app-heat-map"'))]
+    cells = re.findall(r'<td class="app-heat-map__cell[^"]*">(.*?)</td>', table, flags=re.S)
+    assert len(cells) == 25
+    empty = [c for c in cells if "<strong>" not in c]
+    assert empty, "the demo register leaves some cells empty"
+    for cell in empty:
+        visible = re.sub(r'<span class="nhsuk-u-visually-hidden">.*?</span>', "", cell, flags=re.S).strip()
+        assert visible == "" and "no risks" in cell
+
+
+def test_the_next_review_label_does_not_call_a_conditionally_required_date_optional(role_client):
+    risk = Risk.objects.filter(status="open").order_by("reference").first()
+    html = role_client("analyst").get(reverse("dashboards:risk", args=[risk.reference])).content.decode()
+    assert "Next review</label>" in html.replace("\n", "")
+    assert "Next review (optional)" not in html
+    assert "leave it blank only when closing the risk" in html
