@@ -1,6 +1,6 @@
 """Real published NHS files (small excerpts, Open Government Licence) through the real pipeline.
 
-Provenance of every excerpt (repository, path, commit): fixtures/samples/real/README.md. The rows are copied
+Provenance of every excerpt (repository, path, commit): tests/data/real-files/SOURCES.md. The rows are copied
 verbatim from public GitHub copies of the published files; they hold organisations only, nothing about patients.
 No real ePCN membership file or GP Patient Survey practice file was found, so neither has a test here.
 """
@@ -20,10 +20,10 @@ from outcomes.ingest.readers import detect_reader
 from outcomes.ingest.readers.fingertips import Tracked, convert
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
-from outcomes.models import Area, Extract, Observation, PracticeMembership
+from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
 
 pytestmark = pytest.mark.django_db
-REAL = Path(__file__).resolve().parents[4] / "fixtures" / "samples" / "real"
+REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
 EPRACCUR = REAL / "epraccur_harrow_excerpt.csv"  # classic layout (A/C status, QRV, setting 4)
 EPRACCUR_2025 = REAL / "epraccur_2025_layout_harrow_excerpt.csv"  # ODS DSE layout seen in a 2025 copy
 FINGERTIPS = REAL / "fingertips_93553_harrow_excerpt.csv"
@@ -54,6 +54,10 @@ def test_real_epraccur_loads_and_records_the_enterprise_practice_closure():
     # 30 rows: our 28 practices, Brent's E84002 and Harrow's E84062 (not in the plan's list), both left alone.
     assert extract.rows_read == 30
     assert (extract.rows_inserted, extract.rows_superseded, extract.rows_unchanged) == (0, 2, OURS_IN_EPRACCUR - 2)
+    assert set(Area.objects.filter(level="practice", code__startswith="E84").values_list("ods_status", flat=True)) >= {
+        "active",
+        "closed",
+    }
     # E84713 closed 31 December 2023 (ODS date inclusive, our end exclusive).
     closed = PracticeMembership.objects.get(practice__code="E84713")
     assert (closed.pcn.code, closed.start, closed.end) == ("HRW-PCN-HA", dt.date(2019, 7, 1), dt.date(2024, 1, 1))
@@ -90,14 +94,17 @@ def test_the_2025_ods_layout_of_epraccur_loads_and_records_real_closures():
 # ------------------------------------------------------------------------------------------------ Fingertips
 
 
-def test_real_fingertips_export_for_an_untracked_indicator_loads_nothing_with_one_warning():
+def test_real_fingertips_export_for_an_untracked_indicator_is_refused_as_nothing_loaded():
+    """Loading nothing is not a success: the file is refused with one error naming the indicator and what to do."""
     before = Observation.objects.count()
     extract = run(FINGERTIPS)
     assert extract.format == "fingertips"
-    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.status == Extract.Status.REFUSED
     assert (extract.rows_read, extract.rows_inserted) == (13, 0)
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    assert "93553 (Deprivation score (IMD 2019))" in extract.errors[0]["message"]
+    assert "fixtures/indicators/" in extract.errors[0]["message"]
     assert [(w["code"], w["line"]) for w in extract.warnings] == [("untracked_indicator", 2)]
-    assert "93553 (Deprivation score (IMD 2019))" in extract.warnings[0]["message"]
     assert Observation.objects.count() == before
 
 
@@ -117,3 +124,108 @@ def test_real_fingertips_rows_are_read_when_the_indicator_is_tracked():
     assert set(frame["period_start"]) == {"2019-01-01"} and set(frame["period_end"]) == {"2019-12-31"}
     assert frame.loc["E84663", "value"] == "14.1386450873675"
     assert set(frame["lower_ci"]) == {""} and set(frame["numerator"]) == {""}
+
+
+# ------------------------------------------------------------------------------------------------ national files
+
+NATIONAL_EPRACCUR = REAL / "epraccur_2024_excerpt.csv"  # NWL + all Channel Islands + all D/P + every 50th line
+EPCN_2023 = REAL / "ePCN_2023-02_excerpt.xlsx"  # as downloaded: PCNDetails first, Core Partner Details second
+EPCN_2019 = REAL / "ePCN_2019-12_excerpt.xlsx"  # CCG era: PCN Name a VLOOKUP formula with its saved value
+FINGERTIPS_QOF = REAL / "fingertips_91547_excerpt.csv"  # QOF smoking prevalence, fractional denominators
+HARROW_PCN_CODES = {  # our PCN areas -> their ODS codes in the real ePCN workbooks
+    "Healthsense PCN": "U84846",
+    "Health Alliance PCN": "U60450",
+    "Harrow East PCN": "U51050",
+    "Harrow Collaborative Network": "U10339",
+    "Sphere PCN": "U89806",
+}
+
+
+def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_warning():
+    """The full national file carries 140 Channel Islands practices (ALD/GUE/JER codes): never a refusal."""
+    extract = run(NATIONAL_EPRACCUR)
+    assert extract.format == "epraccur"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_read == 1229 and extract.errors == []
+    assert [(w["code"], w["message"][:40]) for w in extract.warnings] == [
+        ("outside_england", "140 practices outside England (e.g. ALD2")
+    ]
+    statuses = dict(Area.objects.filter(level="practice").values_list("code", "ods_status"))
+    assert statuses["E84068"] == "active" and statuses["E84713"] == "closed"
+
+
+def test_a_dormant_practice_is_recorded_as_dormant_not_active():
+    """E85625 (Chiswick Family Doctors Practice) is D with no close date in the real file: made ours here, it is
+    recorded as dormant (shown on its PCN's page and in the admin) and its membership stays open."""
+    pcn = Area.objects.get(code="HRW-PCN-SP")
+    practice = actions.upsert_area(code="E85625", name="Chiswick Family Drs Practice", level="practice", parent=pcn)
+    actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 7, 1))
+    assert run(NATIONAL_EPRACCUR).status == Extract.Status.LOADED
+    practice.refresh_from_db()
+    assert practice.ods_status == "dormant" and practice.status_note == " (dormant)"
+    assert PracticeMembership.objects.get(practice=practice).end is None
+
+
+@pytest.mark.parametrize("workbook", [EPCN_2023, EPCN_2019], ids=["2023-02", "2019-12"])
+def test_the_epcn_workbook_as_downloaded_loads_from_its_core_partner_sheet(workbook):
+    extract = run(workbook)
+    assert extract.format == "epcn"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    sheet = [w["message"] for w in extract.warnings if w["code"] == "sheet_read"]
+    assert len(sheet) == 1 and "sheet 2 of 2, 'PCN Core Partner Details'" in sheet[0]
+    codes = {a.name: a.code for a in Area.objects.filter(level="pcn", parent__code="E09000015")}
+    assert codes == HARROW_PCN_CODES
+    assert extract.stored_file  # organisation addresses are not patient data: nothing refused, nothing deleted
+
+
+def test_the_2023_epcn_workbook_records_the_real_moves_and_closures():
+    run(EPCN_2023)
+    # The Enterprise Practice left Health Alliance PCN on 31 December 2022 (the workbook's end date, inclusive).
+    enterprise = PracticeMembership.objects.filter(practice__code="E84713").order_by("-start").first()
+    assert (enterprise.pcn.code, enterprise.start, enterprise.end) == (
+        "U60450",
+        dt.date(2019, 10, 1),
+        dt.date(2023, 1, 1),
+    )
+    # The Civic Medical Centre's spell in Harrow Collaborative PCN ended on 30 November 2022.
+    civic = PracticeMembership.objects.get(practice__code="E84617", start=dt.date(2019, 10, 1))
+    assert (civic.pcn.code, civic.end) == ("U10339", dt.date(2022, 12, 1))
+
+
+def test_the_2019_workbook_reads_the_saved_values_of_its_formulas():
+    extract = run(EPCN_2019)
+    formulas = {w["column"] for w in extract.warnings if w["code"] == "formula_values"}
+    assert formulas == {"PCN Name", "Practice CCG and PCN CCG match?"}
+
+
+def test_a_dry_run_of_the_epcn_workbook_writes_nothing_and_leaves_the_file(tmp_path):
+    copy = tmp_path / "ePCN.xlsx"
+    copy.write_bytes(EPCN_2023.read_bytes())
+    before = state()
+    out, err = StringIO(), StringIO()
+    call_command("ingest", str(copy), "--dry-run", stdout=out, stderr=err)
+    assert out.getvalue().startswith("Valid (dry run, nothing written) ePCN.xlsx as epcn:")
+    assert "sheet 2 of 2, 'PCN Core Partner Details'" in err.getvalue()
+    assert copy.read_bytes() == EPCN_2023.read_bytes() and state() == before
+
+
+def track_91547() -> None:
+    """Make one of our borough-level percentages track Fingertips 91547 (QOF smoking prevalence) for the test."""
+    Indicator.objects.filter(code="JSNA_SMOKING_LTMHC").update(fingertips={"id": 91547, "age": "15+ yrs"})
+
+
+def test_a_real_qof_based_fingertips_export_loads_with_its_fractional_denominators_exact():
+    """England 2013/14: 8935216 smokers of 46608551.5 (a QOF-derived denominator, as published); kept exactly,
+    so value = count / denominator x 100 holds and the file is not refused."""
+    track_91547()
+    extract = run(FINGERTIPS_QOF)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted > 0
+    england = Observation.objects.get(
+        indicator__code="JSNA_SMOKING_LTMHC", area__code="E92000001", period_start=dt.date(2013, 4, 1), is_current=True
+    )
+    assert (england.numerator, england.denominator) == (8935216, 46608551.5)
+    harrow = Observation.objects.filter(indicator__code="JSNA_SMOKING_LTMHC", area__code="E09000015", is_current=True)
+    assert harrow.count() >= 9  # 2013/14 to 2022/23 (one year's Harrow row may not carry counts)
+    skipped = {w["code"] for w in extract.warnings}
+    assert {"untracked_area", "rows_skipped"} <= skipped  # other areas; practice rows (not a practice indicator)
