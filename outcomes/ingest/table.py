@@ -34,7 +34,14 @@ class Table:
 
 def read_table(content: bytes, sniffed: Sniffed) -> Table:
     if sniffed.kind == "xlsx":
-        return _read_xlsx(content)
+        try:
+            return _read_xlsx(content)
+        except FileRefused:
+            raise
+        except Exception as exc:  # a damaged part (bad XML, a broken zip member) only fails when it is read
+            raise FileRefused(
+                Problem(None, None, "bad_xlsx", "Part of the Excel workbook cannot be read; it may be damaged.")
+            ) from exc
     return _read_text(sniffed.text or "", sniffed.delimiter or ",")
 
 

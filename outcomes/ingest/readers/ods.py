@@ -138,6 +138,22 @@ class EpraccurReader(Reader):
         return frozenset(table.header) if self.matches(table) else frozenset()
 
     def read(self, table: Table) -> ReaderOutput:
+        if not self.matches(table):  # named with --format: say what the file should be, rather than misread it
+            return ReaderOutput(
+                frame=pd.DataFrame(columns=[LINE, *PRACTICE_FRAME]),
+                columns={},
+                problems=[
+                    Problem(
+                        1,
+                        None,
+                        "wrong_format",
+                        f"This is not the NHS ODS epraccur file: that has {len(EPRACCUR_COLUMNS)} columns and no "
+                        "header row, each line starting with a practice code and with its open date (YYYYMMDD) "
+                        "in column 11.",
+                    )
+                ],
+                kind="areas",
+            )
         data = [c for c in table.frame.columns if c != LINE]
         first = pd.DataFrame([[h.strip() for h in table.header]], columns=data)
         first[LINE] = 1

@@ -229,3 +229,74 @@ def test_a_real_qof_based_fingertips_export_loads_with_its_fractional_denominato
     assert harrow.count() >= 9  # 2013/14 to 2022/23 (one year's Harrow row may not carry counts)
     skipped = {w["code"] for w in extract.warnings}
     assert {"untracked_area", "rows_skipped"} <= skipped  # other areas; practice rows (not a practice indicator)
+
+
+# ------------------------------------------------------------------------------------------------ the command
+
+
+def ingest(*args: str) -> tuple[int, str, str]:
+    """Run `manage.py ingest` as a script would: (exit status, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return int(exit_info.code), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_nothing_loaded_exits_1_naming_the_untracked_indicator_and_what_to_do():
+    status, out, err = ingest(str(FINGERTIPS))
+    assert (status, out) == (1, "")
+    assert "Fingertips indicator 93553 (Deprivation score (IMD 2019))" in err
+    assert "fingertips = { id = ... }" in err and "load_reference_data" in err
+    assert err.rstrip().endswith("Nothing loaded from fingertips_93553_harrow_excerpt.csv: nothing was written.")
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_upload_page_says_nothing_loaded_with_next_steps(role_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = role_client("analyst")
+    upload = SimpleUploadedFile(FINGERTIPS.name, FINGERTIPS.read_bytes(), content_type="text/csv")
+    response = client.post(reverse("dashboards:upload"), {"file": upload, "format": "auto"})
+    page = client.get(response.url).content.decode()
+    assert "Nothing loaded" in page and "The file was refused" not in page
+    assert "93553 (Deprivation score (IMD 2019))" in page and "fixtures/indicators/" in page
+
+
+def test_a_file_with_old_mac_line_endings_loads(tmp_path):
+    """CR-only line ends (Excel for Mac's 'CSV (Macintosh)') crashed the command with a traceback."""
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(EPRACCUR.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    status, out, _ = ingest(str(path))
+    assert status == 0 and "30 rows read, 0 inserted, 2 superseded, 26 unchanged" in out
+
+
+@pytest.mark.parametrize(("name", "reader"), [("ods_epraccur", "epraccur"), ("ods_pcn", "epcn")])
+def test_the_readme_format_names_are_accepted(name, reader, tmp_path):
+    workbook = tmp_path / "ePCN.xlsx"
+    workbook.write_bytes(EPCN_2023.read_bytes())
+    path = EPRACCUR if reader == "epraccur" else workbook
+    status, out, err = ingest(str(path), "--format", name, "--dry-run")
+    assert status == 0, err
+    assert f"as {reader}:" in out
+
+
+def test_a_dry_run_never_deletes_the_file_it_was_given_even_when_refused_as_patient_data(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("practice_code,patient name,date of birth\nE84068,A B,1961-01-01\n")
+    status, _, err = ingest(str(path), "--dry-run")
+    assert status == 1 and "patient_identifiable" in err
+    assert path.read_text().startswith("practice_code,")  # only the system's own copy is deleted
+    assert Extract.objects.latest("pk").stored_file == ""
+
+
+def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
+    """The plan's 9.5% (age 4-5) and 21% (age 10-11) are obesity: Fingertips 90319 and 90323. 20601 and 20602
+    are overweight including obesity, a different and larger measure."""
+    ids = dict(Indicator.objects.filter(code__startswith="JSNA_OBESITY").values_list("code", "fingertips"))
+    assert {code: spec["id"] for code, spec in ids.items()} == {
+        "JSNA_OBESITY_RECEPTION": 90319,
+        "JSNA_OBESITY_YEAR6": 90323,
+    }
