@@ -300,3 +300,16 @@ def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
         "JSNA_OBESITY_RECEPTION": 90319,
         "JSNA_OBESITY_YEAR6": 90323,
     }
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_drop_folder_files_a_nothing_loaded_file_as_refused(settings, tmp_path):
+    from outcomes.ingest.tasks import scan_drop_folder
+
+    settings.INGEST_DROP_FOLDER = tmp_path
+    (tmp_path / "incoming").mkdir()
+    (tmp_path / "incoming" / FINGERTIPS.name).write_bytes(FINGERTIPS.read_bytes())
+    assert scan_drop_folder() == 1
+    extract = Extract.objects.get(file_name=FINGERTIPS.name)
+    assert extract.source == Extract.Source.DROP_FOLDER
+    assert extract.status == Extract.Status.REFUSED and [e["code"] for e in extract.errors] == ["nothing_loaded"]
