@@ -212,8 +212,9 @@ def organisation_rows(table: Table) -> str | None:
     for name in table.header:
         if normalise(name) not in ORGANISATION_CODE_COLUMNS or name not in table.frame.columns:
             continue
-        codes = table.frame[name].astype(str)
-        if len(codes) and codes.str.fullmatch(ODS_CODE.pattern).all() and codes.is_unique:
+        codes = table.frame[name]
+        # Uniqueness first: it is cheap, and it settles the long files (whose codes repeat) at once.
+        if len(codes) and codes.is_unique and codes.astype(str).str.fullmatch(ODS_CODE.pattern).all():
             return name
     return None
 
