@@ -38,6 +38,10 @@ def epraccur(number: int, f: list[str]) -> bool:
     return icb == "QRV" or code[:3] in {"ALD", "GUE", "JER"} or status in {"D", "P"} or number % 50 == 0
 
 
+def epraccur_2019(number: int, f: list[str]) -> bool:
+    return f[0].startswith("E84") or f[0][:3] in {"ALD", "GUE", "JER"} or number % 100 == 0
+
+
 def fingertips_91547(number: int, f: list[str]) -> bool:
     area, parent, denominator = f[4], f[2], f[18]
     ours = area in {"E92000001", "E12000007", "E09000015", "E54000027", "E38000256", "E38000074", "08E"}
@@ -145,6 +149,7 @@ def epcn_keep(sub_icb_columns: tuple[int, ...], every: int) -> Callable[[int, li
 
 def main(folder: Path) -> None:
     cut_text(folder / "epraccur_2024_andersthemagi.csv", HERE / "epraccur_2024_excerpt.csv", epraccur, header=False)
+    cut_text(folder / "epraccur_2019_psychty.csv", HERE / "epraccur_2019-12_excerpt.csv", epraccur_2019, header=False)
     cut_text(
         folder / "fingertips_91547_smoking_qof_all_areas.csv", HERE / "fingertips_91547_excerpt.csv", fingertips_91547
     )
