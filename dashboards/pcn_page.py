@@ -111,7 +111,8 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
 
     funnels, practice_rows, practice_columns, practice_links = [], [], [], []
     if shows_practices and not data.practice_latest.empty:
-        practice_names = {p.pk: p.display_name for p in data.practices}
+        # A dormant, closed or proposed practice says so beside its name (ODS status, from epraccur).
+        practice_names = {p.pk: p.display_name + p.status_note for p in data.practices}
         codes = {p.pk: p.code for p in data.practices}
         for indicator_id, group in data.practice_latest.groupby("indicator_id", sort=False):
             indicator = by_id[indicator_id]

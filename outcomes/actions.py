@@ -242,6 +242,14 @@ def upsert_area(
     return area
 
 
+def set_area_status(*, area: Area, status: str) -> Area:
+    """Record the status NHS ODS gives an area (a practice's epraccur status: active, closed, dormant, proposed)."""
+    area.ods_status = status
+    area.full_clean(validate_unique=False)
+    area.save(update_fields=["ods_status"])
+    return area
+
+
 @transaction.atomic
 def set_area_code(*, area: Area, code: str) -> Area:
     """Give an area its real ODS code (a local PCN code becomes the ePCN code), keeping its history and links.

@@ -14,8 +14,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "parent", "is_comparator")
-    list_filter = ("level", "is_comparator")
+    list_display = ("code", "name", "level", "parent", "ods_status", "is_comparator")
+    list_filter = ("level", "ods_status", "is_comparator")
     search_fields = ("code", "name", "short_name")
     inlines = [MembershipInline]
 

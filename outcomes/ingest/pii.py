@@ -140,12 +140,102 @@ ORGANISATION_WORDS = {
     "breakdown",
     "team",
     "service",
+    # NHS and public bodies: commissioners (CCG, STP, ICB, sub-ICB, commissioning region "CR"), trusts,
+    # hospitals, councils, schools, networks, and statistical areas (LSOA, MSOA, local authority districts).
+    "stp",
+    "cr",
+    "sicbl",
+    "subicb",
+    "commissioner",
+    "commissioners",
+    "commissioning",
+    "authority",
+    "council",
+    "hospital",
+    "hospitals",
+    "school",
+    "schools",
+    "academy",
+    "college",
+    "nursery",
+    "pharmacy",
+    "hospice",
+    "network",
+    "federation",
+    "lsoa",
+    "msoa",
+    "oa",
+    "lad",
+    "ltla",
+    "utla",
+    "nhser",
+    "district",
+    "county",
+    "country",
+    "nation",
+    "constituency",
+    "unit",
+    "department",
+    "directorate",
+    "specialty",
 }
+#: Columns that hold organisation codes (a practice, PCN, trust, commissioner...): a table with one of these,
+#: unique on every row, is a list of organisations, whose postcodes, addresses and telephones are theirs.
+ORGANISATION_CODE_COLUMNS = {
+    "code",
+    "org_code",
+    "organisation_code",
+    "organization_code",
+    "ods_code",
+    "practice_code",
+    "practice",
+    "prac_code",
+    "gp_code",
+    "pcn_code",
+    "partner_organisation_code",
+    "trust_code",
+    "provider_code",
+    "site_code",
+    "school_urn",
+    "urn",
+}
+ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
+#: What an organisation has that a person also has: exempt from the checks only when rows are organisations.
+CONTACT_WORDS = {"postcode", "postcodes", "post_code", "address", "addresses", "telephone", "phone", "email", "fax"}
 
 
-def identifying_header(name: str) -> bool:
-    """Whether a column name suggests patient-identifiable data, by its normalised words."""
+def organisation_rows(table: Table) -> str | None:
+    """The column (as in the file) that makes each row one organisation, if any: an organisation-code column
+    (practice, PCN, trust... code) whose every cell is an ODS-shaped code, different on every row. The NHS Digital
+    GP registrations file (one row per practice with its own POSTCODE), the ODS PCN details sheet and the QOF
+    geography lookups are such tables; a record-level file repeats its practice codes."""
+    for name in table.header:
+        if normalise(name) not in ORGANISATION_CODE_COLUMNS or name not in table.frame.columns:
+            continue
+        codes = table.frame[name]
+        # Uniqueness first: it is cheap, and it settles the long files (whose codes repeat) at once.
+        if len(codes) and codes.is_unique and codes.astype(str).str.fullmatch(ODS_CODE.pattern).all():
+            return name
+    return None
+
+
+def contact_header(name: str) -> bool:
+    """A postcode, address, telephone or email column (an organisation's in a table of organisations)."""
+    words = set(normalise(name).split("_"))
+    return bool(words & CONTACT_WORDS) and not identifying_header(name, contact=False)
+
+
+def identifying_header(name: str, contact: bool = True) -> bool:
+    """Whether a column name suggests patient-identifiable data, by its normalised words.
+
+    ``contact=False`` leaves out postcodes, addresses, telephones and emails (asking whether the name is
+    identifying for another reason: a person's name, NHS number, date of birth)."""
     key = normalise(name)
+    if not contact:
+        words = [w for w in key.split("_") if w and w not in CONTACT_WORDS | {"line", "1", "2", "3", "4", "5"}]
+        key = "_".join(words)
+        if not key:
+            return False
     if key in IDENTIFIER_COLUMNS:
         return True
     words = [w for w in key.split("_") if w]
@@ -204,8 +294,14 @@ def find_identifiers(
     ``exempt_headers`` (the file's own column names) are skipped by the column-name check only: a reader
     declares the columns of its format that hold an organisation's name (``Reader.pii_exempt_headers``), e.g.
     the ePCN file's "Partner Name" (the practice). The record-level check still runs on every column.
+    A table whose rows are organisations (``organisation_rows``) has its postcode, address, telephone and email
+    columns exempted the same way; names, NHS numbers and dates of birth are still checked.
     """
     findings: list[Problem] = []
+    organisations = organisation_rows(table)
+    if organisations is not None:  # an organisation's postcode, address and telephone are not patient data
+        exempt_headers = {*exempt_headers, *(h for h in table.header if contact_header(h))}
+        exempt_columns = {*exempt_columns, *(h for h in table.header if contact_header(h))}
     for name in table.header:
         if name not in exempt_headers and identifying_header(name):
             findings.append(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import socket
 import time
 from contextlib import contextmanager
@@ -228,7 +229,7 @@ def _run(extract: Extract) -> Outcome:
         )
         return _refuse(extract, problems, rows_read=rows_read)
     # A headerless file's first line is data, so "blank column name" problems there do not apply.
-    problems.extend(p for p in table.problems if not (reader.headerless and p.line == 1))
+    problems.extend(p for p in reader.table_problems(table) if not (reader.headerless and p.line == 1))
     if reader.headerless:
         rows_read += 1
     if extract.format != reader.name:
@@ -242,6 +243,8 @@ def _run(extract: Extract) -> Outcome:
     if output.kind != "observations":
         return _load_reference(extract, output, problems, rows_read)
     validated = validate(output.frame, output.columns, reference.current(), problems)
+    if not problems.errors and validated.frame.empty:
+        problems.add(nothing_to_load(problems, rows_read))
     if problems.errors:
         return _refuse(extract, problems, rows_read=rows_read)
 
@@ -268,6 +271,26 @@ def _run(extract: Extract) -> Outcome:
     else:
         transaction.on_commit(lambda: extract_loaded.send(sender=Extract, extract=extract))
     return Outcome(extract, ok=True)
+
+
+UNTRACKED = re.compile(r"^Fingertips indicator (.+?) is not one we track")
+
+
+def nothing_to_load(problems: ProblemList, rows_read: int) -> Problem:
+    """The error that refuses a readable file none of whose rows is ours (e.g. a Fingertips export of an indicator
+    we do not track): loading nothing is not a success, for a person, a script or the drop folder."""
+    untracked = [m[1] for p in problems.items if p.code == "untracked_indicator" and (m := UNTRACKED.match(p.message))]
+    if untracked:
+        what = f"it holds only Fingertips indicators we do not track: {'; '.join(untracked)}"
+        advice = (
+            "If one of them should be tracked, add its id to that indicator's definition "
+            "(fixtures/indicators/<CODE>.toml: fingertips = { id = ... }) and run `manage.py load_reference_data`; "
+            "otherwise download the export of an indicator listed on the Indicators page."
+        )
+    else:
+        what = "no row is for an indicator, area and breakdown we track (the warnings say why each was skipped)"
+        advice = "Check the indicator codes, area codes and breakdowns against the Indicators page and the template."
+    return Problem(None, None, "nothing_loaded", f"Nothing loaded from {rows_read:,} rows: {what}. {advice}")
 
 
 def with_intervals(frame: pd.DataFrame) -> pd.DataFrame:

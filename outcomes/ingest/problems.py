@@ -28,7 +28,8 @@ class Problem:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
-        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        text = ", ".join(where)
+        prefix = (text[:1].upper() + text[1:] + ": ") if where else ""  # the column name keeps its case
         return f"{prefix}{self.message} [{self.code}]"
 
 

@@ -101,7 +101,8 @@ def _date(text: str) -> dt.date | None:
 
 
 def apply_practices(frame: pd.DataFrame) -> LoadResult:
-    """epraccur: update the names of our practices and record closures as the end of their membership.
+    """epraccur: update the names and ODS status of our practices and record closures as the end of their
+    membership. A dormant practice (status D, no close date) is recorded as dormant; its membership stays open.
 
     NWL (QRV) practices that are not ours are not added: epraccur does not say which PCN (so which borough)
     a practice is in. The ePCN file adds any practice that joins one of our PCNs."""
@@ -116,6 +117,11 @@ def apply_practices(frame: pd.DataFrame) -> LoadResult:
         if row["name"] and _norm(name) != _norm(area.name):
             area = _save_area(area, name=name)
             changes += 1
+        if row["status"] and row["status"] != area.ods_status:
+            # A status first learnt is recorded, not counted as a change; a status that changes (active to
+            # dormant...) is.
+            changes += bool(area.ods_status)
+            area = actions.set_area_status(area=area, status=row["status"])
         close = _date(row["close_date"])
         if close is not None:
             end = close + ONE_DAY

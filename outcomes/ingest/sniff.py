@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Literal
@@ -106,10 +107,13 @@ def decode(content: bytes) -> tuple[str, str, list[Problem]]:
 
 def delimiter_of(text: str) -> str:
     """The delimiter of the header line: the candidate that splits it into the most fields (quote-aware)."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]  # old Mac files end lines with CR
     best, best_count = ",", 0
     for candidate in DELIMITERS:
-        fields = next(csv.reader([first], delimiter=candidate), [])
+        try:
+            fields = next(csv.reader([first], delimiter=candidate), [])
+        except csv.Error:  # e.g. a NUL or a stray line break inside the header line
+            continue
         if len(fields) > best_count:
             best, best_count = candidate, len(fields)
     return best

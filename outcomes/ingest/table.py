@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,14 @@ class Table:
 
 def read_table(content: bytes, sniffed: Sniffed) -> Table:
     if sniffed.kind == "xlsx":
-        return _read_xlsx(content)
+        try:
+            return _read_xlsx(content)
+        except FileRefused:
+            raise
+        except Exception as exc:  # a damaged part (bad XML, a broken zip member) only fails when it is read
+            raise FileRefused(
+                Problem(None, None, "bad_xlsx", "Part of the Excel workbook cannot be read; it may be damaged.")
+            ) from exc
     return _read_text(sniffed.text or "", sniffed.delimiter or ",")
 
 
@@ -58,6 +66,8 @@ def _finish(header: list[str], frame: pd.DataFrame, problems: list[Problem], she
 
 def _read_text(text: str, delimiter: str) -> Table:
     text = text.lstrip("\ufeff")
+    if text.count("\r") != text.count("\r\n"):  # lone CRs (old Mac line ends) are line breaks, as Excel reads them
+        text = re.sub(r"\r(?!\n)", "\n", text)
     if '"' not in text and _widths_agree(text, delimiter):
         try:
             raw = pd.read_csv(
@@ -185,30 +195,27 @@ def _read_xlsx(content: bytes) -> Table:
         raise FileRefused(
             Problem(None, None, "bad_xlsx", "The Excel workbook cannot be opened; it may be damaged.")
         ) from exc
-    sheet = book.worksheets[0]
+    from .sheets import choose_sheet
+
+    index, chosen = choose_sheet(book)
+    sheet = book.worksheets[index]
     rows = sheet.iter_rows(values_only=False)
     try:
         header_cells = next(rows)
     except StopIteration as exc:
-        raise FileRefused(Problem(None, None, "empty_file", f"The first sheet ('{sheet.title}') is empty.")) from exc
+        raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty.")) from exc
     header = [_cell_text(c.value).strip() for c in header_cells]
     while header and not header[-1]:
         header.pop()
-    problems = _header_problems(header)
+    problems = _header_problems(header) + ([chosen] if chosen else [])
     width = len(header)
     records, lines = [], []
+    formulas: list[tuple[int, int, int]] = []  # (record, column, row number) of each formula cell
     for row_number, cells in enumerate(rows, start=2):
         values = []
-        for index, cell in enumerate(cells[:width]):
+        for column, cell in enumerate(cells[:width]):
             if getattr(cell, "data_type", None) == "f":
-                problems.append(
-                    Problem(
-                        row_number,
-                        header[index],
-                        "formula",
-                        "This cell holds a spreadsheet formula. Paste values only.",
-                    )
-                )
+                formulas.append((len(records), column, row_number))
             values.append(_cell_text(cell.value))
         extra = [c for c in cells[width:] if c.value not in (None, "")]
         if extra:
@@ -219,6 +226,8 @@ def _read_xlsx(content: bytes) -> Table:
         records.append(values)
         lines.append(row_number)
     book.close()
+    if formulas:
+        problems += _calculated_values(content, index, formulas, records, header)
     frame = (
         pd.DataFrame(records, columns=list(range(width)), dtype=object)
         if records
@@ -226,6 +235,50 @@ def _read_xlsx(content: bytes) -> Table:
     )
     frame[LINE] = lines
     return _finish(header, _named(frame, header), problems, sheet=sheet.title)
+
+
+def _calculated_values(
+    content: bytes, index: int, formulas: list[tuple[int, int, int]], records: list[list[str]], header: list[str]
+) -> list[Problem]:
+    """Formula cells take the value Excel last calculated and saved (published workbooks, e.g. the 2019 ePCN
+    file, look names up with VLOOKUP); the formula itself is never kept. A formula with no saved value is an
+    error, as the value cannot be known without recalculating the workbook."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    wanted: dict[int, list[tuple[int, int]]] = {}
+    for record, column, row_number in formulas:
+        wanted.setdefault(row_number, []).append((record, column))
+    problems, read = [], {}
+    for row_number, row in enumerate(book.worksheets[index].iter_rows(min_row=2, values_only=True), start=2):
+        for record, column in wanted.get(row_number, ()):
+            value = row[column] if column < len(row) else None
+            if value is None:
+                problems.append(
+                    Problem(
+                        row_number,
+                        header[column],
+                        "formula",
+                        "This cell holds a spreadsheet formula with no saved value. Paste values only.",
+                    )
+                )
+                records[record][column] = ""
+            else:
+                records[record][column] = _cell_text(value)
+                read[header[column]] = read.get(header[column], 0) + 1
+        if row_number >= formulas[-1][2]:
+            break
+    book.close()
+    return problems + [
+        Problem(
+            None,
+            column,
+            "formula_values",
+            f"{count:,} cells hold formulas; the values Excel last calculated and saved were read.",
+            "warning",
+        )
+        for column, count in read.items()
+    ]
 
 
 def _cell_text(value: object) -> str:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from .choices import AreaLevel
+from .choices import AreaLevel, OdsStatus
 
 
 class Area(models.Model):
@@ -27,6 +27,13 @@ class Area(models.Model):
         default=False, help_text="Shown beside Harrow as a benchmark (NWL, London, England)."
     )
     sort_order = models.PositiveIntegerField(default=0)
+    ods_status = models.CharField(
+        max_length=10,
+        choices=OdsStatus.choices,
+        blank=True,
+        default="",
+        help_text="The status NHS ODS gives the organisation (practices: from epraccur); blank until a file says.",
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -45,6 +52,13 @@ class Area(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def status_note(self) -> str:
+        """' (dormant)', ' (closed)', ' (proposed)' after a name; '' for an active or unknown status."""
+        if self.ods_status in ("", OdsStatus.ACTIVE):
+            return ""
+        return f" ({OdsStatus(self.ods_status).label.lower()})"
 
 
 class PracticeMembership(models.Model):

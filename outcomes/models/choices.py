@@ -16,6 +16,15 @@ class AreaLevel(models.TextChoices):
     PRACTICE = "practice", "GP practice"
 
 
+class OdsStatus(models.TextChoices):
+    """An organisation's status as NHS ODS publishes it (epraccur column 13: A, C, D, P)."""
+
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+    DORMANT = "dormant", "Dormant"
+    PROPOSED = "proposed", "Proposed"
+
+
 AREA_LEVEL_DEPTH = {
     AreaLevel.COUNTRY: 0,
     AreaLevel.REGION: 1,

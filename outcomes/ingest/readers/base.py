@@ -56,6 +56,11 @@ class Reader:
         check only (e.g. the ePCN file's "Partner Name", the practice's name)."""
         return frozenset()
 
+    def table_problems(self, table: Table) -> list[Problem]:
+        """The parser's problems that apply to this format (a format may be known to write rows the parser
+        calls ragged, e.g. older Fingertips exports); by default all of them."""
+        return table.problems
+
     def matches(self, table: Table) -> bool:
         raise NotImplementedError
 

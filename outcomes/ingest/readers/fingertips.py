@@ -17,37 +17,46 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..headers import normalise
 from ..problems import Problem
 from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
-#: Our role -> the export's column name, normalised (``Lower CI 95.0 limit`` -> ``lower_ci_95_0_limit``).
+#: Our role -> the export's column name as published (profile download and API CSV). Columns are matched on
+#: ``squash`` (lower case, letters and digits only), so the same names written by fingertipsR (the R client:
+#: ``IndicatorID``, ``LowerCI95.0limit``, ``TimeperiodSortable``, ``Valuenote``) match too.
 COLUMNS = {
-    "indicator_id": "indicator_id",
-    "indicator_name": "indicator_name",
-    "area_code": "area_code",
-    "area_name": "area_name",
-    "sex": "sex",
-    "age": "age",
-    "category_type": "category_type",
-    "category": "category",
-    "time_period": "time_period",
-    "value": "value",
-    "lower_ci": "lower_ci_95_0_limit",
-    "upper_ci": "upper_ci_95_0_limit",
-    "count": "count",
-    "denominator": "denominator",
-    "value_note": "value_note",
-    "sortable": "time_period_sortable",
-    "range": "time_period_range",
+    "indicator_id": "Indicator ID",
+    "indicator_name": "Indicator Name",
+    "area_code": "Area Code",
+    "area_name": "Area Name",
+    "sex": "Sex",
+    "age": "Age",
+    "category_type": "Category Type",
+    "category": "Category",
+    "time_period": "Time period",
+    "value": "Value",
+    "lower_ci": "Lower CI 95.0 limit",
+    "upper_ci": "Upper CI 95.0 limit",
+    "count": "Count",
+    "denominator": "Denominator",
+    "value_note": "Value note",
+    "sortable": "Time period Sortable",
+    "range": "Time period range",
 }
 REQUIRED = ("indicator_id", "area_code", "sex", "age", "category_type", "category", "time_period", "value", "sortable")
-SIGNATURE = {"indicator_id", "area_code", "time_period_sortable", "lower_ci_95_0_limit"}
-#: "Compared to England value or percentiles", "Compared to Region value or percentiles", "Compared to
-#: Counties & UAs (from Apr 2021) value or percentiles", "Compared to percentiles": the parent's name varies
-#: with the export, so this column is only ever recognised by pattern (and is not used).
-COMPARED_TO = re.compile(r"^compared_to(_.+)?_value_or_percentiles$|^compared_to_percentiles$")
+
+
+def squash(name: str) -> str:
+    """``Lower CI 95.0 limit`` and fingertipsR's ``LowerCI95.0limit`` -> ``lowerci950limit``."""
+    return re.sub(r"[^a-z0-9]+", "", name.strip().lstrip("\ufeff").lower())
+
+
+SIGNATURE = {squash(COLUMNS[role]) for role in ("indicator_id", "area_code", "sortable", "lower_ci")}
+#: fingertipsR's data frames written with R's write.csv hold NA for a missing value.
+R_MISSING = "NA"
+#: The older export (to about 2020) named 26 columns but wrote 25 fields in every data row, the last one
+#: ("Compared to goal") missing; the parser pads such rows with a blank, which is right for this layout only.
+OLDER_LAYOUT_LAST = "Compared to goal"
 
 #: Fingertips codes for NHS North West London that are our ICB area QRV. Fingertips publishes ICB data under the
 #: ONS ICB code (E54...) and, for sub-ICB locations, E38... codes; NWL has a single sub-ICB location, so its
@@ -243,8 +252,12 @@ def counts_consistent(value: str, count: str, denominator: str, multiplier: floa
 
 
 def _clean_count(text: str) -> str:
+    """A count or denominator as the export wrote it, exactly: whole numbers without '.0', others untouched
+    (Fingertips publishes denominators such as 46608551.5; rounding them would break value = count/denominator)."""
     v = _number(text)
-    return "" if v is None else (f"{int(v)}" if v.is_integer() else f"{v:g}")
+    if v is None:
+        return ""
+    return f"{int(v)}" if v.is_integer() and abs(v) < 1e15 else text.strip().replace(",", "")
 
 
 # ------------------------------------------------------------------------------------------------ reader
@@ -256,7 +269,31 @@ class FingertipsReader(Reader):
     label = "OHID Fingertips data export (CSV)"
 
     def matches(self, table: Table) -> bool:
-        return {normalise(h) for h in table.header} >= SIGNATURE
+        return {squash(h) for h in table.header} >= SIGNATURE
+
+    def table_problems(self, table: Table) -> list[Problem]:
+        """The older export's rows, one field short of its header, are read as it wrote them (one warning)."""
+        ragged = [p for p in table.problems if p.code == "ragged_row"]
+        short = f"has {len(table.header) - 1} fields but the header has {len(table.header)}"
+        if (
+            not ragged
+            or len(ragged) != len(table.frame)
+            or not all(short in p.message for p in ragged)
+            or squash(table.header[-1]) != squash(OLDER_LAYOUT_LAST)
+        ):
+            return table.problems
+        rest = [p for p in table.problems if p.code != "ragged_row"]
+        return [
+            *rest,
+            Problem(
+                None,
+                table.header[-1],
+                "older_fingertips_layout",
+                f"Every data row has {len(table.header) - 1} fields for {len(table.header)} column names, as older "
+                f"Fingertips exports were written; the last column ('{table.header[-1]}', not used) was read as blank.",
+                "warning",
+            ),
+        ]
 
     def read(self, table: Table) -> ReaderOutput:
         return convert(table, *lookup())
@@ -297,8 +334,8 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
 
     Rows at a level the indicator is not reported at (e.g. ICB rows of a borough-level indicator) are skipped
     with one warning per indicator and level."""
-    names = {normalise(h): h for h in reversed(table.header)}  # the first of duplicated names wins
-    source = {role: names[col] for role, col in COLUMNS.items() if col in names}
+    names = {squash(h): h for h in reversed(table.header)}  # the first of duplicated names wins
+    source = {role: names[squash(col)] for role, col in COLUMNS.items() if squash(col) in names}
     columns = {
         "indicator_code": source.get("indicator_id", "Indicator ID"),
         "org_code": source.get("area_code", "Area Code"),
@@ -323,6 +360,8 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
 
     raw = table.frame
     col = {role: raw[name].astype(str).str.strip() for role, name in source.items()}
+    if "IndicatorID" in table.header:  # fingertipsR: R's NA is a blank cell
+        col = {role: cells.mask(cells == R_MISSING, "") for role, cells in col.items()}
     blank = pd.Series("", index=raw.index)
     for role in COLUMNS:
         col.setdefault(role, blank)

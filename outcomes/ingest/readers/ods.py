@@ -56,6 +56,14 @@ EPRACCUR_COLUMNS = (
 #: Organisation contact details: exempt from the patient-data cell scan for this format only.
 ORGANISATION_ADDRESS_COLUMNS = (4, 5, 6, 7, 8, 9, 17)
 PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
+#: GP practice codes of ODS that are not English practices, so never ours: the Channel Islands (Alderney,
+#: Guernsey, Jersey: ALD200, GUE700, JER001, published in the national epraccur) and Scotland (five digits).
+#: Welsh (W00001) and Northern Irish (Z00001) codes have the English shape and are simply not ours.
+OUTSIDE_ENGLAND_CODE = re.compile(r"^(?:(?:ALD|GUE|JER)\d{3}|\d{5})$")
+PRACTICE_CODE_SHAPE = (
+    "ODS GP practice codes are a capital letter and five digits (E84068); the Channel Islands' are ALD, GUE or "
+    "JER and three digits"
+)
 PCN_CODE = re.compile(r"^U\d{5}$")
 YYYYMMDD = re.compile(r"^\d{8}$")
 STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
@@ -114,7 +122,7 @@ class EpraccurReader(Reader):
         header = [h.strip() for h in table.header]
         return (
             len(header) == len(EPRACCUR_COLUMNS)
-            and bool(PRACTICE_CODE.match(header[0]))
+            and bool(PRACTICE_CODE.match(header[0]) or OUTSIDE_ENGLAND_CODE.match(header[0]))
             and bool(YYYYMMDD.match(header[10]))
         )
 
@@ -130,18 +138,43 @@ class EpraccurReader(Reader):
         return frozenset(table.header) if self.matches(table) else frozenset()
 
     def read(self, table: Table) -> ReaderOutput:
+        if not self.matches(table):  # named with --format: say what the file should be, rather than misread it
+            return ReaderOutput(
+                frame=pd.DataFrame(columns=[LINE, *PRACTICE_FRAME]),
+                columns={},
+                problems=[
+                    Problem(
+                        1,
+                        None,
+                        "wrong_format",
+                        f"This is not the NHS ODS epraccur file: that has {len(EPRACCUR_COLUMNS)} columns and no "
+                        "header row, each line starting with a practice code and with its open date (YYYYMMDD) "
+                        "in column 11.",
+                    )
+                ],
+                kind="areas",
+            )
         data = [c for c in table.frame.columns if c != LINE]
         first = pd.DataFrame([[h.strip() for h in table.header]], columns=data)
         first[LINE] = 1
         raw = pd.concat([first, table.frame], ignore_index=True)
         problems: list[Problem] = []
         rows = []
+        outside: list[str] = []
         for record in raw.itertuples(index=False, name=None):
             cells = [str(c).strip() for c in record[: len(EPRACCUR_COLUMNS)]]
             line = int(record[-1])
+            if OUTSIDE_ENGLAND_CODE.match(cells[0]):
+                outside.append(cells[0])
+                continue
             if not PRACTICE_CODE.match(cells[0]):
                 problems.append(
-                    Problem(line, "column 1 (organisation code)", "bad_code", "This is not an ODS practice code.")
+                    Problem(
+                        line,
+                        "column 1 (organisation code)",
+                        "bad_code",
+                        f"This is not a GP practice code ({PRACTICE_CODE_SHAPE}).",
+                    )
                 )
                 continue
             status = STATUS.get(cells[12], "")
@@ -179,6 +212,17 @@ class EpraccurReader(Reader):
                     "setting": cells[25],
                 }
             )
+        if outside:
+            problems.append(
+                Problem(
+                    None,
+                    "column 1 (organisation code)",
+                    "outside_england",
+                    f"{len(outside):,} practices outside England (e.g. {', '.join(sorted(outside)[:3])}: Channel "
+                    "Islands or Scotland) are not in the partnership and were skipped.",
+                    "warning",
+                )
+            )
         frame = pd.DataFrame(rows, columns=[LINE, *PRACTICE_FRAME])
         columns = {name: f"column {i + 1} ({EPRACCUR_COLUMNS[i]})" for i, name in ((0, "code"), (1, "name"))}
         return ReaderOutput(frame=frame, columns=columns, problems=problems, kind="areas")
@@ -204,6 +248,7 @@ EPCN_ALIASES = {
         "practice_parent_sub_icb_location_code",
         "practice_parent_sub_icb_loc_code",
         "practice_parent_sub_icb_code",
+        "practice_parent_ccg_code",  # the CCG-era workbook (2019 to June 2022)
     ),
     "start": ("practice_to_pcn_relationship_start_date", "partner_start_date", "start_date"),
     "end": ("practice_to_pcn_relationship_end_date", "partner_end_date", "end_date"),

@@ -1,11 +1,14 @@
 """`manage.py ingest PATH [--format NAME] [--dry-run]`: validate and load one file.
 
-Exit 0 when loaded (or valid, with --dry-run); exit 1 when refused, with every error on stderr. Nothing is
-written on refusal. Runs in this process (no broker needed) and takes files of any size.
+Exit 0 when loaded (or valid, with --dry-run); exit 1 when refused, when nothing in the file was ours to load,
+or when the system failed, always with the reasons on stderr and never a traceback. Nothing is written on
+refusal. Runs in this process (no broker needed) and takes files of any size. The file at PATH is only read:
+even a file refused as patient-identifiable is left where it is (only the system's own copy is deleted).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +18,10 @@ from outcomes.ingest import pipeline
 from outcomes.ingest.problems import Problem
 from outcomes.ingest.readers.base import READERS, _import_all
 from outcomes.models import Extract
+
+log = logging.getLogger(__name__)
+#: Other names for formats (the names the ODS files were once documented under).
+FORMAT_ALIASES = {"ods_epraccur": "epraccur", "ods_pcn": "epcn", "ods_epcn": "epcn", "pcn": "epcn"}
 
 
 class Command(BaseCommand):
@@ -26,28 +33,55 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         _import_all()
         parser.add_argument("path")
-        parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS)])
+        parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS), *sorted(FORMAT_ALIASES)])
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
 
     def handle(self, *args, path: str, format: str, dry_run: bool, **options) -> None:
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         extract = actions.receive_extract(
             file_name=file.name,
-            content=file.read_bytes(),
-            format=format,
+            content=content,
+            format=FORMAT_ALIASES.get(format, format),
             source=Extract.Source.COMMAND,
             dry_run=dry_run,
         )
-        outcome = pipeline.run_extract(extract.pk)
+        try:
+            outcome = pipeline.run_extract(extract.pk)
+        except Exception as exc:  # a bug must not end in a traceback: the extract is marked failed, exit 1
+            log.exception("Extract %s failed", extract.pk)
+            actions.finish_extract(
+                extract=extract,
+                status=Extract.Status.FAILED,
+                errors=[
+                    Problem(
+                        None,
+                        None,
+                        "internal_error",
+                        f"The system failed while processing this file ({type(exc).__name__}). Nothing was loaded.",
+                    ).as_dict()
+                ],
+            )
+            self.stderr.write(
+                f"error: the system failed while processing {file.name} ({type(exc).__name__}: {exc}); "
+                "nothing was written."
+            )
+            raise SystemExit(1) from None
         e = outcome.extract
         for warning in e.warnings:
             self.stderr.write(f"warning: {Problem(**warning)}")
         if not outcome.ok:
             for error in e.errors:
                 self.stderr.write(f"error: {Problem(**error)}")
-            self.stderr.write(f"Refused {file.name}: {e.error_count:,} errors; nothing was written.")
+            if [error["code"] for error in e.errors] == ["nothing_loaded"]:
+                self.stderr.write(f"Nothing loaded from {file.name}: nothing was written.")
+            else:
+                self.stderr.write(f"Refused {file.name}: {e.error_count:,} errors; nothing was written.")
             raise SystemExit(1)
         verb = "Valid (dry run, nothing written)" if dry_run else "Loaded"
         self.stdout.write(

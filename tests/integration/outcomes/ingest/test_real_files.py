@@ -1,6 +1,6 @@
 """Real published NHS files (small excerpts, Open Government Licence) through the real pipeline.
 
-Provenance of every excerpt (repository, path, commit): fixtures/samples/real/README.md. The rows are copied
+Provenance of every excerpt (repository, path, commit): tests/data/real-files/SOURCES.md. The rows are copied
 verbatim from public GitHub copies of the published files; they hold organisations only, nothing about patients.
 No real ePCN membership file or GP Patient Survey practice file was found, so neither has a test here.
 """
@@ -20,10 +20,10 @@ from outcomes.ingest.readers import detect_reader
 from outcomes.ingest.readers.fingertips import Tracked, convert
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
-from outcomes.models import Area, Extract, Observation, PracticeMembership
+from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
 
 pytestmark = pytest.mark.django_db
-REAL = Path(__file__).resolve().parents[4] / "fixtures" / "samples" / "real"
+REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
 EPRACCUR = REAL / "epraccur_harrow_excerpt.csv"  # classic layout (A/C status, QRV, setting 4)
 EPRACCUR_2025 = REAL / "epraccur_2025_layout_harrow_excerpt.csv"  # ODS DSE layout seen in a 2025 copy
 FINGERTIPS = REAL / "fingertips_93553_harrow_excerpt.csv"
@@ -54,6 +54,10 @@ def test_real_epraccur_loads_and_records_the_enterprise_practice_closure():
     # 30 rows: our 28 practices, Brent's E84002 and Harrow's E84062 (not in the plan's list), both left alone.
     assert extract.rows_read == 30
     assert (extract.rows_inserted, extract.rows_superseded, extract.rows_unchanged) == (0, 2, OURS_IN_EPRACCUR - 2)
+    assert set(Area.objects.filter(level="practice", code__startswith="E84").values_list("ods_status", flat=True)) >= {
+        "active",
+        "closed",
+    }
     # E84713 closed 31 December 2023 (ODS date inclusive, our end exclusive).
     closed = PracticeMembership.objects.get(practice__code="E84713")
     assert (closed.pcn.code, closed.start, closed.end) == ("HRW-PCN-HA", dt.date(2019, 7, 1), dt.date(2024, 1, 1))
@@ -90,14 +94,17 @@ def test_the_2025_ods_layout_of_epraccur_loads_and_records_real_closures():
 # ------------------------------------------------------------------------------------------------ Fingertips
 
 
-def test_real_fingertips_export_for_an_untracked_indicator_loads_nothing_with_one_warning():
+def test_real_fingertips_export_for_an_untracked_indicator_is_refused_as_nothing_loaded():
+    """Loading nothing is not a success: the file is refused with one error naming the indicator and what to do."""
     before = Observation.objects.count()
     extract = run(FINGERTIPS)
     assert extract.format == "fingertips"
-    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.status == Extract.Status.REFUSED
     assert (extract.rows_read, extract.rows_inserted) == (13, 0)
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    assert "93553 (Deprivation score (IMD 2019))" in extract.errors[0]["message"]
+    assert "fixtures/indicators/" in extract.errors[0]["message"]
     assert [(w["code"], w["line"]) for w in extract.warnings] == [("untracked_indicator", 2)]
-    assert "93553 (Deprivation score (IMD 2019))" in extract.warnings[0]["message"]
     assert Observation.objects.count() == before
 
 
@@ -117,3 +124,197 @@ def test_real_fingertips_rows_are_read_when_the_indicator_is_tracked():
     assert set(frame["period_start"]) == {"2019-01-01"} and set(frame["period_end"]) == {"2019-12-31"}
     assert frame.loc["E84663", "value"] == "14.1386450873675"
     assert set(frame["lower_ci"]) == {""} and set(frame["numerator"]) == {""}
+
+
+# ------------------------------------------------------------------------------------------------ national files
+
+NATIONAL_EPRACCUR = REAL / "epraccur_2024_excerpt.csv"  # NWL + all Channel Islands + all D/P + every 50th line
+EPCN_2023 = REAL / "ePCN_2023-02_excerpt.xlsx"  # as downloaded: PCNDetails first, Core Partner Details second
+EPCN_2019 = REAL / "ePCN_2019-12_excerpt.xlsx"  # CCG era: PCN Name a VLOOKUP formula with its saved value
+FINGERTIPS_QOF = REAL / "fingertips_91547_excerpt.csv"  # QOF smoking prevalence, fractional denominators
+HARROW_PCN_CODES = {  # our PCN areas -> their ODS codes in the real ePCN workbooks
+    "Healthsense PCN": "U84846",
+    "Health Alliance PCN": "U60450",
+    "Harrow East PCN": "U51050",
+    "Harrow Collaborative Network": "U10339",
+    "Sphere PCN": "U89806",
+}
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "rows", "channel_islands"),
+    [("epraccur_2024_excerpt.csv", 1229, 140), ("epraccur_2019-12_excerpt.csv", 379, 135)],
+)
+def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_warning(excerpt, rows, channel_islands):
+    """The full national file carries the Channel Islands practices (ALD/GUE/JER codes): never a refusal."""
+    extract = run(REAL / excerpt)
+    assert extract.format == "epraccur"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_read == rows and extract.errors == []
+    assert [(w["code"], w["message"][:42]) for w in extract.warnings] == [
+        ("outside_england", f"{channel_islands} practices outside England (e.g. ALD200")
+    ]
+    statuses = dict(Area.objects.filter(level="practice").values_list("code", "ods_status"))
+    assert statuses["E84068"] == "active"
+    assert statuses["E84713"] == ("closed" if excerpt.startswith("epraccur_2024") else "active")
+
+
+def test_a_dormant_practice_is_recorded_as_dormant_not_active():
+    """E85625 (Chiswick Family Doctors Practice) is D with no close date in the real file: made ours here, it is
+    recorded as dormant (shown on its PCN's page and in the admin) and its membership stays open."""
+    pcn = Area.objects.get(code="HRW-PCN-SP")
+    practice = actions.upsert_area(code="E85625", name="Chiswick Family Drs Practice", level="practice", parent=pcn)
+    actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 7, 1))
+    assert run(NATIONAL_EPRACCUR).status == Extract.Status.LOADED
+    practice.refresh_from_db()
+    assert practice.ods_status == "dormant" and practice.status_note == " (dormant)"
+    assert PracticeMembership.objects.get(practice=practice).end is None
+
+
+@pytest.mark.parametrize("workbook", [EPCN_2023, EPCN_2019], ids=["2023-02", "2019-12"])
+def test_the_epcn_workbook_as_downloaded_loads_from_its_core_partner_sheet(workbook):
+    extract = run(workbook)
+    assert extract.format == "epcn"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    sheet = [w["message"] for w in extract.warnings if w["code"] == "sheet_read"]
+    assert len(sheet) == 1 and "sheet 2 of 2, 'PCN Core Partner Details'" in sheet[0]
+    codes = {a.name: a.code for a in Area.objects.filter(level="pcn", parent__code="E09000015")}
+    assert codes == HARROW_PCN_CODES
+    assert extract.stored_file  # organisation addresses are not patient data: nothing refused, nothing deleted
+
+
+def test_the_2023_epcn_workbook_records_the_real_moves_and_closures():
+    run(EPCN_2023)
+    # The Enterprise Practice left Health Alliance PCN on 31 December 2022 (the workbook's end date, inclusive).
+    enterprise = PracticeMembership.objects.filter(practice__code="E84713").order_by("-start").first()
+    assert (enterprise.pcn.code, enterprise.start, enterprise.end) == (
+        "U60450",
+        dt.date(2019, 10, 1),
+        dt.date(2023, 1, 1),
+    )
+    # The Civic Medical Centre's spell in Harrow Collaborative PCN ended on 30 November 2022.
+    civic = PracticeMembership.objects.get(practice__code="E84617", start=dt.date(2019, 10, 1))
+    assert (civic.pcn.code, civic.end) == ("U10339", dt.date(2022, 12, 1))
+
+
+def test_the_2019_workbook_reads_the_saved_values_of_its_formulas():
+    extract = run(EPCN_2019)
+    formulas = {w["column"] for w in extract.warnings if w["code"] == "formula_values"}
+    assert formulas == {"PCN Name", "Practice CCG and PCN CCG match?"}
+
+
+def test_a_dry_run_of_the_epcn_workbook_writes_nothing_and_leaves_the_file(tmp_path):
+    copy = tmp_path / "ePCN.xlsx"
+    copy.write_bytes(EPCN_2023.read_bytes())
+    before = state()
+    out, err = StringIO(), StringIO()
+    call_command("ingest", str(copy), "--dry-run", stdout=out, stderr=err)
+    assert out.getvalue().startswith("Valid (dry run, nothing written) ePCN.xlsx as epcn:")
+    assert "sheet 2 of 2, 'PCN Core Partner Details'" in err.getvalue()
+    assert copy.read_bytes() == EPCN_2023.read_bytes() and state() == before
+
+
+def track_91547() -> None:
+    """Make one of our borough-level percentages track Fingertips 91547 (QOF smoking prevalence) for the test."""
+    Indicator.objects.filter(code="JSNA_SMOKING_LTMHC").update(fingertips={"id": 91547, "age": "15+ yrs"})
+
+
+def test_a_real_qof_based_fingertips_export_loads_with_its_fractional_denominators_exact():
+    """England 2013/14: 8935216 smokers of 46608551.5 (a QOF-derived denominator, as published); kept exactly,
+    so value = count / denominator x 100 holds and the file is not refused."""
+    track_91547()
+    extract = run(FINGERTIPS_QOF)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted > 0
+    england = Observation.objects.get(
+        indicator__code="JSNA_SMOKING_LTMHC", area__code="E92000001", period_start=dt.date(2013, 4, 1), is_current=True
+    )
+    assert (england.numerator, england.denominator) == (8935216, 46608551.5)
+    harrow = Observation.objects.filter(indicator__code="JSNA_SMOKING_LTMHC", area__code="E09000015", is_current=True)
+    assert harrow.count() >= 9  # 2013/14 to 2022/23 (one year's Harrow row may not carry counts)
+    skipped = {w["code"] for w in extract.warnings}
+    assert {"untracked_area", "rows_skipped"} <= skipped  # other areas; practice rows (not a practice indicator)
+
+
+# ------------------------------------------------------------------------------------------------ the command
+
+
+def ingest(*args: str) -> tuple[int, str, str]:
+    """Run `manage.py ingest` as a script would: (exit status, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return int(exit_info.code), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_nothing_loaded_exits_1_naming_the_untracked_indicator_and_what_to_do():
+    status, out, err = ingest(str(FINGERTIPS))
+    assert (status, out) == (1, "")
+    assert "Fingertips indicator 93553 (Deprivation score (IMD 2019))" in err
+    assert "fingertips = { id = ... }" in err and "load_reference_data" in err
+    assert err.rstrip().endswith("Nothing loaded from fingertips_93553_harrow_excerpt.csv: nothing was written.")
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_upload_page_says_nothing_loaded_with_next_steps(role_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = role_client("analyst")
+    upload = SimpleUploadedFile(FINGERTIPS.name, FINGERTIPS.read_bytes(), content_type="text/csv")
+    response = client.post(reverse("dashboards:upload"), {"file": upload, "format": "auto"})
+    page = client.get(response.url).content.decode()
+    assert "Nothing loaded" in page and "The file was refused" not in page
+    assert "93553 (Deprivation score (IMD 2019))" in page and "fixtures/indicators/" in page
+
+
+def test_a_file_with_old_mac_line_endings_loads(tmp_path):
+    """CR-only line ends (Excel for Mac's 'CSV (Macintosh)') crashed the command with a traceback."""
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(EPRACCUR.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    status, out, _ = ingest(str(path))
+    assert status == 0 and "30 rows read, 0 inserted, 2 superseded, 26 unchanged" in out
+
+
+@pytest.mark.parametrize(("name", "reader"), [("ods_epraccur", "epraccur"), ("ods_pcn", "epcn")])
+def test_the_readme_format_names_are_accepted(name, reader, tmp_path):
+    workbook = tmp_path / "ePCN.xlsx"
+    workbook.write_bytes(EPCN_2023.read_bytes())
+    path = EPRACCUR if reader == "epraccur" else workbook
+    status, out, err = ingest(str(path), "--format", name, "--dry-run")
+    assert status == 0, err
+    assert f"as {reader}:" in out
+
+
+def test_a_dry_run_never_deletes_the_file_it_was_given_even_when_refused_as_patient_data(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("practice_code,patient name,date of birth\nE84068,A B,1961-01-01\n")
+    status, _, err = ingest(str(path), "--dry-run")
+    assert status == 1 and "patient_identifiable" in err
+    assert path.read_text().startswith("practice_code,")  # only the system's own copy is deleted
+    assert Extract.objects.latest("pk").stored_file == ""
+
+
+def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
+    """The plan's 9.5% (age 4-5) and 21% (age 10-11) are obesity: Fingertips 90319 and 90323. 20601 and 20602
+    are overweight including obesity, a different and larger measure."""
+    ids = dict(Indicator.objects.filter(code__startswith="JSNA_OBESITY").values_list("code", "fingertips"))
+    assert {code: spec["id"] for code, spec in ids.items()} == {
+        "JSNA_OBESITY_RECEPTION": 90319,
+        "JSNA_OBESITY_YEAR6": 90323,
+    }
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_drop_folder_files_a_nothing_loaded_file_as_refused(settings, tmp_path):
+    from outcomes.ingest.tasks import scan_drop_folder
+
+    settings.INGEST_DROP_FOLDER = tmp_path
+    (tmp_path / "incoming").mkdir()
+    (tmp_path / "incoming" / FINGERTIPS.name).write_bytes(FINGERTIPS.read_bytes())
+    assert scan_drop_folder() == 1
+    extract = Extract.objects.get(file_name=FINGERTIPS.name)
+    assert extract.source == Extract.Source.DROP_FOLDER
+    assert extract.status == Extract.Status.REFUSED and [e["code"] for e in extract.errors] == ["nothing_loaded"]

@@ -1,0 +1,61 @@
+"""Which sheet of a workbook to read: the one whose column names a reader recognises, wherever it is.
+
+Published workbooks put their data on a later sheet: the NHS ODS ePCN workbook opens on ``PCNDetails`` (PCN
+addresses) and keeps the practice-to-PCN table on ``PCN Core Partner Details``. Reading the first sheet blindly
+would load the wrong table (and screen organisation addresses as if they were patients'), so every sheet's first
+row is offered to the readers: a format-specific reader's match wins, then the generic template's, then the first
+sheet. The choice is reported, so the analyst knows which sheet was read.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .problems import Problem
+from .table import LINE, Table
+
+
+def _first_row(sheet) -> list[str]:
+    from .table import _cell_text
+
+    for row in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
+        header = [_cell_text(v).strip() for v in row]
+        while header and not header[-1]:
+            header.pop()
+        return header
+    return []
+
+
+def choose_sheet(book) -> tuple[int, Problem | None]:
+    """(index of the sheet to read, a warning naming it when the workbook has several sheets)."""
+    from .readers.base import READERS, _import_all
+
+    _import_all()
+    sheets = book.worksheets
+    if len(sheets) <= 1:
+        return 0, None
+    specific, generic = None, None
+    for index, sheet in enumerate(sheets):
+        header = _first_row(sheet)
+        if not any(header):
+            continue
+        probe = Table(header=header, frame=pd.DataFrame(columns=[*range(len(header)), LINE]))
+        for reader in READERS.values():
+            try:
+                matched = reader.matches(probe)
+            except Exception:  # a reader that needs data rows to decide does not match a bare header
+                matched = False
+            if matched and reader.name != "generic" and specific is None:
+                specific = (index, reader.label)
+            elif matched and reader.name == "generic" and generic is None:
+                generic = (index, reader.label)
+    index, label = specific or generic or (0, "")
+    others = ", ".join(f"'{s.title}'" for i, s in enumerate(sheets) if i != index)
+    why = f"its columns are the {label}" if label else "no sheet's columns match an accepted format"
+    return index, Problem(
+        None,
+        None,
+        "sheet_read",
+        f"Read sheet {index + 1} of {len(sheets)}, '{sheets[index].title}' ({why}); not read: {others}.",
+        "warning",
+    )

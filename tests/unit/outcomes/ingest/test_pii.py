@@ -1,0 +1,87 @@
+"""The patient-data check tells organisations from people, on real published files (tests/data/real-files).
+
+Names, addresses and postcodes of practices, PCNs, trusts, commissioners, local authorities, schools and
+statistical areas are not patient data; NHS numbers, dates of birth and people's names and postcodes still are."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from outcomes.ingest.pii import find_identifiers, identifying_header, organisation_rows
+from outcomes.ingest.sniff import sniff
+from outcomes.ingest.table import read_table
+
+REAL = Path(__file__).resolve().parents[3] / "data" / "real-files"
+
+
+def table(content: bytes):
+    return read_table(content, sniff(content))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "STP_NAME", "stp_name", "cr_name", "CR_Name", "CCG_NAME", "Clinical Commissioning Group Name",
+        "Local Authority Name", "Commissioner Name", "Hospital name", "School name", "LSOA name", "PCN_NAME",
+        "PRACTICE_NAME", "Sub ICB Location", "REGION_NAME", "Trust name", "Ward name",
+    ],
+)  # fmt: skip
+def test_organisation_and_area_names_are_not_patient_identifiable(name):
+    assert not identifying_header(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Name", "Patient Name", "first name", "Surname", "NHS Number", "nhs_no", "Date of birth", "DOB", "Postcode",
+        "patient postcode", "Address Line 1", "Telephone", "email address", "child name", "pupil name",
+    ],
+)  # fmt: skip
+def test_people_and_their_contact_details_still_are(name):
+    assert identifying_header(name)
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "organisations"),
+    [
+        ("gp_registrations_2021-01_excerpt.csv", "CODE"),  # each practice's own POSTCODE
+        ("qof_mapping_2021_excerpt.csv", "PRACTICE_CODE"),  # STP_NAME, CCG_NAME, PCN_NAME, PRACTICE_NAME
+        ("qof_prevalence_2021_excerpt.csv", None),  # long: practice codes repeat, and nothing identifying
+    ],
+)
+def test_real_published_practice_files_are_not_patient_data(excerpt, organisations):
+    parsed = table((REAL / excerpt).read_bytes())
+    assert organisation_rows(parsed) == organisations
+    assert find_identifiers(parsed) == []
+
+
+def test_the_epcn_pcn_details_sheet_of_addresses_and_postcodes_is_not_patient_data():
+    """The workbook's first sheet on its own (PCN codes, names, addresses, postcodes): organisations."""
+    book = openpyxl.load_workbook(REAL / "ePCN_2023-02_excerpt.xlsx")
+    del book["PCN Core Partner Details"]
+    out = io.BytesIO()
+    book.save(out)
+    parsed = table(out.getvalue())
+    assert parsed.sheet == "PCNDetails" and "Postcode" in parsed.header
+    assert find_identifiers(parsed) == []
+
+
+def test_a_practice_column_does_not_excuse_patients_postcodes():
+    """Practice codes that repeat (one row per patient) do not make the rows organisations."""
+    content = b"practice_code,postcode,count\nE84068,HA1 3AX,1\nE84068,HA2 0DU,1\nE84024,HA3 9LT,1\n"
+    problems = find_identifiers(table(content))
+    assert {(p.column, p.code) for p in problems} == {("postcode", "patient_identifiable")}
+    assert any(p.line == 2 for p in problems)  # the cell check names the line
+
+
+def test_an_organisation_list_with_a_person_column_is_still_refused():
+    """Unique practice codes excuse the practice's postcode, never a person's name or date of birth."""
+    content = (
+        b"CODE,POSTCODE,patient name,date of birth\nE84068,HA1 3AX,A B,1961-01-01\nE84024,HA2 0DU,C D,1970-02-02\n"
+    )
+    flagged = {p.column for p in find_identifiers(table(content))}
+    assert flagged >= {"patient name", "date of birth"} and "POSTCODE" not in flagged
