@@ -9,6 +9,7 @@ process sees the same counts.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 from typing import Any
@@ -62,6 +63,31 @@ class TieredLimitsHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
         return count
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address failures are counted against: REMOTE_ADDR, or behind ``SIGNIN_PROXY_COUNT`` reverse proxies the
+    entry the outermost of them appended to X-Forwarded-For (the client as it saw it).
+
+    Entries further left were written by the client and can be anything, so they are never used; a header shorter
+    than the proxy count (a request that bypassed a proxy) falls back to REMOTE_ADDR.
+    """
+    proxies = settings.SIGNIN_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies and (address := _ip(forwarded[-proxies])):
+            return address
+    return request.META.get("REMOTE_ADDR")
+
+
+def _ip(entry: str) -> str | None:
+    """An address from an X-Forwarded-For entry, without a port (some gateways add one); None if it is not one."""
+    for candidate in (entry, entry.rsplit(":", 1)[0].strip("[]")):
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def lockout_response(

@@ -118,11 +118,10 @@ AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that account's failu
 AXES_LOCKOUT_CALLABLE = "harrow_bbp.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS: list[str] = []  # the password is always masked; username and address are kept for audit
-# The client address: REMOTE_ADDR unless the app is behind a reverse proxy that sets X-Forwarded-For; then set
-# SIGNIN_CLIENT_IP_HEADERS=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and SIGNIN_PROXY_COUNT to the number of proxies in front.
-AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("SIGNIN_CLIENT_IP_HEADERS", "REMOTE_ADDR"))
-AXES_IPWARE_PROXY_COUNT = int(os.environ["SIGNIN_PROXY_COUNT"]) if os.environ.get("SIGNIN_PROXY_COUNT") else None
-AXES_IPWARE_PROXY_ORDER = "right-most"  # the address our own proxy saw, not one the client wrote into the header
+# The client address: REMOTE_ADDR, or behind reverse proxies that append to X-Forwarded-For set SIGNIN_PROXY_COUNT
+# to how many there are (1 for one nginx); the address the outermost of them saw is used (harrow_bbp/lockout.py).
+AXES_CLIENT_IP_CALLABLE = "harrow_bbp.lockout.client_address"
+SIGNIN_PROXY_COUNT = int(os.environ.get("SIGNIN_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

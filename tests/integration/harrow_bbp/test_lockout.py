@@ -142,3 +142,15 @@ def test_admin_sign_in_is_guarded_too(client, settings):
         reverse("admin:login"), {"username": "admin", "password": "demo-admin-2026"}, REMOTE_ADDR="10.0.0.7"
     )
     assert response.status_code == 429 and "Sign-in locked" in response.content.decode()
+
+
+def test_behind_a_proxy_failures_count_against_the_forwarded_address(client, settings):
+    settings.SIGNIN_PROXY_COUNT = 1
+    url, proxy = reverse("login"), "10.8.0.1"
+    wrong = {"username": "board", "password": "wrong-password-1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        last = client.post(url, wrong, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="81.2.69.160")
+    assert last.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"81.2.69.160"}
+    right = {"username": "board", "password": RIGHT}
+    assert client.post(url, right, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="81.2.69.161").status_code == 302
