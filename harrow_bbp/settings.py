@@ -102,8 +102,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # ---- SIGN-IN: lockout, passwords, session limits (issue 11 item 4; ADR 0010) -------------------------------------
 # Lockout by django-axes, its state in the database (shared by every web process). Failures are counted per
-# account and address, per account from any address, and per address; any of the three reaching its limit within
-# SIGNIN_LOCKOUT_MINUTES locks (harrow_bbp/lockout.py). An admin removes a lockout under Admin > Axes > Access attempts.
+# account and address, per account from any address, and per address (harrow_bbp/lockout.py); any of the three at
+# its limit locks, and failures are forgotten SIGNIN_LOCKOUT_MINUTES after the last one. An admin removes a lockout
+# under Admin > Axes > Access attempts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
     "django.contrib.auth.backends.ModelBackend",
