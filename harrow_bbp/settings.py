@@ -140,6 +140,29 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "30")) * 60  # seconds
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", "12")) * 3600  # seconds
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+
+# Optional single sign-on through OpenID Connect (Microsoft Entra ID), off unless OIDC_RP_CLIENT_ID is set
+# (harrow_bbp/oidc.py). OIDC_ROLE_GROUPS maps the provider's group claim values to roles: "<group id>:board,...".
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_GROUPS = dict(
+    item.rsplit(":", 1) for item in env_list("OIDC_ROLE_GROUPS", "") if ":" in item
+)  # group claim value -> role
+OIDC_LABEL = os.environ.get("OIDC_LABEL", "Sign in with your NHS or council account")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("harrow_bbp.oidc.RoleMappingBackend")
 # ---- end SIGN-IN ------------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
