@@ -48,8 +48,13 @@ class TieredLimitsHandler(AxesDatabaseHandler):
         """
         limit = get_failure_limit(request, credentials)
         parameters = get_lockout_parameters(request, credentials)
+        anonymous = get_client_username(request, credentials) is None
         worst = 0
         for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
+            if anonymous and "username" in ([parameter] if isinstance(parameter, str) else parameter):
+                # No username (a single sign-on callback): "username IS NULL" would pool everyone's failed
+                # callbacks into one count and lock single sign-on for all. Only the address is counted.
+                continue
             count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             worst = max(worst, count * limit // max(parameter_limit(parameter), 1))
         return worst

@@ -160,6 +160,17 @@ def test_a_callback_with_a_forged_code_signs_nobody_in(client, sso):
     assert "_auth_user_id" not in client.session
 
 
+def test_failed_callbacks_count_against_the_address_only(client, sso, settings):
+    """Failures without a username are not pooled into one account-wide count that would lock out everyone."""
+    for _ in range(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT + 1):
+        start = client.get(reverse("oidc_authentication_init"))
+        state = urllib.parse.parse_qs(urllib.parse.urlsplit(start.url).query)["state"][0]
+        client.get(reverse("oidc_authentication_callback"), {"code": "forged", "state": state}, REMOTE_ADDR="10.6.0.1")
+    set_provider_user(sso, "entra-oid-4", preferred_username="kim@nhs.net", groups=[BOARD_GROUP])
+    assert sign_in_through_provider(client, "entra-oid-4").status_code == 302
+    assert client.session.get("_auth_user_id")
+
+
 def test_the_sign_in_page_offers_single_sign_on_only_when_configured(client, sso, settings):
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with your NHS or council account" in page
