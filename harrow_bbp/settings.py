@@ -5,6 +5,7 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # sign-in lockout (see the SIGN-IN block below)
     "harrow_bbp",
     "outcomes",
     "workstreams",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "harrow_bbp.session_limits.SessionLimitsMiddleware",  # idle timeout and absolute lifetime (SIGN-IN block)
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page (SIGN-IN block)
 ]
 
 ROOT_URLCONF = "harrow_bbp.urls"
@@ -92,14 +96,74 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:board"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---- SIGN-IN: lockout, passwords, session limits (issue 11 item 4; ADR 0010) -------------------------------------
+# Lockout by django-axes, its state in the database (shared by every web process). Failures are counted per
+# account and address, per account from any address, and per address (harrow_bbp/lockout.py); any of the three at
+# its limit locks, and failures are forgotten SIGNIN_LOCKOUT_MINUTES after the last one. An admin removes a lockout
+# under Admin > Axes > Access attempts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "harrow_bbp.lockout.TieredLimitsHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))  # one account from one address
+SIGNIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ACCOUNT_FAILURE_LIMIT", "20"))  # one account, any address
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "100"))  # any account, one address
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that account's failures from that address only
+AXES_LOCKOUT_CALLABLE = "harrow_bbp.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # the password is always masked; username and address are kept for audit
+# The client address: REMOTE_ADDR, or behind reverse proxies that append to X-Forwarded-For set SIGNIN_PROXY_COUNT
+# to how many there are (1 for one nginx); the address the outermost of them saw is used (harrow_bbp/lockout.py).
+AXES_CLIENT_IP_CALLABLE = "harrow_bbp.lockout.client_address"
+SIGNIN_PROXY_COUNT = int(os.environ.get("SIGNIN_PROXY_COUNT", "0"))
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "harrow_bbp.password_validation.KeyboardPatternValidator"},
+]
+
+# Sessions end after SESSION_IDLE_TIMEOUT minutes without activity or SESSION_ABSOLUTE_LIFETIME hours after sign-in,
+# whichever comes first (harrow_bbp/session_limits.py); the cookie lasts no longer than the absolute lifetime.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "30")) * 60  # seconds
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", "12")) * 3600  # seconds
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+
+# Optional single sign-on through OpenID Connect (Microsoft Entra ID), off unless OIDC_RP_CLIENT_ID is set
+# (harrow_bbp/oidc.py). OIDC_ROLE_GROUPS maps the provider's group claim values to roles: "<group id>:board,...".
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_GROUPS = dict(
+    item.rsplit(":", 1) for item in env_list("OIDC_ROLE_GROUPS", "") if ":" in item
+)  # group claim value -> role
+OIDC_LABEL = os.environ.get("OIDC_LABEL", "Sign in with your NHS or council account")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("harrow_bbp.oidc.RoleMappingBackend")
+# ---- end SIGN-IN ------------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -174,3 +238,7 @@ CACHES = {
 }
 # Rebuild the most-read pages in a worker after each load (only worth it with a real broker).
 DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BROKER_URL))
+
+# ---- SIGN-IN logging: lockouts (warning) and cleared failures and session ends (info) ---------------------------
+LOGGING.setdefault("loggers", {})["harrow_bbp.signin"] = {"level": os.environ.get("SIGNIN_LOG_LEVEL", "INFO")}
+# ---- end SIGN-IN logging ----------------------------------------------------------------------------------------

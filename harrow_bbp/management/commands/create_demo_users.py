@@ -4,6 +4,8 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,9 +35,13 @@ class Command(BaseCommand):
             raise CommandError("Demo users are never created in production.")
         ensure_role_groups()
         User = get_user_model()
-        self.stdout.write("Demo logins (local demo only):")
+        self.stdout.write("Demo logins (local demo only; username and password):")
         for username, role, password, pcn_code in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
+            try:  # the demo passwords meet the same rules as everyone's (AUTH_PASSWORD_VALIDATORS)
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise CommandError(f"Demo password for {username} is refused: {' '.join(exc.messages)}") from exc
             user.set_password(password)
             user.is_staff = user.is_superuser = role == ADMIN
             user.save()

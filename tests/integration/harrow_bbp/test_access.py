@@ -22,7 +22,8 @@ from harrow_bbp import access
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+# The sign-in page and single sign-on (404 unless configured; test_single_sign_on.py covers them).
+PUBLIC = {"login", "oidc_authentication_init", "oidc_authentication_callback"}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 #: Patterns where no row is needed: the value is a fixed choice, or any value 404s or redirects anyway.
 DUMMY_VALUES = {
