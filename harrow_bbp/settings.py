@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "simple_history",
+    "audit",
     "harrow_bbp",
     "outcomes",
     "workstreams",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,3 +178,8 @@ CACHES = {
 }
 # Rebuild the most-read pages in a worker after each load (only worth it with a real broker).
 DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BROKER_URL))
+
+# Audit (audit/, ADR 0012): who viewed or downloaded practice-level data is kept this many days, then pruned by
+# `manage.py prune_access_log` (run daily by Celery beat).
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", str(2 * 365)))
+CELERY_BEAT_SCHEDULE["prune-access-log"] = {"task": "audit.tasks.prune_access_log", "schedule": 24 * 60 * 60.0}

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from audit.history import AuditedHistory
+
 from .choices import AreaLevel
 
 
@@ -27,6 +29,7 @@ class Area(models.Model):
         default=False, help_text="Shown beside Harrow as a benchmark (NWL, London, England)."
     )
     sort_order = models.PositiveIntegerField(default=0)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -61,6 +64,7 @@ class PracticeMembership(models.Model):
     )
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["practice__code", "start"]
