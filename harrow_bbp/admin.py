@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
+
+from audit.history_admin import HistoryAdmin
 
 from .models import Profile
 from .users import deactivate_users
@@ -11,7 +12,7 @@ User = get_user_model()
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(HistoryAdmin):
     list_display = ("user", "pcn")
     list_select_related = ("user", "pcn")
 
@@ -20,7 +21,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class AuditedUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class AuditedUserAdmin(HistoryAdmin, UserAdmin):
     """Users (and their roles, the groups) keep a history; they are deactivated, never deleted (ADR 0012)."""
 
     actions = ["deactivate"]

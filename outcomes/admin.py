@@ -2,7 +2,8 @@
 they change only through extracts, so history and provenance stay intact."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from audit.history_admin import HistoryAdmin
 
 from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, SpcRebase, Target
 
@@ -14,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(SimpleHistoryAdmin):
+class AreaAdmin(HistoryAdmin):
     list_display = ("code", "name", "level", "parent", "is_comparator")
     list_filter = ("level", "is_comparator")
     search_fields = ("code", "name", "short_name")
@@ -22,7 +23,7 @@ class AreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PracticeMembership)
-class PracticeMembershipAdmin(SimpleHistoryAdmin):
+class PracticeMembershipAdmin(HistoryAdmin):
     list_display = ("practice", "pcn", "start", "end")
     list_filter = ("pcn",)
     search_fields = ("practice__code", "practice__name")
@@ -35,7 +36,7 @@ class TargetInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ("code", "name", "unit", "polarity", "frequency", "partnership_outcome", "life_stage", "review_date")
     list_filter = ("partnership_outcome", "life_stage", "is_jsna", "is_core20plus5", "is_performance", "frequency")
     search_fields = ("code", "name", "definition")
@@ -80,13 +81,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ("indicator", "kind", "area", "due_date", "is_active")
     list_filter = ("kind", "is_active")
 
 
 @admin.register(SpcRebase)
-class SpcRebaseAdmin(SimpleHistoryAdmin):
+class SpcRebaseAdmin(HistoryAdmin):
     list_display = ("indicator", "area", "starts", "reason")
     list_filter = ("indicator",)
     autocomplete_fields = ("indicator", "area")
@@ -129,7 +130,7 @@ class ExtractAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(SimpleHistoryAdmin):
+class CommentaryAdmin(HistoryAdmin):
     """Edits are kept in the commentary's history; the author is whoever wrote it, never chosen, never removed."""
 
     list_display = ("indicator", "area", "period_end", "author", "updated_at")

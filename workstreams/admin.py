@@ -13,7 +13,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+
+from audit.history_admin import HistoryAdmin
 
 from . import actions
 from .models import Milestone, Partner, Person, Risk, StatusReport, Workstream
@@ -23,13 +24,13 @@ REVIEWED_FIELDS = ("likelihood", "impact", "status")
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "kind")
     list_filter = ("kind",)
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ("name", "job_title", "partner", "is_placeholder")
     list_filter = ("is_placeholder", "partner")
     search_fields = ("name", "job_title")
@@ -41,7 +42,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(SimpleHistoryAdmin):
+class WorkstreamAdmin(HistoryAdmin):
     list_display = ("name", "objective", "sro", "management_lead", "clinical_lead", "is_active")
     list_filter = ("objective", "is_active")
     filter_horizontal = ("partners", "indicators")
@@ -61,7 +62,7 @@ class StatusReportAdminForm(forms.ModelForm):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(SimpleHistoryAdmin):
+class StatusReportAdmin(HistoryAdmin):
     """Reports are history: they can be added (by whoever is signed in) but never edited or deleted."""
 
     form = StatusReportAdminForm
@@ -116,7 +117,7 @@ class RiskAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if self.instance.pk is None or not set(REVIEWED_FIELDS) & set(self.changed_data):
+        if self.instance.pk is None or not _score_changed(self.instance.pk, cleaned):
             return cleaned
         if not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", "Say why the score or status changed: it is kept as the review's note.")
@@ -127,7 +128,7 @@ class RiskAdminForm(forms.ModelForm):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(HistoryAdmin):
     """A risk is opened through ``actions.open_risk`` and re-scored through ``actions.review_risk``, so the register,
     its history of scores and the audit trail agree however the change was made. Risks are closed, not deleted."""
 
@@ -175,7 +176,7 @@ class RiskAdmin(SimpleHistoryAdmin):
             )
             _adopt(obj, risk)
             return
-        if set(REVIEWED_FIELDS) & set(form.changed_data):
+        if _score_changed(obj.pk, form.cleaned_data):
             actions.review_risk(
                 risk=obj,
                 likelihood=obj.likelihood,
@@ -189,6 +190,13 @@ class RiskAdmin(SimpleHistoryAdmin):
         obj.save()  # the other fields edited with it; a save that changes nothing more adds no history row
 
 
+def _score_changed(pk: int, cleaned: dict[str, Any]) -> bool:
+    """Whether the form moves the stored likelihood, impact or status (compared with the database, not the form's
+    initial values, which need not be the stored ones)."""
+    stored = Risk.objects.filter(pk=pk).values(*REVIEWED_FIELDS).first() or {}
+    return any(name in cleaned and cleaned[name] != stored.get(name) for name in REVIEWED_FIELDS)
+
+
 def _adopt(obj: Any, saved: Any) -> None:
     """Make the admin's unsaved instance the row an action saved, so the admin logs and redirects to it."""
     for field in type(saved)._meta.concrete_fields:
@@ -197,5 +205,5 @@ def _adopt(obj: Any, saved: Any) -> None:
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ("title", "workstream", "due", "completed_on")

@@ -231,3 +231,25 @@ def test_a_role_change_in_the_admin_is_in_the_users_history(admin_client, django
     text = "\n".join(events.values_list("changes", flat=True))
     assert "groups: added analyst" in text and "removed board" in text
     assert {e.user.username for e in events} == {"admin"}
+
+
+def test_history_pages_show_but_never_revert(admin_client):
+    """simple-history's revert form would save an old score over the register without a review."""
+    risk = open_risk()
+    version = risk.history.order_by("history_date", "history_id").first()
+    assert admin_client.get(reverse("admin:workstreams_risk_history", args=[risk.pk])).status_code == 200
+    url = reverse("admin:workstreams_risk_simple_history", args=[risk.pk, version.history_id])
+    assert admin_client.get(url).status_code == 200
+    before = (risk.likelihood, risk.impact, risk.reviews.count())
+    assert admin_client.post(url, risk_form(risk, likelihood=1, target_likelihood=1)).status_code == 403
+    risk.refresh_from_db()
+    assert (risk.likelihood, risk.impact, risk.reviews.count()) == before
+
+
+def test_users_history_page_lists_role_changes(admin_client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    board = django_user_model.objects.get(username="board")
+    board.groups.add(Group.objects.get(name="analyst"))
+    response = admin_client.get(reverse("admin:auth_user_history", args=[board.pk]))
+    assert response.status_code == 200

@@ -160,3 +160,19 @@ def test_observations_have_no_history_table():
 
     assert not hasattr(Observation, "history")
     assert Commentary.history.model._meta.db_table == "outcomes_historicalcommentary"
+
+
+def test_an_ods_file_loaded_by_the_pipeline_is_attributed_to_its_extract_and_uploader(django_user_model):
+    from pathlib import Path
+
+    from outcomes.ingest import pipeline
+
+    epcn = Path(__file__).resolve().parents[3] / "fixtures" / "samples" / "epcn_sample.csv"
+    analyst = django_user_model.objects.get(username="analyst")
+    extract = outcome_actions.receive_extract(
+        file_name=epcn.name, content=epcn.read_bytes(), format="auto", source="upload", uploaded_by=analyst
+    )
+    assert pipeline.run_extract(extract.pk).ok
+    record = Area.objects.get(code="Y09876").history.get()
+    assert record.history_change_reason == f"extract {extract.pk}: epcn_sample.csv"
+    assert record.history_user == analyst
