@@ -74,3 +74,16 @@ def test_entries_older_than_the_retention_period_are_pruned(role_client, setting
     call_command("prune_access_log", stdout=out)
     assert "deleted: 1" in out.getvalue()
     assert list(AccessLogEntry.objects.values_list("area_code", flat=True)) == ["HRW-PCN-HS"]
+
+
+def test_the_daily_prune_is_the_scheduled_task(settings):
+    from audit.tasks import prune_access_log
+
+    assert settings.CELERY_BEAT_SCHEDULE["prune-access-log"]["task"] == prune_access_log.name
+
+
+def test_a_retention_under_one_day_is_refused_with_the_reason():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least one day"):
+        call_command("prune_access_log", days=0, stdout=StringIO())
