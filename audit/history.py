@@ -68,6 +68,8 @@ class AuditedHistory(HistoricalRecords):
         return latest is not None and all(latest[name] == getattr(instance, name) for name in fields)
 
     def m2m_changed(self, instance: Any, action: str, attr: str, pk_set: Any, reverse: bool, **kwargs: Any) -> None:
+        if action in ("post_add", "post_remove") and not pk_set:
+            return  # adding members already there, or removing absent ones: nothing changed
         if not reverse:
             super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
             return

@@ -176,3 +176,11 @@ def test_an_ods_file_loaded_by_the_pipeline_is_attributed_to_its_extract_and_upl
     record = Area.objects.get(code="Y09876").history.get()
     assert record.history_change_reason == f"extract {extract.pk}: epcn_sample.csv"
     assert record.history_user == analyst
+
+
+def test_adding_a_role_someone_already_has_records_nothing(django_user_model):
+    user = django_user_model.objects.get(username="board")
+    before = user.history.count()
+    user.groups.add(Group.objects.get(name="board"))
+    Group.objects.get(name="board").user_set.add(user)
+    assert user.history.count() == before
