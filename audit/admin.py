@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -79,8 +80,9 @@ class ModelFilter(admin.SimpleListFilter):
     parameter_name = "model"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        rows = AuditEvent.objects.order_by("model_name").values_list("model", "model_name").distinct()
-        return list(dict(rows).items())
+        """Every model with history (from the registry, not a scan of the trail)."""
+        audited = [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
+        return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in audited), key=lambda c: c[1])
 
     def queryset(self, request: HttpRequest, queryset) -> Any:
         return queryset.filter(model=self.value()) if self.value() else queryset

@@ -109,3 +109,10 @@ def test_the_trail_cannot_be_edited_or_deleted_even_by_staff(admin_client):
     url = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_record_type_filter_offers_every_audited_model(admin_client):
+    page = admin_client.get(reverse("admin:audit_auditevent_changelist")).content.decode()
+    for label in ("workstreams.risk", "outcomes.commentary", "workstreams.communityinsight", "auth.user"):
+        assert f"model={label}" in page
+    assert "model=outcomes.observation" not in page
