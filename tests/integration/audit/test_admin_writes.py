@@ -93,6 +93,14 @@ def test_an_admin_edit_of_other_fields_adds_no_review(admin_client):
     assert risk.history.order_by("-history_date", "-history_id").first().mitigations == "Weekly huddle."
 
 
+def test_the_review_note_is_asked_for_on_the_change_form_not_the_add_form(admin_client):
+    risk = open_risk()
+    change = admin_client.get(reverse("admin:workstreams_risk_change", args=[risk.pk])).content.decode()
+    add = admin_client.get(reverse("admin:workstreams_risk_add")).content.decode()
+    assert 'name="review_note"' in change and 'name="review_note"' not in add
+    assert 'name="status"' not in add  # a risk is opened open, as on the product's form
+
+
 def test_a_risk_added_in_the_admin_starts_its_history_of_scores(admin_client):
     owner = Person.objects.first()
     data = {
