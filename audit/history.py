@@ -71,7 +71,12 @@ class AuditedHistory(HistoricalRecords):
         if action in ("post_add", "post_remove") and not pk_set:
             return  # adding members already there, or removing absent ones: nothing changed
         if not reverse:
-            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            if action == "pre_clear":
+                instance._audit_clearing_nothing = not getattr(instance, attr).exists()
+            elif action == "post_clear" and getattr(instance, "_audit_clearing_nothing", False):
+                del instance._audit_clearing_nothing  # clearing what was already empty: nothing changed
+            else:
+                super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
             return
         # Changed from the other side: ``instance`` is e.g. a Group and ``model`` the audited User.
         model = kwargs["model"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
 from simple_history import register
@@ -78,8 +79,14 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.kind} {self.path}"
 
 
-# Users' roles: active/staff/superuser flags, groups (the roles) and direct permissions. Never the password hash,
-# and not the last login (which every sign-in writes).
+# Roles: what each role group may do, and each user's active/staff/superuser flags, groups (their roles) and direct
+# permissions. Never the password hash, and not the last login (which every sign-in writes).
+register(
+    Group,
+    app="audit",
+    records_class=AuditedHistory,
+    m2m_fields=["permissions"],
+)
 register(
     get_user_model(),
     app="audit",

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from audit.history_admin import HistoryAdmin
@@ -18,6 +19,12 @@ class ProfileAdmin(HistoryAdmin):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(HistoryAdmin, GroupAdmin):
+    """The role groups: changes to what a role may do are kept in the group's history."""
 
 
 @admin.register(User)

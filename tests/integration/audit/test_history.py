@@ -184,3 +184,12 @@ def test_adding_a_role_someone_already_has_records_nothing(django_user_model):
     user.groups.add(Group.objects.get(name="board"))
     Group.objects.get(name="board").user_set.add(user)
     assert user.history.count() == before
+
+
+def test_a_change_to_what_a_role_may_do_is_recorded():
+    from django.contrib.auth.models import Permission
+
+    board = Group.objects.get(name="board")
+    permission = Permission.objects.get(codename="change_risk")
+    board.permissions.add(permission)
+    assert f"permissions: added {permission}" in events_for(board)[-1].changes
