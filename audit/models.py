@@ -27,7 +27,7 @@ class AuditEvent(models.Model):
 
     Action = AuditAction
 
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField("when", db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
@@ -61,7 +61,7 @@ class AccessLogEntry(models.Model):
 
     Kind = AccessKind
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log")
     kind = models.CharField(max_length=8, choices=AccessKind.choices)
     url_name = models.CharField(max_length=100)
