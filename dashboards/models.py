@@ -27,7 +27,7 @@ class BoardPack(models.Model):
 
     month = models.DateField(help_text="First day of the month the pack reports on.")
     status = models.CharField(max_length=10, choices=BoardPackStatus.choices, default=BoardPackStatus.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

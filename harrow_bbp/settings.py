@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",  # sign-in lockout (see the SIGN-IN block below)
+    "simple_history",
+    "audit",
     "harrow_bbp",
     "outcomes",
     "workstreams",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -242,3 +246,7 @@ DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BR
 # ---- SIGN-IN logging: lockouts (warning) and cleared failures and session ends (info) ---------------------------
 LOGGING.setdefault("loggers", {})["harrow_bbp.signin"] = {"level": os.environ.get("SIGNIN_LOG_LEVEL", "INFO")}
 # ---- end SIGN-IN logging ----------------------------------------------------------------------------------------
+# Audit (audit/, ADR 0012): who viewed or downloaded practice-level data is kept this many days, then pruned by
+# `manage.py prune_access_log` (run daily by Celery beat).
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", str(2 * 365)))
+CELERY_BEAT_SCHEDULE["prune-access-log"] = {"task": "audit.tasks.prune_access_log", "schedule": 24 * 60 * 60.0}

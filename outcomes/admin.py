@@ -3,6 +3,8 @@ they change only through extracts, so history and provenance stay intact."""
 
 from django.contrib import admin
 
+from audit.history_admin import HistoryAdmin
+
 from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, SpcRebase, Target
 
 
@@ -13,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(HistoryAdmin):
     list_display = ("code", "name", "level", "parent", "ods_status", "is_comparator")
     list_filter = ("level", "ods_status", "is_comparator")
     search_fields = ("code", "name", "short_name")
@@ -21,7 +23,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(PracticeMembership)
-class PracticeMembershipAdmin(admin.ModelAdmin):
+class PracticeMembershipAdmin(HistoryAdmin):
     list_display = ("practice", "pcn", "start", "end")
     list_filter = ("pcn",)
     search_fields = ("practice__code", "practice__name")
@@ -34,7 +36,7 @@ class TargetInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ("code", "name", "unit", "polarity", "frequency", "partnership_outcome", "life_stage", "review_date")
     list_filter = ("partnership_outcome", "life_stage", "is_jsna", "is_core20plus5", "is_performance", "frequency")
     search_fields = ("code", "name", "definition")
@@ -79,13 +81,13 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ("indicator", "kind", "area", "due_date", "is_active")
     list_filter = ("kind", "is_active")
 
 
 @admin.register(SpcRebase)
-class SpcRebaseAdmin(admin.ModelAdmin):
+class SpcRebaseAdmin(HistoryAdmin):
     list_display = ("indicator", "area", "starts", "reason")
     list_filter = ("indicator",)
     autocomplete_fields = ("indicator", "area")
@@ -128,6 +130,17 @@ class ExtractAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(admin.ModelAdmin):
+class CommentaryAdmin(HistoryAdmin):
+    """Edits are kept in the commentary's history; the author is whoever wrote it, never chosen, never removed."""
+
     list_display = ("indicator", "area", "period_end", "author", "updated_at")
     list_filter = ("indicator",)
+    readonly_fields = ("author", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -30,6 +30,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.history import change_source
+
 from .. import actions
 from ..models import Extract, Indicator
 from ..rollup import interval_function
@@ -315,7 +317,8 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
     if problems.errors:
         return _refuse(extract, problems, rows_read=rows_read)
     try:
-        with transaction.atomic():
+        source = f"extract {extract.pk}: {extract.file_name}"
+        with transaction.atomic(), change_source(source, user=extract.uploaded_by):
             result = reference_load.apply(output)
             if extract.dry_run:
                 transaction.set_rollback(True)

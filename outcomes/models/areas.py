@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from audit.history import AuditedHistory
+
 from .choices import AreaLevel, OdsStatus
 
 
@@ -34,6 +36,7 @@ class Area(models.Model):
         default="",
         help_text="The status NHS ODS gives the organisation (practices: from epraccur); blank until a file says.",
     )
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -75,6 +78,7 @@ class PracticeMembership(models.Model):
     )
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["practice__code", "start"]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from audit.history import AuditedHistory
+
 from .choices import (
     AreaLevel,
     Breakdown,
@@ -91,6 +93,7 @@ class Indicator(models.Model):
         blank=True, help_text="The plan's own statement of how Harrow compares, where it gives one."
     )
     sort_order = models.PositiveIntegerField(default=0)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -172,6 +175,7 @@ class Target(models.Model):
         help_text="The reviewed file's definition this target was last loaded from: while the file's definition is "
         "unchanged, edits made on the site (an interpretation decided by the board) are kept on re-loading.",
     )
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["indicator__sort_order", "indicator__code", "pk"]
@@ -217,6 +221,7 @@ class SpcRebase(models.Model):
     starts = models.DateField(help_text="The first period (by its start date) of the new process.")
     reason = models.TextField(help_text="The change to the process that justifies new limits.")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["indicator", "area", "starts"]

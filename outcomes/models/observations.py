@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from audit.history import AuditedHistory
+
 OBSERVATION_KEY = ("indicator", "area", "period_start", "period_end", "breakdown", "category")
 #: Column names shared by loading, selectors and exports, so the shape of an observation row is written once.
 KEY_COLUMNS = ("indicator_id", "area_id", "period_start", "period_end", "breakdown", "category")
@@ -49,7 +51,7 @@ class Extract(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     dry_run = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="extracts"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="extracts"
     )
     received_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -172,9 +174,10 @@ class Commentary(models.Model):
     area = models.ForeignKey("outcomes.Area", on_delete=models.CASCADE, related_name="commentaries")
     period_end = models.DateField(help_text="The period the commentary speaks to.")
     text = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-period_end", "-created_at"]

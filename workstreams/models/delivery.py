@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.history import AuditedHistory
+
 
 class Milestone(models.Model):
     workstream = models.ForeignKey("workstreams.Workstream", on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=255)
     due = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["due", "pk"]
@@ -36,8 +39,9 @@ class StatusReport(models.Model):
     achievements = models.TextField()
     next_steps = models.TextField()
     escalations = models.TextField(blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-month", "-created_at"]

@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.history import AuditedHistory
+
 
 class InsightTheme(models.Model):
     """A theme the conversations keep returning to (plan Appendix A: access to primary care, ...)."""
 
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200, unique=True)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -38,9 +41,10 @@ class CommunityInsight(models.Model):
     what_we_did = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=InsightStatus.choices, default=InsightStatus.HEARD)
     workstreams = models.ManyToManyField("workstreams.Workstream", blank=True, related_name="insights")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditedHistory(m2m_fields=["workstreams"])
 
     class Meta:
         ordering = ["-heard_on", "theme__name", "pk"]

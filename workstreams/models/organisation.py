@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from audit.history import AuditedHistory
+
 
 class PartnerKind(models.TextChoices):
     NHS_TRUST = "nhs_trust", "NHS trust"
@@ -29,6 +31,7 @@ class Partner(models.Model):
         limit_choices_to={"level": "pcn"},
         help_text="For a PCN partner: its area.",
     )
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +61,7 @@ class Person(models.Model):
         help_text="The login this person uses, so they can report on their own workstreams.",
     )
     is_placeholder = models.BooleanField(default=False)
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from audit.history import AuditedHistory
+
 SCORE_RANGE = Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5)
 
 
@@ -29,6 +31,7 @@ class Risk(models.Model):
     review_date = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     opened_on = models.DateField()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-status", "reference"]
@@ -76,7 +79,7 @@ class RiskReview(models.Model):
     status = models.CharField(max_length=8, choices=RiskStatus.choices)
     note = models.TextField(blank=True)
     next_review = models.DateField(null=True, blank=True)
-    reviewed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from audit.history import AuditedHistory
+
 
 class Workstream(models.Model):
     class Objective(models.IntegerChoices):
@@ -32,6 +34,7 @@ class Workstream(models.Model):
     indicators = models.ManyToManyField("outcomes.Indicator", blank=True, related_name="workstreams")
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveIntegerField(default=0)
+    history = AuditedHistory(m2m_fields=["partners", "indicators"])
 
     class Meta:
         ordering = ["objective", "sort_order", "name"]

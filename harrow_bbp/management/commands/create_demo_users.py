@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audit.history import change_source
 from outcomes.models import Area
 
 from ...access import ADMIN, ANALYST, BOARD, PCN_LEAD
@@ -30,6 +31,7 @@ class Command(BaseCommand):
     help = "Create (or reset) one demo login per role and print them."
 
     @transaction.atomic
+    @change_source("command: create_demo_users")
     def handle(self, *args, **options) -> None:
         if os.environ.get("DJANGO_ENV") == "production":
             raise CommandError("Demo users are never created in production.")

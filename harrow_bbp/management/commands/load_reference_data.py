@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from audit.history import change_source
 from outcomes import reference as outcome_reference
 from workstreams import reference as workstream_reference
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     help = "Load areas, indicators, targets, plan values, partners, workstreams and insight themes from fixtures/."
 
     @transaction.atomic
+    @change_source("command: load_reference_data")
     def handle(self, *args, **options) -> None:
         groups = ensure_role_groups()
         report = outcome_reference.load_all()

@@ -10,6 +10,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audit.history import change_source
 from outcomes import actions
 from outcomes.demo import DemoStructure, Practice, generate
 from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--end", default="2026-09-30", help="Last month of the series (ISO date).")
         parser.add_argument("--months", type=int, default=None, help="Default 48 (harrow) or 120 (nwl).")
 
+    @change_source("command: load_demo_data")
     def handle(self, *args, scale: str, seed: int, end: str, months: int | None, **options) -> None:
         if not Area.objects.filter(code=HARROW).exists():
             raise CommandError("Load the reference data first: python manage.py load_reference_data")

@@ -288,6 +288,11 @@ def test_login_page_is_public_and_signs_in(client):
         "workstreams.milestone",
         "workstreams.statusreport",
         "workstreams.risk",
+        "harrow_bbp.profile",
+        "auth.user",
+        "auth.group",
+        "audit.auditevent",
+        "audit.accesslogentry",
     ],
 )
 def test_admin_lists_every_model_for_staff(role_client, model):

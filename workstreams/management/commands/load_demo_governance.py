@@ -6,6 +6,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.history import change_source
 from workstreams import demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--month", default=None, help="The current month of the demo (YYYY-MM); default today.")
 
+    @change_source("command: load_demo_governance")
     def handle(self, *args, month: str | None, **options) -> None:
         if os.environ.get("DJANGO_ENV") == "production":
             raise CommandError("Demo governance records are never loaded in production.")
