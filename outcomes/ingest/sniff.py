@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Literal
@@ -106,7 +107,7 @@ def decode(content: bytes) -> tuple[str, str, list[Problem]]:
 
 def delimiter_of(text: str) -> str:
     """The delimiter of the header line: the candidate that splits it into the most fields (quote-aware)."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]  # old Mac files end lines with \r
     best, best_count = ",", 0
     for candidate in DELIMITERS:
         fields = next(csv.reader([first], delimiter=candidate), [])

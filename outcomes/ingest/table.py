@@ -3,21 +3,30 @@
 The fast path is pandas' C parser (a million rows in about a second); files it cannot map to line numbers
 exactly (quoted fields spanning lines) or cannot parse (ragged rows) go through the csv module, which is
 slower but names every bad line.
+
+Rows are counted as they are read: with a row limit (``limits.Limits``), reading stops at the first row over it
+and the table says so in ``over_limit``, holding only the rows before it (enough for the patient-data scan,
+which still runs, so an oversized patient-level file is refused as such and deleted). A workbook is checked
+from its archive before any row is parsed (``limits.check_archive``, its ``<dimension>``, a count of its rows).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .limits import NO_LIMITS, Limits, check_archive, rows_with_values, too_many_rows
 from .problems import FileRefused, Problem
 from .sniff import Sniffed
 
 LINE = "__line__"
+#: Rows read from a workbook already known to be over the row limit: enough for the patient-data scan.
+SAMPLE_ROWS = 1000
 
 
 @dataclass
@@ -29,12 +38,21 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
     file_name: str = ""  # the uploaded name: some formats (GPPS) carry the survey year in it
+    over_limit: Problem | None = None  # reading stopped at a limit: the refusal (``frame`` holds the rows before)
 
 
-def read_table(content: bytes, sniffed: Sniffed) -> Table:
+def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> Table:
     if sniffed.kind == "xlsx":
-        return _read_xlsx(content)
-    return _read_text(sniffed.text or "", sniffed.delimiter or ",")
+        return _read_xlsx(content, limits)
+    text, delimiter = sniffed.text or "", sniffed.delimiter or ","
+    if limits.rows is not None and _most_rows(text) > limits.rows:
+        return _read_text_slow(text.lstrip("\ufeff"), delimiter, limits)
+    return _read_text(text, delimiter)
+
+
+def _most_rows(text: str) -> int:
+    """An upper bound on the data rows of a text (its line breaks), found without parsing it."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + sum(text.count(b) for b in _OTHER_BREAKS)
 
 
 def _header_problems(header: list[str]) -> list[Problem]:
@@ -47,13 +65,21 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def _finish(header: list[str], frame: pd.DataFrame, problems: list[Problem], sheet: str | None = None) -> Table:
+def _finish(
+    header: list[str],
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    sheet: str | None = None,
+    over_limit: Problem | None = None,
+) -> Table:
     data = [c for c in frame.columns if c != LINE]
     if data:
         frame = frame.loc[~_all_empty(frame, data)]
-    if frame.empty:
+    if frame.empty and over_limit is None:
         raise FileRefused(Problem(None, None, "no_rows", "The file has column names but no data rows."))
-    return Table(header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet)
+    return Table(
+        header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet, over_limit=over_limit
+    )
 
 
 def _read_text(text: str, delimiter: str) -> Table:
@@ -138,8 +164,9 @@ def _named(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _read_text_slow(text: str, delimiter: str) -> Table:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Table:
+    """The csv module, row by row: names every bad line, and stops at the first row over ``limits.rows``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration as exc:
@@ -149,6 +176,7 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
     problems = _header_problems(header)
     rows, lines = [], []
     width = len(header)
+    over_limit = None
     while True:
         start_line = reader.line_num + 1
         try:
@@ -159,6 +187,9 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
             raise FileRefused(Problem(start_line, None, "bad_quoting", f"Quoting is broken here ({exc}).")) from exc
         if not row or all(not cell.strip() for cell in row):
             continue
+        if limits.rows is not None and len(rows) >= limits.rows:
+            over_limit = too_many_rows(limits, start_line)
+            break
         if len(row) != width:
             problems.append(
                 Problem(
@@ -173,34 +204,79 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
         lines.append(start_line)
     frame = pd.DataFrame(rows, columns=list(range(width)), dtype=object) if rows else pd.DataFrame(columns=range(width))
     frame[LINE] = lines
-    return _finish(header, _named(frame, header), problems)
+    return _finish(header, _named(frame, header), problems, over_limit=over_limit)
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
+    """The first sheet, values only, streamed: rows are counted as they are parsed, never all held first."""
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileRefused(
-            Problem(None, None, "bad_xlsx", "The Excel workbook cannot be opened; it may be damaged.")
-        ) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=False)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as exc:
+        raise _bad_xlsx() from exc
+    check_archive(archive, limits)
     try:
-        header_cells = next(rows)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise _bad_xlsx() from exc
+    try:
+        return _read_sheet(archive, sheet, limits)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
+        raise _bad_xlsx() from exc
+    finally:
+        book.close()
+
+
+def _bad_xlsx() -> FileRefused:
+    return FileRefused(Problem(None, None, "bad_xlsx", "The Excel workbook cannot be opened; it may be damaged."))
+
+
+def _sheet_over_limit(archive: zipfile.ZipFile, sheet, limits: Limits) -> Problem | None:
+    """Before any row is parsed: the sheet's ``<dimension>``, then a count of its rows holding values."""
+    if limits.rows is None:
+        return None
+    if sheet.max_row is not None and sheet.min_row is not None and sheet.max_row - sheet.min_row > limits.rows:
+        return Problem(
+            None,
+            None,
+            "too_many_rows",
+            f"The sheet '{sheet.title}' runs to row {sheet.max_row:,}, more than the limit of {limits.rows:,} "
+            "rows (refused before reading it). Split the file, or delete any empty but formatted rows below "
+            "the table.",
+        )
+    if rows_with_values(archive, sheet._worksheet_path, limits.rows + 1) > limits.rows + 1:
+        return too_many_rows(limits, None)
+    return None
+
+
+def _read_sheet(archive: zipfile.ZipFile, sheet, limits: Limits) -> Table:
+    over_limit = _sheet_over_limit(archive, sheet, limits)
+    # Read every row present, whatever <dimension> claims: openpyxl would stop at its last row, or pad to it.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header_values = next(rows)
     except StopIteration as exc:
         raise FileRefused(Problem(None, None, "empty_file", f"The first sheet ('{sheet.title}') is empty.")) from exc
-    header = [_cell_text(c.value).strip() for c in header_cells]
+    header = [_cell_text(v).strip() for v in header_values]
     while header and not header[-1]:
         header.pop()
     problems = _header_problems(header)
     width = len(header)
+    keep = SAMPLE_ROWS if over_limit is not None else limits.rows
     records, lines = [], []
     for row_number, cells in enumerate(rows, start=2):
+        if all(v is None or v == "" for v in cells):
+            continue  # a blank row: neither kept nor counted
+        if keep is not None and len(records) >= keep:
+            if over_limit is None:
+                over_limit = too_many_rows(limits, row_number)
+            break
         values = []
-        for index, cell in enumerate(cells[:width]):
-            if getattr(cell, "data_type", None) == "f":
+        for index, value in enumerate(cells[:width]):
+            if _is_formula_cell(value):
                 problems.append(
                     Problem(
                         row_number,
@@ -209,23 +285,29 @@ def _read_xlsx(content: bytes) -> Table:
                         "This cell holds a spreadsheet formula. Paste values only.",
                     )
                 )
-            values.append(_cell_text(cell.value))
-        extra = [c for c in cells[width:] if c.value not in (None, "")]
-        if extra:
+            values.append(_cell_text(value))
+        if any(v not in (None, "") for v in cells[width:]):
             problems.append(
                 Problem(row_number, None, "ragged_row", "This row has values beyond the last named column.")
             )
         values += [""] * (width - len(values))
         records.append(values)
         lines.append(row_number)
-    book.close()
     frame = (
         pd.DataFrame(records, columns=list(range(width)), dtype=object)
         if records
         else pd.DataFrame(columns=range(width))
     )
     frame[LINE] = lines
-    return _finish(header, _named(frame, header), problems, sheet=sheet.title)
+    return _finish(header, _named(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
+
+
+def _is_formula_cell(value: object) -> bool:
+    """With values only and data_only=False, openpyxl gives a formula as its text ("=SUM(A1:A3)"), or as an
+    ArrayFormula / DataTableFormula object."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _cell_text(value: object) -> str:

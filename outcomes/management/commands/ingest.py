@@ -1,7 +1,7 @@
-"""`manage.py ingest PATH [--format NAME] [--dry-run]`: validate and load one file.
+"""`manage.py ingest PATH [--format NAME] [--dry-run] [--max-rows N]`: validate and load one file.
 
 Exit 0 when loaded (or valid, with --dry-run); exit 1 when refused, with every error on stderr. Nothing is
-written on refusal. Runs in this process (no broker needed) and takes files of any size.
+written on refusal. Runs in this process (no broker needed) and takes files of any size unless given --max-rows.
 """
 
 from __future__ import annotations
@@ -28,8 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS)])
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            help="Refuse the file at the first row over this many (default: no limit).",
+        )
 
-    def handle(self, *args, path: str, format: str, dry_run: bool, **options) -> None:
+    def handle(self, *args, path: str, format: str, dry_run: bool, max_rows: int | None = None, **options) -> None:
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
@@ -40,7 +46,7 @@ class Command(BaseCommand):
             source=Extract.Source.COMMAND,
             dry_run=dry_run,
         )
-        outcome = pipeline.run_extract(extract.pk)
+        outcome = pipeline.run_extract(extract.pk, max_rows=max_rows)
         e = outcome.extract
         for warning in e.warnings:
             self.stderr.write(f"warning: {Problem(**warning)}")
