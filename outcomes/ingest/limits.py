@@ -26,6 +26,11 @@ _ROW_END = re.compile(rb"</(?:\w+:)?row>")
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>[^<]|<(?:\w+:)?f[\s>]")
 
 
+#: The sheet's <dimension ref="A1:I300001"/>; the schema puts it before <sheetData>.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)"')
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
+
+
 @dataclass(frozen=True)
 class Limits:
     """What a file may hold. ``None`` means no limit (``manage.py ingest`` by default)."""
@@ -90,3 +95,21 @@ def rows_with_values(archive: zipfile.ZipFile, member: str, stop_after: int) -> 
             count += sum(1 for piece in pieces if search(piece))
             if count > stop_after or not chunk:
                 return count
+
+
+def declared_dimension(source) -> str | None:
+    """The ``ref`` of a worksheet's ``<dimension>``, read from the XML before ``<sheetData>`` only.
+
+    openpyxl's read-only worksheet looks for it by parsing until ``<sheetData>`` *ends*, which is the whole
+    sheet when there is no ``<dimension>`` (83 s for 300,000 rows on a loaded machine here): this reads up to
+    where ``<sheetData>`` starts, which is where the schema puts ``<dimension>``."""
+    head = b""
+    while True:
+        chunk = source.read(64 * 1024)
+        head += chunk
+        data = _SHEET_DATA.search(head)
+        found = _DIMENSION.search(head, 0, data.start() if data else len(head))
+        if found:
+            return found.group(1).decode("ascii")
+        if not chunk or data or len(head) > _CHUNK:
+            return None

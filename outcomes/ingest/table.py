@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .limits import NO_LIMITS, Limits, check_archive, rows_with_values, too_many_rows
+from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
 from .problems import FileRefused, Problem
 from .sniff import Sniffed
 
@@ -46,8 +46,34 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
         return _read_xlsx(content, limits)
     text, delimiter = sniffed.text or "", sniffed.delimiter or ","
     if limits.rows is not None and _most_rows(text) > limits.rows:
-        return _read_text_slow(text.lstrip("\ufeff"), delimiter, limits)
+        return _read_text_limited(text.lstrip("\ufeff"), delimiter, limits)
     return _read_text(text, delimiter)
+
+
+def _read_text_limited(text: str, delimiter: str, limits: Limits) -> Table:
+    """A text that may hold more rows than the limit: only its first ``limit + 1`` lines after the header are
+    parsed (pandas' fast path when it applies); blank lines among them, or quoting, mean counting row by row."""
+    if '"' in text:
+        return _read_text_slow(text, delimiter, limits)
+    try:
+        parsed = _read_text(_first_lines(text, limits.rows + 2), delimiter)
+    except FileRefused:  # e.g. only blank lines in the head: the whole text decides
+        return _read_text_slow(text, delimiter, limits)
+    if len(parsed.frame) <= limits.rows:
+        return _read_text_slow(text, delimiter, limits)  # blank lines in the head: count exactly
+    parsed.over_limit = too_many_rows(limits, int(parsed.frame[LINE].iloc[limits.rows]))
+    parsed.frame = parsed.frame.iloc[: limits.rows]
+    return parsed
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The text up to the end of its ``count``-th line (by \\n; a text without one is returned whole)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
 
 
 def _most_rows(text: str) -> int:
@@ -207,9 +233,29 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
     return _finish(header, _named(frame, header), problems, over_limit=over_limit)
 
 
+def _get_size_from_head(self) -> None:
+    """Replaces openpyxl's ``ReadOnlyWorksheet._get_size``, which parses the whole sheet XML when the sheet has
+    no ``<dimension>`` (see ``limits.declared_dimension``); the result is the same, read from the sheet's head.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    with self._get_source() as source:
+        ref = declared_dimension(source)
+    if ref is not None:
+        self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(ref)
+
+
+def _open_workbook(content: bytes):
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if ReadOnlyWorksheet._get_size is not _get_size_from_head:
+        ReadOnlyWorksheet._get_size = _get_size_from_head  # once per process; this module is its only user
+    return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+
+
 def _read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
     """The first sheet, values only, streamed: rows are counted as they are parsed, never all held first."""
-    import openpyxl
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -217,7 +263,7 @@ def _read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
         raise _bad_xlsx() from exc
     check_archive(archive, limits)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        book = _open_workbook(content)
         sheet = book.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise _bad_xlsx() from exc

@@ -162,3 +162,35 @@ def test_rows_with_values_counts_only_rows_holding_a_value():
         with zipfile.ZipFile(buffer) as archive:
             assert rows_with_values(archive, "sheet.xml", 100) == 3
             assert rows_with_values(archive, "sheet.xml", 1) > 1  # counting stops (chunk by chunk) once past it
+
+
+def test_opening_a_workbook_without_a_dimension_does_not_parse_the_whole_sheet(monkeypatch):
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    def whole_sheet(self):
+        raise AssertionError("openpyxl parsed the whole sheet looking for <dimension>")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_sheet)
+    assert len(read(workbook(20, write_only=True), Limits(rows=100)).frame) == 20
+
+
+@pytest.mark.parametrize(
+    ("xml", "ref"),
+    [
+        (
+            b'<worksheet><sheetPr/><dimension ref="A1:I300001"/><sheetData><row r="1"/></sheetData></worksheet>',
+            "A1:I300001",
+        ),
+        (b'<x:worksheet><x:dimension ref="B2"/><x:sheetData></x:sheetData></x:worksheet>', "B2"),
+        (b'<worksheet><sheetData><row r="1"/></sheetData><dimension ref="A1:C3"/></worksheet>', None),
+        (b"<worksheet><sheetData>" + b'<row r="1"/>' * 100_000 + b"</sheetData></worksheet>", None),
+    ],
+)
+def test_the_declared_dimension_is_read_from_the_head_of_the_sheet(xml, ref):
+    assert limits_module.declared_dimension(io.BytesIO(xml)) == ref
+
+
+def test_csv_over_the_limit_with_blank_lines_in_its_head_is_counted_exactly():
+    content = ("a,b\n" + "\n" * 20 + "".join(f"{i},x\n" for i in range(12))).encode()
+    parsed = read(content, Limits(rows=10))
+    assert parsed.over_limit.line == 32 and len(parsed.frame) == 10
