@@ -39,7 +39,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/extracts/upload.html",
-        {"form": form, "max_mb": settings.INGEST_MAX_UPLOAD_BYTES // 1_048_576},
+        {
+            "form": form,
+            "max_mb": settings.INGEST_MAX_UPLOAD_BYTES // 1_048_576,
+            "max_rows": settings.INGEST_MAX_UPLOAD_ROWS,
+        },
     )
 
 

@@ -87,3 +87,9 @@ def test_the_indicator_data_csv_neutralises_text_and_keeps_numbers(role_client, 
     assert rows[-1]["section"] == "'=cmd|' /C calc'!A0"
     assert rows[-1]["value"] == "-1.5"
     assert all(not v.lstrip().startswith(("=", "+", "@")) for row in rows for v in row.values() if v)
+
+
+def test_the_upload_page_states_both_limits(role_client, settings):
+    settings.INGEST_MAX_UPLOAD_ROWS = 250_000
+    page = role_client("analyst").get(reverse("dashboards:upload")).content.decode()
+    assert "Up to 50 MB and 250,000 rows." in page
