@@ -105,3 +105,17 @@ def test_the_ingest_command_has_no_row_limit_unless_given_one(settings, tmp_path
     with pytest.raises(SystemExit) as exit_info:
         call_command("ingest", str(path), "--max-rows", "1", stdout=StringIO(), stderr=err)
     assert exit_info.value.code == 1 and "[too_many_rows]" in err.getvalue()
+
+
+def test_a_patient_level_workbook_refused_from_its_dimension_is_still_refused_as_patient_data(settings):
+    settings.INGEST_MAX_UPLOAD_ROWS = 2
+    book = openpyxl.Workbook()  # writes <dimension>: refused before its rows are read, but a sample is scanned
+    book.active.append([*HEADER.split(","), "Date of birth"])
+    for day in range(1, 6):
+        book.active.append([*ROW1.split(","), f"1970-02-0{day}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    extract = run(buffer.getvalue())
+    assert extract.status == Extract.Status.REFUSED
+    assert {"patient_identifiable", "file_deleted"} <= set(codes(extract))
+    assert extract.stored_file == "" and extract.file_deleted_at is not None
