@@ -224,10 +224,15 @@ STATICFILES_FINDERS = [
 INGEST_MAX_UPLOAD_BYTES = int(os.environ.get("INGEST_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 INGEST_MAX_UPLOAD_ROWS = int(os.environ.get("INGEST_MAX_UPLOAD_ROWS", "250000"))
 INGEST_DROP_FOLDER = Path(os.environ.get("INGEST_DROP_FOLDER", BASE_DIR / "var" / "dropfolder"))
+# A workbook is a ZIP: its uncompressed size is capped before it is opened (upload page and drop folder).
+INGEST_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("INGEST_MAX_XLSX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+# Stored bytes of refused (not patient-identifiable) files are deleted after this many days by Celery beat.
+INGEST_REFUSED_RETENTION_DAYS = int(os.environ.get("INGEST_REFUSED_RETENTION_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CELERY_BEAT_SCHEDULE = {
     "scan-drop-folder": {"task": "outcomes.ingest.tasks.scan_drop_folder", "schedule": 60.0},
+    "delete-refused-files": {"task": "outcomes.ingest.tasks.delete_refused_files", "schedule": 6 * 3600.0},
 }
 # An unacknowledged task (its worker died) is redelivered after this many seconds; longer than any task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}

@@ -379,6 +379,20 @@ def _group_sums(indicator: Indicator, period_ends: Iterable | None, *, in_databa
     return rollup.group_sums(practice_rows, memberships, pcn_parent)
 
 
+@transaction.atomic
+def refuse_unread_extract(*, file_name: str, size_bytes: int, source: str, code: str, message: str) -> Extract:
+    """Record a file refused before a byte of it was read (over the size limit): the record, with its reason,
+    and no stored bytes or checksum."""
+    extract = Extract.objects.create(
+        file_name=file_name, sha256="", size_bytes=size_bytes, format="auto", source=source
+    )
+    return finish_extract(
+        extract=extract,
+        status=Extract.Status.REFUSED,
+        errors=[{"line": None, "column": None, "code": code, "message": message, "severity": "error"}],
+    )
+
+
 def receive_extract(
     *, file_name: str, content: bytes, format: str, source: str, uploaded_by: Any = None, dry_run: bool = False
 ) -> Extract:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from harrow_bbp import csv_safe
 from harrow_bbp.access import can_upload, require
 from outcomes import actions
 from outcomes.ingest.readers.base import CANONICAL
@@ -39,7 +39,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/extracts/upload.html",
-        {"form": form, "max_mb": settings.INGEST_MAX_UPLOAD_BYTES // 1_048_576},
+        {
+            "form": form,
+            "max_mb": settings.INGEST_MAX_UPLOAD_BYTES // 1_048_576,
+            "max_rows": settings.INGEST_MAX_UPLOAD_ROWS,
+        },
     )
 
 
@@ -61,7 +65,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     extract = get_object_or_404(Extract, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="extract-{extract.pk}-problems.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)  # headers and messages can carry an uploaded =HYPERLINK(...)
     writer.writerow(["severity", "line", "column", "code", "message"])
     problems = [("error", p) for p in extract.errors] + [("warning", p) for p in extract.warnings]
     problems.sort(key=lambda item: (item[1].get("line") is None, item[1].get("line") or 0))
@@ -76,7 +80,7 @@ def template_file(request: HttpRequest, name: str) -> HttpResponse:
     if name not in {"template", "example"}:
         raise Http404("No such file.")
     if name == "template":
-        response = HttpResponse(",".join(CANONICAL) + "\r\n", content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_safe.line(CANONICAL), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="harrow-generic-template.csv"'
         return response
     example = SAMPLES / "generic_example.csv"

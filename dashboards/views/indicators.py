@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from harrow_bbp import csv_safe
 from harrow_bbp.access import (
     can_see_practices_of,
     can_view,
@@ -101,7 +102,7 @@ def indicator_csv(request: HttpRequest, code: str, area_code: str = HARROW_CODE)
     """Exactly the numbers the page shows: the export built with the page, from the same controlled frames."""
     data = _data(request, code, area_code)
     page = pages.indicator(code, area_code, timezone.localdate(), sees_unsuppressed_counts(request.user), data=data)
-    response = HttpResponse(page.export.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_safe.frame_to_csv(page.export), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-{area_code}.csv"'
     return response
 

@@ -19,7 +19,8 @@ MAX_MAGNITUDE = 1e15
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _DECIMAL_COMMA = r"^[+-]?\d+,(\d{1,2}|\d{4,})$"
 _PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_FORMULA = r"^[=+\-@\t\r]"
+_FORMULA = r"^\s*[=+\-@]|^[\t\r]"  # also after leading spaces: a spreadsheet skips them
+_MARKUP = r"</?[A-Za-z!?]"  # an HTML/XML tag, comment or declaration, as a browser sees one ("<5", "a < b" are not)
 
 
 _FACTORIZED: ContextVar[dict | None] = ContextVar("factorized", default=None)
@@ -85,9 +86,22 @@ def strip(series: pd.Series) -> pd.Series:
 
 @on_distinct
 def is_formula(series: pd.Series) -> pd.Series:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) that is not simply a signed number."""
+    """Text a spreadsheet would run as a formula (=, +, -, @ first, or after spaces; a tab or carriage return
+    first) that is not simply a signed number."""
     text = series.astype(str)
     return text.str.match(_FORMULA) & ~text.str.strip().str.match(_PLAIN)
+
+
+@on_distinct
+def is_markup(series: pd.Series) -> pd.Series:
+    """Text holding an HTML/XML tag: free text and names are shown on pages, in board packs and in exports."""
+    return series.astype(str).str.contains(_MARKUP, regex=True)
+
+
+@on_distinct
+def text_length(series: pd.Series) -> pd.Series:
+    """Characters in each cell as written (surrounding spaces excluded)."""
+    return series.astype(str).str.strip().str.len()
 
 
 @on_distinct

@@ -33,16 +33,20 @@ from django.utils import timezone
 from audit.history import change_source
 
 from .. import actions
-from ..models import Extract, Indicator
+from ..models import Area, Extract, Indicator
 from ..rollup import interval_function
 from ..signals import extract_loaded
 from . import reference, storage
+from .limits import NO_LIMITS, Limits
 from .pii import find_identifiers
 from .problems import FileRefused, Problem, ProblemList
 from .readers import detect_reader, get_reader
 from .sniff import sniff
 from .table import read_table
-from .validate import validate
+from .validate import check_text, validate
+
+#: Names an ODS file gives practices and PCNs: checked like any free text before they become area names.
+REFERENCE_NAMES = ("name", "practice_name", "pcn_name")
 
 log = logging.getLogger(__name__)
 
@@ -173,24 +177,36 @@ def _refuse(extract: Extract, problems: ProblemList, *, rows_read: int = 0, dele
     return Outcome(extract, ok=False)
 
 
-def run_extract(extract_id: int) -> Outcome:
+def limits_for(extract: Extract, *, max_rows: int | None = None) -> Limits:
+    """The upload page and the drop folder share the upload limits; ``manage.py ingest`` has none unless it is
+    given ``--max-rows``. A setting of 0 means no limit."""
+    if extract.source in (Extract.Source.UPLOAD, Extract.Source.DROP_FOLDER):
+        return Limits(
+            rows=settings.INGEST_MAX_UPLOAD_ROWS or None,
+            workbook_bytes=settings.INGEST_MAX_XLSX_UNCOMPRESSED_BYTES or None,
+        )
+    return Limits(rows=max_rows) if max_rows else NO_LIMITS
+
+
+def run_extract(extract_id: int, *, max_rows: int | None = None) -> Outcome:
+    """``max_rows``: a row limit for ``manage.py ingest --max-rows`` (the upload page and drop folder have theirs)."""
     with _claim(extract_id) as extract:
         if extract is not None:
             try:
-                return _run(extract)
+                return _run(extract, limits_for(extract, max_rows=max_rows))
             except ClaimLost:
                 log.warning("Extract %s was claimed by another attempt while this one ran; it stops", extract_id)
     extract = Extract.objects.get(pk=extract_id)  # a finished extract, or one another run has
     return Outcome(extract, ok=extract.status in (Extract.Status.LOADED, Extract.Status.VALID), claimed=False)
 
 
-def _run(extract: Extract) -> Outcome:
+def _run(extract: Extract, limits: Limits) -> Outcome:
     problems = ProblemList()
     try:
         content = storage.read(extract)
         sniffed = sniff(content)
         problems.extend(sniffed.warnings)
-        table = read_table(content, sniffed)
+        table = read_table(content, sniffed, limits)
         table.file_name = extract.file_name
     except FileRefused as refused:
         problems.extend(refused.problems)
@@ -206,18 +222,10 @@ def _run(extract: Extract) -> Outcome:
         problems.add(Problem(None, None, "file_deleted", "The file has been deleted. Upload aggregate data only."))
         log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
         return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
-    # Only after the patient-data scan, so an oversized patient-level file is still refused as such and deleted.
-    limit = settings.INGEST_MAX_UPLOAD_ROWS
-    if extract.source == Extract.Source.UPLOAD and limit and rows_read > limit:
-        problems.add(
-            Problem(
-                None,
-                None,
-                "too_many_rows",
-                f"The file has {rows_read:,} rows; the upload page takes up "
-                f"to {limit:,}. Use `manage.py ingest` for larger files.",
-            )
-        )
+    # Reading stopped at the row limit. Refused only after the patient-data scan of the rows read, so an
+    # oversized patient-level file is still refused as such and deleted.
+    if table.over_limit is not None:
+        problems.add(table.over_limit)
         return _refuse(extract, problems, rows_read=rows_read)
     if reader is None:
         problems.extend(table.problems)
@@ -314,6 +322,8 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
     """ODS reference files update areas and memberships rather than observations."""
     from . import reference_load
 
+    limit = Area._meta.get_field("name").max_length
+    check_text(output.frame, output.columns, REFERENCE_NAMES, problems, max_length=limit)
     if problems.errors:
         return _refuse(extract, problems, rows_read=rows_read)
     try:

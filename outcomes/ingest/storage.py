@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from ..models import Extract
 
@@ -44,11 +45,12 @@ def taken_copies(extract: Extract) -> list[Path]:
 
 
 def delete(extract: Extract) -> None:
-    """Remove the bytes for good (patient-identifiable files), the drop folder's taken copy included; the
-    Extract row stays as the record."""
+    """Remove the bytes for good (patient-identifiable files, and refused files past their retention), the
+    drop folder's taken copy included; the Extract row stays as the record, with when the file went."""
     if extract.stored_file:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / Path(extract.stored_file).parent, ignore_errors=True)
     for copy in taken_copies(extract):
         copy.unlink(missing_ok=True)
     extract.stored_file = ""
-    Extract.objects.filter(pk=extract.pk).update(stored_file="")
+    extract.file_deleted_at = timezone.now()
+    Extract.objects.filter(pk=extract.pk).update(stored_file="", file_deleted_at=extract.file_deleted_at)

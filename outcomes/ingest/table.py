@@ -3,6 +3,11 @@
 The fast path is pandas' C parser (a million rows in about a second); files it cannot map to line numbers
 exactly (quoted fields spanning lines) or cannot parse (ragged rows) go through the csv module, which is
 slower but names every bad line.
+
+Rows are counted as they are read: with a row limit (``limits.Limits``), reading stops at the first row over it
+and the table says so in ``over_limit``, holding only the rows before it (enough for the patient-data scan,
+which still runs, so an oversized patient-level file is refused as such and deleted). A workbook is checked
+from its archive before any row is parsed (``limits.check_archive``, its ``<dimension>``, a count of its rows).
 """
 
 from __future__ import annotations
@@ -10,15 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
 from .problems import FileRefused, Problem
 from .sniff import Sniffed
 
 LINE = "__line__"
+#: Rows read from a workbook already known to be over the row limit: enough for the patient-data scan.
+SAMPLE_ROWS = 1000
 
 
 @dataclass
@@ -30,19 +39,54 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
     file_name: str = ""  # the uploaded name: some formats (GPPS) carry the survey year in it
+    over_limit: Problem | None = None  # reading stopped at a limit: the refusal (``frame`` holds the rows before)
 
 
-def read_table(content: bytes, sniffed: Sniffed) -> Table:
+def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> Table:
     if sniffed.kind == "xlsx":
         try:
-            return _read_xlsx(content)
+            return _read_xlsx(content, limits)
         except FileRefused:
             raise
         except Exception as exc:  # a damaged part (bad XML, a broken zip member) only fails when it is read
             raise FileRefused(
                 Problem(None, None, "bad_xlsx", "Part of the Excel workbook cannot be read; it may be damaged.")
             ) from exc
-    return _read_text(sniffed.text or "", sniffed.delimiter or ",")
+    text, delimiter = sniffed.text or "", sniffed.delimiter or ","
+    if limits.rows is not None and _most_rows(text) > limits.rows:
+        return _read_text_limited(text.lstrip("\ufeff"), delimiter, limits)
+    return _read_text(text, delimiter)
+
+
+def _read_text_limited(text: str, delimiter: str, limits: Limits) -> Table:
+    """A text that may hold more rows than the limit: only its first ``limit + 1`` lines after the header are
+    parsed (pandas' fast path when it applies); blank lines among them, or quoting, mean counting row by row."""
+    if '"' in text:
+        return _read_text_slow(text, delimiter, limits)
+    try:
+        parsed = _read_text(_first_lines(text, limits.rows + 2), delimiter)
+    except FileRefused:  # e.g. only blank lines in the head: the whole text decides
+        return _read_text_slow(text, delimiter, limits)
+    if len(parsed.frame) <= limits.rows:
+        return _read_text_slow(text, delimiter, limits)  # blank lines in the head: count exactly
+    parsed.over_limit = too_many_rows(limits, int(parsed.frame[LINE].iloc[limits.rows]))
+    parsed.frame = parsed.frame.iloc[: limits.rows]
+    return parsed
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The text up to the end of its ``count``-th line (by \\n; a text without one is returned whole)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+def _most_rows(text: str) -> int:
+    """An upper bound on the data rows of a text (its line breaks), found without parsing it."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + sum(text.count(b) for b in _OTHER_BREAKS)
 
 
 def _header_problems(header: list[str]) -> list[Problem]:
@@ -55,13 +99,21 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def _finish(header: list[str], frame: pd.DataFrame, problems: list[Problem], sheet: str | None = None) -> Table:
+def _finish(
+    header: list[str],
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    sheet: str | None = None,
+    over_limit: Problem | None = None,
+) -> Table:
     data = [c for c in frame.columns if c != LINE]
     if data:
         frame = frame.loc[~_all_empty(frame, data)]
-    if frame.empty:
+    if frame.empty and over_limit is None:
         raise FileRefused(Problem(None, None, "no_rows", "The file has column names but no data rows."))
-    return Table(header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet)
+    return Table(
+        header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet, over_limit=over_limit
+    )
 
 
 def _read_text(text: str, delimiter: str) -> Table:
@@ -148,8 +200,9 @@ def _named(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _read_text_slow(text: str, delimiter: str) -> Table:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Table:
+    """The csv module, row by row: names every bad line, and stops at the first row over ``limits.rows``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration as exc:
@@ -159,6 +212,7 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
     problems = _header_problems(header)
     rows, lines = [], []
     width = len(header)
+    over_limit = None
     while True:
         start_line = reader.line_num + 1
         try:
@@ -169,6 +223,9 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
             raise FileRefused(Problem(start_line, None, "bad_quoting", f"Quoting is broken here ({exc}).")) from exc
         if not row or all(not cell.strip() for cell in row):
             continue
+        if limits.rows is not None and len(rows) >= limits.rows:
+            over_limit = too_many_rows(limits, start_line)
+            break
         if len(row) != width:
             problems.append(
                 Problem(
@@ -183,49 +240,114 @@ def _read_text_slow(text: str, delimiter: str) -> Table:
         lines.append(start_line)
     frame = pd.DataFrame(rows, columns=list(range(width)), dtype=object) if rows else pd.DataFrame(columns=range(width))
     frame[LINE] = lines
-    return _finish(header, _named(frame, header), problems)
+    return _finish(header, _named(frame, header), problems, over_limit=over_limit)
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _get_size_from_head(self) -> None:
+    """Replaces openpyxl's ``ReadOnlyWorksheet._get_size``, which parses the whole sheet XML when the sheet has
+    no ``<dimension>`` (see ``limits.declared_dimension``); the result is the same, read from the sheet's head.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    with self._get_source() as source:
+        ref = declared_dimension(source)
+    if ref is not None:
+        self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(ref)
+
+
+def _open_workbook(content: bytes):
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileRefused(
-            Problem(None, None, "bad_xlsx", "The Excel workbook cannot be opened; it may be damaged.")
-        ) from exc
+    if ReadOnlyWorksheet._get_size is not _get_size_from_head:
+        ReadOnlyWorksheet._get_size = _get_size_from_head  # once per process; this module is its only user
+    return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+
+
+def _read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
+    """The sheet a reader recognises (``sheets.choose_sheet``), values only, streamed: rows are counted as they
+    are parsed, never all held first."""
     from .sheets import choose_sheet
 
-    index, chosen = choose_sheet(book)
-    sheet = book.worksheets[index]
-    rows = sheet.iter_rows(values_only=False)
     try:
-        header_cells = next(rows)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as exc:
+        raise _bad_xlsx() from exc
+    check_archive(archive, limits)
+    try:
+        book = _open_workbook(content)
+        index, chosen = choose_sheet(book)
+        sheet = book.worksheets[index]
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise _bad_xlsx() from exc
+    try:
+        return _read_sheet(archive, sheet, limits, content=content, index=index, chosen=chosen)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
+        raise _bad_xlsx() from exc
+    finally:
+        book.close()
+
+
+def _bad_xlsx() -> FileRefused:
+    return FileRefused(Problem(None, None, "bad_xlsx", "The Excel workbook cannot be opened; it may be damaged."))
+
+
+def _sheet_over_limit(archive: zipfile.ZipFile, sheet, limits: Limits) -> Problem | None:
+    """Before any row is parsed: the sheet's ``<dimension>``, then a count of its rows holding values."""
+    if limits.rows is None:
+        return None
+    if sheet.max_row is not None and sheet.min_row is not None and sheet.max_row - sheet.min_row > limits.rows:
+        return Problem(
+            None,
+            None,
+            "too_many_rows",
+            f"The sheet '{sheet.title}' runs to row {sheet.max_row:,}, more than the limit of {limits.rows:,} "
+            "rows (refused before reading it). Split the file, or delete any empty but formatted rows below "
+            "the table.",
+        )
+    if rows_with_values(archive, sheet._worksheet_path, limits.rows + 1) > limits.rows + 1:
+        return too_many_rows(limits, None)
+    return None
+
+
+def _read_sheet(
+    archive: zipfile.ZipFile, sheet, limits: Limits, *, content: bytes, index: int, chosen: Problem | None
+) -> Table:
+    over_limit = _sheet_over_limit(archive, sheet, limits)
+    # Read every row present, whatever <dimension> claims: openpyxl would stop at its last row, or pad to it.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header_values = next(rows)
     except StopIteration as exc:
         raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty.")) from exc
-    header = [_cell_text(c.value).strip() for c in header_cells]
+    header = [_cell_text(v).strip() for v in header_values]
     while header and not header[-1]:
         header.pop()
     problems = _header_problems(header) + ([chosen] if chosen else [])
     width = len(header)
+    keep = SAMPLE_ROWS if over_limit is not None else limits.rows
     records, lines = [], []
     formulas: list[tuple[int, int, int]] = []  # (record, column, row number) of each formula cell
     for row_number, cells in enumerate(rows, start=2):
+        if all(v is None or v == "" for v in cells):
+            continue  # a blank row: neither kept nor counted
+        if keep is not None and len(records) >= keep:
+            if over_limit is None:
+                over_limit = too_many_rows(limits, row_number)
+            break
         values = []
-        for column, cell in enumerate(cells[:width]):
-            if getattr(cell, "data_type", None) == "f":
-                formulas.append((len(records), column, row_number))
-            values.append(_cell_text(cell.value))
-        extra = [c for c in cells[width:] if c.value not in (None, "")]
-        if extra:
+        for column, value in enumerate(cells[:width]):
+            if _is_formula_cell(value):
+                formulas.append((len(records), column, row_number))  # its saved value is read below
+            values.append(_cell_text(value))
+        if any(v not in (None, "") for v in cells[width:]):
             problems.append(
                 Problem(row_number, None, "ragged_row", "This row has values beyond the last named column.")
             )
         values += [""] * (width - len(values))
         records.append(values)
         lines.append(row_number)
-    book.close()
     if formulas:
         problems += _calculated_values(content, index, formulas, records, header)
     frame = (
@@ -234,7 +356,15 @@ def _read_xlsx(content: bytes) -> Table:
         else pd.DataFrame(columns=range(width))
     )
     frame[LINE] = lines
-    return _finish(header, _named(frame, header), problems, sheet=sheet.title)
+    return _finish(header, _named(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
+
+
+def _is_formula_cell(value: object) -> bool:
+    """With values only and data_only=False, openpyxl gives a formula as its text ("=SUM(A1:A3)"), or as an
+    ArrayFormula / DataTableFormula object."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _calculated_values(

@@ -3,16 +3,18 @@ leaves the message unacknowledged, the broker redelivers it, and the all-or-noth
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
+from django.utils import timezone
 
 from .. import actions
 from ..models import Extract
-from . import pipeline
+from . import pipeline, storage
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +87,33 @@ def enqueue(extract: Extract) -> None:
 def scan_drop_folder() -> int:
     """Take every file in INGEST_DROP_FOLDER/incoming: record it as an extract, move it out, queue it.
 
-    The copy moved to ``taken/<id>-<name>`` is deleted with the extract's stored bytes (``storage.delete``)
-    when the file is refused as patient-identifiable."""
+    The drop folder has the upload page's limits: a file over INGEST_MAX_UPLOAD_BYTES is refused from its size
+    alone, before it is read (recorded, and moved to ``taken/`` until the retention task deletes it); the row
+    and workbook limits apply when the extract is read (``pipeline.limits_for``). The copy moved to
+    ``taken/<id>-<name>`` is deleted with the extract's stored bytes (``storage.delete``) when the file is
+    refused as patient-identifiable, or when a refused file's retention ends."""
     incoming = Path(settings.INGEST_DROP_FOLDER) / "incoming"
     taken = Path(settings.INGEST_DROP_FOLDER) / "taken"
     incoming.mkdir(parents=True, exist_ok=True)
     taken.mkdir(parents=True, exist_ok=True)
     count = 0
+    limit = settings.INGEST_MAX_UPLOAD_BYTES
     for path in sorted(p for p in incoming.iterdir() if p.is_file() and not p.name.startswith(".")):
+        size = path.stat().st_size
+        if limit and size > limit:
+            extract = actions.refuse_unread_extract(
+                file_name=path.name,
+                size_bytes=size,
+                source=Extract.Source.DROP_FOLDER,
+                code="file_too_large",
+                message=f"The file is {size / 1_048_576:,.1f} MB; the drop folder takes up to "
+                f"{limit / 1_048_576:,.0f} MB. It was not read. Split it, or ask an administrator to load it "
+                "with manage.py ingest.",
+            )
+            path.replace(taken / f"{extract.pk}-{path.name}")
+            log.warning("Dropped file %s refused unread: %s bytes is over the limit", path.name, size)
+            count += 1
+            continue
         content = path.read_bytes()
         extract = actions.receive_extract(
             file_name=path.name, content=content, format="auto", source=Extract.Source.DROP_FOLDER
@@ -100,4 +121,25 @@ def scan_drop_folder() -> int:
         path.replace(taken / f"{extract.pk}-{path.name}")
         enqueue(extract)
         count += 1
+    return count
+
+
+@shared_task(acks_late=True)
+def delete_refused_files() -> int:
+    """Delete the stored bytes of refused files older than INGEST_REFUSED_RETENTION_DAYS (Celery beat).
+
+    A refused file that is not patient data is kept for a while so an analyst can see what was sent; after
+    that it goes. The extract record and its problems stay, with ``file_deleted_at`` saying when the file
+    went. Patient-identifiable files are deleted at once by the pipeline, not here."""
+    days = settings.INGEST_REFUSED_RETENTION_DAYS
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    stale = Extract.objects.filter(
+        status=Extract.Status.REFUSED, completed_at__lt=cutoff, file_deleted_at__isnull=True
+    ).order_by("pk")
+    count = 0
+    for extract in stale.iterator():
+        storage.delete(extract)
+        count += 1
+    if count:
+        log.info("Deleted the files of %s refused extracts older than %s days", count, days)
     return count

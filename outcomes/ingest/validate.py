@@ -14,11 +14,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import columns_factorized_once, date_formats, is_formula, on_distinct, parse_dates, parse_numbers, strip
+from .cells import (
+    columns_factorized_once,
+    date_formats,
+    is_formula,
+    is_markup,
+    on_distinct,
+    parse_dates,
+    parse_numbers,
+    strip,
+    text_length,
+)
 from .problems import MAX_PER_CODE, Problem, ProblemList
 from .table import LINE
 
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+#: Observation.note's max_length: a longer note is refused, never cut.
+NOTE_MAX_LENGTH = 255
 KEY = ["indicator_code", "org_code", "period_start", "period_end", "breakdown", "category"]
 
 
@@ -99,6 +111,9 @@ def _validate(
             "formula",
             "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula.",
         )
+
+    if "note" in f.columns:
+        check_text(f, columns, ["note"], problems, max_length=NOTE_MAX_LENGTH, check_formulas=False)
 
     # Reference codes: exact matches only, with a hint when only case or spaces differ.
     indicator_code = f["indicator_code"].astype(str)
@@ -397,6 +412,52 @@ def _validate(
     return Validated(frame=typed, problems=problems)
 
 
+def check_text(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    names: Iterable[str],
+    problems: ProblemList,
+    *,
+    max_length: int,
+    check_formulas: bool = True,
+) -> None:
+    """The checks every free-text field gets (notes; practice and PCN names from ODS files): no formula, no
+    markup, and no more than ``max_length`` characters (refused with a message, never cut to fit)."""
+    for canonical in names:
+        if canonical not in frame.columns:
+            continue
+        series, column = frame[canonical], _col(columns, canonical)
+        if check_formulas:
+            _add(
+                problems,
+                frame,
+                is_formula(series),
+                column,
+                "formula",
+                "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula.",
+            )
+        _add(
+            problems,
+            frame,
+            is_markup(series),
+            column,
+            "markup",
+            "This cell holds HTML or XML markup (a <tag>). Plain text only.",
+        )
+        length = text_length(series)
+        _add(
+            problems,
+            frame,
+            length > max_length,
+            column,
+            "too_long",
+            lambda i, length=length: (
+                f"This text is {int(length[i]):,} characters long; the limit is "
+                f"{max_length:,}. Shorten it (nothing is cut to fit)."
+            ),
+        )
+
+
 def _attributes(indicators: dict[str, IndicatorRule]):
     """attribute(name) -> {indicator code: that attribute}, for fast Series.map lookups."""
 
@@ -426,7 +487,8 @@ def _blank(series: pd.Series) -> pd.Series:
 
 @on_distinct
 def _clean_note(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.strip().str.slice(0, 255)
+    """Notes as stored: without surrounding spaces (a note over NOTE_MAX_LENGTH has been refused)."""
+    return series.astype(str).str.strip()
 
 
 def _unknown(kind: str, value: str, known) -> str:

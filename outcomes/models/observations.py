@@ -67,6 +67,11 @@ class Extract(models.Model):
     stored_file = models.CharField(
         max_length=500, blank=True, help_text="Path of the file's bytes under MEDIA_ROOT while it is processed."
     )
+    file_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the file's bytes were deleted (patient-identifiable, or refused and past retention).",
+    )
     task_id = models.CharField(max_length=64, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the upload page.")
     stage = models.CharField(max_length=60, blank=True, help_text="What the task is doing now, in words.")

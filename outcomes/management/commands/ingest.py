@@ -1,9 +1,10 @@
-"""`manage.py ingest PATH [--format NAME] [--dry-run]`: validate and load one file.
+"""`manage.py ingest PATH [--format NAME] [--dry-run] [--max-rows N]`: validate and load one file.
 
 Exit 0 when loaded (or valid, with --dry-run); exit 1 when refused, when nothing in the file was ours to load,
 or when the system failed, always with the reasons on stderr and never a traceback. Nothing is written on
-refusal. Runs in this process (no broker needed) and takes files of any size. The file at PATH is only read:
-even a file refused as patient-identifiable is left where it is (only the system's own copy is deleted).
+refusal. Runs in this process (no broker needed) and takes files of any size unless given --max-rows. The file
+at PATH is only read: even a file refused as patient-identifiable is left where it is (only the system's own
+copy is deleted).
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS), *sorted(FORMAT_ALIASES)])
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            help="Refuse the file at the first row over this many (default: no limit).",
+        )
 
-    def handle(self, *args, path: str, format: str, dry_run: bool, **options) -> None:
+    def handle(self, *args, path: str, format: str, dry_run: bool, max_rows: int | None = None, **options) -> None:
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
@@ -52,7 +59,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
         )
         try:
-            outcome = pipeline.run_extract(extract.pk)
+            outcome = pipeline.run_extract(extract.pk, max_rows=max_rows)
         except Exception as exc:  # a bug must not end in a traceback: the extract is marked failed, exit 1
             log.exception("Extract %s failed", extract.pk)
             actions.finish_extract(

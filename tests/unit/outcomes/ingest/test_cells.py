@@ -47,3 +47,17 @@ def test_reasons_are_labels_spread_by_code_row_for_row():
     formats = cells.date_formats(pd.Series(["2024-01-31", "31/01/2024", "", "31/01/24"], dtype=object))
     assert list(formats) == ["iso", "uk", "blank", "two_digit_year"]
     assert list(cells.parse_dates(pd.Series(["2024-02-30", "2024-02-29"], dtype=object))[1]) == ["bad_date", ""]
+
+
+def test_formula_triggers_are_found_after_leading_spaces_but_signed_numbers_are_not_formulas():
+    series = pd.Series(["=1+1", "  =1+1", " @x", "\tx", "-1.5", " +3 ", "-2+3", "a=b", "plain"])
+    assert cells.is_formula(series).tolist() == [True, True, True, True, False, False, True, False, False]
+
+
+def test_markup_is_tags_comments_and_declarations_not_comparisons():
+    series = pd.Series(["<script>x</script>", "a </b> c", "<!-- x -->", "<?xml", "rate <5", "a < b", "x>y"])
+    assert cells.is_markup(series).tolist() == [True, True, True, True, False, False, False]
+
+
+def test_text_length_ignores_surrounding_spaces():
+    assert cells.text_length(pd.Series(["  abc  ", "", "x" * 300])).tolist() == [3, 0, 300]
