@@ -59,6 +59,41 @@ def test_board_indicator_and_pcn_pages_draw_their_charts_with_no_policy_violatio
         assert page.js_errors == [], f"{path}: {page.js_errors}"
 
 
+def assert_no_violation(page, paths: list[str]) -> None:
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    for path in paths:
+        console.clear()
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert "Content-Security-Policy" in {name.title() for name in response.headers}, path
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => window.__cspViolations") == [], path
+        assert [line for line in console if "Content Security Policy" in line] == [], path
+        assert page.js_errors == [], f"{path}: {page.js_errors}"
+
+
+def test_htmx_pages_and_the_admin_site_run_under_the_policy(signed_in):
+    """htmx (its indicator styles) and Django's admin (its own scripts) need nothing the policy forbids."""
+    from outcomes.models import Indicator
+    from workstreams.models import Risk
+
+    page = signed_in("admin")
+    page.context.add_init_script(RECORD_VIOLATIONS)
+    reference = Risk.objects.order_by("reference").values_list("reference", flat=True)[0]
+    indicator = Indicator.objects.order_by("code").values_list("pk", flat=True)[0]
+    assert_no_violation(page, [reverse("dashboards:risk", args=[reference])])
+    assert page.evaluate("() => typeof window.htmx") == "object", "htmx did not load"
+    assert_no_violation(
+        page,
+        [
+            reverse("admin:index"),
+            reverse("admin:outcomes_indicator_changelist"),
+            reverse("admin:outcomes_indicator_change", args=[indicator]),
+        ],
+    )
+
+
 def test_an_inline_script_is_blocked(signed_in):
     """The policy is enforced, not merely sent: a script injected into the page's markup does not run."""
     page = signed_in("board")
