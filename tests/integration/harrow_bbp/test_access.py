@@ -1,8 +1,8 @@
 """Every page needs a login; roles are enforced in harrow_bbp.access.
 
 The anonymous test walks the whole URL resolver (whatever apps add), fills every parameter from real rows in the
-session test database, and fails, listing them, for patterns it cannot fill. Only the login page, static files
-and the Django admin (which has its own login) are left out.
+session test database, and fails, listing them, for patterns it cannot fill. Only the login page, the proxy's health
+check, static files and the Django admin (which has its own login) are left out.
 """
 
 import datetime as dt
@@ -22,7 +22,7 @@ from harrow_bbp import access
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "healthz"}  # healthz: the proxy's health check, says only "ok" (test_production_settings.py)
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 #: Patterns where no row is needed: the value is a fixed choice, or any value 404s or redirects anyway.
 DUMMY_VALUES = {
