@@ -24,11 +24,11 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "local")
+PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if os.environ.get("DJANGO_ENV", "local") == "production":
-        raise RuntimeError("SECRET_KEY must be set in production")
+if not SECRET_KEY and not PRODUCTION:  # production refuses a missing key (the block at the end)
     SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -188,7 +188,7 @@ STORAGES = {
     },
 }
 # Serve static files straight from the app and package finders unless they have been collected (production).
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", os.environ.get("DJANGO_ENV", "local") != "production")
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
@@ -203,9 +203,6 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
     "version": 1,
@@ -255,3 +252,56 @@ LOGGING.setdefault("loggers", {})["harrow_bbp.signin"] = {"level": os.environ.ge
 # `manage.py prune_access_log` (run daily by Celery beat).
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", str(2 * 365)))
 CELERY_BEAT_SCHEDULE["prune-access-log"] = {"task": "audit.tasks.prune_access_log", "schedule": 24 * 60 * 60.0}
+# ---------------------------------------------------------------------------------------------------------------
+# Deployment security (issue 11: HTTPS behind a proxy, HSTS, Content-Security-Policy, refusing unsafe production).
+# Kept in one block, with its own additions to INSTALLED_APPS and MIDDLEWARE, so it merges cleanly.
+# `python manage.py check --deploy --fail-level WARNING` is clean with the README's production environment
+# (tests/integration/harrow_bbp/test_production_settings.py, .ci/production-smoke).
+# ---------------------------------------------------------------------------------------------------------------
+if PRODUCTION:
+    from .production import refuse_unsafe_production
+
+    refuse_unsafe_production(debug=DEBUG, secret_key=SECRET_KEY, environ=dict(os.environ))
+
+# TLS ends at the reverse proxy, which must set (overwrite, never pass through) X-Forwarded-Proto; gunicorn listens
+# only where the proxy can reach it. SECURE_PROXY_SSL_HEADER names the header, empty when nothing in front sets it.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The proxy's health check asks over plain HTTP: answered, not redirected (harrow_bbp/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preloading commits the whole registrable domain (nhs.uk, not this host) to HTTPS in every browser: the domain
+# owner's decision, so off unless set, and Django's reminder about it (security.W021) silenced (ADR 0009).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy on every response (django-csp). Every script is a file under /static/ (plotly.js, htmx,
+# the NHS.UK frontend, dashboards/charts.js); figures are JSON in <script type="application/json">, which is data.
+# Styles allow 'unsafe-inline' because plotly.js writes <style> rules and style attributes as it draws (ADR 0009).
+# img-src allows data: for board-pack charts (PNG data URIs) and plotly's modebar image download.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,9 +1,10 @@
-"""Top-level URLs. Every page needs a login (LoginRequiredMiddleware); the login page is the exception."""
+"""Top-level URLs. Every page needs a login (LoginRequiredMiddleware) but the login page and /healthz/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .health import healthz
 from .oidc import SignInView, sso_callback, sso_start
 
 urlpatterns = [
@@ -24,5 +25,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
     path("", include("dashboards.urls")),
 ]

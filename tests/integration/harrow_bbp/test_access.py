@@ -1,8 +1,8 @@
 """Every page needs a login; roles are enforced in harrow_bbp.access.
 
 The anonymous test walks the whole URL resolver (whatever apps add), fills every parameter from real rows in the
-session test database, and fails, listing them, for patterns it cannot fill. Only the login page, static files
-and the Django admin (which has its own login) are left out.
+session test database, and fails, listing them, for patterns it cannot fill. Only the login page, the proxy's health
+check, static files and the Django admin (which has its own login) are left out.
 """
 
 import datetime as dt
@@ -22,8 +22,9 @@ from harrow_bbp import access
 
 pytestmark = pytest.mark.django_db
 
-# The sign-in page and single sign-on (404 unless configured; test_single_sign_on.py covers them).
-PUBLIC = {"login", "oidc_authentication_init", "oidc_authentication_callback"}
+# The sign-in page, single sign-on (404 unless configured; test_single_sign_on.py covers them) and the proxy's
+# health check, which says only "ok" (test_production_settings.py).
+PUBLIC = {"login", "oidc_authentication_init", "oidc_authentication_callback", "healthz"}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 #: Patterns where no row is needed: the value is a fixed choice, or any value 404s or redirects anyway.
 DUMMY_VALUES = {
