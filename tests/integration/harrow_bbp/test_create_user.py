@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from harrow_bbp.access import roles_of
 
@@ -17,7 +18,9 @@ def test_creates_a_board_member_who_can_sign_in(monkeypatch, client):
     call_command("create_user", "jsmith", "--role", "board")
     user = get_user_model().objects.get(username="jsmith")
     assert roles_of(user) == {"board"} and not user.is_staff
-    assert client.login(username="jsmith", password=PASSWORD)
+    # Through the sign-in form, as a person would (the lockout backend needs the request).
+    response = client.post(reverse("login"), {"username": "jsmith", "password": PASSWORD})
+    assert response.status_code == 302 and response.wsgi_request.user.username == "jsmith"
 
 
 def test_updates_an_existing_login_to_another_role(monkeypatch):

@@ -38,7 +38,10 @@ def production_env(tmp_path_factory) -> dict[str, str]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "CACHE_"))},
         "DJANGO_ENV": "production",
-        "SECRET_KEY": "test-only-production-key-for-the-lockout-test",
+        "SECRET_KEY": "test-only-production-key-for-the-lockout-test-long-enough-for-the-rule",
+        # Plain HTTP straight to gunicorn: no proxy sets X-Forwarded-Proto here, so no redirect or secure cookies.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
