@@ -726,7 +726,11 @@ def funnel_figure(
     )
     hidden = int((~units["shown"]).sum())
     if hidden:
-        _note(fig, f"{hidden} unit{'s' if hidden != 1 else ''} not shown: counts of 1 to 7 are suppressed.")
+        _note(
+            fig,
+            f"{hidden} unit{'s' if hidden != 1 else ''} not shown: a count of 1 to 7, or one that would reveal it, "
+            "is suppressed.",
+        )
     return _with_meta(fig, summary_sentence_funnel(units, baseline=baseline, unit=unit, decimals=decimals))
 
 

@@ -131,6 +131,8 @@ def build(
                 # The funnel is drawn from the controlled counts alone (limits, average, points and their
                 # significance): limits from the exact counts would give the PCN's exact rate away.
                 group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS)
+                if int((~group["disclosure_suppressed"]).sum()) < 3:
+                    continue  # too few practices left to draw limits from; the practice table still lists them
             if len(group) < 3 or indicator.unit not in ("percent", "rate"):
                 continue
             frame = pd.DataFrame(

@@ -1,7 +1,9 @@
 """Disclosure control for counts shown below borough level: the NHS Digital small-number rule.
 
 Pure numpy/pandas (no Django), so views, the board pack and exports share one implementation. Every view that
-shows practice- or PCN-level counts to anyone but an analyst passes them through `apply_disclosure_control`.
+shows practice- or PCN-level counts to anyone but an analyst takes them from one controlled frame per indicator
+(`control_observations`, with complementary suppression from `outcomes.disclosure_secondary`, see ADR 0008),
+carried onto its rows by `overlay_controlled`.
 
 The rule (NHS Digital, "Disclosure control methodology for Hospital Episode Statistics (HES) and Emergency Care
 Data Set (ECDS)", September 2018, adopted since for other NHS Digital / NHS England datasets, e.g. the Sexual and
@@ -16,10 +18,12 @@ from-september-2018), for counts below national level:
 
 The same rule is what this module implements, with these choices where the rule is silent:
 
-* **Derived values are not recomputed from rounded counts.** A percentage or rate that survives keeps the published
-  value (and interval), computed from the unrounded counts. Recomputing it from rounded counts would distort it badly
-  for small denominators (NHS Digital warns that percentages from rounded counts differ from the true ones) and
-  would disagree with the source (Fingertips, QOF) a reader can check against.
+* **Derived values come from the controlled counts** (`control_observations`, ADR 0008). A value at any
+  precision beside rounded counts lets a reader undo the rounding (value x denominator / multiplier gives the
+  numerator back), so the pages' values and intervals below borough level are recomputed from the rounded
+  counts. They differ a little from the published ones (NHS Digital warns of the same); analysts see those.
+  `apply_disclosure_control`, the rule applied to one frame alone, keeps the published values at display
+  precision; it is the fallback for rows outside the borough's hierarchy.
 * **Intervals go with their value.** The rule says interval calculations need no disclosure control; but an interval
   around a suppressed value would let a reader recover it, so ``lower_ci``/``upper_ci`` are blanked with the value.
 * **Non-integer counts** (weighted or survey-estimated): a count c is suppressed when ``lo - 1 < c < hi + 1`` and
@@ -56,7 +60,8 @@ SUPPRESSED_TEXT = "*"
 SOURCE = (
     "NHS Digital, Disclosure control methodology for HES and ECDS (September 2018): counts below national level "
     "from 1 to 7 are shown as *, all others are rounded to the nearest 5; rates and percentages from suppressed "
-    "counts are not shown."
+    "counts are not shown. ONS secondary suppression: where parts and their total are both shown, enough other "
+    "cells are suppressed that no difference reveals a suppressed one; values are computed from the rounded counts."
 )
 
 

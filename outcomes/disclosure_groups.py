@@ -117,7 +117,7 @@ def additive_groups(
     if frame.empty:
         return []
     if not frame.index.equals(pd.RangeIndex(len(frame))):
-        raise ValueError("the frame must have a 0..n-1 index")
+        raise ValueError("the frame must have a plain index (0..n-1)")
     groups = _breakdown_groups(frame)
     if memberships is not None and pcn_parent is not None:
         groups += _hierarchy_groups(frame, memberships, pcn_parent)

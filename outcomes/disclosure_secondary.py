@@ -17,7 +17,11 @@ HES/ECDS disclosure control, 2018, on secondary suppression) and this module's r
    narrower than ``min_width`` (2: fewer than three possible whole counts) is exposed, and a shown cell of one
    of its groups is suppressed too.
 
-Both steps repeat until nothing changes, across every group at once, so linked dimensions (a practice-month is in
+3. **No lucky guess.** The simplest attacker takes every ``*`` to be from 1 to 7 and differences one group at a
+   time; where that lands a suppressed cell on a narrow range holding its true count (`naive_exposures`), the
+   group gives up another cell.
+
+The steps repeat until nothing changes, across every group at once, so linked dimensions (a practice-month is in
 its practice's breakdown, its PCN's practices and its year's months) settle together.
 
 Groups are only those whose relation really holds (the caller checks the exact sums): an attacker cannot use a
@@ -30,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["attacker_bounds", "complementary_suppression"]
+__all__ = ["attacker_bounds", "complementary_suppression", "naive_exposures"]
 
 Group = np.ndarray  # cell positions: the total first, then its parts
 
@@ -70,9 +74,24 @@ def _padded(groups: Sequence[Group], pad: int) -> np.ndarray:
     return matrix
 
 
-def _propagate(lo: np.ndarray, hi: np.ndarray, matrix: np.ndarray, max_passes: int) -> None:
+def _scatter(cells: np.ndarray):
+    """A reducer over ``cells`` (a flat array of cell positions): fn(values, ufunc) gives (unique cells, each
+    cell's values reduced by ufunc), much faster than ``ufunc.at`` when called many times."""
+    order = np.argsort(cells, kind="stable")
+    sorted_cells = cells[order]
+    starts = np.flatnonzero(np.r_[True, sorted_cells[1:] != sorted_cells[:-1]])
+    unique = sorted_cells[starts]
+
+    def reduce(values: np.ndarray, ufunc) -> tuple[np.ndarray, np.ndarray]:
+        return unique, ufunc.reduceat(values.ravel()[order], starts)
+
+    return reduce
+
+
+def _propagate(lo: np.ndarray, hi: np.ndarray, matrix: np.ndarray, max_passes: int, tolerance: float = 1e-6) -> None:
     """Narrow ``lo``/``hi`` in place through every group's sum until nothing changes (the last cell is the pad)."""
     totals, parts = matrix[:, 0], matrix[:, 1:]
+    total_reduce, part_reduce = _scatter(totals), _scatter(parts.ravel())
     for _ in range(max_passes):
         before_lo, before_hi = lo.copy(), hi.copy()
         p_lo, p_hi = lo[parts], hi[parts]
@@ -81,8 +100,10 @@ def _propagate(lo: np.ndarray, hi: np.ndarray, matrix: np.ndarray, max_passes: i
         sum_lo = p_lo.sum(axis=1)
         sum_hi = np.where(infinite, 0.0, p_hi).sum(axis=1)
         # The total lies within the sum of its parts' bounds.
-        np.maximum.at(lo, totals, sum_lo)
-        np.minimum.at(hi, totals, np.where(n_inf > 0, np.inf, sum_hi))
+        cells, best = total_reduce(sum_lo, np.maximum)
+        lo[cells] = np.maximum(lo[cells], best)
+        cells, best = total_reduce(np.where(n_inf > 0, np.inf, sum_hi), np.minimum)
+        hi[cells] = np.minimum(hi[cells], best)
         t_lo, t_hi = lo[totals][:, None], hi[totals][:, None]
         # Each part is the total minus the others.
         others_lo = sum_lo[:, None] - p_lo
@@ -92,10 +113,14 @@ def _propagate(lo: np.ndarray, hi: np.ndarray, matrix: np.ndarray, max_passes: i
             np.where((n_inf == 1)[:, None] & infinite, sum_hi[:, None], np.inf),
         )
         with np.errstate(invalid="ignore"):
-            np.maximum.at(lo, parts, t_lo - others_hi)
-            np.minimum.at(hi, parts, t_hi - others_lo)
+            cells, best = part_reduce(t_lo - others_hi, np.maximum)
+            lo[cells] = np.maximum(lo[cells], best)
+            cells, best = part_reduce(t_hi - others_lo, np.minimum)
+            hi[cells] = np.minimum(hi[cells], best)
         lo[-1] = hi[-1] = 0.0
-        if np.array_equal(lo, before_lo) and np.array_equal(hi, before_hi):
+        with np.errstate(invalid="ignore"):
+            moved = np.nanmax(np.abs(np.r_[lo - before_lo, np.where(np.isinf(hi), 0.0, hi - before_hi)]))
+        if not moved > tolerance:
             break
 
 
@@ -108,7 +133,7 @@ def attacker_bounds(
     half: float = 2.0,
     hi_small: int = 7,
     small: np.ndarray | None = None,
-    max_passes: int = 100,
+    max_passes: int = 60,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bound of every cell an attacker can reach by differencing the groups' sums.
 
@@ -129,6 +154,46 @@ def attacker_bounds(
     lo, hi = np.append(lo, 0.0), np.append(hi, 0.0)
     _propagate(lo, hi, _padded(groups, len(shown)), max_passes)
     return lo[:-1], hi[:-1]
+
+
+def naive_exposures(
+    exact: np.ndarray,
+    shown: np.ndarray,
+    suppressed: np.ndarray,
+    rounded: np.ndarray,
+    groups: Sequence[Group],
+    *,
+    half: float = 2.0,
+    hi_small: int = 7,
+    min_width: float = 2.0,
+) -> list[int]:
+    """Groups in which one difference, taking every ``*`` to be from 1 to ``hi_small``, narrows a suppressed
+    cell to fewer than ``min_width`` + 1 values that include its true count.
+
+    The simplest attacker assumes every ``*`` is small. Where that is wrong (a complementary cell) the
+    conclusion is wrong too and harmless, but it can still land on the truth for a small cell; this catches
+    those groups, one at a time, as that attacker works.
+    """
+    shown = np.asarray(shown, dtype=float)
+    suppressed = np.asarray(suppressed, bool)
+    groups = [np.asarray(g, dtype=int) for g in groups]
+    if not groups or not suppressed.any():
+        return []
+    lo, hi = _shown_bounds(shown, shown, suppressed, np.asarray(rounded, bool), half=half, hi_small=hi_small)
+    hi[suppressed] = np.minimum(hi[suppressed], hi_small)
+    # One matrix of groups, padded with a cell that is exactly zero and not suppressed.
+    matrix = _padded(groups, len(shown))
+    lo, hi = np.append(lo, 0.0)[matrix], np.append(hi, 0.0)[matrix]
+    hidden = np.append(suppressed, False)[matrix]
+    true = np.append(np.asarray(exact, dtype=float), 0.0)[matrix]
+    t_lo, t_hi, p_lo, p_hi = lo[:, :1], hi[:, :1], lo[:, 1:], hi[:, 1:]
+    sum_lo, sum_hi = p_lo.sum(axis=1, keepdims=True), p_hi.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        new_lo = np.hstack([np.maximum(t_lo, sum_lo), np.maximum(p_lo, t_lo - (sum_hi - p_hi))])
+        new_hi = np.hstack([np.minimum(t_hi, sum_hi), np.minimum(p_hi, t_hi - (sum_lo - p_lo))])
+    refuted = np.any(new_lo > new_hi + 1e-9, axis=1)  # the assumption fails here: the attacker learns nothing
+    hit = hidden & (new_hi - new_lo < min_width) & (true >= new_lo - 1e-9) & (true <= new_hi + 1e-9)
+    return [int(g) for g in np.flatnonzero(hit.any(axis=1) & ~refuted & hidden.any(axis=1))]
 
 
 def complementary_suppression(
@@ -221,6 +286,18 @@ def complementary_suppression(
         added = False
         for cell in exposed:
             added |= give_up(member_of.get(int(cell), []))
+        # 3. Nor by one difference that takes every * to be small (right or wrong), landing on the truth.
+        for g in naive_exposures(
+            exact,
+            np.where(suppressed, np.nan, shown),
+            suppressed,
+            rounded,
+            groups,
+            half=half,
+            hi_small=hi_small,
+            min_width=min_width,
+        ):
+            added |= give_up([g])
         if not added:
             break
     return suppressed
