@@ -255,6 +255,7 @@ def control_observations(
             applies,
             groups_that_hold(list(groups), exact),
             half=half,
+            naive_half=round_to / 2,
             hi_small=threshold[1],
         )
         shown = np.where(suppressed, np.nan, shown)

@@ -21,6 +21,9 @@ HES/ECDS disclosure control, 2018, on secondary suppression) and this module's r
    time; where that lands a suppressed cell on a narrow range holding its true count (`naive_exposures`), the
    group gives up another cell.
 
+Rounded counts are protected as well as suppressed ones: a rounded count that either attacker narrows to
+fewer than three values is suppressed itself (and its groups then follow rule 1).
+
 The steps repeat until nothing changes, across every group at once, so linked dimensions (a practice-month is in
 its practice's breakdown, its PCN's practices and its year's months) settle together.
 
@@ -166,9 +169,10 @@ def naive_exposures(
     half: float = 2.0,
     hi_small: int = 7,
     min_width: float = 2.0,
-) -> list[int]:
-    """Groups in which one difference, taking every ``*`` to be from 1 to ``hi_small``, narrows a suppressed
-    cell to fewer than ``min_width`` + 1 values that include its true count.
+) -> list[tuple[int, int]]:
+    """(group, cell) where one difference, taking every ``*`` to be from 1 to ``hi_small`` and a shown r to be
+    r - ``half`` to r + ``half``, narrows a suppressed or rounded cell to a range narrower than ``min_width``
+    that holds its true count.
 
     The simplest attacker assumes every ``*`` is small. Where that is wrong (a complementary cell) the
     conclusion is wrong too and harmless, but it can still land on the truth for a small cell; this catches
@@ -179,12 +183,15 @@ def naive_exposures(
     groups = [np.asarray(g, dtype=int) for g in groups]
     if not groups or not suppressed.any():
         return []
-    lo, hi = _shown_bounds(shown, shown, suppressed, np.asarray(rounded, bool), half=half, hi_small=hi_small)
+    # This attacker's priors are the plainest reading of the rule: a shown r is r - half to r + half, a * 1 to 7.
+    lo, hi = _shown_bounds(shown, shown, suppressed, np.asarray(rounded, bool), half=half, hi_small=0)
     hi[suppressed] = np.minimum(hi[suppressed], hi_small)
     # One matrix of groups, padded with a cell that is exactly zero and not suppressed.
     matrix = _padded(groups, len(shown))
     lo, hi = np.append(lo, 0.0)[matrix], np.append(hi, 0.0)[matrix]
     hidden = np.append(suppressed, False)[matrix]
+    # Protected: the suppressed cells, and the rounded ones (the count behind a rounded count is not shown either).
+    protected = np.append(suppressed | (np.asarray(rounded, bool) & (np.nan_to_num(shown) > 0)), False)[matrix]
     true = np.append(np.asarray(exact, dtype=float), 0.0)[matrix]
     t_lo, t_hi, p_lo, p_hi = lo[:, :1], hi[:, :1], lo[:, 1:], hi[:, 1:]
     sum_lo, sum_hi = p_lo.sum(axis=1, keepdims=True), p_hi.sum(axis=1, keepdims=True)
@@ -192,8 +199,10 @@ def naive_exposures(
         new_lo = np.hstack([np.maximum(t_lo, sum_lo), np.maximum(p_lo, t_lo - (sum_hi - p_hi))])
         new_hi = np.hstack([np.minimum(t_hi, sum_hi), np.minimum(p_hi, t_hi - (sum_lo - p_lo))])
     refuted = np.any(new_lo > new_hi + 1e-9, axis=1)  # the assumption fails here: the attacker learns nothing
-    hit = hidden & (new_hi - new_lo < min_width) & (true >= new_lo - 1e-9) & (true <= new_hi + 1e-9)
-    return [int(g) for g in np.flatnonzero(hit.any(axis=1) & ~refuted & hidden.any(axis=1))]
+    hit = protected & (new_hi - new_lo < min_width) & (true >= new_lo - 1e-9) & (true <= new_hi + 1e-9)
+    hit &= (~refuted & hidden.any(axis=1))[:, None]
+    rows, columns = np.nonzero(hit)
+    return [(int(g), int(matrix[g, c])) for g, c in zip(rows, columns, strict=True)]
 
 
 def complementary_suppression(
@@ -205,6 +214,7 @@ def complementary_suppression(
     groups: Sequence[Group],
     *,
     half: float = 2.0,
+    naive_half: float = 2.5,
     hi_small: int = 7,
     min_width: float = 2.0,
     max_rounds: int = 200,
@@ -286,18 +296,27 @@ def complementary_suppression(
         added = False
         for cell in exposed:
             added |= give_up(member_of.get(int(cell), []))
+        # ... nor a rounded count pinned by them: it is suppressed itself (its groups then follow rule 1).
+        narrowed = ~suppressed & controllable & rounded & (np.nan_to_num(shown) > 0) & (hi - lo < min_width)
+        for cell in np.flatnonzero(narrowed):
+            suppressed[cell] = added = True
+            per_group[member_of.get(int(cell), [])] += 1
         # 3. Nor by one difference that takes every * to be small (right or wrong), landing on the truth.
-        for g in naive_exposures(
+        for g, cell in naive_exposures(
             exact,
             np.where(suppressed, np.nan, shown),
             suppressed,
             rounded,
             groups,
-            half=half,
+            half=naive_half,
             hi_small=hi_small,
             min_width=min_width,
         ):
-            added |= give_up([g])
+            if suppressed[cell] or not controllable[cell]:
+                added |= give_up([g])
+            else:
+                suppressed[cell] = added = True
+                per_group[member_of.get(cell, [])] += 1
         if not added:
             break
     return suppressed
