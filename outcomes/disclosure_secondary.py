@@ -217,6 +217,7 @@ def complementary_suppression(
     naive_half: float = 2.5,
     hi_small: int = 7,
     min_width: float = 2.0,
+    primary_known: bool = True,
     max_rounds: int = 200,
 ) -> np.ndarray:
     """Cells to show as ``*``: the primary ones plus enough others that no group's difference reveals one.
@@ -290,7 +291,7 @@ def complementary_suppression(
             groups,
             half=half,
             hi_small=hi_small,
-            small=primary_mask,
+            small=primary_mask if primary_known else None,
         )
         exposed = np.flatnonzero(suppressed & (hi - lo < min_width))
         added = False
