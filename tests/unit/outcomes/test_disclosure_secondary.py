@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from outcomes.disclosure import suppress_counts
-from outcomes.disclosure_secondary import attacker_bounds, complementary_suppression
+from outcomes.disclosure_secondary import attacker_bounds, complementary_suppression, naive_exposures
 
 NAN = np.nan
 
@@ -103,3 +103,29 @@ def test_a_wider_protection_suppresses_at_least_as_much(width):
     narrow = _control(exact, [[0, 1, 2, 3]], min_width=1.0)
     wider = _control(exact, [[0, 1, 2, 3]], min_width=width)
     assert (wider | narrow).sum() == wider.sum()
+
+
+def test_the_plain_attacker_landing_on_a_small_count_is_caught():
+    # total 14 shown 15 (12.5..17.5 to this attacker) over two hidden 7s (1..7 each): each is 5.5..7, holding 7,
+    # and the rounded total is 12.5..14, holding 14.
+    exact = np.array([14.0, 7.0, 7.0])
+    shown = np.array([15.0, NAN, NAN])
+    hits = naive_exposures(exact, shown, np.isnan(shown), np.ones(3, bool), [np.arange(3)], half=2.5)
+    assert sorted(cell for _, cell in hits) == [0, 1, 2]
+    # A wrong guess (the * is really 30, hidden to protect another cell) refutes itself: nothing flagged.
+    wrong = naive_exposures(
+        np.array([45.0, 15.0, 30.0]),
+        np.array([45.0, 15.0, NAN]),
+        np.array([False, False, True]),
+        np.ones(3, bool),
+        [np.arange(3)],
+        half=2.5,
+    )
+    assert wrong == []
+
+
+def test_a_rounded_count_that_differencing_pins_is_suppressed_itself():
+    # Practice total 13 (shown 15), female 6 and male 7 both hidden: knowing both are at most 7, the total is 13
+    # or 14 (15 - 2 .. 14): too narrow, so the total is hidden as well.
+    hidden = _control([13, 6, 7], [[0, 1, 2]])
+    assert list(hidden) == [True, True, True]
