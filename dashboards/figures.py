@@ -504,48 +504,59 @@ def funnel_table(
     are suppressed), ``numerator_display``/``denominator_display``, and ``x_shown``/``value_shown``, where the
     unit is drawn; ``limits``: `funnel_limits`' table.
 
-    Limits and significance always use the exact counts (rounded counts would move the limits); only what is shown
-    is controlled. Under control (``suppress_small_counts``, or a frame that has been through disclosure control
-    and so has ``disclosure_suppressed``) a row is hidden when a count is 1-7, and the others are drawn at their
-    rounded denominator with the value rounded to ``decimals``: an exact denominator or a full-precision value
-    beside the rounded counts would give the exact counts away.
+    Under control (``suppress_small_counts``: the small-number rule applied here; or a frame whose counts have
+    been through disclosure control and so has ``disclosure_suppressed``) everything is computed from the
+    controlled counts of the units shown: the limits, the average, each unit's value and significance. Limits
+    from the exact counts would give the exact total away (the curves encode the average to many digits), and
+    a value from exact counts beside rounded ones would give the exact counts away. Hidden units keep their row
+    (``shown`` False) with no value. Values are drawn rounded to ``decimals``.
     """
     data = frame.copy()
     data["numerator"] = pd.to_numeric(data["numerator"], errors="coerce")
     data["denominator"] = pd.to_numeric(data["denominator"], errors="coerce")
-    data = data[data["numerator"].notna() & (data["denominator"] > 0)].reset_index(drop=True)
-    if data.empty:
+    hidden = np.zeros(len(data), dtype=bool)
+    if "disclosure_suppressed" in data.columns:
+        hidden |= data["disclosure_suppressed"].fillna(False).astype(bool).to_numpy()
+    controlled = suppress_small_counts or "disclosure_suppressed" in data.columns
+    if suppress_small_counts:
+        for column in ("numerator", "denominator"):
+            rule = suppress_counts(data[column].to_numpy())
+            data[f"{column}_display"] = display_counts(rule.values, rule.suppressed)
+            data[column] = rule.values  # the limits and points use only the controlled counts
+            hidden |= rule.suppressed
+    for column in ("numerator", "denominator"):
+        if f"{column}_display" not in data.columns:
+            data[f"{column}_display"] = display_counts(data[column].to_numpy(), np.zeros(len(data), dtype=bool))
+    usable = (data["numerator"].notna() & (data["denominator"] > 0)).to_numpy()
+    data = data[usable | hidden].reset_index(drop=True)
+    hidden = hidden[usable | hidden]
+    use = ~hidden
+    if not use.any():
         raise ValueError("a funnel plot needs at least one unit with a numerator and a positive denominator")
-    x, n = data["numerator"].to_numpy(float), data["denominator"].to_numpy(float)
-    data["value"] = x / n * multiplier
+    x, n = data["numerator"].to_numpy(float)[use], data["denominator"].to_numpy(float)[use]
+    value = np.full(len(data), np.nan)
+    value[use] = x / n * multiplier
+    data["value"] = value
     if statistic == "proportion":
         limits = funnel_limits(x, n, statistic="proportion", multiplier=multiplier)
         significance = funnel_significance(x, n, statistic="proportion")
     elif statistic == "rate":
-        rate = data["value"].to_numpy()
         limits = funnel_limits(
-            x, n, statistic="rate", multiplier=multiplier, rate=rate, rate_type="crude", years_of_data=1
+            x, n, statistic="rate", multiplier=multiplier, rate=value[use], rate_type="crude", years_of_data=1
         )
-        significance = funnel_significance(x, n, statistic="rate", rate=rate, rate_type="crude", multiplier=multiplier)
+        significance = funnel_significance(
+            x, n, statistic="rate", rate=value[use], rate_type="crude", multiplier=multiplier
+        )
     else:
         raise ValueError("statistic must be 'proportion' or 'rate'")
-    data["significance"] = significance
-    data["significance_words"] = [FUNNEL_WORDS.get(s, WITHIN_LIMITS) for s in significance]
+    labels = np.full(len(data), "", dtype=object)
+    labels[use] = significance
+    data["significance"] = labels
+    data["significance_words"] = [FUNNEL_WORDS.get(s, WITHIN_LIMITS) for s in labels]
     data["outlier"] = data["significance"].isin(list(FUNNEL_WORDS))
-    hidden = np.zeros(len(data), dtype=bool)
-    if "disclosure_suppressed" in data.columns:
-        hidden |= data["disclosure_suppressed"].fillna(False).astype(bool).to_numpy()
-    for column in ("numerator", "denominator"):
-        if suppress_small_counts:
-            controlled = suppress_counts(data[column].to_numpy())
-            data[f"{column}_display"] = display_counts(controlled.values, controlled.suppressed)
-            hidden |= controlled.suppressed
-        elif f"{column}_display" not in data.columns:
-            data[f"{column}_display"] = display_counts(data[column].to_numpy(), np.zeros(len(data), dtype=bool))
-    data["shown"] = ~hidden
-    controlled = suppress_small_counts or "disclosure_suppressed" in data.columns
+    data["shown"] = use
     if controlled:
-        data["x_shown"] = suppress_counts(data["denominator"].to_numpy()).values
+        data["x_shown"] = data["denominator"].where(use)
         data["value_shown"] = np.round(data["value"].to_numpy(float), decimals)
     else:
         data["x_shown"], data["value_shown"] = data["denominator"], data["value"]
@@ -715,7 +726,11 @@ def funnel_figure(
     )
     hidden = int((~units["shown"]).sum())
     if hidden:
-        _note(fig, f"{hidden} unit{'s' if hidden != 1 else ''} not shown: counts of 1 to 7 are suppressed.")
+        _note(
+            fig,
+            f"{hidden} unit{'s' if hidden != 1 else ''} not shown: a count of 1 to 7, or one that would reveal it, "
+            "is suppressed.",
+        )
     return _with_meta(fig, summary_sentence_funnel(units, baseline=baseline, unit=unit, decimals=decimals))
 
 

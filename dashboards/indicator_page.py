@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from django.urls import reverse
 
-from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
+from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control, overlay_controlled
 from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
@@ -118,7 +118,8 @@ EXPORT_COLUMNS = [
     "sii_upper_ci",
     "comparison",
 ]
-SUPPRESSED_WORDS = "Not shown: a count of 1 to 7 is suppressed"
+SUPPRESSED_WORDS = "Not shown: a count of 1 to 7, or one that would reveal it, is suppressed"
+CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlled frame
 
 
 def _unit(indicator) -> str:
@@ -138,16 +139,32 @@ def _y_title(indicator) -> str:
     return indicator.get_unit_display()
 
 
-def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> IndicatorPage:
+def build(
+    data: IndicatorData, *, as_of: dt.date, unsuppressed: bool, controlled_frame: pd.DataFrame | None = None
+) -> IndicatorPage:
+    """The page; ``controlled_frame`` is the indicator's one controlled frame (`dashboards.controlled`), loaded
+    when not given and the reader is not an analyst."""
     indicator, area = data.indicator, data.area
     unit, decimals = _unit(indicator), indicator.decimal_places
+    if not unsuppressed and controlled_frame is None:
+        from .controlled import controlled_observations
+
+        controlled_frame = controlled_observations(indicator)
+
+    def control(frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows below borough level as the one controlled frame has them (see ADR 0008)."""
+        if unsuppressed or frame.empty:
+            return frame
+        return overlay_controlled(frame, controlled_frame, keys=CONTROL_KEYS, decimals=decimals)
+
     # Below borough level the area's own counts are under disclosure control for everyone but analysts: its
-    # values from suppressed counts are not shown, and the SPC runs on the values that remain shown (a mean or
-    # limit over hidden values would let a reader work them out).
+    # values from suppressed counts are not shown, the others are recomputed from the controlled counts, and the
+    # SPC runs on the values that remain shown (a mean or limit over hidden values would let a reader work them
+    # out).
     controlled = area.level in ("pcn", "practice") and not unsuppressed
     own = data.series
     if controlled and not own.empty:
-        own = apply_disclosure_control(own, decimals=decimals)
+        own = control(own)
     latest_row = _latest(data.series)  # the latest period with a value, whether or not it may be shown
     months = None if latest_row is None else int(period_months(latest_row.to_frame().T).iloc[0])
     if latest_row is not None:
@@ -199,8 +216,8 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
             ]
             records.sort(key=lambda r: r["period_end"])
             summary += (
-                f" {len(hidden)} period{'s' if len(hidden) != 1 else ''} not shown because a count of 1 to 7 is "
-                f"suppressed; the mean and limits are from the {len(series)} periods shown."
+                f" {len(hidden)} period{'s' if len(hidden) != 1 else ''} not shown because a count of 1 to 7, or one "
+                f"that would reveal it, is suppressed; the mean and limits are from the {len(series)} periods shown."
             )
         spc_chart = Chart(
             "spc",
@@ -256,7 +273,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
     if latest_row is not None and data.pcns:
         rows, links = [], []
         for order, (pcn, frame) in enumerate(data.pcns.items()):
-            same = frame[frame["period_end"] == latest_row["period_end"]]
+            same = control(frame[frame["period_end"] == latest_row["period_end"]])
             if not same.empty:
                 rows.append(
                     same.iloc[-1].to_dict()
@@ -284,7 +301,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
         frame = same_period_length(data.breakdowns, months) if months else data.breakdowns
         for breakdown, rows in frame.groupby("breakdown", sort=False):
             last = rows["period_end"].max()
-            rows = rows[rows["period_end"] == last]
+            rows = control(rows[rows["period_end"] == last])
             title = (
                 f"{indicator.display_name} by {BREAKDOWN_TITLES.get(breakdown, breakdown).lower()}, "
                 f"{area.display_name}, {period_label(rows['period_start'].iloc[0], last)}"
@@ -312,7 +329,7 @@ def build(data: IndicatorData, *, as_of: dt.date, unsuppressed: bool) -> Indicat
     if latest_row is None:
         latest_text = "No data yet"
     elif latest_value is None:
-        latest_text = f"{SUPPRESSED_TEXT} (a count of 1 to 7 is suppressed)"
+        latest_text = f"{SUPPRESSED_TEXT} (a count of 1 to 7, or one that would reveal it, is suppressed)"
     else:
         latest_text = indicator.format_value(latest_value)
     latest_interval = "" if latest is None else _interval_text(indicator, latest["lower_ci"], latest["upper_ci"])
@@ -419,7 +436,7 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
 
     Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
     rows = rows.copy()
-    if not unsuppressed:
+    if not unsuppressed and "disclosure_suppressed" not in rows.columns:
         rows = apply_disclosure_control(rows, decimals=decimals)
     sii_result = _sii(rows, indicator)
     figure = breakdown_figure(

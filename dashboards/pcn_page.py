@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.urls import reverse
 
-from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
 
@@ -36,8 +36,20 @@ def _unit(indicator) -> str:
     return "%" if indicator.unit == "percent" else (indicator.unit_label or "")
 
 
-def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPage:
+CONTROL_KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
+
+
+def build(
+    data: PcnData, *, shows_practices: bool, unsuppressed: bool, controlled_frame: pd.DataFrame | None = None
+) -> PcnPage:
+    """The page; ``controlled_frame``: the indicators' controlled frames (`dashboards.controlled.controlled_for`),
+    loaded when not given and the reader is not an analyst, so this page hides exactly what the indicator pages
+    and downloads hide."""
     by_id = {i.pk: i for i in data.indicators}
+    if not unsuppressed and controlled_frame is None:
+        from .controlled import controlled_for
+
+        controlled_frame = controlled_for(data.indicators)
     by_code = {i.code: i for i in data.indicators}
     names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
     codes_by_name = {}  # indicator display name -> code, for the spine rows' links
@@ -46,11 +58,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
     if not unsuppressed and not latest.empty:
         # PCN values from suppressed counts are not shown (nor used for the range), the others at the precision
         # shown; the borough's row is not under control.
-        latest = apply_disclosure_control(
-            latest,
-            rows=latest["area_id"] != data.borough.pk,
-            decimals=latest["indicator_id"].map(lambda i: by_id[i].decimal_places),
-        )
+        latest = overlay_controlled(latest, controlled_frame, keys=CONTROL_KEYS)
     for indicator_id, group in latest.groupby("indicator_id", sort=False):
         indicator = by_id[indicator_id]
         focus = group[group["area_id"] == data.pcn.pk]
@@ -120,6 +128,12 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             group = group[
                 (group["period_end"] == latest_end) & group["numerator"].notna() & group["denominator"].notna()
             ]
+            if not unsuppressed:
+                # The funnel is drawn from the controlled counts alone (limits, average, points and their
+                # significance): limits from the exact counts would give the PCN's exact rate away.
+                group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS)
+                if int((~group["disclosure_suppressed"]).sum()) < 3:
+                    continue  # too few practices left to draw limits from; the practice table still lists them
             if len(group) < 3 or indicator.unit not in ("percent", "rate"):
                 continue
             frame = pd.DataFrame(
@@ -131,12 +145,10 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
                 }
             )
             if not unsuppressed:
-                # What is shown passes through disclosure control; the limits still use the exact counts.
-                controlled = apply_disclosure_control(frame)
                 frame = frame.assign(
-                    numerator_display=controlled["numerator_display"],
-                    denominator_display=controlled["denominator_display"],
-                    disclosure_suppressed=controlled["disclosure_suppressed"],
+                    numerator_display=group["numerator_display"],
+                    denominator_display=group["denominator_display"],
+                    disclosure_suppressed=group["disclosure_suppressed"],
                 )
             statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = period_label(group["period_start"].iloc[0], latest_end)
@@ -184,9 +196,7 @@ def build(data: PcnData, *, shows_practices: bool, unsuppressed: bool) -> PcnPag
             ],
         )
         if not unsuppressed:
-            table = apply_disclosure_control(
-                table, decimals=table["indicator_id"].map(lambda i: by_id[i].decimal_places)
-            )
+            table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS)
         else:
             table = table.assign(
                 numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)

@@ -1,7 +1,9 @@
 """Disclosure control for counts shown below borough level: the NHS Digital small-number rule.
 
 Pure numpy/pandas (no Django), so views, the board pack and exports share one implementation. Every view that
-shows practice- or PCN-level counts to anyone but an analyst passes them through `apply_disclosure_control`.
+shows practice- or PCN-level counts to anyone but an analyst takes them from one controlled frame per indicator
+(`control_observations`, with complementary suppression from `outcomes.disclosure_secondary`, see ADR 0008),
+carried onto its rows by `overlay_controlled`.
 
 The rule (NHS Digital, "Disclosure control methodology for Hospital Episode Statistics (HES) and Emergency Care
 Data Set (ECDS)", September 2018, adopted since for other NHS Digital / NHS England datasets, e.g. the Sexual and
@@ -16,10 +18,12 @@ from-september-2018), for counts below national level:
 
 The same rule is what this module implements, with these choices where the rule is silent:
 
-* **Derived values are not recomputed from rounded counts.** A percentage or rate that survives keeps the published
-  value (and interval), computed from the unrounded counts. Recomputing it from rounded counts would distort it badly
-  for small denominators (NHS Digital warns that percentages from rounded counts differ from the true ones) and
-  would disagree with the source (Fingertips, QOF) a reader can check against.
+* **Derived values come from the controlled counts** (`control_observations`, ADR 0008). A value at any
+  precision beside rounded counts lets a reader undo the rounding (value x denominator / multiplier gives the
+  numerator back), so the pages' values and intervals below borough level are recomputed from the rounded
+  counts. They differ a little from the published ones (NHS Digital warns of the same); analysts see those.
+  `apply_disclosure_control`, the rule applied to one frame alone, keeps the published values at display
+  precision; it is the fallback for rows outside the borough's hierarchy.
 * **Intervals go with their value.** The rule says interval calculations need no disclosure control; but an interval
   around a suppressed value would let a reader recover it, so ``lower_ci``/``upper_ci`` are blanked with the value.
 * **Non-integer counts** (weighted or survey-estimated): a count c is suppressed when ``lo - 1 < c < hi + 1`` and
@@ -34,7 +38,7 @@ The same rule is what this module implements, with these choices where the rule 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -46,7 +50,9 @@ __all__ = [
     "SUPPRESSED_TEXT",
     "SuppressedCounts",
     "apply_disclosure_control",
+    "control_observations",
     "display_counts",
+    "overlay_controlled",
     "suppress_counts",
 ]
 
@@ -54,7 +60,8 @@ SUPPRESSED_TEXT = "*"
 SOURCE = (
     "NHS Digital, Disclosure control methodology for HES and ECDS (September 2018): counts below national level "
     "from 1 to 7 are shown as *, all others are rounded to the nearest 5; rates and percentages from suppressed "
-    "counts are not shown."
+    "counts are not shown. ONS secondary suppression: where parts and their total are both shown, enough other "
+    "cells are suppressed that no difference reveals a suppressed one; values are computed from the rounded counts."
 )
 
 
@@ -181,4 +188,130 @@ def apply_disclosure_control(
             shown = shown.where(~applies, np.round(shown.to_numpy() * scale) / scale)
         out[column] = shown
     out["disclosure_suppressed"] = any_suppressed
+    return out
+
+
+IntervalFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: The columns `control_observations` fills and `overlay_controlled` carries onto a page's rows.
+CONTROLLED_COLUMNS = [
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "numerator_display",
+    "denominator_display",
+    "disclosure_suppressed",
+]
+
+
+def control_observations(
+    frame: pd.DataFrame,
+    groups: Sequence[np.ndarray],
+    *,
+    controllable: ArrayLike,
+    multiplier: float,
+    interval: IntervalFn | None,
+    decimals: int | None,
+    threshold: tuple[int, int] = (1, 7),
+    round_to: int = 5,
+    missing_text: str = "",
+) -> pd.DataFrame:
+    """One controlled frame for every page, chart and download that shows these observations to non-analysts.
+
+    ``frame``: observations (numerator, denominator, value, lower_ci, upper_ci; a 0..n-1 index); ``groups``: the
+    (total, parts...) positions a reader can difference (`outcomes.disclosure_groups.additive_groups`);
+    ``controllable``: rows below borough level (the others are shown exactly, and are never suppressed).
+
+    Per count column: the small-number rule, then complementary suppression over the groups whose sums hold
+    (`outcomes.disclosure_secondary`). A row with any count suppressed shows no value or interval. The others,
+    on controlled rows with both counts, have their value and interval **recomputed from the controlled
+    counts** (numerator / denominator x ``multiplier``, ``interval`` on the same counts), so value x denominator
+    gives back only the rounded numerator already shown; without an interval method they keep the published
+    value. Controlled values go out at ``decimals`` places. Adds ``<count>_display`` and
+    ``disclosure_suppressed`` as `apply_disclosure_control` does.
+    """
+    from .disclosure_groups import groups_that_hold
+    from .disclosure_secondary import complementary_suppression
+
+    out = frame.copy()
+    applies = np.asarray(controllable, dtype=bool)
+    if applies.shape != (len(out),):
+        raise ValueError("controllable must be one boolean per row of the frame")
+    hidden = np.zeros(len(out), dtype=bool)
+    for column in ("numerator", "denominator"):
+        if column not in out.columns:
+            continue
+        exact = _as_float(out[column].to_numpy())
+        primary = suppress_counts(exact, threshold=threshold, round_to=round_to)
+        shown = np.where(applies, primary.values, exact)
+        known = exact[~np.isnan(exact)]
+        half = (round_to - 1) / 2 if np.all(known == np.round(known)) else round_to / 2
+        suppressed = complementary_suppression(
+            exact,
+            np.where(applies, np.where(primary.suppressed, np.nan, shown), exact),
+            primary.suppressed & applies,
+            applies,
+            applies,
+            groups_that_hold(list(groups), exact),
+            half=half,
+            naive_half=round_to / 2,
+            hi_small=threshold[1],
+        )
+        shown = np.where(suppressed, np.nan, shown)
+        out[column] = shown
+        out[f"{column}_display"] = display_counts(shown, suppressed, missing_text=missing_text)
+        hidden |= suppressed
+    values = {
+        c: pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
+        for c in ("value", "lower_ci", "upper_ci")
+        if c in out.columns
+    }
+    if {"numerator", "denominator", "value"} <= set(out.columns):
+        num, den = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
+        derive = applies & ~hidden & ~np.isnan(num) & ~np.isnan(den) & (interval is not None)
+        if derive.any():
+            positive = derive & (den > 0)
+            values["value"][derive] = np.nan
+            values["value"][positive] = num[positive] / den[positive] * multiplier
+            for column in ("lower_ci", "upper_ci"):
+                if column in values:
+                    values[column][derive] = np.nan
+            if positive.any() and "lower_ci" in values and "upper_ci" in values:
+                lower, upper = interval(num[positive], den[positive])
+                values["lower_ci"][positive], values["upper_ci"][positive] = lower, upper
+    for column, shown in values.items():
+        shown[hidden] = np.nan
+        if decimals is not None:
+            shown[applies] = np.round(shown[applies], decimals)
+        out[column] = shown
+    out["disclosure_suppressed"] = hidden
+    return out
+
+
+def overlay_controlled(
+    frame: pd.DataFrame, controlled: pd.DataFrame, *, keys: Sequence[str], decimals: int | None = None
+) -> pd.DataFrame:
+    """``frame`` (a page's rows) with its counts, values and flags taken from the one controlled frame.
+
+    Rows are matched on ``keys`` (e.g. area_id, period_start, period_end, breakdown, category). A row the
+    controlled frame does not hold (an area outside its hierarchy) falls back to the small-number rule
+    (`apply_disclosure_control`), so nothing leaves uncontrolled. The input frame is not modified.
+    """
+    out = frame.copy()
+    if out.empty:
+        return apply_disclosure_control(out, decimals=decimals)
+    columns = [c for c in CONTROLLED_COLUMNS if c in controlled.columns]
+    lookup = controlled.drop_duplicates(list(keys)).set_index(list(keys))[columns]
+    index = pd.MultiIndex.from_frame(out[list(keys)]) if len(keys) > 1 else pd.Index(out[keys[0]])
+    found = index.isin(lookup.index)
+    fallback = apply_disclosure_control(out, decimals=decimals)
+    matched = lookup.reindex(index)
+    for column in columns:
+        base = fallback[column] if column in fallback.columns else pd.Series(np.nan, index=out.index)
+        out[column] = np.where(found, matched[column].to_numpy(), base.to_numpy())
+    for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    out["disclosure_suppressed"] = out["disclosure_suppressed"].astype(bool)
     return out

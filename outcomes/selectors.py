@@ -247,3 +247,40 @@ def latest_breakdowns(
     keys = ["indicator_id", "area_id", "breakdown", "category"]
     frame = frame.sort_values([*keys, "period_end", "period_start"], kind="stable")
     return frame.groupby(keys, sort=False).tail(1).reset_index(drop=True)
+
+
+@dataclass
+class HierarchyObservations:
+    """Every current observation of one indicator in the borough's hierarchy (borough, its PCNs, their
+    practices; all breakdowns and periods), with what disclosure control needs to find the sums a reader can
+    difference."""
+
+    indicator: Indicator
+    borough: Area
+    frame: pd.DataFrame  # SERIES_COLUMNS plus ``level`` (borough, pcn, practice); index 0..n-1
+    memberships: pd.DataFrame  # practice_id, pcn_id, start, end
+    pcn_parent: dict[int, int]
+
+
+def hierarchy_observations(indicator: Indicator, borough_code: str = HARROW_CODE) -> HierarchyObservations:
+    """Three queries: the borough's PCNs and practices, their memberships, and the indicator's observations."""
+    from .models import PracticeMembership
+
+    borough = Area.objects.get(code=borough_code)
+    pcn_parent = dict(Area.objects.filter(parent=borough, level="pcn").values_list("pk", "parent_id"))
+    memberships = pd.DataFrame.from_records(
+        list(
+            PracticeMembership.objects.filter(pcn_id__in=list(pcn_parent)).values(
+                "practice_id", "pcn_id", "start", "end"
+            )
+        ),
+        columns=["practice_id", "pcn_id", "start", "end"],
+    )
+    levels = {borough.pk: "borough", **dict.fromkeys(pcn_parent, "pcn")}
+    levels.update(dict.fromkeys(memberships["practice_id"].astype(int).tolist(), "practice"))
+    rows = Observation.objects.filter(indicator=indicator, area_id__in=list(levels), is_current=True)
+    frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
+    frame = frame.sort_values(["area_id", "breakdown", "category", "period_end", "period_start"], kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame["level"] = frame["area_id"].map(levels)
+    return HierarchyObservations(indicator, borough, frame, memberships, pcn_parent)

@@ -116,14 +116,19 @@ def test_the_borough_csv_is_what_the_page_shows(role_client, username):
     assert len(trend) == len(page.spc_chart.table)
     assert all(r["mean"] and r["lower_process_limit"] and r["upper_process_limit"] for r in trend)
     imd = [r for r in rows if r["section"] == "breakdown:imd_quintile"]
-    assert len(imd) == 5 and all(r["sii"] and r["sii_lower_ci"] and r["sii_upper_ci"] for r in imd)
+    assert len(imd) == 5
+    if all(r["value"] not in ("", "*") for r in imd):
+        assert all(r["sii"] and r["sii_lower_ci"] and r["sii_upper_ci"] for r in imd)
+    else:  # a quintile is hidden (ADR 0008): no SII, which would need it
+        assert username != "analyst" and not any(r.get("sii") for r in imd)
     # Benchmarks are above borough level and the page shows their values only.
     benchmark = [r for r in rows if r["section"] == "benchmark"]
     assert benchmark and all(r["numerator"] == "" and r["value"] for r in benchmark)
 
 
-def test_the_slope_index_of_inequality_is_computed_for_rates(board_client):
-    page = board_client.get(reverse("dashboards:indicator", args=[ACSC])).context["page"]
+def test_the_slope_index_of_inequality_is_computed_for_rates(role_client):
+    # An analyst: for others a quintile may be hidden (ADR 0008), and then no SII is drawn.
+    page = role_client("analyst").get(reverse("dashboards:indicator", args=[ACSC])).context["page"]
     assert page.data.indicator.unit == "rate"
     imd = next(c for c in page.breakdown_charts if c.key == "breakdown-imd_quintile")
     assert "slope index of inequality" in imd.summary.lower()
@@ -163,15 +168,15 @@ def test_the_funnel_draws_practices_at_their_rounded_counts_for_a_pcn_lead(role_
 
 
 def test_the_spine_table_shows_the_pcn_and_harrow_and_hides_suppressed_pcn_values(role_client):
-    replace_latest(ACSC, "HRW-PCN-HA", 4)  # Health Alliance: 4 admissions, suppressed
+    replace_latest("PERF_DIABETES_9CP", "HRW-PCN-HA", 4)  # Health Alliance: 4 patients, suppressed
     for username in ("board", "analyst"):
         page = role_client(username).get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
         assert page.spine.headers[:4] == ["Indicator", "Period", "Healthsense", "Harrow"]
-        row = next(r for r in page.spine.table if r["indicator"] == "ACSC emergency admissions")
+        row = next(r for r in page.spine.table if r["indicator"] == "Diabetes 9 care processes")
         assert row["value"] not in ("", "—") and row["benchmark"] not in ("", "—") and row["period"]
         spine = _figure(page.spine)
         range_text = " ".join(t for trace in spine["data"] for t in (trace.get("customdata") or []))
-        # Health Alliance's value from 4 admissions is in the range of PCNs only when it may be shown.
+        # Health Alliance's value from 4 patients is in the range of PCNs only when it may be shown.
         if username == "board":
             assert "Range of 4 areas" in range_text
         else:

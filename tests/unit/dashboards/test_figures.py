@@ -206,7 +206,7 @@ def test_funnel_outliers_are_named_and_match_significance():
     assert "Practice 0" in figure_summary(fig.to_dict()) and "Practice 1" in figure_summary(fig.to_dict())
 
 
-def test_funnel_hides_units_with_suppressed_counts_but_keeps_them_in_the_limits():
+def test_funnel_hides_units_with_suppressed_counts_and_draws_everything_from_the_controlled_counts():
     frame = pd.concat(
         [_practices(), pd.DataFrame({"code": ["TINY"], "name": ["Tiny"], "numerator": [3], "denominator": [900]})],
         ignore_index=True,
@@ -217,9 +217,14 @@ def test_funnel_hides_units_with_suppressed_counts_but_keeps_them_in_the_limits(
     plotted = [row[0] for t in fig.data if t.customdata is not None for row in t.customdata]
     assert "Tiny" not in plotted
     assert "1 unit not shown" in _annotations(fig)
-    expected = funnel_limits(frame["numerator"], frame["denominator"], statistic="proportion", multiplier=100)
-    # The limits use every unit's exact counts, drawn a decimal place finer than the values (1 by default).
+    # The limits use only the controlled (rounded) counts of the units shown: limits from the exact counts would
+    # give the exact total away. They are drawn a decimal place finer than the values (1 by default).
+    shown = frame[frame["name"] != "Tiny"]
+    rounded = [np.floor(shown[c] / 5 + 0.5) * 5 for c in ("numerator", "denominator")]
+    expected = funnel_limits(*rounded, statistic="proportion", multiplier=100)
     np.testing.assert_array_equal(_trace(fig, "95% upper limit").y, np.round(expected["upper_2s_limit"], 2))
+    exact = funnel_limits(frame["numerator"], frame["denominator"], statistic="proportion", multiplier=100)
+    assert not np.array_equal(np.round(exact["upper_2s_limit"], 2), np.round(expected["upper_2s_limit"], 2))
     units, _ = funnel_table(frame, suppress_small_counts=True)
     assert set(units["numerator_display"]) >= {"*"}
     assert all(d == "*" or int(d.replace(",", "")) % 5 == 0 for d in units["numerator_display"])
