@@ -10,3 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("dashboards.urls")),
 ]
+
+handler400 = "harrow_bbp.errors.bad_request"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harrow_bbp.access import can_manage_risks, can_review_risk, can_view, require
+from harrow_bbp.params import parse_flag, parse_slug
 from workstreams import actions
 from workstreams.forms import RiskForm, RiskReviewForm, apply_errors
 from workstreams.models import Risk, Workstream
@@ -18,8 +19,8 @@ from workstreams.selectors import open_risks, overdue_reviews, risk_heat_map, ri
 @require(can_view)
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    include_closed = request.GET.get("closed") == "1"
-    workstream = request.GET.get("workstream") or None
+    include_closed = parse_flag(request.GET.get("closed"), name="closed")
+    workstream = parse_slug(request.GET.get("workstream"), name="workstream", max_length=60)
     risks = risk_register(include_closed=include_closed, workstream=workstream)
     current = open_risks()
     return render(
