@@ -214,3 +214,10 @@ def test_the_400_page_gives_the_reason_in_the_site_layout(board_client):
 def test_the_area_switcher_still_redirects(board_client):
     response = board_client.get("/indicators/OUT5_ACSC_ADMISSIONS/?area=E92000001")
     assert response.status_code == 302 and response.url == "/indicators/OUT5_ACSC_ADMISSIONS/E92000001/"
+
+
+def test_other_bad_requests_get_the_400_page_without_django_internals(client):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "The address could not be understood" in response.content.decode()
+    assert "evil.example.com" not in response.content.decode()
