@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from harrow_bbp.params import MIN_YEAR
+
 from .models import CommunityInsight, InsightTheme, Person, Risk, StatusReport, Workstream
 from .risk_matrix import IMPACT_LABELS, LIKELIHOOD_LABELS
 
@@ -87,6 +89,13 @@ class InsightForm(forms.Form):
     workstreams = forms.ModelMultipleChoiceField(
         queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_heard_on(self) -> dt.date:
+        """From ``MIN_YEAR`` on, so the month summary it appears in (``/insight/<year>/<month>/``) exists."""
+        heard_on = self.cleaned_data["heard_on"]
+        if heard_on.year < MIN_YEAR:
+            raise forms.ValidationError(f"Give a date from {MIN_YEAR} on.")
+        return heard_on
 
 
 class InsightResponseForm(forms.Form):

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from django import forms
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +222,15 @@ def test_other_bad_requests_get_the_400_page_without_django_internals(client):
     assert response.status_code == 400
     assert "The address could not be understood" in response.content.decode()
     assert "evil.example.com" not in response.content.decode()
+
+
+def test_forms_refuse_months_and_dates_outside_the_pages_range(role_client):
+    from workstreams.models import InsightTheme
+
+    client = role_client("analyst")
+    response = client.post(reverse("dashboards:board_packs"), {"month": "0001-01"})
+    assert response.status_code == 200 and "month" in response.context["form"].errors
+    theme = InsightTheme.objects.first()
+    posted = {"theme": theme.pk, "heard_on": "0001-01-01", "source": "s", "what_we_heard": "h", "status": "heard"}
+    response = client.post(reverse("dashboards:new_insight"), posted)
+    assert response.status_code == 200 and "heard_on" in response.context["form"].errors
