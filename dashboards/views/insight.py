@@ -15,10 +15,12 @@ from workstreams.forms import InsightForm, InsightResponseForm, apply_errors
 from workstreams.models import CommunityInsight, InsightTheme
 from workstreams.selectors import insight_log
 
+THEME_CODE_LENGTH = InsightTheme._meta.get_field("code").max_length
+
 
 @require(can_view)
 def log(request: HttpRequest) -> HttpResponse:
-    theme = parse_slug(request.GET.get("theme"), name="theme", max_length=60)
+    theme = parse_slug(request.GET.get("theme"), name="theme", max_length=THEME_CODE_LENGTH)
     insights = insight_log(theme=theme)
     months = sorted({i.heard_on.replace(day=1) for i in insight_log()}, reverse=True)
     return render(
