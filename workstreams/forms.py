@@ -16,6 +16,23 @@ LIKELIHOOD_CHOICES = [(k, f"{k} {v}") for k, v in LIKELIHOOD_LABELS.items()]
 IMPACT_CHOICES = [(k, f"{k} {v}") for k, v in IMPACT_LABELS.items()]
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id beyond a 64-bit integer as an invalid choice before it reaches the query (SQLite raises
+    OverflowError for it, which would be a 500)."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, (list, tuple)) else ():
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # not a number: the parent reports it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super().clean(value)
+
+
 def recent_months(today: dt.date, count: int = 6) -> list[tuple[str, str]]:
     """This month and the ``count - 1`` before it, as (YYYY-MM-01, "December 2026") choices."""
     month, out = today.replace(day=1), []
@@ -86,7 +103,7 @@ class InsightForm(forms.Form):
     what_we_heard = forms.CharField(label="What we heard", widget=forms.Textarea(attrs={"rows": 3}))
     what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     status = forms.ChoiceField(choices=CommunityInsight.Status.choices, initial=CommunityInsight.Status.HEARD)
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = ModelMultipleChoiceField(
         queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -103,7 +120,7 @@ class InsightResponseForm(forms.Form):
 
     what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     status = forms.ChoiceField(choices=CommunityInsight.Status.choices)
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = ModelMultipleChoiceField(
         queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
 
