@@ -6,4 +6,6 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards"
 
     def ready(self) -> None:
-        from . import warm  # noqa: F401  (connects the warm-after-load receiver)
+        from . import invalidation, warm  # noqa: F401  (warm connects the warm-after-load receiver)
+
+        invalidation.connect()

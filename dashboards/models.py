@@ -70,3 +70,18 @@ class BoardPack(models.Model):
     def current_for(cls, month) -> BoardPack | None:
         """The pack for a month: the newest ready one."""
         return cls.objects.filter(month=month, status=BoardPackStatus.READY).order_by("-completed_at", "-pk").first()
+
+
+class PageVersion(models.Model):
+    """A single counter that goes up whenever reference data shown on cached pages is edited.
+
+    Part of the data version (``dashboards.cache``), so an admin edit of an indicator, target, area or membership
+    changes every page's cache key at once. Kept in the database, not the cache, so every web process (each with
+    its own cache when ``CACHE_URL`` is unset) sees the bump.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Page version {self.number}"

@@ -4,7 +4,8 @@ Roles are Django groups. Every view asks this module, never the groups directly,
 read and tested in one file:
 
 - ``board``: reads every borough-level page.
-- ``analyst``: also uploads, edits reference data, writes commentary, and sees unsuppressed counts.
+- ``analyst``: also uploads, edits reference data (in the admin, limited by ``harrow_bbp.roles``), writes
+  commentary, and sees unsuppressed counts.
 - ``pcn_lead``: what a board member sees, plus practice-level detail for their own PCN only.
 - ``admin``: Django staff; everything.
 
@@ -144,6 +145,11 @@ def can_generate_board_pack(user: Any) -> bool:
     return is_analyst(user)
 
 
+def can_use_admin(user: Any) -> bool:
+    """The Django admin: staff (the admin role), and analysts for the reference data their permissions allow."""
+    return bool(getattr(user, "is_active", False) and (user.is_staff or ANALYST in roles_of(user)))
+
+
 def require(check: Callable[[Any], bool]) -> Callable:
     """View decorator: 403 unless ``check(request.user)`` holds (login is enforced by middleware)."""
 
@@ -165,4 +171,5 @@ def roles_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_roles": sorted(roles_of(user)),
         "user_is_analyst": is_analyst(user),
+        "user_can_use_admin": can_use_admin(user),
     }

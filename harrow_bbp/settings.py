@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "harrow_bbp.admin_apps.HarrowAdminConfig",  # django.contrib.admin, open to analysts too
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

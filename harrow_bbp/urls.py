@@ -28,3 +28,5 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("", include("dashboards.urls")),
 ]
+
+handler400 = "harrow_bbp.errors.bad_request"

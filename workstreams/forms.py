@@ -7,11 +7,30 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from harrow_bbp.params import MIN_YEAR
+
 from .models import CommunityInsight, InsightTheme, Person, Risk, StatusReport, Workstream
 from .risk_matrix import IMPACT_LABELS, LIKELIHOOD_LABELS
 
 LIKELIHOOD_CHOICES = [(k, f"{k} {v}") for k, v in LIKELIHOOD_LABELS.items()]
 IMPACT_CHOICES = [(k, f"{k} {v}") for k, v in IMPACT_LABELS.items()]
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id beyond a 64-bit integer as an invalid choice before it reaches the query (SQLite raises
+    OverflowError for it, which would be a 500)."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, (list, tuple)) else ():
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # not a number: the parent reports it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super().clean(value)
 
 
 def recent_months(today: dt.date, count: int = 6) -> list[tuple[str, str]]:
@@ -94,9 +113,16 @@ class InsightForm(forms.Form):
     what_we_heard = forms.CharField(label="What we heard", widget=forms.Textarea(attrs={"rows": 3}))
     what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     status = forms.ChoiceField(choices=CommunityInsight.Status.choices, initial=CommunityInsight.Status.HEARD)
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = ModelMultipleChoiceField(
         queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_heard_on(self) -> dt.date:
+        """From ``MIN_YEAR`` on, so the month summary it appears in (``/insight/<year>/<month>/``) exists."""
+        heard_on = self.cleaned_data["heard_on"]
+        if heard_on.year < MIN_YEAR:
+            raise forms.ValidationError(f"Give a date from {MIN_YEAR} on.")
+        return heard_on
 
 
 class InsightResponseForm(forms.Form):
@@ -104,7 +130,7 @@ class InsightResponseForm(forms.Form):
 
     what_we_did = forms.CharField(label="What we did", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     status = forms.ChoiceField(choices=CommunityInsight.Status.choices)
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = ModelMultipleChoiceField(
         queryset=Workstream.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
 

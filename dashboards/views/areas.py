@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsuppressed_counts
+from harrow_bbp.params import code_in_path
 from outcomes.models import Area
 from outcomes.selectors import pcn_data
 
@@ -14,6 +15,7 @@ from .. import jsna_page, pages
 
 @require(can_view)
 def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code_in_path(code, max_length=Area._meta.get_field("code").max_length)
     try:
         data = pcn_data(code)
     except Area.DoesNotExist as exc:

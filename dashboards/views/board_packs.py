@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from harrow_bbp.access import can_generate_board_pack, can_view, require
+from harrow_bbp.params import MIN_YEAR
 
 from ..board_pack import actions
 from ..models import BoardPack
@@ -31,6 +32,8 @@ class BoardPackForm(forms.Form):
         month = self.cleaned_data["month"].replace(day=1)
         if month > timezone.localdate().replace(day=1):
             raise forms.ValidationError("Choose this month or an earlier one.")
+        if month.year < MIN_YEAR:
+            raise forms.ValidationError(f"Choose a month from {MIN_YEAR} on.")
         return month
 
 

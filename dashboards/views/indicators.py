@@ -19,6 +19,7 @@ from harrow_bbp.access import (
     require,
     sees_unsuppressed_counts,
 )
+from harrow_bbp.params import code_in_path, is_code, month_or_none
 from outcomes import actions
 from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
@@ -26,8 +27,11 @@ from outcomes.selectors import HARROW_CODE, indicator_data
 from .. import pages
 from ..indicator_page import BREAKDOWN_TITLES, area_choices
 
+AREA_CODE_LENGTH = Area._meta.get_field("code").max_length
+
 
 def _data(request: HttpRequest, code: str, area_code: str):
+    code_in_path(area_code, max_length=AREA_CODE_LENGTH)
     try:
         data = indicator_data(code, area_code)
     except (Indicator.DoesNotExist, Area.DoesNotExist) as exc:
@@ -77,8 +81,11 @@ def indicator_index(request: HttpRequest) -> HttpResponse:
 
 @require(can_view)
 def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
-    if request.GET.get("area") and request.GET["area"] != area_code:  # the area switcher, without JavaScript
-        return redirect("dashboards:indicator_area", code=code, area_code=request.GET["area"])
+    switch_to = request.GET.get("area")
+    if switch_to and switch_to != area_code:  # the area switcher, without JavaScript
+        if not is_code(switch_to, max_length=AREA_CODE_LENGTH) or not Area.objects.filter(code=switch_to).exists():
+            raise Http404("No such area.")
+        return redirect("dashboards:indicator_area", code=code, area_code=switch_to)
     data = _data(request, code, area_code)
     today, unsuppressed = timezone.localdate(), sees_unsuppressed_counts(request.user)
     page = pages.indicator(code, area_code, today, unsuppressed, data=data)
@@ -114,12 +121,14 @@ def add_commentary(request: HttpRequest, code: str, area_code: str = HARROW_CODE
     text = request.POST.get("text", "")
     error = ""
     try:
-        period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
+        period_end = _period_end(request.POST.get("period_end", ""))
+        if "\x00" in text:
+            raise ValueError("Commentary cannot contain null characters.")
         actions.write_commentary(
             indicator=data.indicator, area=data.area, period_end=period_end, text=text, author=request.user
         )
     except ValueError as exc:
-        error = str(exc) if "blank" in str(exc) else "Choose the period the commentary is about."
+        error = str(exc) if "Commentary" in str(exc) else "Choose the period the commentary is about."
     data = _data(request, code, area_code)
     return render(
         request,
@@ -133,6 +142,14 @@ def add_commentary(request: HttpRequest, code: str, area_code: str = HARROW_CODE
             "periods": _periods(data),
         },
     )
+
+
+def _period_end(text: str) -> dt.date:
+    """A period end posted as YYYY-MM-DD, in the years months may be asked for; else ValueError."""
+    day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    if day is None or month_or_none(day.year, day.month) is None:
+        raise ValueError("not a period end")
+    return day
 
 
 def _periods(data) -> list:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from harrow_bbp.access import can_record_insight, can_view, require
+from harrow_bbp.params import month_in_path, parse_slug
 from workstreams import actions
 from workstreams.forms import InsightForm, InsightResponseForm, apply_errors
 from workstreams.models import CommunityInsight, InsightTheme
 from workstreams.selectors import insight_log
 
+THEME_CODE_LENGTH = InsightTheme._meta.get_field("code").max_length
+
 
 @require(can_view)
 def log(request: HttpRequest) -> HttpResponse:
-    theme = request.GET.get("theme") or None
+    theme = parse_slug(request.GET.get("theme"), name="theme", max_length=THEME_CODE_LENGTH)
     insights = insight_log(theme=theme)
     months = sorted({i.heard_on.replace(day=1) for i in insight_log()}, reverse=True)
     return render(
@@ -36,10 +38,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @require(can_view)
 def month_summary(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    try:
-        first = dt.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404("No such month.") from exc
+    first = month_in_path(year, month)
     insights = insight_log(month=first)
     by_theme = Counter(i.theme.name for i in insights)
     statuses = Counter(i.status for i in insights)

@@ -9,17 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harrow_bbp.access import can_manage_risks, can_review_risk, can_view, require
+from harrow_bbp.params import parse_flag, parse_slug
 from workstreams import actions
 from workstreams.forms import RiskForm, RiskReviewForm, apply_errors
 from workstreams.models import Risk, Workstream
 from workstreams.selectors import open_risks, overdue_reviews, risk_heat_map, risk_history, risk_register
 
+WORKSTREAM_CODE_LENGTH = Workstream._meta.get_field("code").max_length
+
 
 @require(can_view)
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    include_closed = request.GET.get("closed") == "1"
-    workstream = request.GET.get("workstream") or None
+    include_closed = parse_flag(request.GET.get("closed"), name="closed")
+    workstream = parse_slug(request.GET.get("workstream"), name="workstream", max_length=WORKSTREAM_CODE_LENGTH)
     risks = risk_register(include_closed=include_closed, workstream=workstream)
     current = open_risks()
     return render(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harrow_bbp.access import can_report_status, can_view, require
+from harrow_bbp.params import parse_month
 from workstreams import actions
 from workstreams.forms import StatusReportForm, apply_errors
 from workstreams.models import Workstream
@@ -21,14 +22,8 @@ from ..logic_model import measure_statuses
 
 
 def _month(request: HttpRequest) -> dt.date:
-    """The ?month=YYYY-MM asked for, else this month."""
-    text = request.GET.get("month", "")
-    if not text:
-        return month_start(timezone.localdate())
-    try:
-        return dt.date.fromisoformat(f"{text}-01")
-    except ValueError as exc:
-        raise Http404("Give the month as YYYY-MM.") from exc
+    """The ?month=YYYY-MM asked for (400 when malformed or out of range), else this month."""
+    return parse_month(request.GET.get("month"), default=month_start(timezone.localdate()))
 
 
 def _by_objective(statuses):
