@@ -137,9 +137,20 @@ def spc(
     if _USE_FAST_PATH and fix_after_n_points is None and n >= 2 and len(starts) == 1:
         chart = single(y, total, screen_outliers, two_in_three_rule, shift_length, trend_length)
     if chart is not None:  # the usual chart: one group, the whole series as baseline
-        lines, amr, limits, moving_range, flags, codes = chart
-        groups = (_group(0, n, n, lines, amr),)
-        group_index = np.zeros(n, dtype=np.intp)
+        (lpl, near_lpl, mean, upl, near_upl), amr, limits, moving_range, flags, codes = chart
+        group = new(
+            SPCGroup,
+            first_index=0,
+            n=n,
+            baseline_n=n,
+            mean=mean,
+            amr=amr,
+            lpl=lpl,
+            upl=upl,
+            near_lpl=near_lpl,
+            near_upl=near_upl,
+        )
+        groups, group_index = (group,), np.zeros(n, dtype=np.intp)
     else:
         options = (screen_outliers, two_in_three_rule, shift_length, trend_length)
         groups, group_index, limits, moving_range, flags, codes = _by_group(y, starts, fix_after_n_points, options)

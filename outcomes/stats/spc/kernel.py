@@ -30,7 +30,7 @@ _SAFE_MAGNITUDE = 1e300  # below this (|mean|, sum of moving ranges) no step of 
 # Comparison planes packed for the rules: y < (lpl, near_lpl, mean), y > (mean, upl, near_upl), step into the point
 # up, down. The first six follow LINES as `y < lines[:3]` and `y > lines[2:]`.
 _BELOW_LPL, _BELOW_NEAR, _BELOW, _ABOVE, _ABOVE_UPL, _ABOVE_NEAR, _UP, _DOWN = range(8)
-_OUT_PLANES = 17  # the rules' answers, as `apply_rules` unpacks them
+_OUT_PLANES = 13  # the rules' answers, as `apply_rules` unpacks them
 
 
 def frozen(a: np.ndarray) -> np.ndarray:
@@ -108,13 +108,13 @@ def single(
     n = y.size
     moving_range = np.empty(n)
     dy = moving_range[1:]
-    cmp = np.zeros((8, n + 1), dtype=bool)  # the kernel's planes for one row
+    cmp = np.zeros((8, n + 1), bool)  # the kernel's planes for one row
     mean = total / n
     with np.errstate(all="ignore"):
-        np.subtract(y[1:], y[:-1], out=dy)
-        np.greater(dy, 0.0, out=cmp[_UP, 1:n])
-        np.less(dy, 0.0, out=cmp[_DOWN, 1:n])
-        np.abs(dy, out=dy)
+        np.subtract(y[1:], y[:-1], dy)
+        np.greater(dy, 0.0, cmp[_UP, 1:n])
+        np.less(dy, 0.0, cmp[_DOWN, 1:n])
+        np.abs(dy, dy)
         mr_total = float(np.add.reduce(dy))
     if not (abs(mean) < _SAFE_MAGNITUDE and mr_total < _SAFE_MAGNITUDE):
         return None
@@ -128,8 +128,8 @@ def single(
             amr = float(np.add.reduce(np.where(keep, dy, 0.0))) / count if count else math.nan
     lines = [mean + _F_LPL * amr, mean + _F_NEAR_LPL * amr, mean, mean + _F_UPL * amr, mean + _F_NEAR_UPL * amr]
     limits = np.array(lines).repeat(n).reshape(5, n)
-    np.less(y, limits[:3], out=cmp[:3, :n])
-    np.greater(y, limits[2:], out=cmp[3:6, :n])
+    np.less(y, limits[:3], cmp[:3, :n])
+    np.greater(y, limits[2:], cmp[3:6, :n])
     moving_range.setflags(write=False)
     flags, codes = apply_rules(cmp, 1, n, two_in_three_rule, shift_length, trend_length)
     return lines, amr, limits, moving_range, flags[:, :n], codes[:, :n]
@@ -144,7 +144,7 @@ def apply_rules(
     width = m + 1
     size = k * width
     mask = (1 << size) - 1
-    packed = int.from_bytes(np.packbits(cmp, bitorder="little").tobytes(), "little")
+    packed = int.from_bytes(np.packbits(cmp, None, "little").tobytes(), "little")  # positional: parsed faster
     below_lpl, below_near, below = packed & mask, packed >> size & mask, packed >> 2 * size & mask
     above, above_upl, above_near = packed >> 3 * size & mask, packed >> 4 * size & mask, packed >> 5 * size & mask
     up, down = packed >> 6 * size & mask, packed >> 7 * size
@@ -156,13 +156,13 @@ def apply_rules(
     shift = rules.shift_points(above, below, shift_length)
     trend, rising, falling = rules.trend_points(up, down, trend_length)
     two_in_three = rules.two_in_three_windows(close, above, below) & close
-    special, code_1, code_2, code_4, direction_up, direction_down = rules.precedence(
+    special, code_2, code_3, code_4, direction_up, direction_down = rules.precedence(
         outside, trend, two_in_three, shift, above, below, rising, falling
     )
 
-    # Back to one byte per point. Planes in order: FLAGS; above, direction up, below, direction down (whose
-    # differences are relative_to_mean and direction); the rule code's bits 1, 2, 2, 4, 4, 4, 4 (whose sum is the
-    # code). A plane is `size` bits: the first plane is the word's lowest.
+    # Back to one byte per point, 13 planes of `size` bits from the word's lowest: FLAGS (special cause last);
+    # the rule code's other three steps (the code is the sum of four planes); above, direction up, below,
+    # direction down (whose differences are relative_to_mean and direction).
     word = (
         outside
         | close << size
@@ -170,22 +170,20 @@ def apply_rules(
         | trend << 3 * size
         | two_in_three << 4 * size
         | special << 5 * size
-        | above << 6 * size
-        | direction_up << 7 * size
-        | below << 8 * size
-        | direction_down << 9 * size
-        | code_1 << 10 * size
-        | (code_2 | code_2 << size) << 11 * size
-        | (code_4 | code_4 << size | code_4 << 2 * size | code_4 << 3 * size) << 13 * size
+        | code_2 << 6 * size
+        | code_3 << 7 * size
+        | code_4 << 8 * size
+        | above << 9 * size
+        | direction_up << 10 * size
+        | below << 11 * size
+        | direction_down << 12 * size
     )
-    bits = np.unpackbits(
-        np.frombuffer(word.to_bytes(-(-_OUT_PLANES * size // 8), "little"), dtype=np.uint8),
-        count=_OUT_PLANES * size,
-        bitorder="little",
-    ).reshape(_OUT_PLANES, size)
+    nbytes = -(-_OUT_PLANES * size // 8)
+    bits = np.unpackbits(np.frombuffer(word.to_bytes(nbytes, "little"), np.uint8), None, _OUT_PLANES * size, "little")
+    bits = bits.reshape(_OUT_PLANES, size)
     codes = np.empty((3, size), dtype=np.uint8)
-    np.subtract(bits[6:8], bits[8:10], out=codes[:2])  # 0 - 1 wraps to 255: -1 as int8
-    np.add.reduce(bits[10:], axis=0, out=codes[2])
+    np.subtract(bits[9:11], bits[11:13], codes[:2])  # 0 - 1 wraps to 255: -1 as int8
+    np.add.reduce(bits[5:9], 0, None, codes[2])
     return frozen(bits[:6].view(bool)), frozen(codes.view(np.int8))
 
 

@@ -92,18 +92,19 @@ def precedence(
 ) -> tuple[int, int, int, int, int, int]:
     """Settle each point's rule and direction (PTD precedence: outside limits > trend > two-in-three > shift).
 
-    Returns (special, code_1, code_2, code_4, up, down): the special-cause points; the three bits of the rule
-    code (RULE_*); and the points whose direction is +1 / -1: the side of the mean, except for trend points,
-    which take the trend's direction."""
+    Returns (special, beyond_outside, beyond_trend, by_shift, up, down). The rule codes (RULE_*) are numbered in
+    precedence order, so a point's code is the number of these four it is in: special cause (code >= 1), not
+    outside (>= 2), not trend either (>= 3), shift alone (4). `up` and `down` are the points whose direction is
+    +1 / -1: the side of the mean, except for trend points, which take the trend's direction."""
     by_trend = trend & ~outside
     by_two_in_three = two_in_three & ~(outside | trend)
     by_shift = shift & ~(outside | trend | two_in_three)
     by_side = outside | by_two_in_three | by_shift
     return (
         by_side | by_trend,
-        outside | by_two_in_three,  # codes 1 and 3
-        by_trend | by_two_in_three,  # codes 2 and 3
-        by_shift,  # code 4
+        by_trend | by_two_in_three | by_shift,
+        by_two_in_three | by_shift,
+        by_shift,
         (by_side & above) | (by_trend & rising),
         (by_side & below) | (by_trend & falling),
     )

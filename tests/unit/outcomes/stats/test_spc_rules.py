@@ -159,8 +159,9 @@ def test_precedence_and_direction():
         as_bits([0, 1, 1, 1, 0]),
     )
     above, below, rising, falling = as_bits([0, 1, 1, 1, 1]), as_bits([1, 0, 0, 0, 0]), 0, as_bits([1, 1, 0, 0, 0])
-    special, c1, c2, c4, up, down = rules.precedence(outside, trend, two_in_three, shift, above, below, rising, falling)
-    codes = [a + 2 * b + 4 * c for a, b, c in zip(as_list(c1, 5), as_list(c2, 5), as_list(c4, 5), strict=True)]
+    planes = rules.precedence(outside, trend, two_in_three, shift, above, below, rising, falling)
+    special, up, down = planes[0], planes[4], planes[5]
+    codes = [sum(as_list(p, 5)[i] for p in planes[:4]) for i in range(5)]
     assert codes == [rules.RULE_OUTSIDE, rules.RULE_TREND, rules.RULE_TWO_IN_THREE, rules.RULE_SHIFT, rules.RULE_NONE]
     assert as_list(special, 5) == [1, 1, 1, 1, 0]
     assert signed(up, down, 5) == [-1, -1, 1, 1, 0]  # point 1 falls with its trend although it is above the mean
