@@ -1,13 +1,15 @@
 """NHS England "Making Data Count" XmR statistical process control, as NHSRplotthedots (PTD) computes it.
 
 Pure numpy. Semantics: `docs/statistics.md` Part A; reference values: `tests/data/reference-vectors/spc.json`.
-Why one path and the rules as bitsets: docs/adr/0016-spc-one-implementation-per-rule.md.
+Why the rules are bitsets and where the single-series path stops: docs/adr/0016-spc-one-implementation-per-rule.md.
 
 * `rules.py`: each special-cause rule once (runs on one side of the mean, trends, two-in-three, precedence), on
   Python integers used as bitsets, one bit per point of a whole batch.
-* `kernel.py`: limits (mean, moving ranges, AMR, screening) with numpy over a (series x points) array, packing
-  the comparisons into bitsets for the rules and unpacking their answers. `spc` calls it with one row per
-  rebase group, `spc_many` with the whole matrix, so both give the same answer bit for bit.
+* `kernel.py`: the limits (mean, moving ranges, AMR with screening, the five lines) and each point's comparisons
+  with them; `apply_rules` packs those into bitsets, runs the rules and unpacks their answers. `kernel` works on
+  a (series x points) array: `spc_many` passes the whole matrix, `spc` one row per rebase group. `single` is the
+  usual chart (one group, whole series as baseline) with Python floats for the limits and the same
+  `apply_rules`; tests/unit/outcomes/stats/test_spc_fast.py holds it to `kernel` bit for bit.
 * `results.py`: the result classes, point types, icons, assurance, labels and warnings.
 * `validation.py`: what bad input is refused, and how.
 
@@ -104,7 +106,7 @@ __all__ = [
 ]
 
 
-_USE_FAST_PATH = True  # `kernel.single` for one group; tests and the bench switch it off to compare with `kernel`
+_USE_FAST_PATH = True  # `single` for the usual chart; tests and bench/stats.py switch it off to compare with `kernel`
 
 
 def spc(

@@ -1,11 +1,14 @@
 """The XmR kernel: limits and rules for a batch of equal-length series (one group per row), all with the same options.
 
-`spc` calls it with one row per rebase group, `spc_many` with the whole matrix. The floating-point part (means,
-moving ranges, AMR, the five lines, each point's comparisons with them) is numpy over the 2-D array. The
-comparisons are then packed into bitsets, one Python int per kind of flag with a clear gap bit after every row,
-and the rules (`rules.py`) run on those; their answers are unpacked back into per-point arrays. On one series of
-60 points a numpy call costs about a microsecond whatever it computes, so the rules, some fifty numpy calls when
-written on arrays, cost a few microseconds as integer operations; on 10,000 series they cost a few milliseconds.
+`kernel` serves `spc_many` (the whole matrix) and `spc` with rebasing or a fixed baseline (one row per group). Its
+floating-point part (means, moving ranges, AMR, the five lines, each point's comparisons with them) is numpy over
+the 2-D array. `apply_rules` then packs the comparisons into bitsets, one Python int per kind of flag with a clear
+gap bit after every row, runs the rules (`rules.py`) on them and unpacks their answers into per-point arrays. On
+one series of 60 points a numpy call costs about a microsecond whatever it computes, so the rules, some fifty numpy
+calls when written on arrays, cost a few microseconds as integer operations; on 10,000 series a few milliseconds.
+
+`single` is the usual chart (`spc` on one group, whole series as baseline) with the floating-point part as Python
+floats, which saves a dozen numpy calls per series; it hands its comparisons to the same `apply_rules`.
 """
 
 from __future__ import annotations
@@ -156,13 +159,13 @@ def apply_rules(
     shift = rules.shift_points(above, below, shift_length)
     trend, rising, falling = rules.trend_points(up, down, trend_length)
     two_in_three = rules.two_in_three_windows(close, above, below) & close
-    special, code_2, code_3, code_4, direction_up, direction_down = rules.precedence(
+    special, beyond_outside, beyond_trend, by_shift, direction_up, direction_down = rules.precedence(
         outside, trend, two_in_three, shift, above, below, rising, falling
     )
 
-    # Back to one byte per point, 13 planes of `size` bits from the word's lowest: FLAGS (special cause last);
-    # the rule code's other three steps (the code is the sum of four planes); above, direction up, below,
-    # direction down (whose differences are relative_to_mean and direction).
+    # Back to one byte per point, 13 planes of `size` bits from the word's lowest: FLAGS (special cause last)
+    # and the next three planes of `precedence` (the rule code is the sum of those four); above, direction up,
+    # below, direction down (whose differences are relative_to_mean and direction).
     word = (
         outside
         | close << size
@@ -170,9 +173,9 @@ def apply_rules(
         | trend << 3 * size
         | two_in_three << 4 * size
         | special << 5 * size
-        | code_2 << 6 * size
-        | code_3 << 7 * size
-        | code_4 << 8 * size
+        | beyond_outside << 6 * size
+        | beyond_trend << 7 * size
+        | by_shift << 8 * size
         | above << 9 * size
         | direction_up << 10 * size
         | below << 11 * size

@@ -64,9 +64,10 @@ def _either_runs(a: int, b: int, length: int) -> int:
 def trend_points(up: int, down: int, length: int) -> tuple[int, int, int]:
     """Trends of at least `length` points: (points, rising, falling).
 
-    `up` / `down` flag the strict steps into each point from the one before (never the first point of a series);
-    a tie breaks a trend (PTD, PowerBI-SPC). A trend point's direction follows PTD: the step to the next point
-    when that point is also in a trend and the step is not a tie, else the step into the point itself."""
+    `up` / `down` flag the strict steps into each point from the one before, and must be clear at the first
+    point of every series (nothing steps into it); a tie breaks a trend (PTD, PowerBI-SPC). A trend point's
+    direction follows PTD: the step to the next point when that point is also in a trend and the step is not a
+    tie, else the step into the point itself."""
     in_step_run = _either_runs(up, down, length - 1)
     points = in_step_run | in_step_run >> 1  # a step joins the point before it and the point it reaches
     use_next = points >> 1 & (up | down) >> 1
