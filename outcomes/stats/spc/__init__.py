@@ -153,12 +153,12 @@ def spc(
             near_upl=near_upl,
         )
         groups, group_index = (group,), np.zeros(n, dtype=np.intp)
+        warnings.extend(group_warnings(group, False, screen_outliers))
     else:
         options = (screen_outliers, two_in_three_rule, shift_length, trend_length)
         groups, group_index, limits, moving_range, flags, codes = _by_group(y, starts, fix_after_n_points, options)
-    several = len(groups) > 1
-    for g in groups:
-        warnings.extend(group_warnings(g, several, screen_outliers))
+        for g in groups:
+            warnings.extend(group_warnings(g, len(groups) > 1, screen_outliers))
     # Views of frozen arrays, taken after freezing, are read-only too.
     lpl, near_lpl, mean, upl, near_upl = frozen(limits)
     outside, close, shift, trend, two_in_three, special = flags
@@ -272,7 +272,7 @@ def spc_many(
 
 def _by_group(y: np.ndarray, starts: list[int], fix_after_n_points: int | None, options: tuple) -> tuple:
     """`spc`'s pieces from the kernel, one call per group: (groups, group_index, limits (5, n), moving_range,
-    flags (6, n), codes (3, n)), all read-only."""
+    flags (6, n), codes (relative_to_mean, direction, rule)), all read-only."""
     n = y.size
     screen_outliers, two_in_three_rule, shift_length, trend_length = options
     bounds = list(zip(starts, [*starts[1:], n], strict=True))
@@ -302,7 +302,10 @@ def _by_group(y: np.ndarray, starts: list[int], fix_after_n_points: int | None, 
     limits = np.repeat(np.concatenate([c.lines for c in cores], axis=1), sizes, axis=1)
     moving_range = frozen(np.concatenate([c.moving_range[0] for c in cores]))
     flags = frozen(np.concatenate([c.flags[:, 0] for c in cores], axis=-1))
-    codes = frozen(np.concatenate([c.codes[:, 0] for c in cores], axis=-1))
+    codes = [
+        frozen(np.concatenate([getattr(c, name)[0] for c in cores]))
+        for name in ("relative_to_mean", "direction", "rule")
+    ]
     return groups, group_index, limits, moving_range, flags, codes
 
 

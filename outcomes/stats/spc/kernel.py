@@ -44,14 +44,13 @@ def frozen(a: np.ndarray) -> np.ndarray:
 class Core:
     """The kernel's output for k rows of m points: `mean`, `amr` (k,) and `lines` (5, k, named by LINES), and
     read-only per-point arrays: `moving_range` (k, m), `flags` (6, k, m) bool named by FLAGS, and
-    `relative_to_mean`, `direction` and `rule` (RULE_*) (k, m) int8, the three planes of `codes` (3, k, m)."""
+    `relative_to_mean`, `direction` and `rule` (RULE_*) (k, m) int8."""
 
-    __slots__ = ("amr", "codes", "direction", "flags", "lines", "mean", "moving_range", "relative_to_mean", "rule")
+    __slots__ = ("amr", "direction", "flags", "lines", "mean", "moving_range", "relative_to_mean", "rule")
     FLAGS = ("outside_limits", "close_to_limits", "shift", "trend", "two_in_three", "special_cause_flag")
 
     def __init__(self, mean, amr, lines, moving_range, flags, codes) -> None:
         self.mean, self.amr, self.lines, self.moving_range, self.flags = mean, amr, lines, moving_range, flags
-        self.codes = codes
         self.relative_to_mean, self.direction, self.rule = codes
 
 
@@ -88,7 +87,8 @@ def kernel(
     np.less(y, lines[:3, :, None], out=cmp[:3, :, :m])
     np.greater(y, lines[2:, :, None], out=cmp[3:6, :, :m])
     flags, codes = apply_rules(cmp, k, m, two_in_three_rule, shift_length, trend_length)
-    flags, codes = flags.reshape(6, k, width)[..., :m], codes.reshape(3, k, width)[..., :m]  # without the gaps
+    flags = flags.reshape(6, k, width)[..., :m]  # without the gaps
+    codes = [code.reshape(k, width)[:, :m] for code in codes]
     return Core(mean, amr, lines, frozen(moving_range), flags, codes)
 
 
@@ -102,7 +102,8 @@ def single(
 ) -> tuple[list[float], float, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """`kernel` for one series of n >= 2 points with the whole series as baseline: (lines, amr, limits,
     moving_range, flags, codes), where `lines` are Python floats in the order of LINES and `limits` their (5, n)
-    per-point array; `flags` (6, n) and `codes` (3, n) are `apply_rules`'s for one row. `total` is np.add.reduce(y).
+    per-point array; `flags` (6, n) and `codes` (three (n,) arrays) are `apply_rules`'s for one row. `total` is
+    np.add.reduce(y).
 
     On one series a numpy call costs as much as on a thousand, so the mean, AMR and lines are Python floats here;
     they are made with the kernel's operations in the kernel's order, so they are its numbers bit for bit
@@ -134,8 +135,8 @@ def single(
     np.less(y, limits[:3], cmp[:3, :n])
     np.greater(y, limits[2:], cmp[3:6, :n])
     moving_range.setflags(write=False)
-    flags, codes = apply_rules(cmp, 1, n, two_in_three_rule, shift_length, trend_length)
-    return lines, amr, limits, moving_range, flags[:, :n], codes[:, :n]
+    flags, (rel, direction, rule) = apply_rules(cmp, 1, n, two_in_three_rule, shift_length, trend_length)
+    return lines, amr, limits, moving_range, flags[:, :n], (rel[:n], direction[:n], rule[:n])
 
 
 def apply_rules(
@@ -143,7 +144,7 @@ def apply_rules(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The rules on the comparison planes `cmp` (C-contiguous, 8 planes of k rows of m + 1 points, the last
     clear). Returns, read-only and with the gap bits still in: `flags` (6, k * (m + 1)) bool in the order of
-    Core.FLAGS, and `codes` (3, k * (m + 1)) int8: relative_to_mean, direction, rule."""
+    Core.FLAGS, and `codes`, three (k * (m + 1),) int8 arrays: relative_to_mean, direction, rule."""
     width = m + 1
     size = k * width
     mask = (1 << size) - 1
@@ -184,10 +185,9 @@ def apply_rules(
     nbytes = -(-_OUT_PLANES * size // 8)
     bits = np.unpackbits(np.frombuffer(word.to_bytes(nbytes, "little"), np.uint8), None, _OUT_PLANES * size, "little")
     bits = bits.reshape(_OUT_PLANES, size)
-    codes = np.empty((3, size), dtype=np.uint8)
-    np.subtract(bits[9:11], bits[11:13], codes[:2])  # 0 - 1 wraps to 255: -1 as int8
-    np.add.reduce(bits[5:9], 0, None, codes[2])
-    return frozen(bits[:6].view(bool)), frozen(codes.view(np.int8))
+    signs = np.subtract(bits[9:11], bits[11:13]).view(np.int8)  # 0 - 1 wraps to 255, which is -1 as int8
+    rule = np.add.reduce(bits[5:9], 0, np.uint8).view(np.int8)  # uint8: reduce would widen by default
+    return frozen(bits[:6].view(bool)), (frozen(signs[0]), frozen(signs[1]), frozen(rule))
 
 
 def average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:
