@@ -86,7 +86,7 @@ def kernel(
     lines[2] = mean
     np.less(y, lines[:3, :, None], out=cmp[:3, :, :m])
     np.greater(y, lines[2:, :, None], out=cmp[3:6, :, :m])
-    flags, codes = apply_rules(cmp, k, m, two_in_three_rule, shift_length, trend_length)
+    flags, codes = apply_rules(cmp, two_in_three_rule, shift_length, trend_length)
     flags = flags.reshape(6, k, width)[..., :m]  # without the gaps
     codes = [code.reshape(k, width)[:, :m] for code in codes]
     return Core(mean, amr, lines, frozen(moving_range), flags, codes)
@@ -112,7 +112,7 @@ def single(
     n = y.size
     moving_range = np.empty(n)
     dy = moving_range[1:]
-    cmp = np.zeros((8, n + 1), bool)  # the kernel's planes for one row
+    cmp = np.zeros((8, n), bool)  # the kernel's planes for one row: no other row, so no gap
     mean = total / n
     with np.errstate(all="ignore"):
         np.subtract(y[1:], y[:-1], dy)
@@ -132,21 +132,20 @@ def single(
             amr = float(np.add.reduce(np.where(keep, dy, 0.0))) / count if count else math.nan
     lines = [mean + _F_LPL * amr, mean + _F_NEAR_LPL * amr, mean, mean + _F_UPL * amr, mean + _F_NEAR_UPL * amr]
     limits = np.array(lines).repeat(n).reshape(5, n)
-    np.less(y, limits[:3], cmp[:3, :n])
-    np.greater(y, limits[2:], cmp[3:6, :n])
+    np.less(y, limits[:3], cmp[:3])
+    np.greater(y, limits[2:], cmp[3:6])
     moving_range.setflags(write=False)
-    flags, (rel, direction, rule) = apply_rules(cmp, 1, n, two_in_three_rule, shift_length, trend_length)
-    return lines, amr, limits, moving_range, flags[:, :n], (rel[:n], direction[:n], rule[:n])
+    return (lines, amr, limits, moving_range, *apply_rules(cmp, two_in_three_rule, shift_length, trend_length))
 
 
 def apply_rules(
-    cmp: np.ndarray, k: int, m: int, two_in_three_rule: str, shift_length: int, trend_length: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The rules on the comparison planes `cmp` (C-contiguous, 8 planes of k rows of m + 1 points, the last
-    clear). Returns, read-only and with the gap bits still in: `flags` (6, k * (m + 1)) bool in the order of
-    Core.FLAGS, and `codes`, three (k * (m + 1),) int8 arrays: relative_to_mean, direction, rule."""
-    width = m + 1
-    size = k * width
+    cmp: np.ndarray, two_in_three_rule: str, shift_length: int, trend_length: int
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The rules on the comparison planes `cmp`: C-contiguous, 8 planes (in the order of _BELOW_LPL.._DOWN) of
+    `size` points each, in which consecutive series are separated by a clear (gap) point. Returns, read-only and
+    in the same layout: `flags` (6, size) bool in the order of Core.FLAGS, and `codes`, three (size,) int8
+    arrays: relative_to_mean, direction, rule."""
+    size = cmp.size // 8
     mask = (1 << size) - 1
     packed = int.from_bytes(np.packbits(cmp, None, "little").tobytes(), "little")  # positional: parsed faster
     below_lpl, below_near, below = packed & mask, packed >> size & mask, packed >> 2 * size & mask
@@ -187,7 +186,10 @@ def apply_rules(
     bits = bits.reshape(_OUT_PLANES, size)
     signs = np.subtract(bits[9:11], bits[11:13]).view(np.int8)  # 0 - 1 wraps to 255, which is -1 as int8
     rule = np.add.reduce(bits[5:9], 0, np.uint8).view(np.int8)  # uint8: reduce would widen by default
-    return frozen(bits[:6].view(bool)), (frozen(signs[0]), frozen(signs[1]), frozen(rule))
+    bits.setflags(write=False)
+    signs.setflags(write=False)
+    rule.setflags(write=False)
+    return bits[:6].view(bool), (signs[0], signs[1], rule)
 
 
 def average_moving_range(mr: np.ndarray, screen_outliers: bool) -> np.ndarray:

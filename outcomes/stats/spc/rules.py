@@ -1,9 +1,10 @@
 """The XmR special-cause rules, each written once, on bitsets.
 
 A bitset is a Python int in the kernel's layout: bit j is one point of the flattened (series x points) array, and
-each series is followed by one bit that is never set (a gap), so no run or window can reach from one series into
-the next. One series of 60 points and a batch of 10,000 go through the same functions: an integer operation on
-60 bits costs a fraction of a numpy call, and on 600,000 bits a few microseconds.
+consecutive series are separated by one bit that is never set (a gap), so no run or window can reach from one
+series into the next. No rule sets a bit past the last point of a series. One series of 60 points and a batch
+of 10,000 go through the same functions: an integer operation on 60 bits costs a fraction of a numpy call, and on
+600,000 bits a few microseconds.
 
 Shifting towards higher bits (``x << 1``) moves each point's flag to the next point; ``x >> 1`` to the previous.
 The functions follow PTD's (NHSRplotthedots) decomposition so that its unit vectors test each step directly:
