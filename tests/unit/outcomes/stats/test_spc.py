@@ -12,20 +12,19 @@ import re
 import numpy as np
 import pytest
 
-from outcomes.stats.spc import (
-    assurance_type,
-    part_of_run,
-    shift_flags,
+from outcomes.stats.spc import assurance_type, rules, spc, spc_many
+
+from . import vectors as rv
+from .test_spc_rules import (
+    as_bits,
+    as_list,
     shift_marks,
-    spc,
-    spc_many,
-    trend_flags,
+    shift_sides,
+    trend_directions,
     trend_marks,
     two_in_three_points,
     two_in_three_windows,
 )
-
-from . import vectors as rv
 
 MISSING = rv.missing_message("spc")
 
@@ -243,21 +242,21 @@ def test_disputed_vectors_name_their_option(vector):
 def _rule_unit_result(unit: dict) -> list:
     fn, inp = unit["function"], unit["input"]
     if fn.startswith("seven_point_one_side_mean"):
-        return shift_marks(inp["relative_to_mean"], 7).tolist()
+        return shift_marks(inp["relative_to_mean"], 7)
     if fn.startswith("part_of_seven"):
-        return part_of_run(inp["v"], 7).astype(int).tolist()
+        return as_list(rules.part_of_run(as_bits(inp["v"]), 7), len(inp["v"]))
     if fn.startswith("seven_point_trend"):
-        return trend_marks(inp["y"], 7).tolist()
+        return trend_marks(inp["y"], 7)
     if fn.startswith("part_of_two_in_three"):
-        return two_in_three_points(inp["close_to_limits"], inp["relative_to_mean"]).astype(int).tolist()
+        return two_in_three_points(inp["close_to_limits"], inp["relative_to_mean"])
     if fn.startswith("two_in_three"):
-        return two_in_three_windows(inp["close_to_limits"], inp["relative_to_mean"]).astype(int).tolist()
+        return two_in_three_windows(inp["close_to_limits"], inp["relative_to_mean"])
     names = {1: "upper", -1: "lower", 0: "none"}
     if fn.startswith("PowerBI-SPC trend"):
-        return [names[int(d)] for d in trend_flags(inp["values"], inp["n"])]
+        return [names[d] for d in trend_directions(inp["values"], inp["n"])]
     if fn.startswith("PowerBI-SPC shift"):
         rel = np.sign(np.asarray(inp["values"], float) - np.asarray(inp["centre"], float))
-        return [names[int(d)] for d in shift_flags(rel, inp["n"])]
+        return [names[d] for d in shift_sides(rel, inp["n"])]
     pytest.fail(f"no rule function mapped for {fn!r}")
 
 
@@ -354,17 +353,17 @@ def test_six_point_shift_and_trend_options():
 
 def test_trend_direction_at_a_peak_and_at_a_tie():
     # 0..6 rises then 6..0 falls: the peak belongs to both trends and takes the direction to the next point.
-    peak = trend_flags([0, 1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1, 0])
-    assert peak.tolist() == [1] * 6 + [-1] * 7
+    peak = trend_directions([0, 1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1, 0])
+    assert peak == [1] * 6 + [-1] * 7
     assert spc([0, 1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1, 0]).trend.all()
     # With a tie after the peak the peak ends the rising trend: it keeps "Increasing" (PTD would say Decreasing).
-    tie = trend_flags([0, 1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 1, 0])
-    assert tie.tolist() == [1] * 7 + [-1] * 7
+    tie = trend_directions([0, 1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 1, 0])
+    assert tie == [1] * 7 + [-1] * 7
 
 
 def test_point_on_the_mean_breaks_a_shift():
-    assert shift_flags([1, 1, 1, 0, 1, 1, 1, 1]).tolist() == [0] * 8
-    assert shift_flags([0] * 9).tolist() == [0] * 9  # nhspy would flag these
+    assert shift_sides([1, 1, 1, 0, 1, 1, 1, 1]) == [0] * 8
+    assert shift_sides([0] * 9) == [0] * 9  # nhspy would flag these
 
 
 def test_neutral_direction():

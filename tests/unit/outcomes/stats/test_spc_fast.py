@@ -1,6 +1,7 @@
-"""The single-series fast path (`_spc_fast`, bitset rules) against the general kernel it stands in for: every
-output identical (dtypes, shapes, read-only flags, values bit for bit, groups, icons, warnings, lazily built
-labels) on random series and on every reference vector."""
+"""The single-series fast path (`kernel.single`: mean, AMR and lines as Python floats) against the general kernel
+it stands in for: every output identical (dtypes, shapes, read-only flags, values bit for bit, groups, icons,
+warnings, lazily built labels) on random series and on every reference vector. Both paths run the same rules
+(`rules.py`) through the same `kernel.apply_rules`; what this holds equal is the floating-point part."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from outcomes.stats.spc import SPCResult, spc
 from . import vectors as rv
 
 spc_module = importlib.import_module("outcomes.stats.spc")  # the package re-exports `spc`, shadowing the module
+kernel_module = importlib.import_module("outcomes.stats.spc.kernel")
 
 LAZY = ("special_cause_type", "point_type")
 FIELDS = tuple(SPCResult.__dataclass_fields__)
@@ -75,18 +77,9 @@ def assert_identical(fast: SPCResult, general: SPCResult) -> None:
 
 def fast_path_taken(values, **options) -> bool:
     y = np.array(values, dtype=float)
-    args = {
-        "improvement": "increase",
-        "target": None,
-        "screen_outliers": True,
-        "two_in_three_rule": "ptd",
-        "shift_length": 7,
-        "trend_length": 7,
-    }
+    args = {"screen_outliers": True, "two_in_three_rule": "ptd", "shift_length": 7, "trend_length": 7}
     args.update({k: v for k, v in options.items() if k in args})
-    if "target" in options and options["target"] is not None:
-        args["target"] = float(options["target"])
-    return spc_module._spc_fast(y, float(np.add.reduce(y)), **args) is not None
+    return kernel_module.single(y, float(np.add.reduce(y)), *args.values()) is not None
 
 
 # Values from a small grid (ties, points on the mean, constant runs) or wide floats; NaN-free.

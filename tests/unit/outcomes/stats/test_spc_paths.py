@@ -1,6 +1,6 @@
-"""The single-series path (`spc`) against the batch path (`spc_many`) and against plain-loop statements of the
-rules: `spc` takes shortcuts (one block per kind of flag, lazily built label arrays, a scalar assurance test,
-early exits in the rule functions) that must never change an answer."""
+"""The single-series path (`spc`) against the batch path (`spc_many`), and the rules (`rules.py`, through the
+adapters in test_spc_rules.py) against plain-loop statements of them: `spc` takes shortcuts (lazily built label
+arrays, a scalar assurance test, early exits in the rule functions) that must never change an answer."""
 
 from __future__ import annotations
 
@@ -12,18 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.stats.spc import (
-    _EXPAND_BY_REPEAT,
-    _assurance_name,
-    assurance_type,
-    shift_flags,
-    shift_marks,
-    spc,
-    spc_many,
-    trend_flags,
-    trend_marks,
-    two_in_three_points,
-)
+from outcomes.stats.spc import assurance_type, spc, spc_many
+from outcomes.stats.spc.results import assurance_name
+
+from .test_spc_rules import shift_marks, shift_sides, trend_directions, trend_marks, two_in_three_points
 
 OPTIONS = [
     {},
@@ -80,10 +72,10 @@ def test_spc_equals_spc_many_row_by_row(m, options):
 
 
 def test_large_batch_equals_single_series():
-    """Past `_EXPAND_BY_REPEAT` elements the batch marks long runs differently; every row must still agree."""
+    """A batch's rows are one bitset of 120 x 61 bits, a gap bit after each row; every row must still agree with
+    the same series alone."""
     rng = np.random.default_rng(3)
     matrix = series_matrix(rng, 120, 60)
-    assert matrix.size * 2 > _EXPAND_BY_REPEAT
     for options in OPTIONS[:3]:
         batch = spc_many(matrix, **options)
         for i, row in enumerate(matrix):
@@ -113,7 +105,7 @@ def test_scalar_assurance_equals_assurance_type(improvement):
         for upl in FLOATS:
             for target in [None, *FLOATS]:
                 expected = assurance_type(lpl, upl, target, improvement)
-                assert _assurance_name(lpl, upl, target, improvement) == expected, (lpl, upl, target)
+                assert assurance_name(lpl, upl, target, improvement) == expected, (lpl, upl, target)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -167,25 +159,25 @@ lengths = st.integers(2, 8)
 def test_shift_rules_equal_loops(values, length):
     rel = [int(np.sign(v)) for v in values]
     runs = naive_runs(rel, length)
-    assert shift_flags(rel, length).tolist() == [r if f else 0 for r, f in zip(rel, runs, strict=True)]
+    assert shift_sides(rel, length) == [r if f else 0 for r, f in zip(rel, runs, strict=True)]
     run_so_far = [0] * len(rel)
     for i, r in enumerate(rel):
         run_so_far[i] = run_so_far[i - 1] + 1 if i and r == rel[i - 1] else 1
     expected_marks = [int(r != 0 and n >= length) for r, n in zip(rel, run_so_far, strict=True)]
-    assert shift_marks(rel, length).tolist() == expected_marks
+    assert shift_marks(rel, length) == expected_marks
 
 
 @settings(max_examples=300, deadline=None)
 @given(values=small_ints, length=lengths)
 def test_trend_rules_equal_loops(values, length):
     y = list(np.cumsum(values)) if values else []
-    assert trend_flags(y, length).tolist() == naive_trend(y, length)
+    assert trend_directions(y, length) == naive_trend(y, length)
     steps = [int(np.sign(b - a)) for a, b in itertools.pairwise(y)]
     run_so_far = [0] * len(steps)
     for i, s in enumerate(steps):
         run_so_far[i] = run_so_far[i - 1] + 1 if i and s == steps[i - 1] else 1
     marks = [0] + [s if s != 0 and n >= length - 1 else 0 for s, n in zip(steps, run_so_far, strict=True)]
-    assert trend_marks(y, length).tolist() == (marks if y else [])
+    assert trend_marks(y, length) == (marks if y else [])
 
 
 @settings(max_examples=300, deadline=None)
@@ -193,4 +185,4 @@ def test_trend_rules_equal_loops(values, length):
 def test_two_in_three_equals_loop(points):
     close = [c for c, _ in points]
     rel = [r for _, r in points]
-    assert two_in_three_points(close, rel).tolist() == naive_two_in_three(close, rel)
+    assert two_in_three_points(close, rel) == [int(x) for x in naive_two_in_three(close, rel)]
