@@ -78,7 +78,7 @@ def test_an_analyst_adds_a_risk_and_reviews_it_in_place(signed_in):
     page.get_by_label("Review note").fill("Landlord agreed a two-year extension.")
     page.get_by_label("Next review").fill("2027-03-31")
     page.get_by_role("button", name="Record review").click()
-    history = page.locator("#history + table")
+    history = page.locator("#history + .app-table-scroll table")
     expect(history).to_contain_text("Landlord agreed a two-year extension.")
     expect(history).to_contain_text("Down 8")
     expect(page.locator("#risk-review")).to_contain_text("8 (2 \u00d7 4, high)")
