@@ -36,7 +36,7 @@ PREVALENCE = {
     "group": ("group_code",),
     "register": ("register",),
     "list_type": ("patient_list_type",),
-    "list_size": ("practice_list_size", "list_size"),
+    "list_size": ("practice_list_size", "patient_list_size", "list_size"),  # PATIENT_ in 2019/20
 }
 ACHIEVEMENT = {
     "practice": ("practice_code",),

@@ -22,7 +22,9 @@ from outcomes.models import Area, Extract, Observation, PracticeMembership
 
 pytestmark = pytest.mark.django_db
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
-REGISTRATIONS = REAL / "gp_registrations_2021-01_excerpt.csv"
+REGISTRATIONS = REAL / "gp_registrations_2021-01_excerpt.csv"  # CCG era, EXTRACT_DATE 01JAN2021
+REGISTRATIONS_2026 = REAL / "gp_registrations_2026-04_excerpt.csv"  # Sub-ICB era, EXTRACT_DATE 2026-04-01
+PREVALENCE_1920 = REAL / "qof_prevalence_1920_excerpt.csv"  # 2019/20: PATIENT_LIST_SIZE, CVDPP on 30_74
 PREVALENCE = REAL / "qof_prevalence_2021_excerpt.csv"
 GEOGRAPHY = REAL / "qof_mapping_2021_excerpt.csv"
 
@@ -74,6 +76,26 @@ def test_registered_patients_are_the_files_list_sizes_for_the_month_of_the_extra
     # Not additive (the roll-up is a ratio of sums, which would average counts): no PCN or borough rows made up.
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS", is_derived=True).exists()
     assert run(REGISTRATIONS).rows_unchanged == 29  # the same file again changes nothing
+
+
+def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
+    """Other columns (SUB_ICB_LOCATION_CODE) and an ISO extract date; the practices that closed since 2021
+    (E84681 Savita, E84713 Enterprise) are not in it, and nothing is made up for them."""
+    extract = run(REGISTRATIONS_2026)
+    assert extract.format == "gp_registrations"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted == 27
+    april = {"period_start": dt.date(2026, 4, 1), "period_end": dt.date(2026, 4, 30), "breakdown": "all"}
+    for practice, patients in (("E84068", 14838), ("E84058", 26559), ("E84004", 7391), ("Y05080", 3050)):
+        assert current("REF_REGISTERED_PATIENTS", practice, **april).value == patients
+    assert not Observation.objects.filter(
+        indicator__code="REF_REGISTERED_PATIENTS",
+        area__code__in=["E84681", "E84713"],
+        period_start=april["period_start"],
+    ).exists()
+    # Brent and the rest of England (tiny lists of 1 and 27 patients among them) are skipped, counted once.
+    [warning] = extract.warnings
+    assert warning["code"] == "untracked_area" and warning["message"].startswith("64 rows for 64 practices")
 
 
 def test_a_registrations_file_by_single_year_of_age_gives_our_age_bands_and_sexes():
@@ -165,6 +187,21 @@ def test_qof_prevalence_values_of_harrow_practices_are_register_over_list_size()
     assert derived.numerator == sum(p.numerator for p in practices)
     # The borough value the plan prints for 2020/21 is the source's, kept over a derived one.
     assert current("JSNA_DIABETES_PREVALENCE", "E09000015", breakdown="all", **year).value == 10.1
+
+
+def test_the_2019_20_prevalence_file_with_its_patient_list_size_column_loads():
+    """2019/20 names the denominator PATIENT_LIST_SIZE (later PRACTICE_LIST_SIZE) and has CVDPP on a 30-74 list."""
+    extract = run(PREVALENCE_1920)
+    assert extract.format == "qof_prevalence"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    year = {"period_start": dt.date(2019, 4, 1), "period_end": dt.date(2020, 3, 31), "breakdown": "all"}
+    diabetes = current("JSNA_DIABETES_PREVALENCE", "E84004", **year)  # E84004,DM,746,17OV,7001
+    assert (diabetes.numerator, diabetes.denominator) == (746, 7001)
+    hypertension = current("JSNA_HYPERTENSION_PREVALENCE", "E84024", **year)  # E84024,HYP,3033,TOTAL,20171
+    assert (hypertension.numerator, hypertension.denominator) == (3033, 20171)
+    assert extract.rows_inserted >= 30  # 10 practices x 3 indicators, plus PCN roll-ups
+    untracked = next(w["message"] for w in extract.warnings if w["code"] == "untracked_indicator")
+    assert "CVDPP (2)" in untracked
 
 
 def test_qof_prevalence_without_a_year_in_its_name_is_refused_saying_how_to_name_it():
