@@ -23,6 +23,7 @@ from ..headers import normalise
 from ..problems import Problem
 from ..table import LINE, Table
 from .base import Reader, ReaderOutput, register
+from .ods import PCN_CODE
 
 ROLES = {
     "practice_code": ("practice_code",),
@@ -129,15 +130,19 @@ def compare(table: Table, ours: dict[str, OurPcn]) -> ReaderOutput:
     for role in ROLES:
         cell.setdefault(role, blank)
     codes = raw[roles["practice_code"]].astype(str)  # exactly as in the file
-    # The lookup's PCN codes for our PCNs: by code, else (local codes such as HRW-PCN-HS) by name.
+    # The lookup's PCN codes for our PCNs: by ODS code first; then, for our PCNs that still have a local code
+    # (HRW-PCN-HS), by name when exactly one of them has it. One PCN of ours per lookup code, never guessed.
     our_pcns = {p for p in ours.values() if p.code}
+    by_code = {p.code: p for p in our_pcns}
     file_pcns = dict(zip(cell["pcn_code"], cell["pcn_name"], strict=True))
-    matched_pcn = {
-        code: pcn
-        for code, name in file_pcns.items()
-        for pcn in our_pcns
-        if code == pcn.code or same_name(name, pcn.name) or (pcn.short_name and same_name(name, pcn.short_name))
-    }
+    matched_pcn = {code: by_code[code] for code in file_pcns if code in by_code}
+    local = [p for p in our_pcns if not PCN_CODE.match(p.code) and p not in matched_pcn.values()]
+    for code, name in file_pcns.items():
+        if code in matched_pcn:
+            continue
+        named = [p for p in local if same_name(name, p.name) or (p.short_name and same_name(name, p.short_name))]
+        if len(named) == 1:
+            matched_pcn[code] = named[0]
     rows, agree = [], 0
     seen: set[str] = set()
     for i in raw.index:
