@@ -44,6 +44,8 @@ ROLES = {
 }
 #: Our age bands (outcomes.models.choices.BREAKDOWN_CATEGORIES["age"]) as inclusive (first, last) years.
 AGE_BANDS = {"0-4": (0, 4), "5-17": (5, 17), "18-44": (18, 44), "45-64": (45, 64), "65-74": (65, 74), "75+": (75, 999)}
+#: TYPE / ORG_TYPE labels of rows that are not practices (national, region, ICB, sub-ICB, CCG, STP and PCN totals).
+NON_PRACTICE = r"PCN|CCG|ICB|STP|REGION|NATIONAL|ENGLAND|COUNTRY"
 MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
 
 
@@ -158,7 +160,9 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
     keep = pd.Series(True, index=raw.index)
     if "type" in roles:
         kind = cell["type"].str.strip().str.upper()
-        other = ~kind.isin({"GP", "GP_PRACTICE", "PRACTICE"})
+        # Rows labelled as another kind of organisation (PCN codes look like practice codes: U84846) are skipped;
+        # GP rows, and rows under a label not seen before, are read (only our practices' codes are kept anyway).
+        other = kind.str.contains(NON_PRACTICE) & ~kind.isin({"GP", "GP_PRACTICE", "PRACTICE"})
         if other.any():
             problems.append(
                 Problem(

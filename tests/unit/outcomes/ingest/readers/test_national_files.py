@@ -71,16 +71,20 @@ def test_other_organisations_untracked_and_miscased_practices():
         [
             reg("E84068", "ALL", "ALL", "15,808"),
             reg("U84846", "ALL", "ALL", "90000", kind="PCN"),
+            reg("QRV", "ALL", "ALL", "2900000", kind="ICB"),
+            reg("E84024", "ALL", "ALL", "20171", kind="Practice-level"),  # an unseen label, with a practice code
             reg("A81001", "ALL", "ALL", "3747"),
             reg("e84024", "ALL", "ALL", "20000"),
         ],
     )
     output = convert(table, OURS)
-    assert output.frame[["org_code", "breakdown", "value"]].values.tolist() == [["E84068", "all", "15808"]]
+    assert output.frame[["org_code", "breakdown", "value"]].values.tolist() == [
+        ["E84068", "all", "15808"], ["E84024", "all", "20171"]
+    ]  # fmt: skip
     codes = {p.code: p for p in output.problems}
     assert set(codes) == {"other_organisations", "untracked_area", "code_not_canonical"}
-    assert codes["code_not_canonical"].line == 5 and codes["code_not_canonical"].severity == "error"
-    assert "(PCN)" in codes["other_organisations"].message
+    assert codes["code_not_canonical"].line == 7 and codes["code_not_canonical"].severity == "error"
+    assert "2 rows for organisations other than practices (ICB, PCN)" in codes["other_organisations"].message
 
 
 def test_bad_cells_are_refused_on_their_line():
