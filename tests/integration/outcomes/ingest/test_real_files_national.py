@@ -8,9 +8,11 @@ asserted below are read off the excerpts themselves.
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from outcomes import actions
 from outcomes.ingest import pipeline
@@ -261,3 +263,16 @@ def test_a_practice_the_lookup_puts_in_another_pcn_is_reported_not_moved():
     assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold HRW-PCN-HS" in moved[0]["message"]
     assert extract.rows_unchanged == 27
     assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "HRW-PCN-HS"
+
+
+def test_the_national_files_through_the_ingest_command_dry_run():
+    for path, name, expected in (
+        (PREVALENCE, "as qof_prevalence:", "0 superseded"),
+        (REGISTRATIONS_2026, "as gp_registrations:", "27 inserted"),
+        (GEOGRAPHY, "as nhs_geography:", "28 unchanged"),
+    ):
+        out, err = StringIO(), StringIO()
+        call_command("ingest", str(path), "--dry-run", stdout=out, stderr=err)
+        assert out.getvalue().startswith("Valid (dry run, nothing written)"), err.getvalue()
+        assert name in out.getvalue() and expected in out.getvalue()
+    assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS").exists()
