@@ -11,7 +11,8 @@ The monthly list sizes that are the denominators of most practice rates, read fr
 Each practice of ours gives the persons total (breakdown ``all``), the totals by sex, and by our age bands
 (0-4, 5-17, 18-44, 45-64, 65-74, 75+) where the file's ages fit them exactly (single years do; five-year bands
 do not, as 15-19 straddles 17/18, so a quinary file gives no age breakdown, with one warning). The period is
-the calendar month of ``EXTRACT_DATE`` (the list as at the 1st). See docs/formats/registrations.md.
+the month before ``EXTRACT_DATE`` (the list as at 1 January is the list at the end of December), with the date
+in the note. See docs/formats/registrations.md.
 """
 
 from __future__ import annotations
@@ -71,6 +72,14 @@ def parse_extract_date(text: str) -> dt.date:
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
         return dt.datetime.strptime(text, "%d/%m/%Y").date()
     raise ValueError(text)
+
+
+def period_of(extracted: dt.date) -> tuple[dt.date, dt.date]:
+    """The month a list extracted on ``extracted`` closes: the last whole month before it (01JAN2021 -> December
+    2020). The list as at the 1st is the list at the end of the month before, and that month is over when the
+    file is published, so the current month's file is never refused as a period in the future."""
+    end = extracted.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
 
 
 def age_span(text: str) -> tuple[int, int] | None:
@@ -185,13 +194,13 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
     for i in index:
         line = int(raw.at[i, LINE])
         try:
-            month = parse_extract_date(cell["extract_date"][i]).replace(day=1)
+            extracted = parse_extract_date(cell["extract_date"][i])
         except ValueError:
             problems.append(
                 Problem(line, roles["extract_date"], "bad_date", "This is not an extract date (e.g. 01JAN2021).")
             )
             continue
-        key = (cell["practice"][i], month)
+        key = (cell["practice"][i], extracted)
         if "count" in roles:
             sex = cell["sex"][i].strip().lower()
             if sex not in ("all", "male", "female", "persons"):
@@ -232,8 +241,9 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
 
     rows: list[dict[str, object]] = []
     unbanded: set[str] = set()
-    for (code, month), found in counts.items():
-        end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    for (code, extracted), found in counts.items():
+        start, end = period_of(extracted)
+        note = f"Registered at {extracted.day} {extracted:%B %Y} (EXTRACT_DATE)"
         line = min(line for _, line in found.values())
 
         cells: list[tuple[str, str, int]] = []
@@ -274,7 +284,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
                 LINE: line,
                 "indicator_code": INDICATOR,
                 "org_code": code,
-                "period_start": month.isoformat(),
+                "period_start": start.isoformat(),
                 "period_end": end.isoformat(),
                 "breakdown": breakdown,
                 "category": category,
@@ -283,7 +293,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
                 "value": str(number),
                 "lower_ci": "",
                 "upper_ci": "",
-                "note": "",
+                "note": note,
             }
             for breakdown, category, number in cells
         ]

@@ -71,10 +71,12 @@ def test_registrations_file_is_detected_and_dry_run_loads_every_practice_of_ours
 def test_registered_patients_are_the_files_list_sizes_for_the_month_of_the_extract():
     extract = run(REGISTRATIONS)
     assert extract.status == Extract.Status.LOADED, extract.errors
-    january = {"period_start": dt.date(2021, 1, 1), "period_end": dt.date(2021, 1, 31)}
+    # The list as at 1 January 2021 is the list at the end of December 2020 (that month is over when published).
+    january = {"period_start": dt.date(2020, 12, 1), "period_end": dt.date(2020, 12, 31)}
     for practice, patients in (("E84068", 15808), ("E84004", 8558), ("E84681", 3743), ("Y05080", 2747)):
         row = current("REF_REGISTERED_PATIENTS", practice, breakdown="all", category="all", **january)
         assert row.value == patients and not row.suppressed
+        assert row.note == "Registered at 1 January 2021 (EXTRACT_DATE)"
     # Not additive (the roll-up is a ratio of sums, which would average counts): no PCN or borough rows made up.
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS", is_derived=True).exists()
     assert run(REGISTRATIONS).rows_unchanged == 29  # the same file again changes nothing
@@ -87,7 +89,7 @@ def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
     assert extract.format == "gp_registrations"
     assert extract.status == Extract.Status.LOADED, extract.errors
     assert extract.rows_inserted == 27
-    april = {"period_start": dt.date(2026, 4, 1), "period_end": dt.date(2026, 4, 30), "breakdown": "all"}
+    april = {"period_start": dt.date(2026, 3, 1), "period_end": dt.date(2026, 3, 31), "breakdown": "all"}
     for practice, patients in (("E84068", 14838), ("E84058", 26559), ("E84004", 7391), ("Y05080", 3050)):
         assert current("REF_REGISTERED_PATIENTS", practice, **april).value == patients
     assert not Observation.objects.filter(

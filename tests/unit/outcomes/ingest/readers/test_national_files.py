@@ -10,7 +10,14 @@ import pytest
 from outcomes.ingest.pii import find_identifiers
 from outcomes.ingest.readers.geography import GeographyReader, OurPcn, compare
 from outcomes.ingest.readers.qof import Mapping, QofPrevalenceReader, convert_achievement, convert_prevalence
-from outcomes.ingest.readers.registrations import RegistrationsReader, age_span, band_of, convert, parse_extract_date
+from outcomes.ingest.readers.registrations import (
+    RegistrationsReader,
+    age_span,
+    band_of,
+    convert,
+    parse_extract_date,
+    period_of,
+)
 
 from .tables import make_table
 
@@ -44,6 +51,12 @@ def test_extract_dates_as_published_in_each_era(text, expected):
 def test_anything_else_is_not_an_extract_date(text):
     with pytest.raises(ValueError):
         parse_extract_date(text)
+
+
+def test_a_list_extracted_on_the_first_is_the_list_at_the_end_of_the_month_before():
+    assert period_of(dt.date(2021, 1, 1)) == (dt.date(2020, 12, 1), dt.date(2020, 12, 31))
+    assert period_of(dt.date(2024, 3, 1)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert period_of(dt.date(2026, 12, 6)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
 def test_ages_and_bands():
@@ -101,7 +114,7 @@ def test_the_older_wide_layout_gives_persons_and_sexes():
     header = ["GP_PRACTICE_CODE", "EXTRACT_DATE", "TOTAL_ALL", "TOTAL_MALE", "TOTAL_FEMALE"]
     output = convert(make_table(header, [["E84068", "01APR2016", "100", "45", "55"]]), OURS)
     assert output.frame[["category", "value", "period_end"]].values.tolist() == [
-        ["all", "100", "2016-04-30"], ["female", "55", "2016-04-30"], ["male", "45", "2016-04-30"]
+        ["all", "100", "2016-03-31"], ["female", "55", "2016-03-31"], ["male", "45", "2016-03-31"]
     ]  # fmt: skip
 
 
