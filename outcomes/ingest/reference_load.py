@@ -41,6 +41,8 @@ def apply(output: ReaderOutput) -> LoadResult:
         return apply_practices(output.frame)
     if output.kind == "memberships":
         return apply_memberships(output.frame)
+    if output.kind == "geography":  # a dateless lookup: checked by its reader (warnings), never applied
+        return LoadResult(unchanged=int(output.frame["agrees"].sum()) if len(output.frame) else 0)
     raise ValueError(f"reference_load cannot apply output of kind {output.kind!r}")
 
 

@@ -3,7 +3,8 @@
 A reader receives the parsed ``Table`` (strings, with ``__line__``) and returns a frame whose columns are
 the canonical names below, still as text (ISO dates where the reader computed them), plus the mapping from
 each canonical column to the file's own column name, so validation can name the column an analyst sees.
-Observation readers produce CANONICAL columns; reference readers (ODS) produce their own documented frames.
+Observation readers produce CANONICAL columns; reference readers (ODS) produce their own documented frames;
+the geography lookup reader produces a frame that is checked, never applied.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ class ReaderOutput:
     frame: pd.DataFrame
     columns: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
-    kind: Literal["observations", "areas", "memberships"] = "observations"
+    kind: Literal["observations", "areas", "memberships", "geography"] = "observations"
 
 
 class Reader:
     name: ClassVar[str]
     label: ClassVar[str]
-    kind: ClassVar[Literal["observations", "areas", "memberships"]] = "observations"
+    kind: ClassVar[Literal["observations", "areas", "memberships", "geography"]] = "observations"
     #: True for files with no header row (ODS epraccur): the parsed "header" is really line 1 of data.
     headerless: ClassVar[bool] = False
 

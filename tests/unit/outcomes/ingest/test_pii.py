@@ -51,6 +51,8 @@ def test_people_and_their_contact_details_still_are(name):
         ("gp_registrations_2021-01_excerpt.csv", "CODE"),  # each practice's own POSTCODE
         ("qof_mapping_2021_excerpt.csv", "PRACTICE_CODE"),  # STP_NAME, CCG_NAME, PCN_NAME, PRACTICE_NAME
         ("qof_prevalence_2021_excerpt.csv", None),  # long: practice codes repeat, and nothing identifying
+        ("gp_registrations_2026-04_excerpt.csv", "CODE"),  # Sub-ICB era, each practice's own POSTCODE
+        ("qof_prevalence_1920_excerpt.csv", None),  # 2019/20: PATIENT_LIST_SIZE, nothing identifying
     ],
 )
 def test_real_published_practice_files_are_not_patient_data(excerpt, organisations):
