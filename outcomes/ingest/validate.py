@@ -307,7 +307,9 @@ def _validate(
         "zero_denominator",
         "The denominator is zero, so no value can be computed.",
     )
-    needs_denominator = num.notna() & indicator_code.map(attribute("unit")).ne("count")
+    # A numerator needs its denominator to be checked, given an interval and summed up the hierarchy, except
+    # for an indicator that is itself a count (its value given); without a value nothing can be computed.
+    needs_denominator = num.notna() & (indicator_code.map(attribute("unit")).ne("count") | value.isna())
     if "denominator" not in columns and needs_denominator.any():
         # The column is absent (a generic file without it): one error naming it, not one per row.
         first = int(f.loc[needs_denominator.idxmax(), LINE])
