@@ -12,7 +12,10 @@ its own process with its peak memory:
      and indexes (psql): the cost of storing them in this schema, before any parsing or validation.
 1 and 2 run K times (default 3), alternated, each from a checkpoint and a vacuumed table, and their medians
 are compared: on a shared machine one run of either can be a third slower than the next.
-The aim: ingest within 2x the raw COPY time, validation included, under 1.5 GB peak memory.
+The aim (issue 12.10): the ingest, validation and roll-ups included, within 1.5x the floor for this schema (3: a
+COPY of the same stored rows into a table with the observation table's columns and indexes), under 1.5 GB peak
+memory. The last lines print the ratio to that floor and whether each aim is met; the raw COPY (2) is kept for
+comparison with earlier sessions (docs/benchmarks.md), whose aim of 2x the raw COPY this schema cannot meet.
 
 The extract's org codes are 341 practices, of which only the 29 Harrow practices of fixtures/areas.csv have
 real ODS codes (28 E84xxx, 1 Y05xxx). The other 312, in the seven other NWL boroughs (whose E09 codes are
@@ -256,17 +259,30 @@ def main() -> None:
         f"{'manage.py ingest (validate + load)':34}{ingest_seconds:10.2f}{spread['ingest']:>14}"
         f"{rows / ingest_seconds:12,.0f}{ingest_peak:10.0f}"
     )
-    indexed = f"{'COPY into indexed table (psql) *':34}{indexed_seconds:10.2f}{'(one run)':>14}"
+    indexed = f"{'floor: COPY, indexed table *':34}{indexed_seconds:10.2f}{'(one run)':>14}"
     print(f"{indexed}{rows / indexed_seconds:12,.0f}")
     print("* the rows the ingest stored (derived roll-ups too), into a copy of outcomes_observation with its indexes")
-    ratio = ingest_seconds / copy_seconds
-    print(
-        f"\ningest / raw COPY = {ratio:.2f}x (aim: at most 2x); peak memory {ingest_peak:,.0f} MB (aim: under 1,536 MB)"
-    )
-    print(
-        "storing the rows alone, in a table with the observation table's indexes, is "
-        f"{indexed_seconds / copy_seconds:.2f}x the raw COPY; the ingest is "
-        f"{ingest_seconds / indexed_seconds:.2f}x that"
+    print(report(ingest_seconds, indexed_seconds, copy_seconds, ingest_peak))
+
+
+#: The aims of issue 12.10: the ingest within this multiple of the floor, under this peak memory.
+FLOOR_AIM = 1.5
+MEMORY_AIM_MB = 1_536
+
+
+def report(ingest_seconds: float, floor_seconds: float, copy_seconds: float, peak_mb: float) -> str:
+    """The closing lines: the ingest against the floor for this schema (the headline), then against the raw COPY."""
+    ratio = ingest_seconds / floor_seconds
+    met = "met" if ratio <= FLOOR_AIM else "NOT met"
+    memory = "met" if peak_mb < MEMORY_AIM_MB else "NOT met"
+    return "\n".join(
+        [
+            "",
+            f"ingest / floor (indexed COPY of the same stored rows) = {ratio:.2f}x (aim: at most {FLOOR_AIM}x: {met})",
+            f"peak memory {peak_mb:,.0f} MB (aim: under {MEMORY_AIM_MB:,} MB: {memory})",
+            f"for comparison: ingest / raw COPY = {ingest_seconds / copy_seconds:.2f}x; "
+            f"the floor itself is {floor_seconds / copy_seconds:.2f}x the raw COPY",
+        ]
     )
 
 

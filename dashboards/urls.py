@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import areas, board, board_packs, extracts, indicators, insight, logic, risks, workstreams
+from .views import areas, board, board_packs, extracts, indicators, insight, logic, risks, tracking, workstreams
 
 app_name = "dashboards"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("extracts/<int:pk>/", extracts.detail, name="extract"),
     path("extracts/<int:pk>/problems.csv", extracts.error_report, name="extract_problems"),
     path("extracts/files/<str:name>.csv", extracts.template_file, name="extract_template"),
+    path("extracts/<int:pk>/start-tracking/", tracking.start, name="start_tracking"),
+    path("extracts/<int:pk>/run-again/", tracking.rerun, name="rerun_extract"),
+    path("indicator-drafts/", tracking.draft_list, name="indicator_drafts"),
+    path("indicator-drafts/<int:pk>/", tracking.draft_detail, name="indicator_draft"),
+    path("indicator-drafts/<int:pk>/approve/", tracking.approve, name="approve_indicator_draft"),
     path("board-packs/", board_packs.pack_list, name="board_packs"),
     path("board-packs/<int:pk>/", board_packs.pack_detail, name="board_pack"),
     path("board-packs/<int:pk>/pack.html", board_packs.pack_html, name="board_pack_html"),

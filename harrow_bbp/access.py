@@ -145,6 +145,18 @@ def can_generate_board_pack(user: Any) -> bool:
     return is_analyst(user)
 
 
+def can_track_indicators(user: Any) -> bool:
+    """Start, edit and read draft indicator definitions (from a Fingertips export), and run an extract again."""
+    return is_analyst(user)
+
+
+def can_approve_draft(user: Any, draft: Any) -> bool:
+    """A draft definition is approved by a second analyst (not the one who started it) or by an admin."""
+    if ADMIN in roles_of(user):
+        return True
+    return ANALYST in roles_of(user) and user.pk != draft.created_by_id
+
+
 def can_use_admin(user: Any) -> bool:
     """The Django admin: staff (the admin role), and analysts for the reference data their permissions allow."""
     return bool(getattr(user, "is_active", False) and (user.is_staff or ANALYST in roles_of(user)))

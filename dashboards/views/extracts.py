@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from harrow_bbp import csv_safe
 from harrow_bbp.access import can_upload, require
-from outcomes import actions
+from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.ingest.tasks import enqueue
 from outcomes.models import Extract
@@ -56,7 +56,25 @@ def history(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     extract = get_object_or_404(Extract.objects.select_related("uploaded_by"), pk=pk)
     template = "dashboards/extracts/_status.html" if request.htmx else "dashboards/extracts/detail.html"
-    return render(request, template, {"extract": extract, "finished": extract.completed_at is not None})
+    return render(
+        request,
+        template,
+        {"extract": extract, "finished": extract.completed_at is not None, **_tracking(extract)},
+    )
+
+
+def _tracking(extract: Extract) -> dict:
+    """For a Fingertips export refused as holding only untracked indicators: each one, with its draft if one
+    was started, and whether the file can be run again (it is kept, and one of them is now tracked)."""
+    if extract.status != Extract.Status.REFUSED or [e.get("code") for e in extract.errors] != ["nothing_loaded"]:
+        return {}
+    found = drafts.drafts_for_extract(extract)
+    untracked = [
+        {"id": fid, "name": name, "draft": found.get(fid)} for fid, name in drafts.untracked_indicators(extract)
+    ]
+    kept = drafts.file_kept(extract)
+    approved = any(d.status == d.Status.APPROVED for d in found.values())
+    return {"untracked": untracked, "file_kept": kept, "can_rerun": kept and approved}
 
 
 @require(can_upload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from .problems import Problem
@@ -37,6 +38,50 @@ def normalise(name: str) -> str:
     """``' Period Start '`` / ``period-start`` / ``PeriodStart`` -> ``period_start``."""
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name.strip().lstrip("\ufeff"))
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+#: How alike a header must be to a template name to be read as a misspelling of it (difflib's ratio):
+#: ``org_cod``/``org_code`` is 0.93 and ``denominater``/``denominator`` 0.91, while ``practice_name`` /
+#: ``practice_code`` (0.77) and ``indicator_name``/``indicator_code`` (0.79) are different columns.
+SIMILAR = 0.8
+#: ... and no more than this many typing slips away (``indicator_name`` is 0.83 like ``indicator_value`` but four
+#: letters differ: another column, not a typo).
+MAX_EDITS = 2
+
+
+def suggest(name: str, aliases: dict[str, tuple[str, ...]], taken: set[str] = frozenset()) -> tuple[str, str] | None:
+    """(canonical, closest name) for a header that looks like a misspelt template name, else None.
+
+    Names of canonical columns already in ``taken`` are not suggested: a second, unknown column next to a
+    mapped one (``lower_ci_99`` beside ``lower_ci_95``) is a different column, not a typo.
+    """
+    key = normalise(name)
+    names = {
+        alias: canonical
+        for canonical, others in aliases.items()
+        if canonical not in taken
+        for alias in (canonical, *others)
+        if len(alias) > 3  # 'n', 'd', 'to', 'org' are too short to judge a typo by
+    }
+    for match in difflib.get_close_matches(key, list(names), n=3, cutoff=SIMILAR):
+        if _edits(key, match) <= MAX_EDITS:
+            return names[match], match
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of neighbours counting as one edit (``strat`` for ``start``)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def map_columns(

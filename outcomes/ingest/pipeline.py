@@ -293,9 +293,11 @@ def nothing_to_load(problems: ProblemList, rows_read: int) -> Problem:
     if untracked:
         what = f"it holds only Fingertips indicators we do not track: {'; '.join(untracked)}"
         advice = (
-            "If one of them should be tracked, add its id to that indicator's definition "
-            "(fixtures/indicators/<CODE>.toml: fingertips = { id = ... }) and run `manage.py load_reference_data`; "
-            "otherwise download the export of an indicator listed on the Indicators page."
+            "If one of them should be tracked, start tracking it from this extract's page (a draft definition "
+            "filled in from the file, approved by a second analyst or an admin) and run the file again, or add its "
+            "id to that indicator's definition (fixtures/indicators/<CODE>.toml: fingertips = { id = ... }) and run "
+            "`manage.py load_reference_data`; otherwise download the export of an indicator listed on the "
+            "Indicators page."
         )
     else:
         what = "no row is for an indicator, area and breakdown we track (the warnings say why each was skipped)"

@@ -307,14 +307,31 @@ def _validate(
         "zero_denominator",
         "The denominator is zero, so no value can be computed.",
     )
-    _add(
-        problems,
-        f,
-        num.notna() & den.isna() & value.isna(),
-        _col(columns, "denominator"),
-        "missing_value",
-        "A numerator needs a denominator (or give the value).",
-    )
+    # A numerator needs its denominator to be checked, given an interval and summed up the hierarchy, except
+    # for an indicator that is itself a count (its value given); without a value nothing can be computed.
+    needs_denominator = num.notna() & (indicator_code.map(attribute("unit")).ne("count") | value.isna())
+    if "denominator" not in columns and needs_denominator.any():
+        # The column is absent (a generic file without it): one error naming it, not one per row.
+        first = int(f.loc[needs_denominator.idxmax(), LINE])
+        problems.add(
+            Problem(
+                1,
+                "denominator",
+                "missing_column",
+                f"The column 'denominator' is missing, but {int(needs_denominator.sum()):,} rows give a numerator "
+                f"(the first on line {first}): a count needs its denominator to be checked, given an interval and "
+                "added up to PCN and borough. Add the column, or leave the numerator blank and give the value.",
+            )
+        )
+    else:
+        _add(
+            problems,
+            f,
+            num.notna() & den.isna() & value.isna(),
+            _col(columns, "denominator"),
+            "missing_value",
+            "A numerator needs a denominator (or give the value).",
+        )
     is_proportion = indicator_code.map(attribute("unit")).eq("percent")
     _add(
         problems,

@@ -1,6 +1,7 @@
 """Models of the measurement core, split by concern."""
 
 from .areas import Area, PracticeMembership
+from .drafts import IndicatorDraft
 from .indicators import Indicator, SpcRebase, Target
 from .observations import (
     KEY_COLUMNS,
@@ -21,6 +22,7 @@ __all__ = [
     "Commentary",
     "Extract",
     "Indicator",
+    "IndicatorDraft",
     "Observation",
     "PracticeMembership",
     "SpcRebase",

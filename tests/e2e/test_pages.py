@@ -21,7 +21,17 @@ from .support import ROLES, axe_violations, blocking, describe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # 403 for board members and PCN leads (neither leads a workstream, so neither reports on one)
-ANALYST_PAGES = {"upload", "extracts", "extract", "report_status", "new_risk", "new_insight", "respond_insight"}
+ANALYST_PAGES = {
+    "upload",
+    "extracts",
+    "extract",
+    "report_status",
+    "new_risk",
+    "new_insight",
+    "respond_insight",
+    "indicator_drafts",
+    "indicator_draft",
+}
 NOT_PAGES = {  # downloads, form targets
     "indicator_csv",
     "commentary",
@@ -29,6 +39,9 @@ NOT_PAGES = {  # downloads, form targets
     "extract_template",
     "board_pack_html",
     "board_pack_pdf",
+    "start_tracking",
+    "rerun_extract",
+    "approve_indicator_draft",
 }
 PCN_INDICATOR = ("OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
 
@@ -76,6 +89,27 @@ def first_insight() -> list[tuple]:
     return [(CommunityInsight.objects.order_by("pk").values_list("pk", flat=True)[0],)]
 
 
+def a_draft() -> list[tuple]:
+    """A draft indicator definition (one is made, as an analyst would from a refused Fingertips export)."""
+    from django.contrib.auth import get_user_model
+
+    from outcomes.models import IndicatorDraft
+
+    draft = IndicatorDraft.objects.order_by("pk").first() or IndicatorDraft.objects.create(
+        fingertips_id=93553,
+        code="FT_93553_DEPRIVATION_SCORE_IMD_2019",
+        name="Deprivation score (IMD 2019)",
+        definition="Deprivation score (IMD 2019) (OHID Fingertips indicator 93553).",
+        frequency="annual",
+        levels=["borough", "region", "country"],
+        fingertips_sex="Persons",
+        fingertips_age="All ages",
+        seen={"sexes": ["Persons"], "ages": ["All ages"], "area_types": ["Counties & UAs (from Apr 2023)"]},
+        created_by=get_user_model().objects.get(username="analyst"),
+    )
+    return [(draft.pk,)]
+
+
 def board_packs() -> list[tuple]:
     from dashboards.models import BoardPack
 
@@ -93,6 +127,7 @@ ARGUMENTS: dict[str, Callable[[], list[tuple]]] = {
     "indicator_area": lambda: [PCN_INDICATOR],
     "pcn": pcns,
     "extract": newest_extract,
+    "indicator_draft": a_draft,
 }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..headers import GENERIC_ALIASES, map_columns, normalise
+from ...models.choices import BREAKDOWN_CATEGORIES
+from ..headers import GENERIC_ALIASES, map_columns, normalise, suggest
+from ..labels import breakdown_code, category_code
 from ..problems import Problem
 from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
@@ -13,6 +15,8 @@ from .base import CANONICAL, Reader, ReaderOutput, register
 REQUIRED = {"indicator_code", "org_code", "period_start", "period_end"}
 #: Every normalised name the template understands (canonical names and their aliases).
 KNOWN = set(GENERIC_ALIASES) | {alias for aliases in GENERIC_ALIASES.values() for alias in aliases}
+#: Header problems that make reading the rows pointless (each row would repeat the same complaint).
+HEADER_ERRORS = {"missing_column", "misspelt_column", "duplicate_column"}
 
 
 @register
@@ -26,20 +30,12 @@ class GenericReader(Reader):
 
     def read(self, table: Table) -> ReaderOutput:
         mapping, problems = map_columns(table.header, GENERIC_ALIASES, REQUIRED)
-        # Columns the template does not use are not loaded: say so, naming each (the patient-data scan has
-        # already seen them, on the raw table).
-        unknown = dict.fromkeys(h for h in table.header if normalise(h) and normalise(h) not in KNOWN)
-        problems += [
-            Problem(
-                1,
-                name,
-                "unknown_column",
-                f"The column '{name}' is not part of the generic template; it was ignored and nothing in it "
-                "was loaded.",
-                "warning",
-            )
-            for name in unknown
-        ]
+        problems = _header_problems(table.header, mapping, problems)
+        if any(p.severity == "error" and p.code in HEADER_ERRORS for p in problems):
+            # One clear error per column, not the same complaint on every row.
+            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CANONICAL})
+            frame[LINE] = pd.Series(dtype=int)
+            return ReaderOutput(frame=frame, columns=mapping, problems=problems)
         frame = pd.DataFrame({LINE: table.frame[LINE]})
         for canonical in CANONICAL:
             if canonical in mapping:
@@ -48,7 +44,99 @@ class GenericReader(Reader):
                 frame[canonical] = ""
         for column in ("breakdown", "category"):
             frame.loc[_blank(frame[column]), column] = "all"
+        problems += _read_labels(frame, mapping)
         return ReaderOutput(frame=frame, columns=mapping, problems=problems)
+
+
+def _header_problems(header: list[str], mapping: dict[str, str], problems: list[Problem]) -> list[Problem]:
+    """Unknown columns: a misspelt template name is an error with "did you mean" (ignoring it would drop data
+    silently, or report a required column as missing); any other column is ignored with a warning."""
+    suggested: dict[str, str] = {}  # canonical -> the file's column that looks like it
+    out: list[Problem] = []
+    for name in dict.fromkeys(h for h in header if normalise(h) and normalise(h) not in KNOWN):
+        guess = suggest(name, GENERIC_ALIASES, taken=set(mapping))
+        if guess is not None and guess[0] not in suggested:
+            canonical, closest = guess
+            suggested[canonical] = name
+            required = " (a required column)" if canonical in REQUIRED else ""
+            out.append(
+                Problem(
+                    1,
+                    name,
+                    "misspelt_column",
+                    f"The column '{name}' is not part of the generic template. Did you mean '{closest}'"
+                    f"{required}? Rename the column; nothing was loaded.",
+                )
+            )
+            continue
+        out.append(
+            Problem(
+                1,
+                name,
+                "unknown_column",
+                f"The column '{name}' is not part of the generic template; it was ignored and nothing in it "
+                "was loaded.",
+                "warning",
+            )
+        )
+    # A required column reported as misspelt is not reported again as missing.
+    kept = [p for p in problems if not (p.code == "missing_column" and p.column in suggested)]
+    return kept + out
+
+
+def _read_labels(frame: pd.DataFrame, columns: dict[str, str]) -> list[Problem]:
+    """Breakdown and category labels in analysts' wording (any case, 'Total', 'Female', ONS 2021 census ethnic
+    groups) rewritten in place to our codes, with one warning per distinct label that was rewritten.
+
+    Judged once per distinct value (a million-row file holds a few dozen), never per row. Labels we do not
+    recognise are left for validation to refuse with the list of allowed ones.
+    """
+    problems: list[Problem] = []
+    breakdowns = tuple(BREAKDOWN_CATEGORIES)
+    codes, uniques = pd.factorize(frame["breakdown"].astype(str), use_na_sentinel=False)
+    mapped = []
+    for label in uniques:
+        ours = breakdown_code(label, breakdowns) or label
+        if ours != label and ours != label.strip():
+            first = int(frame[LINE].to_numpy()[np.argmax(codes == len(mapped))])
+            problems.append(_mapped(first, columns.get("breakdown", "breakdown"), label, ours, ""))
+        mapped.append(ours)
+    if any(m != u for m, u in zip(mapped, uniques, strict=True)):
+        frame["breakdown"] = np.asarray(mapped, dtype=object)[codes]
+
+    b_codes, b_uniques = pd.factorize(frame["breakdown"], use_na_sentinel=False)
+    c_codes, c_uniques = pd.factorize(frame["category"].astype(str), use_na_sentinel=False)
+    pairs, first_rows = np.unique(b_codes.astype(np.int64) * len(c_uniques) + c_codes, return_index=True)
+    replace: dict[int, str] = {}
+    lines = frame[LINE].to_numpy()
+    for pair, row in zip(pairs, first_rows, strict=True):
+        breakdown, label = b_uniques[pair // len(c_uniques)], c_uniques[pair % len(c_uniques)]
+        known = BREAKDOWN_CATEGORIES.get(breakdown)
+        if known is None or label in known:  # partner codes and unknown breakdowns are left to validation
+            continue
+        found = category_code(breakdown, label, known)
+        if found is None:
+            continue
+        ours, why = found
+        replace[int(pair)] = ours
+        if ours != label.strip():
+            problems.append(_mapped(int(lines[row]), columns.get("category", "category"), label, ours, why))
+    if replace:
+        keys = b_codes.astype(np.int64) * len(c_uniques) + c_codes
+        hit = np.isin(keys, list(replace))
+        frame.loc[hit, "category"] = pd.Series(keys[hit]).map(replace).to_numpy()
+    return problems
+
+
+def _mapped(line: int, column: str, label: str, ours: str, why: str) -> Problem:
+    because = f", {why}" if why else ""
+    return Problem(
+        line,
+        column,
+        "label_mapped",
+        f"'{label.strip()[:80]}' was read as '{ours}'{because}.",
+        "warning",
+    )
 
 
 def _blank(series: pd.Series) -> np.ndarray:

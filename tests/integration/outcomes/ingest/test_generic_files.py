@@ -479,3 +479,48 @@ def test_intervals_are_computed_where_the_source_gave_none():
     row = Observation.objects.get(extract=extract, breakdown="all")
     # Wilson 95% for 600/1000 (textbook score interval), as percentages.
     assert row.lower_ci == pytest.approx(56.93, abs=0.01) and row.upper_ci == pytest.approx(62.99, abs=0.01)
+
+
+# ---------------------------------------------------------------------- what analysts write (issue 12.7)
+
+
+def test_a_file_whose_rows_give_numerators_without_a_denominator_column_is_one_error():
+    header = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,value"
+    rows = "".join(f"OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,imd_quintile,{q},100,50.0\n" for q in "12345")
+    extract = refused_with(f"{header}\n{rows}", "missing_column", line=1, column="denominator")
+    assert [e["code"] for e in extract.errors] == ["missing_column"]
+    assert "5 rows give a numerator (the first on line 2)" in extract.errors[0]["message"]
+
+
+def test_a_file_of_values_needs_no_denominator_column():
+    header = "indicator_code,org_code,period_start,period_end,value"
+    extract = run(f"{header}\nOUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,60.0\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+
+
+def test_a_misspelt_denominator_header_refuses_the_file_with_did_you_mean():
+    extract = refused_with(GOOD.replace(",denominator,", ",denominater,"), "misspelt_column", 1, "denominater")
+    assert [e["code"] for e in extract.errors] == ["misspelt_column"]
+    assert "Did you mean 'denominator'?" in extract.errors[0]["message"]
+
+
+def test_one_typo_in_a_required_header_is_one_error_not_one_per_row():
+    rows = "".join(replace(ROW1, "breakdown", "imd_quintile").replace(",all,", f",{q},") + "\n" for q in "12345")
+    extract = refused_with(f"{HEADER.replace('org_code', 'org_cod')}\n{rows}", "misspelt_column", 1, "org_cod")
+    assert extract.error_count == 1 and "Did you mean 'org_code'" in extract.errors[0]["message"]
+
+
+def test_sex_total_and_ons_2021_ethnic_group_labels_load_with_each_mapping_named():
+    lines = [
+        "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,Total,All,600,1000,60.0,",
+        "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,Ethnicity,"
+        '"Asian, Asian British or Asian Welsh",100,200,50.0,',
+        "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,Ethnicity,White,150,200,75.0,",
+    ]
+    extract = run("\n".join([HEADER, *lines]) + "\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    stored = set(Observation.objects.filter(extract=extract).values_list("breakdown", "category"))
+    assert stored == {("all", "all"), ("ethnicity", "asian"), ("ethnicity", "white")}
+    mapped = {w["message"] for w in extract.warnings if w["code"] == "label_mapped"}
+    assert any(m.startswith("'Asian, Asian British or Asian Welsh' was read as 'asian'") for m in mapped)
+    assert {"'Total' was read as 'all'.", "'All' was read as 'all'.", "'White' was read as 'white'."} <= mapped

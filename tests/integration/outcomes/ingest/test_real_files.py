@@ -254,6 +254,7 @@ def test_nothing_loaded_exits_1_naming_the_untracked_indicator_and_what_to_do():
     assert (status, out) == (1, "")
     assert "Fingertips indicator 93553 (Deprivation score (IMD 2019))" in err
     assert "fingertips = { id = ... }" in err and "load_reference_data" in err
+    assert "start tracking it from this extract's page" in err
     assert err.rstrip().endswith("Nothing loaded from fingertips_93553_harrow_excerpt.csv: nothing was written.")
 
 
