@@ -36,15 +36,16 @@ def test_tiles_show_latest_value_comparators_and_target_assessment(board_client)
     tiles = {t.indicator.code: t for t in board_client.get(reverse("dashboards:board")).context["tiles"]}
     tooth = tiles["OUT1_TOOTH_DECAY"]
     assert {c.name for c in tooth.comparators} >= {"London", "England"}
-    assert tooth.targets[0].target.relative_unit == "percent"
+    assert tooth.targets[0].target.relative_unit == "points"
     assert tooth.targets[0].assessment.status in {"met", "on_track", "off_track", "not_met"}
-    assert "40.3%" in tooth.targets[0].assessment.reason  # 42.4% less 5% of itself
+    assert "37.4%" in tooth.targets[0].assessment.reason  # 42.4% less 5 percentage points
     acsc = tiles["OUT5_ACSC_ADMISSIONS"]
     assert acsc.latest_period == "Sep 2026"
     assert "NWL" in {c.name for c in acsc.comparators}
     assert "PCNs meet it" in acsc.targets[0].child_summary
     experience = tiles["OUT3_CARE_EXPERIENCE"]
     assert experience.targets[0].target.kind == "baseline"
+    assert experience.targets[0].assessment.status in {"baseline_set", "no_data", "not_met"}  # never "met"
 
 
 def _out2_board(board_client, *, harrow_good: float, group_values: dict[tuple[str, str], float | None]):
