@@ -14,10 +14,28 @@ from outcomes.selectors import indicator_data, jsna_data, latest_headline, pcn_d
 from . import indicator_page, jsna_page, pcn_page
 from .board import board_tiles, overdue_indicators
 from .cache import cached
+from .overview import board_state, changes_since
 
 
 def board(today: dt.date, version: str | None = None):
     return cached(("board", today), lambda: board_tiles(today), version)
+
+
+def month_ends(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The ends of the last complete month before ``today`` and of the month before it."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return last, last.replace(day=1) - dt.timedelta(days=1)
+
+
+def board_changes(today: dt.date, version: str | None = None) -> dict[str, list[str]]:
+    """What changed on the board between the last two complete months, by indicator code."""
+
+    def build():
+        last, before = month_ends(today)
+        states = [board_state(board_tiles(end, up_to=end)[1]) for end in (before, last)]
+        return changes_since(*states)
+
+    return cached(("board_changes", today), build, version)
 
 
 def jsna(version: str | None = None):
