@@ -66,6 +66,7 @@ class OutcomeTile:
     assurance_code: str | None = None  # SPCResult.assurance_icon: "pass", "fail" or "inconsistent"
     latest_period_end: dt.date | None = None
     special_cause_ends: frozenset[dt.date] = frozenset()  # periods whose point is special cause (improving/concern)
+    unit_note: str = ""  # the unit where the value does not carry it ("per 1,000 weighted population per year")
 
 
 def _unit(indicator: Indicator) -> str:
@@ -292,6 +293,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         assurance_code=assurance_code,
         latest_period_end=None if latest is None else latest["period_end"],
         special_cause_ends=special_cause_ends,
+        unit_note="" if indicator.unit == "percent" else (indicator.unit_label or indicator.get_unit_display()),
         variation=variation,
         assurance=assurance,
         indicator=indicator,

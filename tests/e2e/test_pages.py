@@ -21,8 +21,18 @@ from .support import ROLES, axe_violations, blocking, describe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # 403 for board members and PCN leads (neither leads a workstream, so neither reports on one)
-ANALYST_PAGES = {"upload", "extracts", "extract", "report_status", "new_risk", "new_insight", "respond_insight"}
+ANALYST_PAGES = {
+    "upload",
+    "extracts",
+    "extract",
+    "data_status",
+    "report_status",
+    "new_risk",
+    "new_insight",
+    "respond_insight",
+}
 NOT_PAGES = {  # downloads, form targets
+    "board_csv",
     "indicator_csv",
     "commentary",
     "extract_problems",
