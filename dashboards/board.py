@@ -14,7 +14,7 @@ from outcomes.models import Area, Indicator, Target
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
-from outcomes.stats.spc import spc
+from outcomes.stats.spc import SPCResult, spc
 from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
 
 from .figures import figure_json, trend_figure
@@ -274,13 +274,8 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     variation = assurance = None
     variation_code = assurance_code = None
     special_cause_ends: frozenset[dt.date] = frozenset()
-    if len(valued) >= MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
-        result = spc(
-            valued["value"].to_numpy(float),
-            improvement=IMPROVEMENT[indicator.polarity],
-            target=target_line,
-            rebase_at=rebase_positions(list(valued["period_start"]), [starts for starts, _ in data.rebases]),
-        )
+    result = _spc(indicator, valued, data.rebases, target_line)
+    if result is not None:
         variation_code, assurance_code = result.variation_icon, result.assurance_icon
         if result.variation_icon:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
@@ -306,6 +301,38 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         summary=summary,
         sparkline=sparkline,
     )
+
+
+def _spc(indicator: Indicator, valued: pd.DataFrame, rebases, target: float | None) -> SPCResult | None:
+    """The XmR chart of a measure's values, or None with too few points for the icons to mean anything."""
+    if len(valued) < MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
+        return None
+    return spc(
+        valued["value"].to_numpy(float),
+        improvement=IMPROVEMENT[indicator.polarity],
+        target=target,
+        rebase_at=rebase_positions(list(valued["period_start"]), [starts for starts, _ in rebases]),
+    )
+
+
+@dataclass(frozen=True)
+class MeasureIcons:
+    """A tracked measure's place in the Making Data Count summary matrix."""
+
+    indicator: Indicator
+    variation_code: str | None
+    assurance_code: str | None
+
+
+def measure_icons(indicator: Indicator, series: pd.DataFrame, rebases, target: float | None) -> MeasureIcons:
+    """Variation and assurance icons of a measure's headline series (its latest period length only)."""
+    latest = _latest(series)
+    months = None if latest is None else int(period_months(latest.to_frame().T).iloc[0])
+    valued = same_period_length(series, months).dropna(subset=["value"])
+    result = _spc(indicator, valued, rebases, target)
+    if result is None:
+        return MeasureIcons(indicator, None, None)
+    return MeasureIcons(indicator, result.variation_icon, result.assurance_icon)
 
 
 def _num(value) -> float | None:

@@ -33,7 +33,8 @@ def _scorecard(today, version):
 def board_overview(request: HttpRequest) -> HttpResponse:
     today, version = timezone.localdate(), data_version()
     borough, rows = _scorecard(today, version)
-    matrix, without_icons = mdc_matrix((r.tile.variation_code, r.tile.assurance_code, r.tile) for r in rows)
+    measures = [*(r.tile for r in rows), *pages.tracked_icons(borough, version)]  # every tracked measure
+    matrix, without_icons = mdc_matrix((m.variation_code, m.assurance_code, m) for m in measures)
     pcns = Area.objects.filter(parent=borough, level="pcn").order_by("sort_order")
     jsna_counts = jsna_page.england_counts(pages.jsna(version))
     overdue = pages.overdue(today, borough, version)

@@ -189,3 +189,24 @@ def test_no_page_shows_developer_text(role_client, role):
         found = [phrase for phrase in DEVELOPER_TEXT if phrase in text]
         assert not found, f"{path} shows {found}"
     assert seen >= 10
+
+
+def test_the_mdc_matrix_places_every_tracked_measure_once_linked_to_its_page(board_client):
+    from outcomes.models import Indicator, Observation
+
+    response = board_client.get(reverse("dashboards:board"))
+    placed = [m.indicator.code for row in response.context["matrix"] for cell in row.cells for m in cell]
+    apart = [m.indicator.code for m in response.context["without_icons"]]
+    with_data = set(
+        Observation.objects.filter(area__code="E09000015", breakdown="all", is_current=True).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    assert sorted(placed + apart) == sorted(with_data | OUTCOME_CODES)  # every measure, once
+    assert set(placed) - OUTCOME_CODES, "measures beyond the outcomes are placed too"
+    html = response.content.decode()
+    matrix = html[html.index('class="nhsuk-table app-mdc"') : html.index("The measures in detail")]
+    for code in placed:
+        assert reverse("dashboards:indicator", args=[code]) in matrix
+    assert '<th scope="col">Consistently fails the target</th>' in matrix and '<th scope="row">' in matrix
+    assert Indicator.objects.filter(code__in=placed).count() == len(set(placed))
