@@ -14,8 +14,8 @@ from outcomes.models import Area, Indicator, Target
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
-from outcomes.stats.spc import spc
-from outcomes.stats.targets import TargetAssessment, assess_target, combine_child_assessments
+from outcomes.stats.spc import SPCResult, spc
+from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
 
 from .figures import figure_json, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
@@ -26,15 +26,11 @@ IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgem
 PUBLICATION_LAG_MONTHS = 3
 #: Fewest points for which the variation and assurance icons are shown (NHSRplotthedots warns below 13).
 MIN_SPC_POINTS = 13
+#: Point types that count as "special cause" on the board (a neutral special cause is neither good nor bad news).
+SPECIAL_CAUSE_POINTS = frozenset({"special_cause_improvement", "special_cause_concern"})
 SPARKLINE_POINTS = 24  # two years of a monthly series; every point of an annual one
 
-STATUS_LABELS = {
-    "met": "Met",
-    "on_track": "On track",
-    "off_track": "Off track",
-    "not_met": "Not met",
-    "baseline_pending": "Baseline pending",
-}
+__all__ = ["STATUS_LABELS", "OutcomeTile", "TargetView", "board_tiles", "build_tile", "overdue_indicators"]
 
 
 @dataclass
@@ -66,6 +62,11 @@ class OutcomeTile:
     variation: tuple[str, str] | None = None  # (svg, label)
     assurance: tuple[str, str] | None = None
     sparkline: str = ""  # inline SVG of the recent trend, labelled in words
+    variation_code: str | None = None  # SPCResult.variation_icon, e.g. "concern_high"
+    assurance_code: str | None = None  # SPCResult.assurance_icon: "pass", "fail" or "inconsistent"
+    latest_period_end: dt.date | None = None
+    special_cause_ends: frozenset[dt.date] = frozenset()  # periods whose point is special cause (improving/concern)
+    unit_note: str = ""  # the unit where the value does not carry it ("per 1,000 weighted population per year")
 
 
 def _unit(indicator: Indicator) -> str:
@@ -121,7 +122,7 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
     if target.applies_to_each_child and data.children:
         children = [(area.display_name, one(series)) for area, series in data.children.items()]
         assessment, child_summary = combine_child_assessments(
-            assessment, children, as_of=as_of, due_date=target.due_date
+            assessment, children, as_of=as_of, due_date=target.due_date, whole=f"{data_area_name(target)} as a whole"
         )
     if target.groups:  # e.g. "in every age, ethnic and socio-economic group": judge each group with data
         from outcomes.models.choices import BREAKDOWN_CATEGORIES
@@ -152,9 +153,19 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
                     )
                 )
         assessment = combine_group_assessments(
-            assessment, groups, as_of=as_of, due_date=target.due_date, missing_breakdowns=missing
+            assessment,
+            groups,
+            as_of=as_of,
+            due_date=target.due_date,
+            missing_breakdowns=missing,
+            whole=f"{data_area_name(target)} as a whole",
         )
     return TargetView(target, assessment, STATUS_LABELS[assessment.status], child_summary)
+
+
+def data_area_name(target: Target) -> str:
+    """The name of the area a target is set for, as the reasons print it ("Harrow")."""
+    return target.area.display_name
 
 
 def same_period_length(frame: pd.DataFrame, months: int | None) -> pd.DataFrame:
@@ -261,18 +272,23 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
             ),
         )
     variation = assurance = None
-    if len(valued) >= MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
-        result = spc(
-            valued["value"].to_numpy(float),
-            improvement=IMPROVEMENT[indicator.polarity],
-            target=target_line,
-            rebase_at=rebase_positions(list(valued["period_start"]), [starts for starts, _ in data.rebases]),
-        )
+    variation_code = assurance_code = None
+    special_cause_ends: frozenset[dt.date] = frozenset()
+    result = _spc(indicator, valued, data.rebases, target_line)
+    if result is not None:
+        variation_code, assurance_code = result.variation_icon, result.assurance_icon
         if result.variation_icon:
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
         if result.assurance_icon:
             assurance = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
+        special = [str(t) in SPECIAL_CAUSE_POINTS for t in result.point_type]
+        special_cause_ends = frozenset(e for e, flag in zip(valued["period_end"], special, strict=True) if flag)
     return OutcomeTile(
+        variation_code=variation_code,
+        assurance_code=assurance_code,
+        latest_period_end=None if latest is None else latest["period_end"],
+        special_cause_ends=special_cause_ends,
+        unit_note="" if indicator.unit == "percent" else (indicator.unit_label or indicator.get_unit_display()),
         variation=variation,
         assurance=assurance,
         indicator=indicator,
@@ -285,6 +301,38 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         summary=summary,
         sparkline=sparkline,
     )
+
+
+def _spc(indicator: Indicator, valued: pd.DataFrame, rebases, target: float | None) -> SPCResult | None:
+    """The XmR chart of a measure's values, or None with too few points for the icons to mean anything."""
+    if len(valued) < MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
+        return None
+    return spc(
+        valued["value"].to_numpy(float),
+        improvement=IMPROVEMENT[indicator.polarity],
+        target=target,
+        rebase_at=rebase_positions(list(valued["period_start"]), [starts for starts, _ in rebases]),
+    )
+
+
+@dataclass(frozen=True)
+class MeasureIcons:
+    """A tracked measure's place in the Making Data Count summary matrix."""
+
+    indicator: Indicator
+    variation_code: str | None
+    assurance_code: str | None
+
+
+def measure_icons(indicator: Indicator, series: pd.DataFrame, rebases, target: float | None) -> MeasureIcons:
+    """Variation and assurance icons of a measure's headline series (its latest period length only)."""
+    latest = _latest(series)
+    months = None if latest is None else int(period_months(latest.to_frame().T).iloc[0])
+    valued = same_period_length(series, months).dropna(subset=["value"])
+    result = _spc(indicator, valued, rebases, target)
+    if result is None:
+        return MeasureIcons(indicator, None, None)
+    return MeasureIcons(indicator, result.variation_icon, result.assurance_icon)
 
 
 def _num(value) -> float | None:

@@ -33,7 +33,7 @@ class MeasureStatus:
     value_text: str
     period: str
     label: str  # "On track", "Better than England", "No data yet"
-    tone: str  # a CSS modifier: met / on_track / off_track / not_met / baseline_pending / cmp-<comparison> / none
+    tone: str  # a CSS modifier: met / on_track / off_track / not_met / baseline_set / no_data / cmp-<comparison> / none
 
 
 @dataclass

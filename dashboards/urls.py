@@ -6,6 +6,9 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", board.board_overview, name="board"),
+    path("board.csv", board.board_csv, name="board_csv"),
+    path("glossary/", board.glossary, name="glossary"),
+    path("data-status/", board.data_status, name="data_status"),
     path("indicators/", indicators.indicator_index, name="indicators"),
     path("indicators/<slug:code>/", indicators.indicator_detail, name="indicator"),
     path("indicators/<slug:code>/<str:area_code>/", indicators.indicator_detail, name="indicator_area"),

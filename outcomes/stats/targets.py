@@ -18,8 +18,14 @@ Rules:
   value. With no trend to extrapolate, a target not yet met is "off_track", and the reason says why.
 * After the due date: "met" or "not_met" on the latest value (the reason says when that value predates the due
   date, as survey data often lag). A target without a due date is judged on the latest value alone.
-* "baseline_pending": a baseline target with no value yet and the due date not passed, a relative-change target
-  whose baseline is not recorded, or any target whose indicator has no value yet before the due date.
+* "baseline_set": a baseline target (one that asks only for a first value) whose first value was recorded by the
+  due date. It is never called "met": there is no level to reach yet.
+* "no_data": a baseline target with no value yet and the due date not passed, a relative-change target whose
+  baseline is not recorded, or any target whose indicator has no value yet before the due date.
+
+These six statuses (`STATUSES`, in words `STATUS_LABELS`) are the only verdicts the site, its CSVs and the board
+pack use; the glossary page defines each one. A reason never contradicts its status: one that must hold in every
+area or group and is met only overall says so ("Harrow as a whole meets it") and is not called met.
 """
 
 from __future__ import annotations
@@ -34,12 +40,34 @@ import numpy as np
 
 TargetKind = Literal["absolute", "relative_change", "comparator", "band", "baseline"]
 Polarity = Literal["high_is_good", "low_is_good", "no_judgement"]
-Status = Literal["met", "on_track", "off_track", "not_met", "baseline_pending"]
+Status = Literal["met", "on_track", "off_track", "not_met", "baseline_set", "no_data"]
 RelativeUnit = Literal["percent", "points"]
 
 KINDS = ("absolute", "relative_change", "comparator", "band", "baseline")
 POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
-STATUSES = ("met", "on_track", "off_track", "not_met", "baseline_pending")
+STATUSES = ("met", "on_track", "off_track", "not_met", "baseline_set", "no_data")
+#: The one wording of each status, for badges, text, CSVs and the board pack alike.
+STATUS_LABELS: dict[str, str] = {
+    "met": "Met",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "not_met": "Not met",
+    "baseline_set": "Baseline set",
+    "no_data": "No data",
+}
+#: What each status means, as the glossary page prints it.
+STATUS_DEFINITIONS: dict[str, str] = {
+    "met": "The latest value reaches the target (and, where the target must hold in every PCN or group, it does "
+    "in each one with data).",
+    "on_track": "Not reached yet, but the trend of the values so far, carried forward to the due date, reaches it.",
+    "off_track": "Not reached yet, and the trend does not reach it by the due date (or there are too few values to "
+    "show a trend); or it is reached overall but not in every PCN or group that must reach it.",
+    "not_met": "The due date has passed (or the target has none) and the latest value does not reach it.",
+    "baseline_set": "The target asks only that a first value, a baseline, be recorded, and it has been. There is no "
+    "level to reach yet, so this is not a judgement that things are good.",
+    "no_data": "No value has been recorded yet (or the baseline a target is measured from is missing), so progress "
+    "cannot be judged.",
+}
 
 
 @dataclass(frozen=True)
@@ -144,7 +172,7 @@ def assess_target(
             due_date=due_date,
         )
         if target is None:
-            return TargetAssessment(status="baseline_pending", reason=preface)
+            return TargetAssessment(status="no_data", reason=preface)
         if start is None and series_values:
             start = min(zip(series_dates, series_values, strict=True))[1]
         name = f"the target ({comparator_name})" if kind == "comparator" else "the target"
@@ -154,9 +182,7 @@ def assess_target(
         due = f" by the due date of {_month(due_date)}" if due_date is not None else ""
         if past_due:
             return goal.assessment("not_met", f"{preface}No value was recorded{due}, so the target was not met.")
-        return goal.assessment(
-            "baseline_pending", f"{preface}No value has been recorded yet, so progress cannot be judged."
-        )
+        return goal.assessment("no_data", f"{preface}No value has been recorded yet, so progress cannot be judged.")
 
     position = goal.position(latest_value)
     due_text = f" due {_month(due_date)}" if due_date is not None else ""
@@ -305,10 +331,14 @@ def _baseline(
         value = f": the latest value is {fmt.value(latest_value)}" if latest_value is not None else ""
         when = f" ({latest_label or _month(latest_date)})" if latest_date is not None and value else ""
         by = f" by the due date of {due}" if due else ""
-        return TargetAssessment(status="met", reason=f"A baseline has been recorded{by}{value}{when}.")
+        return TargetAssessment(
+            status="baseline_set",
+            reason=f"A baseline has been recorded{by}{value}{when}. The target asks only for a baseline; it sets no "
+            "level to reach yet.",
+        )
     if first is None and (due_date is None or as_of <= due_date):
         by = f"; it is due by {due}" if due else ""
-        return TargetAssessment(status="baseline_pending", reason=f"No baseline has been recorded yet{by}.")
+        return TargetAssessment(status="no_data", reason=f"No baseline has been recorded yet{by}.")
     since = f" One was first recorded in {_month(first)}." if first is not None else ""
     return TargetAssessment(status="not_met", reason=f"No baseline was recorded by the due date of {due}.{since}")
 
@@ -423,6 +453,7 @@ def combine_group_assessments(
     as_of: date,
     due_date: date | None,
     missing_breakdowns: Sequence[str] = (),
+    whole: str = "the area as a whole",
 ) -> TargetAssessment:
     """One assessment for a target that must hold overall and in every group.
 
@@ -441,12 +472,14 @@ def combine_group_assessments(
         return overall
     sentences = []
     status = overall.status
+    reason = overall.reason
     if misses:
         who = _group_list(misses)
         if overall.status == "met":
             past_due = due_date is None or as_of > due_date
             status = "not_met" if past_due else "off_track"
-            sentences.append(f"The target must hold in every group: it is met overall, but not for: {who}.")
+            reason = met_overall_only(reason, whole)
+            sentences.append(f"But the target must hold in every group, and it does not for: {who}.")
         else:
             sentences.append(f"By group, it is not met for: {who}.")
     elif groups and overall.status == "met":
@@ -461,7 +494,7 @@ def combine_group_assessments(
         gaps.append(f"any group by {_and(list(missing_breakdowns))}")
     if gaps:
         sentences.append(f"There is no value for: {'; '.join(gaps)}, so whether it holds there is not known.")
-    reason = " ".join([overall.reason, *sentences]).strip()
+    reason = " ".join([reason, *sentences]).strip()
     return TargetAssessment(
         status=status,
         reason=reason,
@@ -479,6 +512,7 @@ def combine_child_assessments(
     as_of: date,
     due_date: date | None,
     child_kind: str = "PCN",
+    whole: str = "the area as a whole",
 ) -> tuple[TargetAssessment, str]:
     """One assessment for a target that must hold overall and in every child area (e.g. every PCN), with the
     summary line naming the children that meet it.
@@ -498,13 +532,29 @@ def combine_child_assessments(
     past_due = due_date is None or as_of > due_date
     combined = TargetAssessment(
         status="not_met" if past_due else "off_track",
-        reason=f"{overall.reason} But it must hold in every {child_kind}: {summary}",
+        reason=f"{met_overall_only(overall.reason, whole)} But it must hold in every {child_kind}: {summary}",
         target_value=overall.target_value,
         target_lower=overall.target_lower,
         target_upper=overall.target_upper,
         projected_value=overall.projected_value,
     )
     return combined, summary
+
+
+#: The sentences `assess_target` ends a "met" reason with, and how they read when only the whole area meets it.
+_MET_PHRASES = (
+    ("; the target is already met.", "; {whole} already meets it."),
+    ("; the target was met", "; {whole} met it"),
+    ("; it is met.", "; {whole} meets it."),
+)
+
+
+def met_overall_only(reason: str, whole: str) -> str:
+    """A "met" reason reworded for a target met only by the whole area (``whole``, e.g. "Harrow as a whole"), so
+    the text never says "met" beside a badge that does not."""
+    for said, meant in _MET_PHRASES:
+        reason = reason.replace(said, meant.format(whole=whole))
+    return reason
 
 
 def _group_list(groups: Sequence[GroupAssessment]) -> str:

@@ -25,6 +25,7 @@ ANALYST_PAGES = {
     "upload",
     "extracts",
     "extract",
+    "data_status",
     "report_status",
     "new_risk",
     "new_insight",
@@ -33,6 +34,7 @@ ANALYST_PAGES = {
     "indicator_draft",
 }
 NOT_PAGES = {  # downloads, form targets
+    "board_csv",
     "indicator_csv",
     "commentary",
     "extract_problems",

@@ -60,8 +60,10 @@ def test_the_five_outcome_measures_carry_the_plan_baselines_and_targets():
     ):
         assert outcomes.filter(code=code).exists(), code
     tooth = Target.objects.get(indicator__code="OUT1_TOOTH_DECAY")
-    assert tooth.kind == "relative_change" and tooth.relative_unit == "percent" and tooth.baseline_value == 42.4
-    assert "Ambiguous" in tooth.interpretation and "percentage points" in tooth.interpretation
+    assert tooth.kind == "relative_change" and tooth.relative_unit == "points" and tooth.baseline_value == 42.4
+    # the plan's ambiguous "5%" is settled in the reference data, in words a board member reads
+    assert "5 percentage points" in tooth.interpretation and "37.4%" in tooth.interpretation
+    assert "relative_unit" not in tooth.interpretation
     turnover = Target.objects.get(indicator__code="OUT4_STAFF_TURNOVER")
     assert (turnover.kind, turnover.lower, turnover.upper) == ("band", 10.0, 18.4)
     acsc = Target.objects.get(indicator__code="OUT5_ACSC_ADMISSIONS")

@@ -175,7 +175,7 @@ def test_relative_change_without_baseline_is_pending():
         latest_value=None,
         latest_date=None,
     )
-    assert result.status == "baseline_pending"
+    assert result.status == "no_data"
     assert result.target_value is None
     assert result.reason == "The target is a 5% rise from a baseline that has not been recorded yet."
 
@@ -280,7 +280,7 @@ BASELINE = {"polarity": "high_is_good", "unit": "%", "due_date": date(2023, 3, 3
 
 def test_baseline_pending_then_not_met():
     pending = assess_target("baseline", as_of=date(2022, 10, 1), latest_value=None, latest_date=None, **BASELINE)
-    assert pending.status == "baseline_pending"
+    assert pending.status == "no_data"
     assert pending.reason == "No baseline has been recorded yet; it is due by March 2023."
     missed = assess_target("baseline", as_of=date(2023, 6, 1), latest_value=None, latest_date=None, **BASELINE)
     assert missed.status == "not_met"
@@ -296,9 +296,10 @@ def test_baseline_met_and_late():
         latest_label="2022/23",
         **BASELINE,
     )
-    assert met.status == "met"
-    assert (
-        met.reason == "A baseline has been recorded by the due date of March 2023: the latest value is 71.0% (2022/23)."
+    assert met.status == "baseline_set"  # never "met": a baseline target sets no level to reach
+    assert met.reason == (
+        "A baseline has been recorded by the due date of March 2023: the latest value is 71.0% (2022/23). "
+        "The target asks only for a baseline; it sets no level to reach yet."
     )
     late = assess_target("baseline", as_of=date(2023, 9, 1), latest_value=71, latest_date=date(2023, 7, 1), **BASELINE)
     assert late.status == "not_met"
@@ -324,7 +325,7 @@ def test_no_value_yet():
         latest_value=None,
         latest_date=None,
     )
-    assert (before.status, after.status) == ("baseline_pending", "not_met")
+    assert (before.status, after.status) == ("no_data", "not_met")
     assert after.target_value == 5
 
 
@@ -357,7 +358,7 @@ def test_non_percent_units_and_tiny_gaps():
 
 
 def test_statuses_use_the_exact_vocabulary():
-    assert STATUSES == ("met", "on_track", "off_track", "not_met", "baseline_pending")
+    assert STATUSES == ("met", "on_track", "off_track", "not_met", "baseline_set", "no_data")
 
 
 @pytest.mark.parametrize(
