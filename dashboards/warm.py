@@ -29,8 +29,10 @@ def warm_pages() -> int:
     from . import pages  # here, not at start-up: the page builders import scipy and plotly (seconds per command)
 
     today, version = timezone.localdate(), data_version()
-    count = 3
+    count = 5
     borough, _ = pages.board(today, version)
+    pages.board_changes(today, version)  # the overview's "since last month" and its matrix
+    pages.tracked_icons(borough, version)
     pages.overdue(today, borough, version)
     pages.jsna(version)
     pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").values_list("code", flat=True))

@@ -16,8 +16,9 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
 
     cache.clear()
     count = warm.warm_pages()
-    # board, overdue list, JSNA; outcome indicators x areas x levels; PCN pages x scopes
-    assert count == 3 + 7 * 6 * 2 + 5 * 3
+    # board, changes since last month, the matrix's icons, overdue list, JSNA; outcome indicators x areas x
+    # levels; PCN pages x scopes
+    assert count == 5 + 7 * 6 * 2 + 5 * 3
 
     def fail(*args, **kwargs):
         raise AssertionError("the board was built again instead of served from the cache")
