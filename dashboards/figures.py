@@ -181,6 +181,44 @@ def _fmt(value: float | None, decimals: int = 1, unit: str = "") -> str:
     return f"{float(value):,.{decimals}f}{suffix}"
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """Text cut at a word boundary to fit a chart label (the whole text goes in the hover)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+#: Months between ticks by a measure's frequency; at most MAX_TICKS are labelled (every nth period).
+TICK_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12, "biennial": 24}
+MAX_TICKS = 12
+
+
+def tick_label(day, frequency: str) -> str:
+    """A period end as its axis label: a financial year ("2023/24") for an annual or biennial measure whose year
+    ends in March, else the year it ends in; month and year for monthly and quarterly measures."""
+    if frequency in ("annual", "biennial"):
+        return f"{day.year - 1}/{day.year % 100:02d}" if day.month == 3 else f"{day.year}"
+    return f"{day:%b %Y}"
+
+
+def frequency_ticks(fig: Figure, dates: Sequence, frequency: str) -> None:
+    """Ticks at the measure's own periods (one per period end, thinned to at most MAX_TICKS), so an annual
+    measure never gets monthly ticks; unknown frequencies (ad hoc) keep plotly's own."""
+    if frequency not in TICK_MONTHS:
+        return
+    days = sorted({d for d in dates if d is not None and hasattr(d, "year")})
+    if not days:
+        return
+    step = max(1, -(-len(days) // MAX_TICKS))
+    shown = days[::-1][::step][::-1]  # keep the latest period labelled
+    update_xaxis(
+        fig,
+        tickmode="array",
+        tickvals=[d.isoformat() for d in shown],
+        ticktext=[tick_label(d, frequency) for d in shown],
+    )
+
+
 def _target_band(fig: Figure, band: tuple[float, float], label: str, *, opacity: float) -> None:
     """A target range (lower, upper) shaded across the plot, labelled inside its top left."""
     add_hrect(fig, y0=band[0], y1=band[1], fillcolor=NHS_AQUA_GREEN, opacity=opacity, annotation_text=label)
@@ -253,8 +291,23 @@ def _rule_words(label: str) -> str:
 
 
 def _too_few_points(result: SPCResult) -> bool:
+    """Limits provisional: a group below PTD's 13 points while the caller set no higher minimum of its own."""
+    if result.min_points is not None:
+        return False  # groups below the caller's minimum are run charts; the others have enough points
     return any(g.n < MIN_POINTS for g in result.groups) or any(
         f"at least {MIN_POINTS}" in warning for warning in result.warnings
+    )
+
+
+def run_chart_words(result: SPCResult) -> str:
+    """What a reader is told when the last period is a run chart (below the caller's minimum), else ""."""
+    if not result.too_few_points:
+        return ""
+    n = result.groups[-1].n
+    since = " since the last re-base" if len(result.groups) > 1 else ""
+    return (
+        f"Run chart: too few points ({n}{since}) for process limits or icons; Making Data Count needs at least "
+        f"{result.min_points}."
     )
 
 
@@ -310,6 +363,8 @@ def spc_figure(
     height: int = 420,
     band: tuple[float, float] | None = None,
     trajectory: tuple[tuple, tuple] | None = None,
+    rebase_reasons: Sequence[str] = (),
+    frequency: str | None = None,
 ) -> Figure:
     """Making Data Count XmR chart of ``values`` by ``dates`` from ``result = spc(values, ...)``.
 
@@ -321,7 +376,9 @@ def spc_figure(
     ``trajectory`` ((start date, value), (due date, target)) as a dotted line. Hover gives each point's type and
     rule in words. ``unit``
     (e.g. "%") is appended to values in hover and summary; ``y_title`` should name the unit too.
-    ``improvement`` defaults to ``result.improvement``; a different value is an error.
+    ``improvement`` defaults to ``result.improvement``; a different value is an error. A group below the
+    result's ``min_points`` is a run chart (median line, no limits, grey points) and the chart says "too few
+    points"; ``rebase_reasons`` (one per re-base) label the re-base lines; ``frequency`` sets the axis ticks.
     """
     values = np.asarray(values, dtype=float)
     if len(values) != len(result.values) or not np.allclose(values, result.values, equal_nan=True):
@@ -411,8 +468,24 @@ def spc_figure(
                 hoverinfo="skip",
             ),
         )
-    for group in result.groups[1:]:
+    short = [g for g in result.groups if result.min_points is not None and g.n < result.min_points]
+    for g in short:  # a run chart's centre line is the median (Making Data Count)
+        segment = table["value"].iloc[g.first_index : g.first_index + g.n]
+        median = float(segment.median())
+        add_trace(
+            fig,
+            scatter(
+                x=x[g.first_index : g.first_index + g.n],
+                y=[median] * g.n,
+                mode="lines",
+                name=f"Median ({_fmt(median, decimals, unit)}), run chart: too few points for limits",
+                line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dot"},
+                hovertemplate=f"Median: %{{y:{fmt}}}<extra></extra>",
+            ),
+        )
+    for index, group in enumerate(result.groups[1:]):
         start = x[group.first_index]
+        reason = rebase_reasons[index] if rebase_reasons and index < len(rebase_reasons) else ""
         add_shape(
             fig,
             type="line",
@@ -430,13 +503,18 @@ def spc_figure(
             y=1,
             xref="x",
             yref="paper",
-            text="Rebased",
+            text=f"Re-based: {_short(reason)}" if reason else "Rebased",
+            hovertext=reason or "Rebased",
             showarrow=False,
             xanchor="left",
             yanchor="top",
             bgcolor="white",
         )
-    if _too_few_points(result):
+    if frequency:
+        frequency_ticks(fig, x, frequency)
+    if result.too_few_points:
+        _note(fig, run_chart_words(result))
+    elif _too_few_points(result):
         several = len(result.groups) > 1
         _note(
             fig,
@@ -454,8 +532,11 @@ def summary_sentence_spc(table: pd.DataFrame, result: SPCResult, *, unit: str = 
     group = result.groups[-1]
     when = last["period_end"]
     when = when.strftime("%B %Y") if hasattr(when, "strftime") else str(when)
+    latest = f"The latest value, for the period ending {when}, is {_fmt(last['value'], decimals, unit)}."
+    if result.too_few_points:
+        return f"{latest} {run_chart_words(result)}"
     parts = [
-        f"The latest value, for the period ending {when}, is {_fmt(last['value'], decimals, unit)}.",
+        latest,
         f"Since {'the last rebase' if len(result.groups) > 1 else 'the start'}, the mean is "
         f"{_fmt(group.mean, decimals, unit)} and the process limits are {_fmt(group.lpl, decimals, unit)} to "
         f"{_fmt(group.upl, decimals, unit)}.",

@@ -1,0 +1,105 @@
+"""SPC as Making Data Count advises (issue 13.3): a run chart below the minimum number of points, a re-base prompt
+after a sustained shift for analysts only, and a re-base with its reason that recomputes the limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from outcomes.models import SpcRebase
+
+pytestmark = pytest.mark.django_db
+HARROW = "E09000015"
+TOOTH = "OUT1_TOOTH_DECAY"
+NINE_CP = "PERF_DIABETES_9CP"
+
+
+def page(client, code: str, area: str = HARROW):
+    cache.clear()
+    response = client.get(reverse("dashboards:indicator_area", args=[code, area]))
+    assert response.status_code == 200
+    return response
+
+
+def test_tooth_decay_has_too_few_points_for_limits_or_icons(board_client):
+    response = page(board_client, TOOTH)
+    p, html = response.context["page"], response.content.decode()
+    assert p.spc_chart is not None
+    assert p.variation is None and p.assurance is None
+    assert "too few points" in p.too_few_points and "too few points" in html
+    assert all(r["lower_process_limit"] == "" and r["upper_process_limit"] == "" for r in p.spc_chart.table)
+    assert {r["point_type"] for r in p.spc_chart.table} == {"common_cause"}
+    figure = json.loads(p.spc_chart.figure_json)
+    assert any(t["name"].startswith("Median") for t in figure["data"])
+    # Biennial: one tick per period, never monthly ones.
+    ticks = figure["layout"]["xaxis"]["ticktext"]
+    assert len(ticks) == len(p.spc_chart.table) and all("/" in t or t.isdigit() for t in ticks)
+
+
+def test_the_minimum_is_a_setting(board_client, settings):
+    settings.SPC_MIN_POINTS = 3
+    p = page(board_client, TOOTH).context["page"]
+    assert not p.too_few_points
+    assert any(r["upper_process_limit"] for r in p.spc_chart.table)
+
+
+def test_nine_care_processes_prompts_analysts_to_rebase(role_client):
+    analyst = page(role_client("analyst"), NINE_CP)
+    p = analyst.context["page"]
+    assert p.shift_since is not None
+    html = analyst.content.decode()
+    assert f"A sustained shift since {p.shift_since:%B %Y}: consider re-basing" in html
+    assert reverse("dashboards:spc_rebase", args=[NINE_CP, HARROW]) in html
+    board = page(role_client("board"), NINE_CP).content.decode()
+    assert "consider re-basing" not in board and "spc_rebase" not in board and "/rebase/" not in board
+
+
+def test_only_analysts_may_rebase(role_client):
+    url = reverse("dashboards:spc_rebase", args=[NINE_CP, HARROW])
+    response = role_client("board").post(url, {"starts": "2024-01-01", "reason": "x"})
+    assert response.status_code == 403
+    assert not SpcRebase.objects.filter(indicator__code=NINE_CP, area__code=HARROW).exists()
+
+
+def test_a_rebase_needs_a_reason_and_recomputes_the_limits_shown_on_the_chart(role_client):
+    client = role_client("analyst")
+    before = page(client, NINE_CP).context["page"]
+    starts = before.shift_since
+    url = reverse("dashboards:spc_rebase", args=[NINE_CP, HARROW])
+
+    blank = client.post(url, {"starts": starts.isoformat(), "reason": "   "})
+    assert blank.status_code == 400 and "Give the reason for re-basing" in blank.content.decode()
+    bad = client.post(url, {"starts": "1999-01-01", "reason": "New pathway"})
+    assert bad.status_code == 400
+    assert not SpcRebase.objects.filter(indicator__code=NINE_CP, area__code=HARROW).exists()
+
+    reason = "Diabetes care processes recorded by the new GP template"
+    response = client.post(url, {"starts": starts.isoformat(), "reason": reason})
+    assert response.status_code == 302
+    assert SpcRebase.objects.get(indicator__code=NINE_CP, area__code=HARROW).reason == reason
+
+    after = page(client, NINE_CP).context["page"]
+    groups = {str(r["group"]) for r in after.spc_chart.table}
+    assert groups == {"1", "2"}
+    assert {r["upper_process_limit"] for r in after.spc_chart.table} != {
+        r["upper_process_limit"] for r in before.spc_chart.table
+    }
+    special = sum(r["point_type"] != "common_cause" for r in after.spc_chart.table)
+    assert special < sum(r["point_type"] != "common_cause" for r in before.spc_chart.table)
+    figure = json.loads(after.spc_chart.figure_json)
+    labels = [a.get("text", "") for a in figure["layout"].get("annotations", [])]
+    assert any(label.startswith("Re-based: Diabetes care processes") for label in labels)
+    assert reason in after.spc_chart.summary
+
+
+def test_borough_only_indicators_have_no_pcn_views(board_client):
+    response = board_client.get(reverse("dashboards:indicator_area", args=[TOOTH, "HRW-PCN-HS"]))
+    assert response.status_code == 404
+    assert "not published by" in response.content.decode() or response.status_code == 404
+    for code in ("OUT3_CARE_EXPERIENCE", "OUT4_STAFF_SATISFACTION", "OUT4_STAFF_TURNOVER"):
+        assert board_client.get(reverse("dashboards:indicator_area", args=[code, "HRW-PCN-HS"])).status_code == 404
+        response = page(board_client, code)
+        assert "HRW-PCN-" not in response.content.decode(), code
