@@ -29,6 +29,7 @@ from outcomes.stats.funnel import (
 )
 from outcomes.stats.inequality import SiiResult
 from outcomes.stats.spc import MIN_POINTS, SPCResult
+from outcomes.units import format_value, hover_suffix
 
 from .icons import ASSURANCE_ICON_TITLES, ICON_COLOURS, VARIATION_ICON_TITLES
 from .plotly_spec import (
@@ -174,11 +175,8 @@ TARGET_COLOUR = NHS_DARK_PINK
 
 
 def _fmt(value: float | None, decimals: int = 1, unit: str = "") -> str:
-    """A number for people: thousands separators, fixed decimals, "no value" when missing."""
-    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
-        return "no value"
-    suffix = "" if not unit else (unit if unit == "%" else f" {unit}")
-    return f"{float(value):,.{decimals}f}{suffix}"
+    """A number for people (`outcomes.units.format_value`), "no value" when missing; ``unit`` is the suffix."""
+    return format_value(value, decimals=decimals, suffix=unit, missing="no value")
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -450,7 +448,7 @@ def spc_figure(
             line={"color": MDC_COMMON, "width": 1.5},
             marker={"color": MDC_COMMON, "size": 7, "symbol": "circle"},
             customdata=table["meaning"],
-            hovertemplate=f"Value: %{{y:{fmt}}}{unit}<br>%{{customdata}}<extra></extra>",
+            hovertemplate=f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>%{{customdata}}<extra></extra>",
         ),
     )
     for point_type, (colour, symbol, name) in SPC_POINT_STYLES.items():
@@ -708,7 +706,7 @@ def funnel_figure(
                     legendgroup=label,
                     showlegend=side == "upper",
                     line={"color": NHS_DARK_GREY, "width": width, "dash": dash},
-                    hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{unit}<extra></extra>",
+                    hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
                 ),
             )
     baseline = float(curve_y(limits["baseline"].iloc[0]))
@@ -723,13 +721,13 @@ def funnel_figure(
             mode="lines",
             name=f"Average of all units ({_fmt(baseline, decimals, unit)})",
             line={"color": NHS_TEXT, "width": 1.5},
-            hovertemplate=f"Average: %{{y:{fmt}}}{unit}<extra></extra>",
+            hovertemplate=f"Average: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
         ),
     )
     shown = units[units["shown"]]
     hover = (
         "<b>%{customdata[0]}</b><br>"
-        + f"Value: %{{y:{fmt}}}{unit}<br>"
+        + f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>"
         + "Numerator: %{customdata[1]}<br>Denominator: %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
     )
 
@@ -1144,6 +1142,9 @@ def breakdown_figure(
     unit: str = "",
     decimals: int = 1,
     height: int = 400,
+    benchmark: float | None = None,
+    benchmark_name: str = "Harrow",
+    polarity: str | None = None,
 ) -> Figure:
     """Values by category with interval error bars, in order (see `breakdown_table` for the frame's columns).
 
@@ -1152,7 +1153,9 @@ def breakdown_figure(
     1 = least), each quintile at the middle of its population share, and the SII is drawn as the line from the
     fitted value at rank 0 (``intercept``) to rank 1 (``intercept + sii``); for a transformed fit those are the
     fitted curve's ends. ``overall`` draws the all-persons value as a dashed line. Categories without a value
-    (suppressed or missing) are named in a note rather than drawn.
+    (suppressed or missing) are named in a note rather than drawn. With ``benchmark`` (e.g. Harrow's value for the
+    same period) and ``polarity``, the benchmark is the dashed reference line, named, and each mark is coloured and
+    shaped by its Fingertips comparison with it (`comparisons`), as the spine chart is; the hover says it in words.
     """
     data = breakdown_table(frame)
     breakdown = str(data["breakdown"].iloc[0]) if "breakdown" in data.columns and len(data) else ""
@@ -1161,7 +1164,14 @@ def breakdown_figure(
     use_rank = sii_result is not None
     x = _rank_midpoints(data) if use_rank else data["label"].tolist()
     fig = new_figure()
-    if overall is not None:
+    if benchmark is not None:
+        add_hline(
+            fig,
+            y=benchmark,
+            line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dash"},
+            annotation_text=f"{benchmark_name} {_fmt(benchmark, decimals, unit)}",
+        )
+    elif overall is not None:
         add_hline(
             fig,
             y=overall,
@@ -1202,10 +1212,32 @@ def breakdown_figure(
                 "width": 6,
             },
             customdata=custom,
-            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{y:,.{decimals}f}}{unit}<br>%{{customdata[1]}}{counts}"
+            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{y:,.{decimals}f}}{hover_suffix(unit)}<br>%{{customdata[1]}}{counts}"
             "<extra></extra>",
         ),
     )
+    if benchmark is not None and polarity is not None:
+        verdicts = comparisons(data, benchmark, polarity)
+        for verdict, (colour, symbol) in SPINE_STYLES.items():
+            keep = verdicts == verdict
+            if not keep.any():
+                continue
+            add_trace(
+                fig,
+                scatter(
+                    x=[x[i] for i in np.flatnonzero(keep)],
+                    y=value[keep],
+                    mode="markers",
+                    name=_comparison_words(verdict, benchmark_name),
+                    marker={
+                        "color": colour,
+                        "size": 12,
+                        "symbol": symbol,
+                        "line": {"color": NHS_DARK_GREY, "width": 1},
+                    },
+                    hoverinfo="skip",
+                ),
+            )
     if use_rank:
         ends = [sii_result.intercept, sii_result.intercept + sii_result.sii]
         interval = sii_result.sii_limits.get(0.95)
@@ -1220,7 +1252,7 @@ def breakdown_figure(
                 mode="lines",
                 name=name,
                 line={"color": NHS_DARK_PINK, "width": 2},
-                hovertemplate=f"Fitted: %{{y:,.{decimals}f}}{unit}<extra>SII</extra>",
+                hovertemplate=f"Fitted: %{{y:,.{decimals}f}}{hover_suffix(unit)}<extra>SII</extra>",
             ),
         )
     _base_layout(fig, title=title, y_title=y_title, height=height)
@@ -1241,6 +1273,19 @@ def breakdown_figure(
     if blank:
         _note(fig, f"No value shown for {', '.join(blank)} (small numbers or no data).")
     return _with_meta(fig, summary_sentence_breakdown(data, sii_result, unit=unit, decimals=decimals))
+
+
+def comparisons(data: pd.DataFrame, benchmark: float, polarity: str) -> np.ndarray:
+    """Each row's Fingertips comparison with the benchmark (better / similar / worse, higher / lower for no
+    judgement, "not compared" without an interval), by the benchmark against the row's 95% interval."""
+    found = compare_to_benchmark(
+        data["value"].to_numpy(float),
+        data["lower_ci"].to_numpy(float),
+        data["upper_ci"].to_numpy(float),
+        benchmark,
+        polarity=polarity,
+    )
+    return np.array([_SPINE_FOLD.get(str(v), str(v)) for v in np.atleast_1d(found)], dtype=object)
 
 
 def summary_sentence_breakdown(

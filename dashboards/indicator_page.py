@@ -23,7 +23,16 @@ from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
 from .board import IMPROVEMENT, assess, period_months, same_period_length
-from .figures import breakdown_figure, figure_json, figure_summary, run_chart_words, spc_figure, spc_table
+from .figures import (
+    breakdown_figure,
+    breakdown_table,
+    comparisons,
+    figure_json,
+    figure_summary,
+    run_chart_words,
+    spc_figure,
+    spc_table,
+)
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
 BREAKDOWN_TITLES = {
@@ -125,7 +134,8 @@ CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlle
 
 
 def _unit(indicator) -> str:
-    return "%" if indicator.unit == "percent" else ""
+    """The suffix the figures put after values ("%", "years", "per 100,000")."""
+    return indicator.unit_suffix
 
 
 def _latest(frame: pd.DataFrame) -> pd.Series | None:
@@ -261,11 +271,16 @@ def build(
     if latest_row is not None:
         for comparator, frame in data.comparators.items():
             same = frame[frame["period_end"] == latest_row["period_end"]].dropna(subset=["value"])
-            if same.empty:
-                continue
+            own_period = same.empty
+            if own_period:  # no value for the area's latest period: the comparator's own latest, with its period
+                same = frame[frame["period_end"] <= latest_row["period_end"]].dropna(subset=["value"])
+                same = same if not same.empty else frame.dropna(subset=["value"])
+                if same.empty:
+                    continue
+                same = same.sort_values(["period_end", "period_start"], kind="stable").iloc[[-1]]
             bench = float(same["value"].iloc[-1])
-            verdict = "not compared"
-            if latest is not None:
+            verdict = "not compared"  # a comparator's value for another period is shown, not compared
+            if latest is not None and not own_period:
                 verdict = str(
                     compare_to_benchmark(
                         latest_value, _f(latest["lower_ci"]), _f(latest["upper_ci"]), bench, polarity=indicator.polarity
@@ -278,6 +293,8 @@ def build(
                     "value": indicator.format_value(bench),
                     "interval": _interval_text(indicator, row["lower_ci"], row["upper_ci"]),
                     "comparison": verdict,
+                    "period": period_label(row["period_start"], row["period_end"]),
+                    "other_period": own_period,
                 }
             )
             # Benchmarks are above borough level; the page shows their values and intervals, not their counts.
@@ -299,6 +316,9 @@ def build(
                     | {"category": pcn.code, "category_label": pcn.display_name, "sort_order": order, "area": pcn.code}
                 )
                 links.append(reverse("dashboards:indicator_area", args=[indicator.code, pcn.code]))
+        harrow = _value_at(data.borough_series, latest_row["period_end"])
+        if area.level == "borough":
+            harrow = latest_value
         if rows:
             pcn_chart, shown_rows, _ = _category_chart(
                 "pcns",
@@ -308,8 +328,10 @@ def build(
                 unit,
                 decimals,
                 unsuppressed,
-                overall=latest_value,
+                overall=None,
                 x_title="Primary care network",
+                benchmark=harrow,
+                polarity=indicator.polarity,
             )
             pcn_chart.links = links
             exports.append(_for_export(shown_rows, section="pcn"))
@@ -474,8 +496,30 @@ def _records(table: pd.DataFrame, decimals: int) -> list[dict]:
     return out.astype(str).to_dict("records")
 
 
-def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, unsuppressed, *, overall, x_title):
-    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts.
+def _value_at(frame: pd.DataFrame | None, period_end) -> float | None:
+    """The headline value of ``frame`` for the period ending ``period_end`` (None when it has none)."""
+    if frame is None or frame.empty:
+        return None
+    same = frame[frame["period_end"] == period_end].dropna(subset=["value"])
+    return None if same.empty else float(same["value"].iloc[-1])
+
+
+def _category_chart(
+    key,
+    rows: pd.DataFrame,
+    title,
+    indicator,
+    unit,
+    decimals,
+    unsuppressed,
+    *,
+    overall,
+    x_title,
+    benchmark: float | None = None,
+    polarity: str | None = None,
+):
+    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts; with a
+    ``benchmark`` (Harrow's value), its marks coloured by their comparison with it and the table says it in words.
 
     Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
     rows = rows.copy()
@@ -491,6 +535,8 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         overall=overall,
         unit=unit,
         decimals=decimals,
+        benchmark=benchmark,
+        polarity=polarity,
     )
     summary = figure_summary(figure)
     shown = rows.assign(
@@ -509,14 +555,15 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         {"category": str(c), "value": v, "interval": i, "numerator": str(n), "denominator": str(d)}
         for c, v, i, n, d in zip(label, shown["value_text"], shown["interval"], numerator, denominator, strict=True)
     ]
-    chart = Chart(
-        key,
-        title,
-        figure_json(figure),
-        summary,
-        table,
-        ["category", "value", "interval", "numerator", "denominator"],
-    )
+    columns = ["category", "value", "interval", "numerator", "denominator"]
+    if benchmark is not None and polarity is not None:
+        verdicts = comparisons(breakdown_table(rows), benchmark, polarity)
+        order = breakdown_table(rows)["label"].tolist()
+        by_label = dict(zip(order, verdicts, strict=True))
+        for row, name in zip(table, label, strict=True):
+            row["comparison"] = str(by_label.get(str(name), "not compared")).capitalize()
+        columns.append("comparison")
+    chart = Chart(key, title, figure_json(figure), summary, table, columns)
     return chart, rows, sii_result
 
 

@@ -33,7 +33,8 @@ class PcnPage:
 
 
 def _unit(indicator) -> str:
-    return "%" if indicator.unit == "percent" else (indicator.unit_label or "")
+    """The suffix the figures put after values ("%", "years", "per 100,000")."""
+    return indicator.unit_suffix
 
 
 CONTROL_KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
@@ -162,7 +163,7 @@ def build(
                 y_title=_unit(indicator) or indicator.get_unit_display(),
                 statistic=statistic,
                 multiplier=indicator.multiplier,
-                unit=_unit(indicator) if indicator.unit == "percent" else "",
+                unit=_unit(indicator),
                 decimals=indicator.decimal_places,
                 table=(units, limits),
             )
