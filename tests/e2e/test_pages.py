@@ -25,6 +25,7 @@ ANALYST_PAGES = {"upload", "extracts", "extract", "report_status", "new_risk", "
 NOT_PAGES = {  # downloads, form targets
     "indicator_csv",
     "commentary",
+    "spc_rebase",
     "extract_problems",
     "extract_template",
     "board_pack_html",
