@@ -103,3 +103,28 @@ def test_borough_only_indicators_have_no_pcn_views(board_client):
         assert board_client.get(reverse("dashboards:indicator_area", args=[code, "HRW-PCN-HS"])).status_code == 404
         response = page(board_client, code)
         assert "HRW-PCN-" not in response.content.decode(), code
+
+
+def test_the_board_pack_draws_spc_charts_with_point_colours_and_icons():
+    import datetime as dt
+
+    from dashboards.board_pack import content
+    from dashboards.figures import MDC_COMMON
+
+    pack = content.gather(dt.date(2026, 9, 1))
+    figures = {page.tile.indicator.code: page for page in pack.outcomes}
+    assert figures and all(page.figure is not None for page in figures.values())
+    for code, page in figures.items():
+        names = [t["name"] for t in page.figure["data"]]
+        assert "Value (common cause in grey)" in names, code
+        values = next(t for t in page.figure["data"] if t["name"] == "Value (common cause in grey)")
+        assert values["marker"]["color"] == MDC_COMMON
+        if "too few points" in page.summary:
+            assert page.variation is None and page.assurance is None, code
+        else:
+            assert page.variation is not None, code
+            assert any(n.startswith("Upper process limit") for n in names)
+    tooth = figures[TOOTH]
+    assert "too few points" in tooth.summary and tooth.variation is None
+    html = content.render_html(pack)
+    assert "too few points" in html
