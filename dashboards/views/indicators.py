@@ -37,10 +37,8 @@ def _data(request: HttpRequest, code: str, area_code: str):
     except (Indicator.DoesNotExist, Area.DoesNotExist) as exc:
         raise Http404("No such indicator or area.") from exc
     if data.area.level in ("pcn", "practice") and data.area.level not in data.indicator.levels:
-        raise Http404(
-            f"{data.indicator.display_name} is not published by {data.area.get_level_display().lower()}: "
-            "see it for Harrow."
-        )
+        level = {"pcn": "primary care network (PCN)", "practice": "GP practice"}[data.area.level]
+        raise Http404(f"{data.indicator.display_name} is not published by {level}, only for the borough and above.")
     if data.area.level == "practice" and not is_analyst(request.user):
         # A PCN lead sees the practices their PCN has now; a practice in no PCN (closed, or between PCNs) is
         # for analysts only.
