@@ -128,3 +128,29 @@ def test_the_board_pack_draws_spc_charts_with_point_colours_and_icons():
     assert "too few points" in tooth.summary and tooth.variation is None
     html = content.render_html(pack)
     assert "too few points" in html
+
+
+def test_on_a_pcn_page_the_reference_line_is_harrows_value_and_marks_are_compared_with_it(board_client):
+    code, pcn = "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS"
+    harrow = page(board_client, code).context["page"]
+    pcn_page = page(board_client, code, pcn).context["page"]
+    figure = json.loads(pcn_page.pcn_chart.figure_json)
+    labels = [a.get("text", "") for a in figure["layout"].get("annotations", [])]
+    assert f"Harrow {harrow.latest_text}" in labels, labels
+    assert not any(label.startswith("All persons") for label in labels)
+    assert pcn_page.latest_text != harrow.latest_text  # the PCN's own value is not the reference
+    words = {row["comparison"] for row in pcn_page.pcn_chart.table}
+    assert words <= {"Better", "Similar", "Worse", "Not compared"} and words
+    # A percentage has intervals from the controlled counts too, so board members see each PCN compared.
+    nine = page(board_client, NINE_CP, pcn).context["page"].pcn_chart
+    drawn = {t["name"] for t in json.loads(nine.figure_json)["data"]}
+    assert drawn & {"Better than Harrow", "Similar to Harrow", "Worse than Harrow"}, drawn
+    assert {row["comparison"] for row in nine.table} & {"Better", "Similar", "Worse"}
+
+
+def test_each_comparator_shows_its_own_period(board_client):
+    p = page(board_client, "OUT5_ACSC_ADMISSIONS").context["page"]
+    assert p.benchmark_rows and all(row["period"] for row in p.benchmark_rows)
+    html = page(board_client, "OUT5_ACSC_ADMISSIONS").content.decode()
+    for row in p.benchmark_rows:
+        assert row["period"] in html
