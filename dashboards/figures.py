@@ -29,6 +29,7 @@ from outcomes.stats.funnel import (
 )
 from outcomes.stats.inequality import SiiResult
 from outcomes.stats.spc import MIN_POINTS, SPCResult
+from outcomes.units import format_value, hover_suffix
 
 from .icons import ASSURANCE_ICON_TITLES, ICON_COLOURS, VARIATION_ICON_TITLES
 from .plotly_spec import (
@@ -174,11 +175,46 @@ TARGET_COLOUR = NHS_DARK_PINK
 
 
 def _fmt(value: float | None, decimals: int = 1, unit: str = "") -> str:
-    """A number for people: thousands separators, fixed decimals, "no value" when missing."""
-    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
-        return "no value"
-    suffix = "" if not unit else (unit if unit == "%" else f" {unit}")
-    return f"{float(value):,.{decimals}f}{suffix}"
+    """A number for people (`outcomes.units.format_value`), "no value" when missing; ``unit`` is the suffix."""
+    return format_value(value, decimals=decimals, suffix=unit, missing="no value")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Text cut at a word boundary to fit a chart label (the whole text goes in the hover)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+#: Months between ticks by a measure's frequency; at most MAX_TICKS are labelled (every nth period).
+TICK_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12, "biennial": 24}
+MAX_TICKS = 12
+
+
+def tick_label(day, frequency: str) -> str:
+    """A period end as its axis label: a financial year ("2023/24") for an annual or biennial measure whose year
+    ends in March, else the year it ends in; month and year for monthly and quarterly measures."""
+    if frequency in ("annual", "biennial"):
+        return f"{day.year - 1}/{day.year % 100:02d}" if day.month == 3 else f"{day.year}"
+    return f"{day:%b %Y}"
+
+
+def frequency_ticks(fig: Figure, dates: Sequence, frequency: str) -> None:
+    """Ticks at the measure's own periods (one per period end, thinned to at most MAX_TICKS), so an annual
+    measure never gets monthly ticks; unknown frequencies (ad hoc) keep plotly's own."""
+    if frequency not in TICK_MONTHS:
+        return
+    days = sorted({d for d in dates if d is not None and hasattr(d, "year")})
+    if not days:
+        return
+    step = max(1, -(-len(days) // MAX_TICKS))
+    shown = days[::-1][::step][::-1]  # keep the latest period labelled
+    update_xaxis(
+        fig,
+        tickmode="array",
+        tickvals=[d.isoformat() for d in shown],
+        ticktext=[tick_label(d, frequency) for d in shown],
+    )
 
 
 def _target_band(fig: Figure, band: tuple[float, float], label: str, *, opacity: float) -> None:
@@ -253,8 +289,23 @@ def _rule_words(label: str) -> str:
 
 
 def _too_few_points(result: SPCResult) -> bool:
+    """Limits provisional: a group below PTD's 13 points while the caller set no higher minimum of its own."""
+    if result.min_points is not None:
+        return False  # groups below the caller's minimum are run charts; the others have enough points
     return any(g.n < MIN_POINTS for g in result.groups) or any(
         f"at least {MIN_POINTS}" in warning for warning in result.warnings
+    )
+
+
+def run_chart_words(result: SPCResult) -> str:
+    """What a reader is told when the last period is a run chart (below the caller's minimum), else ""."""
+    if not result.too_few_points:
+        return ""
+    n = result.groups[-1].n
+    since = " since the last re-base" if len(result.groups) > 1 else ""
+    return (
+        f"Run chart: too few points ({n}{since}) for process limits or icons; Making Data Count needs at least "
+        f"{result.min_points}."
     )
 
 
@@ -310,6 +361,8 @@ def spc_figure(
     height: int = 420,
     band: tuple[float, float] | None = None,
     trajectory: tuple[tuple, tuple] | None = None,
+    rebase_reasons: Sequence[str] = (),
+    frequency: str | None = None,
 ) -> Figure:
     """Making Data Count XmR chart of ``values`` by ``dates`` from ``result = spc(values, ...)``.
 
@@ -321,7 +374,9 @@ def spc_figure(
     ``trajectory`` ((start date, value), (due date, target)) as a dotted line. Hover gives each point's type and
     rule in words. ``unit``
     (e.g. "%") is appended to values in hover and summary; ``y_title`` should name the unit too.
-    ``improvement`` defaults to ``result.improvement``; a different value is an error.
+    ``improvement`` defaults to ``result.improvement``; a different value is an error. A group below the
+    result's ``min_points`` is a run chart (median line, no limits, grey points) and the chart says "too few
+    points"; ``rebase_reasons`` (one per re-base) label the re-base lines; ``frequency`` sets the axis ticks.
     """
     values = np.asarray(values, dtype=float)
     if len(values) != len(result.values) or not np.allclose(values, result.values, equal_nan=True):
@@ -393,7 +448,7 @@ def spc_figure(
             line={"color": MDC_COMMON, "width": 1.5},
             marker={"color": MDC_COMMON, "size": 7, "symbol": "circle"},
             customdata=table["meaning"],
-            hovertemplate=f"Value: %{{y:{fmt}}}{unit}<br>%{{customdata}}<extra></extra>",
+            hovertemplate=f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>%{{customdata}}<extra></extra>",
         ),
     )
     for point_type, (colour, symbol, name) in SPC_POINT_STYLES.items():
@@ -411,8 +466,24 @@ def spc_figure(
                 hoverinfo="skip",
             ),
         )
-    for group in result.groups[1:]:
+    short = [g for g in result.groups if result.min_points is not None and g.n < result.min_points]
+    for g in short:  # a run chart's centre line is the median (Making Data Count)
+        segment = table["value"].iloc[g.first_index : g.first_index + g.n]
+        median = float(segment.median())
+        add_trace(
+            fig,
+            scatter(
+                x=x[g.first_index : g.first_index + g.n],
+                y=[median] * g.n,
+                mode="lines",
+                name=f"Median ({_fmt(median, decimals, unit)}), run chart: too few points for limits",
+                line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dot"},
+                hovertemplate=f"Median: %{{y:{fmt}}}<extra></extra>",
+            ),
+        )
+    for index, group in enumerate(result.groups[1:]):
         start = x[group.first_index]
+        reason = rebase_reasons[index] if rebase_reasons and index < len(rebase_reasons) else ""
         add_shape(
             fig,
             type="line",
@@ -430,13 +501,18 @@ def spc_figure(
             y=1,
             xref="x",
             yref="paper",
-            text="Rebased",
+            text=f"Re-based: {_short(reason)}" if reason else "Rebased",
+            hovertext=reason or "Rebased",
             showarrow=False,
             xanchor="left",
             yanchor="top",
             bgcolor="white",
         )
-    if _too_few_points(result):
+    if frequency:
+        frequency_ticks(fig, x, frequency)
+    if result.too_few_points:
+        _note(fig, run_chart_words(result))
+    elif _too_few_points(result):
         several = len(result.groups) > 1
         _note(
             fig,
@@ -454,8 +530,11 @@ def summary_sentence_spc(table: pd.DataFrame, result: SPCResult, *, unit: str = 
     group = result.groups[-1]
     when = last["period_end"]
     when = when.strftime("%B %Y") if hasattr(when, "strftime") else str(when)
+    latest = f"The latest value, for the period ending {when}, is {_fmt(last['value'], decimals, unit)}."
+    if result.too_few_points:
+        return f"{latest} {run_chart_words(result)}"
     parts = [
-        f"The latest value, for the period ending {when}, is {_fmt(last['value'], decimals, unit)}.",
+        latest,
         f"Since {'the last rebase' if len(result.groups) > 1 else 'the start'}, the mean is "
         f"{_fmt(group.mean, decimals, unit)} and the process limits are {_fmt(group.lpl, decimals, unit)} to "
         f"{_fmt(group.upl, decimals, unit)}.",
@@ -627,7 +706,7 @@ def funnel_figure(
                     legendgroup=label,
                     showlegend=side == "upper",
                     line={"color": NHS_DARK_GREY, "width": width, "dash": dash},
-                    hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{unit}<extra></extra>",
+                    hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
                 ),
             )
     baseline = float(curve_y(limits["baseline"].iloc[0]))
@@ -642,13 +721,13 @@ def funnel_figure(
             mode="lines",
             name=f"Average of all units ({_fmt(baseline, decimals, unit)})",
             line={"color": NHS_TEXT, "width": 1.5},
-            hovertemplate=f"Average: %{{y:{fmt}}}{unit}<extra></extra>",
+            hovertemplate=f"Average: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
         ),
     )
     shown = units[units["shown"]]
     hover = (
         "<b>%{customdata[0]}</b><br>"
-        + f"Value: %{{y:{fmt}}}{unit}<br>"
+        + f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>"
         + "Numerator: %{customdata[1]}<br>Denominator: %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
     )
 
@@ -1063,6 +1142,9 @@ def breakdown_figure(
     unit: str = "",
     decimals: int = 1,
     height: int = 400,
+    benchmark: float | None = None,
+    benchmark_name: str = "Harrow",
+    polarity: str | None = None,
 ) -> Figure:
     """Values by category with interval error bars, in order (see `breakdown_table` for the frame's columns).
 
@@ -1071,7 +1153,9 @@ def breakdown_figure(
     1 = least), each quintile at the middle of its population share, and the SII is drawn as the line from the
     fitted value at rank 0 (``intercept``) to rank 1 (``intercept + sii``); for a transformed fit those are the
     fitted curve's ends. ``overall`` draws the all-persons value as a dashed line. Categories without a value
-    (suppressed or missing) are named in a note rather than drawn.
+    (suppressed or missing) are named in a note rather than drawn. With ``benchmark`` (e.g. Harrow's value for the
+    same period) and ``polarity``, the benchmark is the dashed reference line, named, and each mark is coloured and
+    shaped by its Fingertips comparison with it (`comparisons`), as the spine chart is; the hover says it in words.
     """
     data = breakdown_table(frame)
     breakdown = str(data["breakdown"].iloc[0]) if "breakdown" in data.columns and len(data) else ""
@@ -1080,7 +1164,14 @@ def breakdown_figure(
     use_rank = sii_result is not None
     x = _rank_midpoints(data) if use_rank else data["label"].tolist()
     fig = new_figure()
-    if overall is not None:
+    if benchmark is not None:
+        add_hline(
+            fig,
+            y=benchmark,
+            line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dash"},
+            annotation_text=f"{benchmark_name} {_fmt(benchmark, decimals, unit)}",
+        )
+    elif overall is not None:
         add_hline(
             fig,
             y=overall,
@@ -1121,10 +1212,32 @@ def breakdown_figure(
                 "width": 6,
             },
             customdata=custom,
-            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{y:,.{decimals}f}}{unit}<br>%{{customdata[1]}}{counts}"
+            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{y:,.{decimals}f}}{hover_suffix(unit)}<br>%{{customdata[1]}}{counts}"
             "<extra></extra>",
         ),
     )
+    if benchmark is not None and polarity is not None:
+        verdicts = comparisons(data, benchmark, polarity)
+        for verdict, (colour, symbol) in SPINE_STYLES.items():
+            keep = verdicts == verdict
+            if not keep.any():
+                continue
+            add_trace(
+                fig,
+                scatter(
+                    x=[x[i] for i in np.flatnonzero(keep)],
+                    y=value[keep],
+                    mode="markers",
+                    name=_comparison_words(verdict, benchmark_name),
+                    marker={
+                        "color": colour,
+                        "size": 12,
+                        "symbol": symbol,
+                        "line": {"color": NHS_DARK_GREY, "width": 1},
+                    },
+                    hoverinfo="skip",
+                ),
+            )
     if use_rank:
         ends = [sii_result.intercept, sii_result.intercept + sii_result.sii]
         interval = sii_result.sii_limits.get(0.95)
@@ -1139,7 +1252,7 @@ def breakdown_figure(
                 mode="lines",
                 name=name,
                 line={"color": NHS_DARK_PINK, "width": 2},
-                hovertemplate=f"Fitted: %{{y:,.{decimals}f}}{unit}<extra>SII</extra>",
+                hovertemplate=f"Fitted: %{{y:,.{decimals}f}}{hover_suffix(unit)}<extra>SII</extra>",
             ),
         )
     _base_layout(fig, title=title, y_title=y_title, height=height)
@@ -1160,6 +1273,19 @@ def breakdown_figure(
     if blank:
         _note(fig, f"No value shown for {', '.join(blank)} (small numbers or no data).")
     return _with_meta(fig, summary_sentence_breakdown(data, sii_result, unit=unit, decimals=decimals))
+
+
+def comparisons(data: pd.DataFrame, benchmark: float, polarity: str) -> np.ndarray:
+    """Each row's Fingertips comparison with the benchmark (better / similar / worse, higher / lower for no
+    judgement, "not compared" without an interval), by the benchmark against the row's 95% interval."""
+    found = compare_to_benchmark(
+        data["value"].to_numpy(float),
+        data["lower_ci"].to_numpy(float),
+        data["upper_ci"].to_numpy(float),
+        benchmark,
+        polarity=polarity,
+    )
+    return np.array([_SPINE_FOLD.get(str(v), str(v)) for v in np.atleast_1d(found)], dtype=object)
 
 
 def summary_sentence_breakdown(

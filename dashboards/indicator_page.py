@@ -22,8 +22,17 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
-from .board import IMPROVEMENT, MIN_SPC_POINTS, assess, period_months, same_period_length
-from .figures import breakdown_figure, figure_json, figure_summary, spc_figure, spc_table
+from .board import IMPROVEMENT, assess, period_months, same_period_length
+from .figures import (
+    breakdown_figure,
+    breakdown_table,
+    comparisons,
+    figure_json,
+    figure_summary,
+    run_chart_words,
+    spc_figure,
+    spc_table,
+)
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
 BREAKDOWN_TITLES = {
@@ -100,6 +109,8 @@ class IndicatorPage:
     targets: list
     unit: str
     export: pd.DataFrame  # exactly the numbers the page shows, for the CSV download (see EXPORT_COLUMNS)
+    shift_since: dt.date | None = None  # period start of a sustained shift in the last SPC group (re-base prompt)
+    too_few_points: str = ""  # the run chart's words when the latest period has too few points for limits
 
 
 # The CSV's columns, in order (a column no section has is left out). Counts under disclosure control are the
@@ -123,7 +134,8 @@ CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlle
 
 
 def _unit(indicator) -> str:
-    return "%" if indicator.unit == "percent" else ""
+    """The suffix the figures put after values ("%", "years", "per 100,000")."""
+    return indicator.unit_suffix
 
 
 def _latest(frame: pd.DataFrame) -> pd.Series | None:
@@ -140,10 +152,16 @@ def _y_title(indicator) -> str:
 
 
 def build(
-    data: IndicatorData, *, as_of: dt.date, unsuppressed: bool, controlled_frame: pd.DataFrame | None = None
+    data: IndicatorData,
+    *,
+    as_of: dt.date,
+    unsuppressed: bool,
+    controlled_frame: pd.DataFrame | None = None,
+    min_points: int = 15,
 ) -> IndicatorPage:
     """The page; ``controlled_frame`` is the indicator's one controlled frame (`dashboards.controlled`), loaded
-    when not given and the reader is not an analyst."""
+    when not given and the reader is not an analyst. ``min_points`` (settings.SPC_MIN_POINTS) is the fewest points
+    since the last re-base for process limits and icons; fewer give a run chart."""
     indicator, area = data.indicator, data.area
     unit, decimals = _unit(indicator), indicator.decimal_places
     if not unsuppressed and controlled_frame is None:
@@ -183,11 +201,21 @@ def build(
     outcome = OutcomeData(indicator, series, dict(data.comparators), pcn_series, data.targets)
     targets = [assess(t, outcome, as_of) for t in data.targets]
     target_value = next((v.assessment.target_value for v in targets if v.assessment.target_value is not None), None)
-    spc_chart = variation = assurance = None
+    spc_chart = variation = assurance = shift_since = None
+    too_few_points = ""
     if len(series) >= 2:
         values = series["value"].to_numpy(float)
         rebase_at = rebase_positions(list(series["period_start"]), [starts for starts, _ in data.rebases])
-        result = spc(values, improvement=IMPROVEMENT[indicator.polarity], target=target_value, rebase_at=rebase_at)
+        result = spc(
+            values,
+            improvement=IMPROVEMENT[indicator.polarity],
+            target=target_value,
+            rebase_at=rebase_at,
+            min_points=min_points,
+        )
+        reasons = [_rebase_reason(data.rebases, series["period_start"].iloc[p]) for p in rebase_at]
+        shift_since = _shift_start(result, list(series["period_start"]))
+        too_few_points = run_chart_words(result)
         figure = spc_figure(
             list(series["period_end"]),
             values,
@@ -198,15 +226,16 @@ def build(
             decimals=decimals,
             band=next(((v.target.lower, v.target.upper) for v in targets if v.target.kind == "band"), None),
             trajectory=(trajectory := _trajectory(targets, series)),
+            rebase_reasons=reasons,
+            frequency=indicator.frequency,
         )
         table = spc_table(list(series["period_end"]), result)
         records = _records(table, decimals)
         summary = figure_summary(figure)
         if trajectory is not None:
             summary += _trajectory_words(trajectory, series, indicator, area)
-        for position in rebase_at:
+        for position, reason in zip(rebase_at, reasons, strict=True):
             starts = series["period_start"].iloc[position]
-            reason = next((r for s, r in reversed(data.rebases) if s <= starts), "")
             summary += f" The mean and limits are recalculated from {starts:%b %Y}: {reason}"
         if not hidden.empty:
             blank = dict.fromkeys(table.columns, "")
@@ -231,9 +260,9 @@ def build(
         trend_export = _for_export(
             pd.concat([series.join(limits), hidden]), section="trend", area=area.code
         ).sort_values("period_end", kind="stable")
-        if result.variation_icon and len(values) >= MIN_SPC_POINTS:
+        if result.variation_icon:  # none below min_points (a run chart)
             variation = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
-        if result.assurance_icon and len(values) >= MIN_SPC_POINTS:
+        if result.assurance_icon:
             assurance = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
     exports.append(trend_export)
 
@@ -242,11 +271,16 @@ def build(
     if latest_row is not None:
         for comparator, frame in data.comparators.items():
             same = frame[frame["period_end"] == latest_row["period_end"]].dropna(subset=["value"])
-            if same.empty:
-                continue
+            own_period = same.empty
+            if own_period:  # no value for the area's latest period: the comparator's own latest, with its period
+                same = frame[frame["period_end"] <= latest_row["period_end"]].dropna(subset=["value"])
+                same = same if not same.empty else frame.dropna(subset=["value"])
+                if same.empty:
+                    continue
+                same = same.sort_values(["period_end", "period_start"], kind="stable").iloc[[-1]]
             bench = float(same["value"].iloc[-1])
-            verdict = "not compared"
-            if latest is not None:
+            verdict = "not compared"  # a comparator's value for another period is shown, not compared
+            if latest is not None and not own_period:
                 verdict = str(
                     compare_to_benchmark(
                         latest_value, _f(latest["lower_ci"]), _f(latest["upper_ci"]), bench, polarity=indicator.polarity
@@ -259,6 +293,8 @@ def build(
                     "value": indicator.format_value(bench),
                     "interval": _interval_text(indicator, row["lower_ci"], row["upper_ci"]),
                     "comparison": verdict,
+                    "period": period_label(row["period_start"], row["period_end"]),
+                    "other_period": own_period,
                 }
             )
             # Benchmarks are above borough level; the page shows their values and intervals, not their counts.
@@ -270,7 +306,7 @@ def build(
     # The PCNs side by side, for the latest period; each PCN links to this indicator's page for it.
     pcn_chart = None
     latest_period = "" if latest_row is None else period_label(latest_row["period_start"], latest_row["period_end"])
-    if latest_row is not None and data.pcns:
+    if latest_row is not None and data.pcns and "pcn" in indicator.levels:
         rows, links = [], []
         for order, (pcn, frame) in enumerate(data.pcns.items()):
             same = control(frame[frame["period_end"] == latest_row["period_end"]])
@@ -280,6 +316,9 @@ def build(
                     | {"category": pcn.code, "category_label": pcn.display_name, "sort_order": order, "area": pcn.code}
                 )
                 links.append(reverse("dashboards:indicator_area", args=[indicator.code, pcn.code]))
+        harrow = _value_at(data.borough_series, latest_row["period_end"])
+        if area.level == "borough":
+            harrow = latest_value
         if rows:
             pcn_chart, shown_rows, _ = _category_chart(
                 "pcns",
@@ -289,8 +328,10 @@ def build(
                 unit,
                 decimals,
                 unsuppressed,
-                overall=latest_value,
+                overall=None,
                 x_title="Primary care network",
+                benchmark=harrow,
+                polarity=indicator.polarity,
             )
             pcn_chart.links = links
             exports.append(_for_export(shown_rows, section="pcn"))
@@ -347,7 +388,31 @@ def build(
         targets=targets,
         unit=unit,
         export=export,
+        shift_since=shift_since,
+        too_few_points=too_few_points,
     )
+
+
+def _rebase_reason(rebases: list[tuple[dt.date, str]], starts: dt.date) -> str:
+    """The reason of the re-base that starts the group at ``starts`` (the latest on or before it)."""
+    return next((reason for on, reason in reversed(rebases) if on <= starts), "")
+
+
+def _shift_start(result, period_starts: list) -> dt.date | None:
+    """Start of the latest run of points on one side of the mean (the SPC `shift` rule) in the last group, if
+    that run reaches the latest point: a sustained shift an analyst may want to re-base at. None otherwise,
+    and for a run chart (no limits, so no shift)."""
+    if result.too_few_points or not len(result.shift) or not bool(result.shift[-1]):
+        return None
+    first = result.groups[-1].first_index
+    start = len(result.shift) - 1
+    while (
+        start > first
+        and bool(result.shift[start - 1])
+        and result.relative_to_mean[start - 1] == (result.relative_to_mean[-1])
+    ):
+        start -= 1
+    return None if start == first else period_starts[start]
 
 
 def _hidden(frame: pd.DataFrame) -> pd.Series:
@@ -431,8 +496,30 @@ def _records(table: pd.DataFrame, decimals: int) -> list[dict]:
     return out.astype(str).to_dict("records")
 
 
-def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, unsuppressed, *, overall, x_title):
-    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts.
+def _value_at(frame: pd.DataFrame | None, period_end) -> float | None:
+    """The headline value of ``frame`` for the period ending ``period_end`` (None when it has none)."""
+    if frame is None or frame.empty:
+        return None
+    same = frame[frame["period_end"] == period_end].dropna(subset=["value"])
+    return None if same.empty else float(same["value"].iloc[-1])
+
+
+def _category_chart(
+    key,
+    rows: pd.DataFrame,
+    title,
+    indicator,
+    unit,
+    decimals,
+    unsuppressed,
+    *,
+    overall,
+    x_title,
+    benchmark: float | None = None,
+    polarity: str | None = None,
+):
+    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts; with a
+    ``benchmark`` (Harrow's value), its marks coloured by their comparison with it and the table says it in words.
 
     Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
     rows = rows.copy()
@@ -448,6 +535,8 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         overall=overall,
         unit=unit,
         decimals=decimals,
+        benchmark=benchmark,
+        polarity=polarity,
     )
     summary = figure_summary(figure)
     shown = rows.assign(
@@ -466,14 +555,15 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         {"category": str(c), "value": v, "interval": i, "numerator": str(n), "denominator": str(d)}
         for c, v, i, n, d in zip(label, shown["value_text"], shown["interval"], numerator, denominator, strict=True)
     ]
-    chart = Chart(
-        key,
-        title,
-        figure_json(figure),
-        summary,
-        table,
-        ["category", "value", "interval", "numerator", "denominator"],
-    )
+    columns = ["category", "value", "interval", "numerator", "denominator"]
+    if benchmark is not None and polarity is not None:
+        verdicts = comparisons(breakdown_table(rows), benchmark, polarity)
+        order = breakdown_table(rows)["label"].tolist()
+        by_label = dict(zip(order, verdicts, strict=True))
+        for row, name in zip(table, label, strict=True):
+            row["comparison"] = str(by_label.get(str(name), "not compared")).capitalize()
+        columns.append("comparison")
+    chart = Chart(key, title, figure_json(figure), summary, table, columns)
     return chart, rows, sii_result
 
 
@@ -519,5 +609,7 @@ def _count(value) -> str:
 
 
 def area_choices(data: IndicatorData) -> list[Area]:
-    """Areas the page can switch to: the borough, its PCNs and the comparators."""
-    return [*data.pcns.keys(), *data.comparators.keys()]
+    """Areas the page can switch to: the borough, its PCNs (only for an indicator published by PCN) and the
+    comparators."""
+    pcns = list(data.pcns.keys()) if "pcn" in data.indicator.levels else []
+    return [*pcns, *data.comparators.keys()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from outcomes.models import Area, Indicator, Target
@@ -86,9 +87,14 @@ def overdue(today: dt.date, borough: Area, version: str | None = None):
 
 def indicator(code: str, area_code: str, today: dt.date, unsuppressed: bool, data=None, version: str | None = None):
     def build():
-        return indicator_page.build(data or indicator_data(code, area_code), as_of=today, unsuppressed=unsuppressed)
+        return indicator_page.build(
+            data or indicator_data(code, area_code),
+            as_of=today,
+            unsuppressed=unsuppressed,
+            min_points=settings.SPC_MIN_POINTS,
+        )
 
-    return cached(("indicator", code, area_code, today, unsuppressed), build, version)
+    return cached(("indicator", code, area_code, today, unsuppressed, settings.SPC_MIN_POINTS), build, version)
 
 
 def pcn(code: str, shows_practices: bool, unsuppressed: bool, data=None, version: str | None = None):

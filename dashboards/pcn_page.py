@@ -11,6 +11,7 @@ from django.urls import reverse
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
+from outcomes.stats.benchmark import compare_to_benchmark
 
 from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
 from .indicator_page import Chart
@@ -33,7 +34,8 @@ class PcnPage:
 
 
 def _unit(indicator) -> str:
-    return "%" if indicator.unit == "percent" else (indicator.unit_label or "")
+    """The suffix the figures put after values ("%", "years", "per 100,000")."""
+    return indicator.unit_suffix
 
 
 CONTROL_KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
@@ -162,7 +164,7 @@ def build(
                 y_title=_unit(indicator) or indicator.get_unit_display(),
                 statistic=statistic,
                 multiplier=indicator.multiplier,
-                unit=_unit(indicator) if indicator.unit == "percent" else "",
+                unit=_unit(indicator),
                 decimals=indicator.decimal_places,
                 table=(units, limits),
             )
@@ -201,14 +203,55 @@ def build(
             table = table.assign(
                 numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)
             )
-        practice_columns = ["practice", "indicator", "period", "numerator_display", "denominator_display", "value"]
+        practice_columns = [
+            "practice",
+            "indicator",
+            "period",
+            "numerator_display",
+            "denominator_display",
+            "value",
+            "comparison",
+        ]
         table = table.sort_values(["practice", "indicator"])
-        if "disclosure_suppressed" in table.columns:
-            table["value"] = table["value"].astype(object).mask(table["disclosure_suppressed"], SUPPRESSED_TEXT)
+        table["comparison"] = _against_borough(table, data, by_id)
+        hidden = (
+            table["disclosure_suppressed"].astype(bool)
+            if "disclosure_suppressed" in table.columns
+            else pd.Series(False, index=table.index)
+        )
+        table["value"] = [
+            SUPPRESSED_TEXT if h else by_id[i].format_value(None if pd.isna(v) else float(v))
+            for h, i, v in zip(hidden, table["indicator_id"], table["value"], strict=True)
+        ]
         practice_rows = _text(table[practice_columns])
         keys = zip(table["indicator_id"], table["area_id"], strict=True)
         practice_links = [_indicator_url(by_id[i].code, codes[a]) for i, a in keys]
     return PcnPage(data, spine, funnels, practice_rows, practice_columns, shows_practices, practice_links)
+
+
+def _against_borough(table: pd.DataFrame, data: PcnData, by_id: dict) -> list[str]:
+    """Each practice row's Fingertips comparison (polarity-aware, in words) with the borough's value for the same
+    indicator and period: the practice's 95% interval against Harrow's value; "Not compared" where the value is
+    suppressed or has no interval, or Harrow has no value for that period."""
+    borough = data.latest[data.latest["area_id"] == data.borough.pk] if not data.latest.empty else data.latest
+    values = {
+        (r.indicator_id, r.period_end): r.value
+        for r in borough.itertuples()
+        if r.value is not None and r.value == r.value
+    }
+    hidden = table.get("disclosure_suppressed", pd.Series(False, index=table.index)).astype(bool)
+    out = []
+    for row, is_hidden in zip(table.itertuples(), hidden, strict=True):
+        bench = values.get((row.indicator_id, row.period_end))
+        verdict = "not compared"
+        if bench is not None and not is_hidden:
+            verdict = str(
+                compare_to_benchmark(
+                    row.value, row.lower_ci, row.upper_ci, bench, polarity=by_id[row.indicator_id].polarity
+                )
+            )
+        out.append(verdict.capitalize())
+    return out
 
 
 def _indicator_url(indicator_code: str, area_code: str) -> str:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("indicators/<slug:code>/<str:area_code>/", indicators.indicator_detail, name="indicator_area"),
     path("indicators/<slug:code>/<str:area_code>/data.csv", indicators.indicator_csv, name="indicator_csv"),
     path("indicators/<slug:code>/<str:area_code>/commentary/", indicators.add_commentary, name="commentary"),
+    path("indicators/<slug:code>/<str:area_code>/rebase/", indicators.add_rebase, name="spc_rebase"),
     path("pcns/<str:code>/", areas.pcn_detail, name="pcn"),
     path("jsna/", areas.jsna, name="jsna"),
     path("extracts/", extracts.history, name="extracts"),

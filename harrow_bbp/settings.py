@@ -245,6 +245,14 @@ CACHES = {
 # Rebuild the most-read pages in a worker after each load (only worth it with a real broker).
 DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BROKER_URL))
 
+# ---- SPC charts -------------------------------------------------------------------------------------------------
+# Fewest points in a period (since the last re-base) for process limits and icons; fewer draw a run chart that says
+# "too few points" (Making Data Count advises 15 or more; NHSRplotthedots warns below 13).
+SPC_MIN_POINTS = int(os.environ.get("SPC_MIN_POINTS", "15"))
+if SPC_MIN_POINTS < 2:
+    raise ValueError("SPC_MIN_POINTS must be at least 2")
+# ---- end SPC charts ---------------------------------------------------------------------------------------------
+
 # ---- SIGN-IN logging: lockouts (warning) and cleared failures and session ends (info) ---------------------------
 LOGGING.setdefault("loggers", {})["harrow_bbp.signin"] = {"level": os.environ.get("SIGNIN_LOG_LEVEL", "INFO")}
 # ---- end SIGN-IN logging ----------------------------------------------------------------------------------------

@@ -129,6 +129,7 @@ class IndicatorData:
     commentary: list
     targets: list[Target]
     rebases: list[tuple[dt.date, str]] = field(default_factory=list)  # SPC rebases here: (starts, reason)
+    borough_series: pd.DataFrame | None = None  # Harrow's headline series: the reference for PCNs and practices
 
 
 def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> IndicatorData:
@@ -141,7 +142,7 @@ def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> Indicat
     comparators = [a for a in comparator_areas() if a.pk != area.pk]
     borough = area if area.level == "borough" else harrow()
     pcns = list(Area.objects.filter(parent=borough, level="pcn").order_by("sort_order"))
-    area_ids = {area.pk, *(a.pk for a in comparators), *(p.pk for p in pcns)}
+    area_ids = {area.pk, borough.pk, *(a.pk for a in comparators), *(p.pk for p in pcns)}
     frame = headline_series([indicator.pk], area_ids)
     by_area = {key: group for key, group in frame.groupby("area_id", sort=False)}
     empty = frame.iloc[0:0]
@@ -166,6 +167,7 @@ def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> Indicat
         commentary=commentary,
         targets=[t for t in indicator.targets.all() if t.area_id == area.pk],
         rebases=rebase_starts([indicator.pk], area.pk).get(indicator.pk, []),
+        borough_series=by_area.get(borough.pk, empty),
     )
 
 

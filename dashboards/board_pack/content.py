@@ -13,15 +13,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.models import Area, Commentary
+from outcomes.periods import rebase_positions
+from outcomes.selectors import headline_series, rebase_starts
+from outcomes.stats.spc import spc
 from workstreams.models import Workstream
 from workstreams.risk_matrix import HeatMap, band
 from workstreams.selectors import WorkstreamStatus, open_risks, risk_heat_map, workstream_statuses
 
-from ..board import OutcomeTile, board_tiles
+from ..board import IMPROVEMENT, OutcomeTile, board_tiles, period_months, same_period_length
+from ..figures import figure_summary, spc_figure
+from ..icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 from . import images
 
 TOP_RISKS = 10
@@ -43,6 +49,50 @@ class OutcomePage:
     commentary: list[Commentary] = field(default_factory=list)
     image: str = ""  # data: URI of the chart
     alt: str = ""
+    figure: dict[str, Any] | None = None  # the SPC chart drawn for the pack (None: the tile's trend figure)
+    variation: tuple[str, str] | None = None  # the SPC chart's icons (svg, label); none for a run chart
+    assurance: tuple[str, str] | None = None
+    summary: str = ""  # the SPC chart's summary in words
+
+
+def spc_page_parts(tile: OutcomeTile, borough: Area, end: dt.date, *, min_points: int) -> dict[str, Any]:
+    """The pack's SPC chart of an outcome for the borough up to ``end``: the indicator page's chart (MDC point
+    colours, re-bases with their reasons, a run chart saying "too few points" below ``min_points``, ticks at the
+    measure's frequency) and its icons, so the board reads the same picture on paper. {} without two points."""
+    indicator = tile.indicator
+    series = headline_series([indicator.pk], [borough.pk], up_to=end).dropna(subset=["value"])
+    if series.empty:
+        return {}
+    series = series.sort_values(["period_end", "period_start"], kind="stable")
+    months = int(period_months(series.iloc[[-1]]).iloc[0])
+    series = same_period_length(series, months)
+    if len(series) < 2:
+        return {}
+    rebases = rebase_starts([indicator.pk], borough.pk).get(indicator.pk, [])
+    rebase_at = rebase_positions(list(series["period_start"]), [starts for starts, _ in rebases])
+    target = next((v.assessment.target_value for v in tile.targets if v.assessment.target_value is not None), None)
+    values = series["value"].to_numpy(float)
+    result = spc(
+        values, improvement=IMPROVEMENT[indicator.polarity], target=target, rebase_at=rebase_at, min_points=min_points
+    )
+    reasons = [next((r for on, r in reversed(rebases) if on <= series["period_start"].iloc[p]), "") for p in rebase_at]
+    figure = spc_figure(
+        list(series["period_end"]),
+        values,
+        result,
+        title=f"{indicator.display_name}, {borough.display_name}",
+        y_title=indicator.unit_suffix or indicator.get_unit_display(),
+        unit=indicator.unit_suffix,
+        decimals=indicator.decimal_places,
+        rebase_reasons=reasons,
+        frequency=indicator.frequency,
+    )
+    parts: dict[str, Any] = {"figure": figure, "summary": figure_summary(figure)}
+    if result.variation_icon:
+        parts["variation"] = (variation_icon_svg(result.variation_icon), VARIATION_ICON_LABELS[result.variation_icon])
+    if result.assurance_icon:
+        parts["assurance"] = (assurance_icon_svg(result.assurance_icon), ASSURANCE_ICON_LABELS[result.assurance_icon])
+    return parts
 
 
 @dataclass
@@ -106,8 +156,9 @@ def group_by_objective(statuses: Sequence[WorkstreamStatus]) -> list[ObjectiveGr
     return groups
 
 
-def chart_alt(tile: OutcomeTile, borough: Area) -> str:
-    return f"Line chart of {tile.indicator.display_name} for {borough.display_name} by period. {tile.summary}"
+def chart_alt(tile: OutcomeTile, borough: Area, summary: str = "") -> str:
+    kind = "Statistical process control chart" if summary else "Line chart"
+    return f"{kind} of {tile.indicator.display_name} for {borough.display_name} by period. {summary or tile.summary}"
 
 
 def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
@@ -122,10 +173,12 @@ def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
         .order_by("-period_end", "-created_at", "-pk")
     ):
         notes.setdefault(note.indicator_id, []).append(note)
-    outcomes = [
-        OutcomePage(tile, notes.get(tile.indicator.pk, [])[:COMMENTARY_PER_OUTCOME], alt=chart_alt(tile, borough))
-        for tile in tiles
-    ]
+    outcomes = []
+    for tile in tiles:
+        parts = spc_page_parts(tile, borough, end, min_points=settings.SPC_MIN_POINTS)
+        page = OutcomePage(tile, notes.get(tile.indicator.pk, [])[:COMMENTARY_PER_OUTCOME], **parts)
+        page.alt = chart_alt(tile, borough, page.summary)
+        outcomes.append(page)
     risks = open_risks()
     return PackContent(
         month=month,
@@ -144,8 +197,8 @@ def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
 def add_images(
     content: PackContent, render: Callable[[list[dict[str, Any]]], list[bytes]] = images.render_pngs
 ) -> PackContent:
-    """Draw every outcome's trend figure (the dashboard's own figure JSON) as a PNG, in one browser session."""
-    pngs = render([json.loads(page.tile.figure_json) for page in content.outcomes])
+    """Draw every outcome's SPC chart (else the tile's trend figure) as a PNG, in one browser session."""
+    pngs = render([page.figure or json.loads(page.tile.figure_json) for page in content.outcomes])
     for page, png in zip(content.outcomes, pngs, strict=True):
         page.image = images.data_uri(png)
     return content

@@ -36,6 +36,9 @@ def _data(request: HttpRequest, code: str, area_code: str):
         data = indicator_data(code, area_code)
     except (Indicator.DoesNotExist, Area.DoesNotExist) as exc:
         raise Http404("No such indicator or area.") from exc
+    if data.area.level in ("pcn", "practice") and data.area.level not in data.indicator.levels:
+        level = {"pcn": "primary care network (PCN)", "practice": "GP practice"}[data.area.level]
+        raise Http404(f"{data.indicator.display_name} is not published by {level}, only for the borough and above.")
     if data.area.level == "practice" and not is_analyst(request.user):
         # A PCN lead sees the practices their PCN has now; a practice in no PCN (closed, or between PCNs) is
         # for analysts only.
@@ -86,9 +89,12 @@ def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CO
         if not is_code(switch_to, max_length=AREA_CODE_LENGTH) or not Area.objects.filter(code=switch_to).exists():
             raise Http404("No such area.")
         return redirect("dashboards:indicator_area", code=code, area_code=switch_to)
-    data = _data(request, code, area_code)
+    return _indicator_response(request, _data(request, code, area_code))
+
+
+def _indicator_response(request: HttpRequest, data, *, rebase_error: str = "", status: int = 200) -> HttpResponse:
     today, unsuppressed = timezone.localdate(), sees_unsuppressed_counts(request.user)
-    page = pages.indicator(code, area_code, today, unsuppressed, data=data)
+    page = pages.indicator(data.indicator.code, data.area.code, today, unsuppressed, data=data)
     return render(
         request,
         "dashboards/indicator.html",
@@ -98,10 +104,40 @@ def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CO
             "area": data.area,
             "areas": area_choices(data),
             "can_comment": can_write_commentary(request.user),
+            "can_rebase": is_analyst(request.user),
+            "rebase_error": rebase_error,
             "periods": _periods(data),
             "commentary": data.commentary,
         },
+        status=status,
     )
+
+
+@require(is_analyst)
+@require_POST
+def add_rebase(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
+    """An analyst re-bases the SPC chart from a period start, with the reason (Making Data Count: re-base after a
+    sustained shift that a known change explains). Back to the page, which shows the new limits and the reason."""
+    data = _data(request, code, area_code)
+    try:
+        starts = _period_start(request.POST.get("starts", ""), data)
+        actions.add_spc_rebase(
+            indicator=data.indicator, area=data.area, starts=starts, reason=request.POST.get("reason", "")
+        )
+    except ValueError as exc:
+        return _indicator_response(request, data, rebase_error=str(exc), status=400)
+    return redirect("dashboards:indicator_area", code=data.indicator.code, area_code=data.area.code)
+
+
+def _period_start(text: str, data) -> dt.date:
+    """A posted YYYY-MM-DD that is the start of one of the area's periods; else ValueError in words."""
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or data.series.empty or day not in set(data.series["period_start"]):
+        raise ValueError("Choose the first period of the new process from the chart's periods.")
+    return day
 
 
 @require(can_view)

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from audit.history import AuditedHistory
 
+from ..units import format_value, unit_suffix
 from .choices import (
     AreaLevel,
     Breakdown,
@@ -126,12 +127,14 @@ class Indicator(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def unit_suffix(self) -> str:
+        """The words after a value: "%", "years", "per 100,000" (see `outcomes.units`)."""
+        return unit_suffix(self.unit, self.multiplier)
+
     def format_value(self, value: float | None) -> str:
-        """The value as the board reads it, with the unit."""
-        if value is None:
-            return "—"
-        text = f"{value:,.{self.decimal_places}f}"
-        return f"{text}%" if self.unit == Unit.PERCENT else text
+        """The value as the board reads it: the indicator's decimal places and its unit ('82.2 years')."""
+        return format_value(value, decimals=self.decimal_places, suffix=self.unit_suffix)
 
 
 class Target(models.Model):

@@ -37,6 +37,7 @@ NOT_PAGES = {  # downloads, form targets
     "board_csv",
     "indicator_csv",
     "commentary",
+    "spc_rebase",
     "extract_problems",
     "extract_template",
     "board_pack_html",

@@ -76,6 +76,7 @@ from .results import (
     point_type_codes,
     short_message,
     special_cause_labels,
+    too_few_message,
     variation_icon,
 )
 from .rules import RULE_NONE, RULE_OUTSIDE, RULE_SHIFT, RULE_TREND, RULE_TWO_IN_THREE
@@ -102,6 +103,7 @@ __all__ = [
     "spc",
     "spc_many",
     "special_cause_labels",
+    "too_few_message",
     "variation_icon",
 ]
 
@@ -120,14 +122,19 @@ def spc(
     two_in_three_rule: TwoInThreeRule = "ptd",
     shift_length: int = 7,
     trend_length: int = 7,
+    min_points: int | None = None,
 ) -> SPCResult:
     """XmR chart of one series ordered by date: limits, special-cause rules, point types and icons.
 
     `rebase_at` holds 0-based indices where a new group (recalculation period) starts; each group has its own
     mean and limits and its own rule runs. `fix_after_n_points` bases each group's limits on its first N points.
+    `min_points` (the caller's setting; None keeps PTD's always-computed limits) makes a group with fewer points
+    a run chart: no mean, limits, special cause or icons there, and `too_few_points` set when the last group is
+    one (Making Data Count: limits on a handful of points mislead more than they inform).
     """
     y, total = validation.values_1d(values)
     validation.options(improvement, two_in_three_rule, shift_length, trend_length, fix_after_n_points)
+    validation.min_points(min_points)
     target = validation.target(target)
     n = y.size
     starts = validation.group_starts(rebase_at, n)
@@ -160,13 +167,17 @@ def spc(
         for g in groups:
             warnings.extend(group_warnings(g, len(groups) > 1, screen_outliers))
     # Views of frozen arrays, taken after freezing, are read-only too.
+    if min_points is not None and any(g.n < min_points for g in groups):
+        groups, limits, flags, codes = _run_chart_groups(groups, group_index, limits, flags, codes, min_points)
+        warnings.append(too_few_message(min_points))
     lpl, near_lpl, mean, upl, near_upl = frozen(limits)
     outside, close, shift, trend, two_in_three, special = flags
     rel, direction, rule = codes
 
     last, last_direction = groups[-1], int(direction[-1])
-    variation_type = POINT_TYPE_NAMES_BY_DIRECTION[improvement][last_direction]
-    assurance = assurance_name(last.lpl, last.upl, target, improvement)
+    too_few = min_points is not None and last.n < min_points
+    variation_type = None if too_few else POINT_TYPE_NAMES_BY_DIRECTION[improvement][last_direction]
+    assurance = None if too_few else assurance_name(last.lpl, last.upl, target, improvement)
     return new(
         SPCResult,
         values=frozen(y),
@@ -189,12 +200,14 @@ def spc(
         special_cause_flag=special,
         groups=groups,
         variation_type=variation_type,
-        variation_icon=variation_icon(variation_type, improvement, last_direction),
+        variation_icon=None if too_few else variation_icon(variation_type, improvement, last_direction),
         assurance_type=assurance,
         assurance_icon=ASSURANCE_ICON.get(assurance) if assurance else None,
         warnings=tuple(warnings),
         _rule=rule,
         _labels=label_table(shift_length, trend_length),
+        too_few_points=too_few,
+        min_points=min_points,
     )
 
 
@@ -307,6 +320,29 @@ def _by_group(y: np.ndarray, starts: list[int], fix_after_n_points: int | None, 
         for name in ("relative_to_mean", "direction", "rule")
     ]
     return groups, group_index, limits, moving_range, flags, codes
+
+
+def _run_chart_groups(groups, group_index, limits, flags, codes, min_points: int) -> tuple:
+    """Groups, limits, flags and codes with every group shorter than `min_points` made a run chart: NaN mean
+    and limits, no rule flags, direction 0 (common cause), so no point there reads as special cause."""
+    short = np.array([g.n < min_points for g in groups])[group_index]
+    limits = np.where(short[None, :], np.nan, limits)
+    flags = np.where(short[None, :], False, flags)
+    rel, direction, rule = codes
+    rel = np.where(short, 0, rel).astype(rel.dtype)
+    direction = np.where(short, 0, direction).astype(direction.dtype)
+    rule = np.where(short, RULE_NONE, rule).astype(rule.dtype)
+    nan = float("nan")
+    groups = tuple(
+        g
+        if g.n >= min_points
+        else new(
+            SPCGroup,
+            **(g.__dict__ | dict.fromkeys(("mean", "amr", "lpl", "upl", "near_lpl", "near_upl"), nan)),
+        )
+        for g in groups
+    )
+    return groups, limits, frozen(flags), [frozen(rel), frozen(direction), frozen(rule)]
 
 
 def _group(first: int, n: int, baseline_n: int, lines: list[float], amr: float) -> SPCGroup:

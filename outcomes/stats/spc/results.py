@@ -184,6 +184,8 @@ class SPCResult:
     warnings: tuple[str, ...]
     _rule: np.ndarray = field(repr=False)  # rule code after precedence (RULE_*)
     _labels: np.ndarray = field(repr=False)  # `label_table` for the run lengths used
+    too_few_points: bool = False  # the last group is below the caller's `min_points`: a run chart, no icons
+    min_points: int | None = None  # the caller's minimum for limits (None: always computed)
 
     @cached_property
     def special_cause_type(self) -> np.ndarray:
@@ -295,6 +297,16 @@ def short_message(n: int, first_index: int | None) -> str:
     return (
         f"{lead}: Making Data Count needs at least {MIN_POINTS} before limits and icons are reliable; "
         "treat them as provisional."
+    )
+
+
+TOO_FEW_POINTS = "too few points"
+
+
+def too_few_message(min_points: int) -> str:
+    return (
+        f"A period with fewer than {min_points} points is shown as a run chart: {TOO_FEW_POINTS} for process "
+        "limits, special cause or icons."
     )
 
 

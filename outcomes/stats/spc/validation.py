@@ -86,3 +86,9 @@ def group_starts(rebase_at: Iterable[int], n: int) -> list[int]:
             raise ValueError(f"rebase_at index {i} is outside the series (0..{n - 1})")
         starts.add(int(i))
     return sorted(starts)
+
+
+def min_points(value: object) -> None:
+    """The caller's minimum for limits: None (always compute them) or an integer of at least 2."""
+    if value is not None and (not _is_int(value) or value < 2):
+        raise ValueError(f"min_points must be None or an integer >= 2, not {value!r}")

@@ -79,8 +79,18 @@ def _numbers(node, out: list[float]) -> None:
             out.append(float(node.replace(",", "")))
 
 
-def _number(text: str) -> float | None:
+_LEADING_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?")
+
+
+def _bare(text: str) -> str:
+    """The number a shown value starts with, units dropped ("43.0%", "774.0 per 100,000" -> "43.0", "774.0")."""
     text = (text or "").replace(",", "").strip()
+    found = _LEADING_NUMBER.match(text)
+    return found.group(0) if found else text
+
+
+def _number(text: str) -> float | None:
+    text = _bare(text)
     if text in ("", "*", "—", "nan"):
         return None
     try:
@@ -173,7 +183,7 @@ def attack(
             den = count_interval(s.denominator, s.exact_counts)
             if value is None or den is None or den[1] <= 0:
                 continue
-            places = len(s.value.replace(",", "").partition(".")[2])
+            places = len(_bare(s.value).partition(".")[2])
             half = 0.5 * 10**-places
             precise = [(value, half)]
             # A number in the same page's chart data that agrees with the value to its shown precision is taken

@@ -40,11 +40,10 @@ def _problems(chart) -> list[str]:
 
 def _paths() -> list[str]:
     paths = []
-    for code in Indicator.objects.filter(partnership_outcome__isnull=False).values_list("code", flat=True):
-        paths += [
-            reverse("dashboards:indicator", args=[code]),
-            reverse("dashboards:indicator_area", args=[code, "HRW-PCN-HS"]),
-        ]
+    for indicator in Indicator.objects.filter(partnership_outcome__isnull=False):
+        paths.append(reverse("dashboards:indicator", args=[indicator.code]))
+        if "pcn" in indicator.levels:  # an indicator published only for the borough has no PCN view (a 404)
+            paths.append(reverse("dashboards:indicator_area", args=[indicator.code, "HRW-PCN-HS"]))
     return [*paths, reverse("dashboards:pcn", args=["HRW-PCN-HS"]), reverse("dashboards:pcn", args=["HRW-PCN-SP"])]
 
 

@@ -185,7 +185,8 @@ def _published(role_client, username: str) -> Published:
         if (code, area) not in latest or str(end) > latest[(code, area)][1]:
             latest[(code, area)] = (str(start), str(end))
     for indicator in _indicators():
-        for area in [HARROW_CODE, *(p.code for p in pcns)]:
+        # An indicator not published by PCN has no PCN pages (404): nothing there to read.
+        for area in [HARROW_CODE, *(p.code for p in pcns if "pcn" in indicator.levels)]:
             _read_indicator(published, client, indicator.code, area)
         if username == "pcnlead" and "practice" in indicator.levels:
             for practice in PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).values_list(

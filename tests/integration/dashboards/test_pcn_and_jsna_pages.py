@@ -97,7 +97,7 @@ def test_jsna_page_lists_indicators_by_life_stage_with_comparators(board_client)
     stages = dict(response.context["stages"])
     assert list(stages) == ["Start Well", "Live Well", "Work Well", "Age Well"]
     infant = next(r for r in stages["Start Well"] if r.indicator.code == "JSNA_INFANT_MORTALITY")
-    assert infant.value == "3.9" and infant.england == "3.9"
+    assert infant.value == "3.9 per 1,000" and infant.england == "3.9 per 1,000"  # with its unit (issue 13.4)
     neet = next(r for r in stages["Work Well"] if r.indicator.code == "JSNA_NEET_16_17")
     assert neet.london == "4.0%"
     assert sum(len(rows) for rows in stages.values()) == Indicator.objects.filter(is_jsna=True).count()
