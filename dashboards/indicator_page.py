@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from django.urls import reverse
 
+from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control, overlay_controlled
 from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
@@ -23,7 +24,14 @@ from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
 from .board import IMPROVEMENT, MIN_SPC_POINTS, assess, period_months, same_period_length
-from .figures import breakdown_figure, figure_json, figure_summary, spc_figure, spc_table
+from .figures import (
+    breakdown_figure,
+    figure_json,
+    figure_summary,
+    mark_partial_coverage,
+    spc_figure,
+    spc_table,
+)
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 
 BREAKDOWN_TITLES = {
@@ -60,6 +68,7 @@ COLUMN_LABELS = {
     "minimum": "Lowest PCN",
     "maximum": "Highest PCN",
     "comparison": "Compared with Harrow",
+    "coverage": "Coverage",
 }
 
 
@@ -100,6 +109,7 @@ class IndicatorPage:
     targets: list
     unit: str
     export: pd.DataFrame  # exactly the numbers the page shows, for the CSV download (see EXPORT_COLUMNS)
+    latest_coverage: str = ""  # the caveat on the latest value when it covers only some member practices
 
 
 # The CSV's columns, in order (a column no section has is left out). Counts under disclosure control are the
@@ -110,6 +120,7 @@ EXPORT_COLUMNS = [
     *KEY_COLUMNS[2:],
     *NUMBER_COLUMNS,
     "suppressed",
+    "coverage",
     "mean",
     "lower_process_limit",
     "upper_process_limit",
@@ -199,7 +210,11 @@ def build(
             band=next(((v.target.lower, v.target.upper) for v in targets if v.target.kind == "band"), None),
             trajectory=(trajectory := _trajectory(targets, series)),
         )
+        caveats = frame_caveats(series)
+        mark_partial_coverage(figure, list(series["period_end"]), list(values), caveats)
         table = spc_table(list(series["period_end"]), result)
+        if any(caveats):
+            table = table.assign(coverage=[c or "All practices" for c in caveats])
         records = _records(table, decimals)
         summary = figure_summary(figure)
         if trajectory is not None:
@@ -333,7 +348,9 @@ def build(
     else:
         latest_text = indicator.format_value(latest_value)
     latest_interval = "" if latest is None else _interval_text(indicator, latest["lower_ci"], latest["upper_ci"])
+    latest_coverage = "" if latest is None else frame_caveats(latest.to_frame().T)[0]
     return IndicatorPage(
+        latest_coverage=latest_coverage,
         data=data,
         latest_text=latest_text,
         latest_period=latest_period,
@@ -368,6 +385,8 @@ def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
     for column in ("value", "lower_ci", "upper_ci"):
         if column in out.columns and hidden.any():
             out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
+    if "member_practices" in out.columns:  # a derived row's coverage of its member practices, in words
+        out["coverage"] = frame_caveats(out)
     return out.assign(**columns)
 
 
@@ -466,14 +485,14 @@ def _category_chart(key, rows: pd.DataFrame, title, indicator, unit, decimals, u
         {"category": str(c), "value": v, "interval": i, "numerator": str(n), "denominator": str(d)}
         for c, v, i, n, d in zip(label, shown["value_text"], shown["interval"], numerator, denominator, strict=True)
     ]
-    chart = Chart(
-        key,
-        title,
-        figure_json(figure),
-        summary,
-        table,
-        ["category", "value", "interval", "numerator", "denominator"],
-    )
+    columns = ["category", "value", "interval", "numerator", "denominator"]
+    caveats = frame_caveats(rows)
+    if any(caveats):  # PCN values that cover only some of their practices say so in the table
+        columns.append("coverage")
+        for row, caveat in zip(table, caveats, strict=True):
+            row["coverage"] = caveat or "All practices"
+        summary += " " + "; ".join(f"{t['category']}: {c}" for t, c in zip(table, caveats, strict=True) if c) + "."
+    chart = Chart(key, title, figure_json(figure), summary, table, columns)
     return chart, rows, sii_result
 
 
