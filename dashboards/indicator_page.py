@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control, overlay_controlled
-from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area
+from outcomes.models import COVERAGE_COLUMNS, KEY_COLUMNS, NUMBER_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
@@ -387,6 +387,7 @@ def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
             out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
     if "member_practices" in out.columns:  # a derived row's coverage of its member practices, in words
         out["coverage"] = frame_caveats(out)
+        out = out.drop(columns=[c for c in COVERAGE_COLUMNS if c in out.columns])
     return out.assign(**columns)
 
 

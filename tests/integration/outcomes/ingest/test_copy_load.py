@@ -142,7 +142,8 @@ def test_dates_outside_the_range_of_pandas_timestamps_are_stored():
 def test_rows_are_stored_in_the_order_of_the_observation_key():
     """Key order is what makes the unique index cheap to fill (load.key_order). Rows of one layout (the same
     texts and NULLs) keep it exactly, as the ids show; pgcopy's own tests cover mixed layouts."""
-    frame = _frame(["n"] * 300).assign(numerator=2.0, value=2.0).sample(frac=1, random_state=4)
+    frame = _frame(["n"] * 300).assign(numerator=2.0, value=2.0, **load.COVERAGE_DEFAULTS)  # one layout
+    frame = frame.sample(frac=1, random_state=4)
     order = load.key_order(frame)
     expected = frame.iloc[order][list(load.KEY_COLUMNS)]
     assert expected.equals(frame.sort_values(list(load.KEY_COLUMNS))[list(load.KEY_COLUMNS)])
