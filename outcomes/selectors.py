@@ -22,6 +22,8 @@ SERIES_COLUMNS = [
     "coverage_share",
     "coverage_basis",
 ]
+#: The disclosure-control hierarchy needs the values, not their coverage (the pages take that from SERIES_COLUMNS).
+HIERARCHY_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
 HARROW_CODE = "E09000015"
 
 
@@ -289,7 +291,7 @@ def hierarchy_observations(indicator: Indicator, borough_code: str = HARROW_CODE
     levels = {borough.pk: "borough", **dict.fromkeys(pcn_parent, "pcn")}
     levels.update(dict.fromkeys(memberships["practice_id"].astype(int).tolist(), "practice"))
     rows = Observation.objects.filter(indicator=indicator, area_id__in=list(levels), is_current=True)
-    frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
+    frame = pd.DataFrame.from_records(list(rows.values_list(*HIERARCHY_COLUMNS)), columns=HIERARCHY_COLUMNS)
     frame = frame.sort_values(["area_id", "breakdown", "category", "period_end", "period_start"], kind="stable")
     frame = frame.reset_index(drop=True)
     frame["level"] = frame["area_id"].map(levels)
