@@ -131,3 +131,27 @@ def test_acceptance_needs_a_reason_and_a_held_back_value():
             indicator=indicator, area=pcn, period_end=D(2043, 1, 31), reason="why", user=None, extract=_extract("y")
         )
     assert not CoverageAcceptance.objects.exists()
+
+
+def test_an_ingested_file_warns_which_member_practices_are_missing_and_what_was_held_back(settings):
+    from outcomes.ingest import pipeline
+
+    settings.ROLLUP_MIN_COVERAGE = 0.95
+    first = Observation.objects.filter(indicator__code="OUT5_ACSC_ADMISSIONS").earliest("period_start").period_start
+    period_end = first - dt.timedelta(days=1)  # the month before any demo data: a past period, with no rows
+    period_start = period_end.replace(day=1)
+    members = _members(period_end)
+    assert len(members) > 10
+    sent = members[:2]
+    lines = ["indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator"]
+    lines += [f"OUT5_ACSC_ADMISSIONS,{m.practice.code},{period_start},{period_end},all,all,12,10450" for m in sent]
+    content = ("\n".join(lines) + "\n").encode()
+    received = actions.receive_extract(file_name="two.csv", content=content, format="auto", source="command")
+
+    extract = pipeline.run_extract(received.pk).extract
+
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    missing = [w for w in extract.warnings if w["code"] == "rollup_members_missing"]
+    assert len(missing) == 1 and f"{period_end:%d %b %Y}" in missing[0]["message"]
+    assert members[2].practice.code in missing[0]["message"] and "more" in missing[0]["message"]  # shortened
+    assert any(w["code"] == "rollup_held_back" for w in extract.warnings)
