@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 import pytest
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from outcomes import actions, coverage
@@ -139,3 +139,15 @@ def test_only_analysts_accept_coverage(role_client, settings):
     accept = reverse("dashboards:extract_accept_coverage", args=[extract.pk])
     assert role_client("board").post(accept, {"key": "x", "reason": "y"}).status_code == 403
     assert role_client("analyst").get(accept).status_code == 405
+
+
+def test_the_pcn_page_says_when_its_value_covers_only_some_practices(role_client, settings):
+    settings.ROLLUP_MIN_COVERAGE = 0.5
+    indicator = Indicator.objects.get(code=CODE)
+    extract, _, _ = _load_partial(indicator)
+    partial = Observation.objects.filter(member_practices__gt=F("covered_practices"))
+    row = partial.get(extract=extract, is_derived=True, area__level="pcn", breakdown="all")
+    page = role_client("analyst").get(reverse("dashboards:pcn", args=[row.area.code])).context["page"]
+    caveats = {r["indicator"]: r.get("coverage") for r in page.spine.table}
+    assert caveats[indicator.display_name].startswith(f"Covers {row.covered_practices} of {row.member_practices}")
+    assert "coverage" in page.spine.columns
