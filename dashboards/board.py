@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from outcomes.coverage import frame_caveats
 from outcomes.models import Area, Indicator, Target
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
@@ -17,7 +18,7 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
 from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
 
-from .figures import figure_json, trend_figure
+from .figures import figure_json, mark_partial_coverage, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 from .sparkline import sparkline_svg
 
@@ -67,6 +68,8 @@ class OutcomeTile:
     latest_period_end: dt.date | None = None
     special_cause_ends: frozenset[dt.date] = frozenset()  # periods whose point is special cause (improving/concern)
     unit_note: str = ""  # the unit where the value does not carry it ("per 1,000 weighted population per year")
+    latest_caveat: str = ""  # "Covers 27 of 29 practices (93% of ...)" when the latest value is partial
+    table_has_coverage: bool = False  # some row of ``table`` is partial: the table shows a coverage column
 
 
 def _unit(indicator: Indicator) -> str:
@@ -237,8 +240,11 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         band=band,
     )
     valued = data.series.dropna(subset=["value"])
+    caveats = frame_caveats(valued)
+    mark_partial_coverage(figure, list(valued["period_end"]), list(valued["value"]), caveats)
     table = [
         {
+            "coverage": caveat,
             "period": period_label(r.period_start, r.period_end),
             "value": indicator.format_value(r.value),
             "interval": (
@@ -247,7 +253,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
                 else ""
             ),
         }
-        for r in valued.itertuples()
+        for r, caveat in zip(valued.itertuples(), caveats, strict=True)
     ]
     if latest is None:
         latest_text, latest_period = "No data yet", ""
@@ -300,6 +306,8 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         table=table,
         summary=summary,
         sparkline=sparkline,
+        latest_caveat=caveats[-1] if caveats else "",
+        table_has_coverage=any(caveats),
     )
 
 

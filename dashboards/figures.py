@@ -148,6 +148,38 @@ def trend_figure(
     return _base_layout(fig, title=title, y_title=y_title, height=height)
 
 
+PARTIAL_COVERAGE_NOTE = "Hollow rings: values that cover only some member practices (hover for how many)."
+
+
+def mark_partial_coverage(fig: Figure, x: Sequence, y: Sequence, caveats: Sequence[str]) -> Figure:
+    """Ring the points whose value covers only some of its member practices, with the caveat on hover and a note.
+
+    ``caveats`` has one entry per point: "" for full coverage (or a value that is not derived). A ring, not a
+    colour, so the cue survives greyscale print and colour blindness."""
+    points = [(a, b, c) for a, b, c in zip(x, y, caveats, strict=True) if c and b is not None and b == b]
+    if not points:
+        return fig
+    add_trace(
+        fig,
+        scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="markers",
+            name="Partial coverage",
+            marker={"symbol": "circle-open", "size": 14, "color": NHS_TEXT, "line": {"width": 2}},
+            customdata=[p[2] for p in points],
+            hovertemplate="%{customdata}<extra></extra>",
+        ),
+    )
+    notes = [a for a in fig["layout"].get("annotations", []) if a.get("yref") == "paper" and a.get("y") == 1.02]
+    if notes:  # one note box between title and plot: add a line to it rather than draw over it
+        notes[0]["text"] = f"{notes[0]['text']}<br>{PARTIAL_COVERAGE_NOTE}"
+        update_layout(fig, margin={"t": 100})
+    else:
+        _note(fig, PARTIAL_COVERAGE_NOTE)
+    return fig
+
+
 def safe_json(text: str) -> str:
     """JSON that can sit inside a <script> element: <, > and & escaped as unicode (still valid JSON)."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -32,3 +32,25 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
         return upload
+
+
+class CoverageAcceptanceForm(forms.Form):
+    """Accept one held-back PCN or borough value (``key`` is one of the extract's held-back keys), with a reason."""
+
+    key = forms.ChoiceField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason for accepting partial coverage",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the missing practice closed during the period.",
+    )
+
+    def __init__(self, *args, held_back=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(h.key, h.key) for h in held_back]
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason.")
+        return reason

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 from django.urls import reverse
 
+from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control, overlay_controlled
-from outcomes.models import KEY_COLUMNS, NUMBER_COLUMNS, Area
+from outcomes.models import COVERAGE_COLUMNS, KEY_COLUMNS, NUMBER_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
@@ -29,6 +30,7 @@ from .figures import (
     comparisons,
     figure_json,
     figure_summary,
+    mark_partial_coverage,
     run_chart_words,
     spc_figure,
     spc_table,
@@ -69,6 +71,7 @@ COLUMN_LABELS = {
     "minimum": "Lowest PCN",
     "maximum": "Highest PCN",
     "comparison": "Compared with Harrow",
+    "coverage": "Coverage",
 }
 
 
@@ -111,6 +114,7 @@ class IndicatorPage:
     export: pd.DataFrame  # exactly the numbers the page shows, for the CSV download (see EXPORT_COLUMNS)
     shift_since: dt.date | None = None  # period start of a sustained shift in the last SPC group (re-base prompt)
     too_few_points: str = ""  # the run chart's words when the latest period has too few points for limits
+    latest_coverage: str = ""  # the caveat on the latest value when it covers only some member practices
 
 
 # The CSV's columns, in order (a column no section has is left out). Counts under disclosure control are the
@@ -121,6 +125,7 @@ EXPORT_COLUMNS = [
     *KEY_COLUMNS[2:],
     *NUMBER_COLUMNS,
     "suppressed",
+    "coverage",
     "mean",
     "lower_process_limit",
     "upper_process_limit",
@@ -229,7 +234,11 @@ def build(
             rebase_reasons=reasons,
             frequency=indicator.frequency,
         )
+        caveats = frame_caveats(series)
+        mark_partial_coverage(figure, list(series["period_end"]), list(values), caveats)
         table = spc_table(list(series["period_end"]), result)
+        if any(caveats):
+            table = table.assign(coverage=[c or "All practices" for c in caveats])
         records = _records(table, decimals)
         summary = figure_summary(figure)
         if trajectory is not None:
@@ -374,7 +383,9 @@ def build(
     else:
         latest_text = indicator.format_value(latest_value)
     latest_interval = "" if latest is None else _interval_text(indicator, latest["lower_ci"], latest["upper_ci"])
+    latest_coverage = "" if latest is None else frame_caveats(latest.to_frame().T)[0]
     return IndicatorPage(
+        latest_coverage=latest_coverage,
         data=data,
         latest_text=latest_text,
         latest_period=latest_period,
@@ -433,6 +444,9 @@ def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
     for column in ("value", "lower_ci", "upper_ci"):
         if column in out.columns and hidden.any():
             out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
+    if "member_practices" in out.columns:  # a derived row's coverage of its member practices, in words
+        out["coverage"] = frame_caveats(out)
+        out = out.drop(columns=[c for c in COVERAGE_COLUMNS if c in out.columns])
     return out.assign(**columns)
 
 
@@ -563,6 +577,12 @@ def _category_chart(
         for row, name in zip(table, label, strict=True):
             row["comparison"] = str(by_label.get(str(name), "not compared")).capitalize()
         columns.append("comparison")
+    caveats = frame_caveats(rows)
+    if any(caveats):  # PCN values that cover only some of their practices say so in the table
+        columns.append("coverage")
+        for row, caveat in zip(table, caveats, strict=True):
+            row["coverage"] = caveat or "All practices"
+        summary += " " + "; ".join(f"{t['category']}: {c}" for t, c in zip(table, caveats, strict=True) if c) + "."
     chart = Chart(key, title, figure_json(figure), summary, table, columns)
     return chart, rows, sii_result
 

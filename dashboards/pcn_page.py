@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.urls import reverse
 
+from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
@@ -55,6 +56,7 @@ def build(
     by_code = {i.code: i for i in data.indicators}
     names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
     codes_by_name = {}  # indicator display name -> code, for the spine rows' links
+    coverage_by_name = {}  # indicator display name -> the PCN value's coverage caveat ("" for full coverage)
     rows = []
     latest = data.latest
     if not unsuppressed and not latest.empty:
@@ -68,6 +70,7 @@ def build(
             continue
         period_end = focus["period_end"].iloc[0]
         codes_by_name.setdefault(indicator.display_name, indicator.code)
+        coverage_by_name.setdefault(indicator.display_name, frame_caveats(focus.iloc[[0]])[0])
         same = group[group["period_end"] == period_end]
         for row in same.itertuples():
             role = (
@@ -103,6 +106,9 @@ def build(
                 for name, v in zip(table["indicator"], table[column], strict=True)
             ]
         shown = ["indicator", "period", "value", "benchmark", "minimum", "maximum", "comparison"]
+        if any(coverage_by_name.values()):  # a PCN value over only some of its practices says so
+            table["coverage"] = [coverage_by_name.get(name) or "All practices" for name in table["indicator"]]
+            shown.append("coverage")
         links = [_indicator_url(codes_by_name[name], data.pcn.code) for name in table["indicator"]]
         spine = Chart(
             "spine",

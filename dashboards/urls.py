@@ -20,6 +20,7 @@ urlpatterns = [
     path("extracts/", extracts.history, name="extracts"),
     path("extracts/upload/", extracts.upload, name="upload"),
     path("extracts/<int:pk>/", extracts.detail, name="extract"),
+    path("extracts/<int:pk>/accept-coverage/", extracts.accept_coverage, name="extract_accept_coverage"),
     path("extracts/<int:pk>/problems.csv", extracts.error_report, name="extract_problems"),
     path("extracts/files/<str:name>.csv", extracts.template_file, name="extract_template"),
     path("extracts/<int:pk>/start-tracking/", tracking.start, name="start_tracking"),

@@ -224,6 +224,11 @@ INGEST_DROP_FOLDER = Path(os.environ.get("INGEST_DROP_FOLDER", BASE_DIR / "var" 
 # A workbook is a ZIP: its uncompressed size is capped before it is opened (upload page and drop folder).
 INGEST_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("INGEST_MAX_XLSX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
 # Stored bytes of refused (not patient-identifiable) files are deleted after this many days by Celery beat.
+#: Below this covered share of a PCN's or borough's members (by registered patients, else denominator, else
+#: practices) a roll-up is held back unless an analyst accepts it (docs/adr/0018-coverage-of-derived-values.md).
+ROLLUP_MIN_COVERAGE = float(os.environ.get("ROLLUP_MIN_COVERAGE", "0.95"))
+#: Code of the practice list-size indicator whose headline value weighs practices in coverage ("" for none).
+ROLLUP_LIST_SIZE_INDICATOR = os.environ.get("ROLLUP_LIST_SIZE_INDICATOR", "")
 INGEST_REFUSED_RETENTION_DAYS = int(os.environ.get("INGEST_REFUSED_RETENTION_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

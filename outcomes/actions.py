@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,12 +24,16 @@ from .models import (
     VALUE_COLUMNS,
     Area,
     Commentary,
+    CoverageAcceptance,
     Extract,
     Indicator,
     Observation,
     PracticeMembership,
     SpcRebase,
 )
+
+if TYPE_CHECKING:
+    from .ingest.problems import Problem
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +134,11 @@ def _as_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     frame["is_derived"] = frame["is_derived"].fillna(False).astype(bool)
     frame["note"] = frame["note"].fillna("").astype(str)
+    for field in ("coverage_basis", "missing_practices"):
+        frame[field] = frame[field].fillna("").astype(str)
+    for field in ("covered_practices", "member_practices"):
+        frame[field] = pd.to_numeric(frame[field], errors="coerce").fillna(0).astype("int64")
+    frame["coverage_share"] = pd.to_numeric(frame["coverage_share"], errors="coerce").astype(float)
     for field in NUMBER_FIELDS:
         frame[field] = pd.to_numeric(frame[field], errors="coerce").astype(float)
     return frame
@@ -137,7 +147,7 @@ def _as_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
 def _orm_load(extract: Extract, frame: pd.DataFrame) -> LoadResult:
     records = frame.to_dict("records")
     for row in records:
-        for field in NUMBER_FIELDS:
+        for field in (*NUMBER_FIELDS, "coverage_share"):
             if row[field] != row[field]:  # NaN -> None
                 row[field] = None
     indicator_ids = {r["indicator_id"] for r in records}
@@ -184,7 +194,15 @@ def _orm_load(extract: Extract, frame: pd.DataFrame) -> LoadResult:
 
 
 def _default(field: str) -> Any:
-    return {"suppressed": False, "is_derived": False, "note": ""}.get(field)
+    return {
+        "suppressed": False,
+        "is_derived": False,
+        "note": "",
+        "covered_practices": 0,
+        "member_practices": 0,
+        "coverage_basis": "",
+        "missing_practices": "",
+    }.get(field)
 
 
 @transaction.atomic
@@ -338,12 +356,21 @@ def _current_practice_rows(indicator: Indicator, period_ends: Iterable | None) -
 
 
 @transaction.atomic
-def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Iterable | None = None) -> LoadResult:
+def derive_rollups(
+    *,
+    indicator: Indicator,
+    extract: Extract,
+    period_ends: Iterable | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+) -> LoadResult:
     """Roll an additive indicator's practice rows up to PCN and borough (ratio of sums, membership in force).
 
     Only the periods in ``period_ends`` are recomputed when given (those an extract touched). Keys for which
     the source itself supplied a PCN or borough row are left to the source. On PostgreSQL the sums are one
-    query (``rollup_sql``); elsewhere pandas sums the practice rows.
+    query (``rollup_sql``); elsewhere pandas sums the practice rows. Each derived row records its coverage of
+    the members in force; one below ROLLUP_MIN_COVERAGE is held back (a suppressed row saying why) unless an
+    analyst accepted it (``accept_coverage``). ``on_warning`` hears, per period, which members are missing
+    and which values were held back.
     """
     from .ingest.load import lock_indicators
     from .rollup import interval_function, ratio_of_sums
@@ -361,6 +388,7 @@ def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Itera
         multiplier=indicator.multiplier,
         interval=interval_function(indicator.interval_method, indicator.multiplier),
     )
+    derived = _with_coverage(indicator, derived, sums, on_warning)
     source_rows = Observation.objects.filter(
         indicator=indicator, is_current=True, is_derived=False, area_id__in=set(derived["area_id"].tolist())
     )
@@ -372,6 +400,154 @@ def derive_rollups(*, indicator: Indicator, extract: Extract, period_ends: Itera
         derived = derived[~keys.isin(pd.MultiIndex.from_tuples(supplied, names=DERIVED_KEY))]
     rows = derived.assign(indicator_id=indicator.pk, is_derived=True, suppressed=derived["suppressed"].astype(bool))
     return load_observations(extract=extract, rows=rows)
+
+
+def _with_coverage(
+    indicator: Indicator,
+    derived: pd.DataFrame,
+    sums: pd.DataFrame,
+    on_warning: Callable[[Problem], None] | None,
+) -> pd.DataFrame:
+    """``derived`` with its coverage columns; values below the threshold and not accepted held back."""
+    from django.conf import settings
+
+    from . import coverage
+    from .coverage_weights import practice_weights
+
+    period_ends = sorted(set(sums["period_end"]))
+    memberships = pd.DataFrame.from_records(
+        PracticeMembership.objects.values("practice_id", "pcn_id", "start", "end"),
+        columns=["practice_id", "pcn_id", "start", "end"],
+    )
+    pcn_parent = dict(Area.objects.filter(level="pcn").values_list("pk", "parent_id"))
+    members = coverage.members_by_group(memberships, pcn_parent, period_ends)
+    practice_ids = set().union(*members.values()) if members else set()
+    weights, basis = practice_weights(indicator, period_ends, practice_ids)
+    codes = dict(Area.objects.filter(pk__in=practice_ids).values_list("pk", "code"))
+    derived = derived.join(coverage.coverage(sums, members, weights, basis, codes))
+    accepted = {
+        (area_id, period_end): share
+        for area_id, period_end, share in CoverageAcceptance.objects.filter(
+            indicator=indicator, period_end__in=period_ends
+        ).values_list("area_id", "period_end", "coverage_share")
+    }
+    threshold = float(getattr(settings, "ROLLUP_MIN_COVERAGE", 0.95))
+    share = derived["coverage_share"].to_numpy(float)
+    exempt = np.array(
+        [
+            (a, e) in accepted and s >= accepted[(a, e)] - 1e-9
+            for a, e, s in zip(derived["area_id"], derived["period_end"], share, strict=True)
+        ],
+        dtype=bool,
+    )
+    held = (share < threshold) & ~exempt
+    if held.any():
+        derived.loc[held, ["numerator", "denominator", "value", "lower_ci", "upper_ci"]] = np.nan
+        derived.loc[held, "suppressed"] = True
+        derived.loc[held, "note"] = [
+            (f"{coverage.HELD_BACK}{coverage.caveat(c, m, s, b)}, below {threshold:.0%}")[:255]
+            for c, m, s, b in derived.loc[
+                held, ["covered_practices", "member_practices", "coverage_share", "coverage_basis"]
+            ].itertuples(index=False)
+        ]
+    if exempt.any():
+        derived.loc[exempt & (share < 1), "note"] = (
+            derived.loc[exempt & (share < 1), "note"] + "; partial coverage accepted by an analyst"
+        )
+    if on_warning is not None:
+        for problem in _coverage_warnings(indicator, derived, held, codes):
+            on_warning(problem)
+    return derived
+
+
+def _coverage_warnings(indicator: Indicator, derived: pd.DataFrame, held: np.ndarray, codes) -> list[Problem]:
+    """Per period: the members missing (from the widest group's headline row), and what was held back."""
+    from . import coverage
+    from .ingest.problems import Problem
+
+    problems = []
+    partial = derived[derived["member_practices"] > derived["covered_practices"]]
+    for period_end, rows in partial.groupby("period_end", sort=True):
+        widest = rows.sort_values(["member_practices", "breakdown", "category"], ascending=[False, True, True]).iloc[0]
+        missing = set().union(*(set(m.split(",")) for m in rows["missing_practices"] if m))
+        widest_caveat = coverage.caveat(
+            widest.covered_practices, widest.member_practices, widest.coverage_share, widest.coverage_basis
+        )
+        problems.append(
+            Problem(
+                None,
+                None,
+                "rollup_members_missing",
+                f"{indicator.code}, period ending {period_end:%d %b %Y}: no rows from {len(missing)} member "
+                f"practice{'s' if len(missing) != 1 else ''}: {coverage.shorten_codes(','.join(sorted(missing)))}. "
+                f"The widest roll-up {widest_caveat[0].lower()}{widest_caveat[1:]}.",
+                "warning",
+            )
+        )
+    held_rows = derived[held & (derived["breakdown"] == "all").to_numpy() & (derived["category"] == "all").to_numpy()]
+    if not held_rows.empty:
+        names = dict(Area.objects.filter(pk__in=set(held_rows["area_id"])).values_list("pk", "code"))
+        for period_end, rows in held_rows.groupby("period_end", sort=True):
+            areas = ", ".join(sorted(names.get(a, str(a)) for a in rows["area_id"]))
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    "rollup_held_back",
+                    f"{indicator.code}, period ending {period_end:%d %b %Y}: not derived for {areas}: coverage "
+                    "below the threshold. An analyst can accept it, with a reason, on this extract's page.",
+                    "warning",
+                )
+            )
+    return problems
+
+
+@transaction.atomic
+def accept_coverage(
+    *, indicator: Indicator, area: Area, period_end: dt.date, reason: str, user: Any, extract: Extract
+) -> CoverageAcceptance:
+    """Accept a held-back PCN or borough value for one period, with the reason, and derive it now.
+
+    The acceptance holds for the coverage it was given at (the current held-back row's share); the roll-up of
+    the indicator for that period is re-run and the derived rows are written as part of ``extract``."""
+    from . import coverage
+    from .signals import extract_loaded
+
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Give a reason for accepting a value below the coverage threshold.")
+    held = (
+        Observation.objects.filter(
+            indicator=indicator,
+            area=area,
+            period_end=period_end,
+            is_current=True,
+            is_derived=True,
+            note__startswith=coverage.HELD_BACK,
+        )
+        .order_by("breakdown", "category")
+        .first()
+    )
+    if held is None:
+        raise ValueError("Nothing is held back for coverage for that indicator, area and period.")
+    acceptance, _ = CoverageAcceptance.objects.update_or_create(
+        indicator=indicator,
+        area=area,
+        period_end=period_end,
+        defaults={
+            "coverage_share": held.coverage_share or 0.0,
+            "covered_practices": held.covered_practices,
+            "member_practices": held.member_practices,
+            "reason": reason,
+            "accepted_by": user,
+        },
+    )
+    derive_rollups(indicator=indicator, extract=extract, period_ends=[period_end])
+    # The pages' data version moves with the extract's completion time.
+    Extract.objects.filter(pk=extract.pk).update(completed_at=timezone.now())
+    transaction.on_commit(lambda: extract_loaded.send(sender=Extract, extract=extract))
+    log.info("Coverage accepted for %s %s %s by %s", indicator.code, area.code, period_end, user)
+    return acceptance
 
 
 DERIVED_KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]

@@ -5,7 +5,17 @@ from django.contrib import admin
 
 from audit.history_admin import HistoryAdmin
 
-from .models import Area, Commentary, Extract, Indicator, Observation, PracticeMembership, SpcRebase, Target
+from .models import (
+    Area,
+    Commentary,
+    CoverageAcceptance,
+    Extract,
+    Indicator,
+    Observation,
+    PracticeMembership,
+    SpcRebase,
+    Target,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -141,6 +151,26 @@ class CommentaryAdmin(HistoryAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CoverageAcceptance)
+class CoverageAcceptanceAdmin(HistoryAdmin):
+    """Read-only: an acceptance is made on the extract's page (``actions.accept_coverage``), which derives the
+    value it accepts; an edit here would not."""
+
+    list_display = ("indicator", "area", "period_end", "coverage_share", "accepted_by", "accepted_at")
+    list_filter = ("indicator",)
+    search_fields = ("indicator__code", "area__code", "reason")
+    readonly_fields = [f.name for f in CoverageAcceptance._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -25,7 +25,8 @@ def members_at(memberships: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
 
 COLUMNS = ["area_id", *KEY, "numerator", "denominator", "value", "lower_ci", "upper_ci", "suppressed", "note"]
 #: What ``ratio_of_sums`` needs per PCN or borough and key: sums over the members, and how many were incomplete.
-SUM_COLUMNS = ["area_id", *KEY, "numerator", "denominator", "incomplete", "practices"]
+#: ``covered`` is the sorted tuple of the practice ids summed, for ``coverage.coverage``.
+SUM_COLUMNS = ["area_id", *KEY, "numerator", "denominator", "incomplete", "practices", "covered"]
 
 
 def rollup_ratio_of_sums(
@@ -65,6 +66,7 @@ def group_sums(practice_rows: pd.DataFrame, memberships: pd.DataFrame, pcn_paren
                 denominator=("denominator", "sum"),
                 incomplete=("incomplete", "sum"),
                 practices=("area_id", "count"),
+                covered=("area_id", lambda ids: tuple(sorted(int(i) for i in ids))),
             )
             parts.append(grouped.reset_index().rename(columns={level_column: "area_id"}))
     return pd.concat(parts, ignore_index=True)[SUM_COLUMNS]

@@ -2,8 +2,8 @@
 
 The query joins the current practice rows to the memberships in force on each period's last day (``end``
 exclusive) and groups by PCN and by the PCN's borough in one pass (GROUPING SETS). The result, one row per
-PCN or borough and key, is what ``rollup.ratio_of_sums`` turns into values, intervals and suppression, as it
-does for the pandas sums on other databases.
+PCN or borough and key (with the ids of the practices summed, for coverage), is what ``rollup.ratio_of_sums``
+turns into values, intervals and suppression, as it does for the pandas sums on other databases.
 
 The same rows must give the same bits whatever order the table returns them in, so that a re-load finds its
 derived rows identical, not changed in the last bit. Sums of whole numbers below 2**53 are exact in any order,
@@ -38,7 +38,7 @@ WITH practice AS (
 SELECT CASE WHEN GROUPING(pcn_id) = 0 THEN pcn_id ELSE borough_id END AS area_id,
        period_start, period_end, breakdown, category,
        {sums},
-       count(*) FILTER (WHERE incomplete), count(*), {whole}
+       count(*) FILTER (WHERE incomplete), count(*), array_agg(area_id), {whole}
 FROM practice
 GROUP BY GROUPING SETS ((pcn_id, period_start, period_end, breakdown, category),
                         (borough_id, period_start, period_end, breakdown, category))
@@ -98,4 +98,5 @@ def group_sums(indicator_id: int, period_ends: Iterable | None = None) -> pd.Dat
         frame[column] = frame[column].astype(float)  # None (all members' values missing) -> NaN
     for column in ("area_id", "incomplete", "practices"):
         frame[column] = frame[column].astype(np.int64)
+    frame["covered"] = [tuple(sorted(ids)) for ids in frame["covered"]]
     return frame

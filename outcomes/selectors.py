@@ -11,7 +11,19 @@ from django.db.models import Prefetch, QuerySet
 
 from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, SpcRebase, Target
 
-SERIES_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
+#: Each row's coverage of its member practices comes along (zero/blank on rows that are not derived), so every
+#: page can caveat a partial PCN or borough value (outcomes.coverage.caveat).
+SERIES_COLUMNS = [
+    *KEY_COLUMNS,
+    *NUMBER_COLUMNS,
+    "suppressed",
+    "covered_practices",
+    "member_practices",
+    "coverage_share",
+    "coverage_basis",
+]
+#: The disclosure-control hierarchy needs the values, not their coverage (the pages take that from SERIES_COLUMNS).
+HIERARCHY_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
 HARROW_CODE = "E09000015"
 
 
@@ -281,8 +293,39 @@ def hierarchy_observations(indicator: Indicator, borough_code: str = HARROW_CODE
     levels = {borough.pk: "borough", **dict.fromkeys(pcn_parent, "pcn")}
     levels.update(dict.fromkeys(memberships["practice_id"].astype(int).tolist(), "practice"))
     rows = Observation.objects.filter(indicator=indicator, area_id__in=list(levels), is_current=True)
-    frame = pd.DataFrame.from_records(list(rows.values_list(*SERIES_COLUMNS)), columns=SERIES_COLUMNS)
+    frame = pd.DataFrame.from_records(list(rows.values_list(*HIERARCHY_COLUMNS)), columns=HIERARCHY_COLUMNS)
     frame = frame.sort_values(["area_id", "breakdown", "category", "period_end", "period_start"], kind="stable")
     frame = frame.reset_index(drop=True)
     frame["level"] = frame["area_id"].map(levels)
     return HierarchyObservations(indicator, borough, frame, memberships, pcn_parent)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A PCN or borough value an extract's roll-up held back for coverage, which an analyst may accept."""
+
+    indicator: Indicator
+    area: Area
+    period_end: dt.date
+    caveat: str  # "Covers 5 of 29 practices (17% of the denominator), below 95%"
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.pk}:{self.area.pk}:{self.period_end.isoformat()}"
+
+
+def held_back_for_coverage(extract_id: int) -> list[HeldBack]:
+    """The (indicator, area, period) values still held back for coverage by the extract's roll-up (two queries)."""
+    from .coverage import HELD_BACK
+
+    rows = (
+        Observation.objects.filter(extract_id=extract_id, is_current=True, is_derived=True, note__startswith=HELD_BACK)
+        .order_by("indicator_id", "area_id", "period_end", "breakdown", "category")
+        .values_list("indicator_id", "area_id", "period_end", "note")
+    )
+    first: dict[tuple, str] = {}
+    for indicator_id, area_id, period_end, note in rows:
+        first.setdefault((indicator_id, area_id, period_end), note.removeprefix(HELD_BACK))
+    indicators = Indicator.objects.in_bulk({k[0] for k in first})
+    areas = Area.objects.in_bulk({k[1] for k in first})
+    return [HeldBack(indicators[i], areas[a], e, note) for (i, a, e), note in first.items()]

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from harrow_bbp import csv_safe
 from harrow_bbp.access import can_upload, require
@@ -14,9 +15,9 @@ from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.ingest.tasks import enqueue
 from outcomes.models import Extract
-from outcomes.selectors import extract_history
+from outcomes.selectors import extract_history, held_back_for_coverage
 
-from ..forms import UploadForm
+from ..forms import CoverageAcceptanceForm, UploadForm
 
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "samples"
 
@@ -55,12 +56,45 @@ def history(request: HttpRequest) -> HttpResponse:
 @require(can_upload)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     extract = get_object_or_404(Extract.objects.select_related("uploaded_by"), pk=pk)
-    template = "dashboards/extracts/_status.html" if request.htmx else "dashboards/extracts/detail.html"
-    return render(
-        request,
-        template,
-        {"extract": extract, "finished": extract.completed_at is not None, **_tracking(extract)},
+    if request.htmx:
+        context = {"extract": extract, "finished": extract.completed_at is not None, **_tracking(extract)}
+        return render(request, "dashboards/extracts/_status.html", context)
+    return _detail(request, extract)
+
+
+def _detail(request: HttpRequest, extract: Extract, form: CoverageAcceptanceForm | None = None, status: int = 200):
+    finished = extract.completed_at is not None
+    held = held_back_for_coverage(extract.pk) if finished and extract.status == Extract.Status.LOADED else []
+    context = {
+        "extract": extract,
+        "finished": finished,
+        "held_back": held,
+        "coverage_form": form,
+        "threshold": settings.ROLLUP_MIN_COVERAGE,
+        **_tracking(extract),
+    }
+    return render(request, "dashboards/extracts/detail.html", context, status=status)
+
+
+@require_POST
+@require(can_upload)
+def accept_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """An analyst accepts a PCN or borough value held back for coverage, with a reason; it is derived at once."""
+    extract = get_object_or_404(Extract, pk=pk, status=Extract.Status.LOADED)
+    held = held_back_for_coverage(extract.pk)
+    form = CoverageAcceptanceForm(request.POST, held_back=held)
+    if not form.is_valid():
+        return _detail(request, extract, form, status=400)
+    chosen = next(h for h in held if h.key == form.cleaned_data["key"])
+    actions.accept_coverage(
+        indicator=chosen.indicator,
+        area=chosen.area,
+        period_end=chosen.period_end,
+        reason=form.cleaned_data["reason"],
+        user=request.user,
+        extract=extract,
     )
+    return redirect("dashboards:extract", pk=extract.pk)
 
 
 def _tracking(extract: Extract) -> dict:

@@ -20,6 +20,13 @@ from . import pgcopy
 
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)
 COLUMNS = [*KEY_COLUMNS, *VALUE_COLUMNS]
+COVERAGE_DEFAULTS = {
+    "covered_practices": 0,
+    "member_practices": 0,
+    "coverage_share": np.nan,
+    "coverage_basis": "",
+    "missing_practices": "",
+}
 COPY_CHUNK_ROWS = 100_000
 COPY_READ_BYTES = 1 << 20
 #: How each column goes over binary COPY (the temporary table's types below).
@@ -34,6 +41,11 @@ COLUMN_KINDS = [
     ("suppressed", "bool"),
     ("is_derived", "bool"),
     ("note", "text"),
+    ("covered_practices", "int4"),
+    ("member_practices", "int4"),
+    ("coverage_share", "float8"),
+    ("coverage_basis", "text"),
+    ("missing_practices", "text"),
 ]
 
 
@@ -124,6 +136,10 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
     supersede changed rows and insert new and changed ones, leaving identical rows alone.
     """
     table = Observation._meta.db_table
+    # Rows that are not derived carry no coverage: zero counts, no share, blank texts.
+    missing = {c: v for c, v in COVERAGE_DEFAULTS.items() if c not in frame.columns}
+    if missing:
+        frame = frame.assign(**missing)
     distinct = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in VALUE_COLUMNS)
     join = " AND ".join(f"o.{c} = i.{c}" for c in KEY_COLUMNS)
     with connection.cursor() as cursor:
@@ -138,7 +154,9 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
                 indicator_id bigint, area_id bigint, period_start date, period_end date, breakdown varchar(20),
                 category varchar(40), numerator double precision, denominator double precision,
                 value double precision, lower_ci double precision, upper_ci double precision,
-                suppressed boolean, is_derived boolean, note varchar(255)
+                suppressed boolean, is_derived boolean, note varchar(255), covered_practices integer,
+                member_practices integer, coverage_share double precision, coverage_basis varchar(20),
+                missing_practices text
             ) ON COMMIT DROP"""
         )
         _copy_in(cursor, frame, "incoming_obs", {})

@@ -48,6 +48,8 @@ class _Field:
             return
         if kind == "int8":
             values = series.to_numpy(np.int64).astype(">i8")
+        elif kind == "int4":
+            values = series.to_numpy(np.int64).astype(">i4")
         elif kind == "float8":
             floats = series.to_numpy(np.float64, na_value=np.nan)
             self.null = np.isnan(floats)
@@ -73,7 +75,7 @@ def encode(
     constants: Sequence[tuple[str, object]] = (),
     order: np.ndarray | None = None,
 ) -> Iterator[bytes] | None:
-    """Binary COPY chunks for ``columns`` ((name, kind): int8, float8, bool, date or text) of ``frame``,
+    """Binary COPY chunks for ``columns`` ((name, kind): int8, int4, float8, bool, date or text) of ``frame``,
     followed by ``constants`` ((kind, value): the same non-null value on every row, not stored per row).
 
     None when the rows fall into more than MAX_GROUPS layouts. Rows go out in ``order`` (positions; default

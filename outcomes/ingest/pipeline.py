@@ -264,7 +264,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
         result = actions.load_observations(extract=extract, rows=frame)
         for indicator in Indicator.objects.filter(pk__in=frame["indicator_id"].unique(), is_additive=True):
             touched = frame.loc[frame["indicator_id"] == indicator.pk, "period_end"].unique()
-            result += actions.derive_rollups(indicator=indicator, extract=extract, period_ends=touched)
+            result += actions.derive_rollups(
+                indicator=indicator, extract=extract, period_ends=touched, on_warning=problems.add
+            )
         listed = problems.summary()
         finish = {
             "result": result,

@@ -4,22 +4,26 @@ from .areas import Area, PracticeMembership
 from .drafts import IndicatorDraft
 from .indicators import Indicator, SpcRebase, Target
 from .observations import (
+    COVERAGE_COLUMNS,
     KEY_COLUMNS,
     NUMBER_COLUMNS,
     OBSERVATION_KEY,
     VALUE_COLUMNS,
     Commentary,
+    CoverageAcceptance,
     Extract,
     Observation,
 )
 
 __all__ = [
+    "COVERAGE_COLUMNS",
     "KEY_COLUMNS",
     "NUMBER_COLUMNS",
     "OBSERVATION_KEY",
     "VALUE_COLUMNS",
     "Area",
     "Commentary",
+    "CoverageAcceptance",
     "Extract",
     "Indicator",
     "IndicatorDraft",

@@ -16,7 +16,9 @@ OBSERVATION_KEY = ("indicator", "area", "period_start", "period_end", "breakdown
 #: Column names shared by loading, selectors and exports, so the shape of an observation row is written once.
 KEY_COLUMNS = ("indicator_id", "area_id", "period_start", "period_end", "breakdown", "category")
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
-VALUE_COLUMNS = (*NUMBER_COLUMNS, "suppressed", "is_derived", "note")
+#: What a derived (PCN or borough) row records of the member practices it covers; zero/blank on other rows.
+COVERAGE_COLUMNS = ("covered_practices", "member_practices", "coverage_share", "coverage_basis", "missing_practices")
+VALUE_COLUMNS = (*NUMBER_COLUMNS, "suppressed", "is_derived", "note", *COVERAGE_COLUMNS)
 
 
 class ExtractStatus(models.TextChoices):
@@ -120,6 +122,16 @@ class Observation(models.Model):
     suppressed = models.BooleanField(default=False)
     is_derived = models.BooleanField(default=False, help_text="Computed by roll-up from practice rows.")
     note = models.CharField(max_length=255, blank=True)
+    # Coverage of a derived row (docs/adr/0018): which members in force it sums and what share of their weight.
+    covered_practices = models.PositiveIntegerField(default=0, help_text="Member practices with a row (derived).")
+    member_practices = models.PositiveIntegerField(default=0, help_text="Member practices in force (derived).")
+    coverage_share = models.FloatField(
+        null=True, blank=True, help_text="Covered share (0..1) of the members' weight; see coverage_basis."
+    )
+    coverage_basis = models.CharField(
+        max_length=20, blank=True, help_text="What weighs the share: registered patients, denominator or practices."
+    )
+    missing_practices = models.TextField(blank=True, help_text="Codes of members in force with no row, comma-separated")
     extract = models.ForeignKey(
         Extract, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
     )
@@ -160,6 +172,10 @@ class Observation(models.Model):
                 name="observation_ci_ordered",
             ),
             models.CheckConstraint(
+                condition=Q(coverage_share__isnull=True) | (Q(coverage_share__gte=0) & Q(coverage_share__lte=1)),
+                name="observation_coverage_share_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(is_current=True) | Q(superseded_by__isnull=False),
                 name="observation_superseded_has_extract",
             ),
@@ -191,3 +207,30 @@ class Commentary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.period_end}"
+
+
+class CoverageAcceptance(models.Model):
+    """An analyst's acceptance that a PCN or borough value may be derived for one period although its members'
+    rows cover less than ROLLUP_MIN_COVERAGE of them, with the reason. It holds while coverage does not fall
+    below the share accepted."""
+
+    indicator = models.ForeignKey("outcomes.Indicator", on_delete=models.PROTECT, related_name="coverage_acceptances")
+    area = models.ForeignKey("outcomes.Area", on_delete=models.PROTECT, related_name="coverage_acceptances")
+    period_end = models.DateField()
+    coverage_share = models.FloatField(help_text="The covered share accepted (0..1).")
+    covered_practices = models.PositiveIntegerField(default=0)
+    member_practices = models.PositiveIntegerField(default=0)
+    reason = models.TextField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area", "period_end"], name="coverage_acceptance_one_per_key"),
+            models.CheckConstraint(condition=~Q(reason=""), name="coverage_acceptance_reason_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period_end} ({self.coverage_share:.0%})"

@@ -83,7 +83,8 @@ def test_database_sums_equal_pandas_sums_with_a_move_and_a_suppressed_practice()
     assert (in_database.loc[in_database["period_end"] == D(2040, 1, 31), "incomplete"] > 0).any()
 
 
-def test_rollups_leave_a_key_the_source_supplied_to_the_source_and_derive_the_rest():
+def test_rollups_leave_a_key_the_source_supplied_to_the_source_and_derive_the_rest(settings):
+    settings.ROLLUP_MIN_COVERAGE = 0  # one PCN's practices only: the borough's coverage is partial, and accepted
     indicator = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS")
     pcn = Area.objects.filter(level="pcn", member_practices__end__isnull=True).order_by("code").first()
     practices = list(Area.objects.filter(memberships__pcn=pcn, memberships__end__isnull=True).order_by("code"))
@@ -109,6 +110,7 @@ def test_rollups_leave_a_key_the_source_supplied_to_the_source_and_derive_the_re
     assert not source_row.is_derived and source_row.value == 100.0  # not overwritten by a derived value
     borough = rows.get(area=pcn.parent)
     assert borough.is_derived and borough.denominator == sum(1000.0 + i for i in range(len(practices)))
+    assert borough.covered_practices == len(practices) < borough.member_practices
     assert result.inserted >= 1 and again == actions.LoadResult(unchanged=result.inserted)
 
 

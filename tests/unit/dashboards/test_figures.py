@@ -433,3 +433,29 @@ def test_existing_builders_unchanged():
     series = pd.DataFrame({"period_end": DATES[:3], "value": [1.0, 2.0, 3.0]})
     fig = trend_figure(series, title="Trend", y_title="Per cent (%)", area_name="Harrow")
     assert _titles(fig) == ("Trend", "Period ending", "Per cent (%)")
+
+
+def test_partial_coverage_points_are_ringed_with_the_caveat_on_hover_and_a_note():
+    dates = list(pd.date_range("2024-01-31", periods=4, freq="ME").date)
+    values = [1.0, 2.0, 3.0, 4.0]
+    fig = figures.trend_figure(
+        pd.DataFrame({"period_end": dates, "value": values}), title="T", y_title="Y", area_name="Harrow"
+    )
+    caveats = ["", "Covers 27 of 29 practices (93% of the denominator)", "", "Covers 5 of 6 practices"]
+    figures.mark_partial_coverage(fig, dates, values, caveats)
+    rings = [t for t in fig["data"] if t.get("name") == "Partial coverage"]
+    assert len(rings) == 1 and rings[0]["x"] == [dates[1], dates[3]] and rings[0]["y"] == [2.0, 4.0]
+    assert rings[0]["customdata"] == [caveats[1], caveats[3]] and rings[0]["marker"]["symbol"] == "circle-open"
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [figures.PARTIAL_COVERAGE_NOTE]
+    go.Figure(fig)  # a valid plotly figure
+
+
+def test_full_coverage_adds_nothing_and_a_second_note_shares_the_box():
+    fig = figures.trend_figure(pd.DataFrame({"period_end": [], "value": []}), title="T", y_title="Y", area_name="H")
+    before = len(fig["data"])
+    figures.mark_partial_coverage(fig, [], [], [])
+    assert len(fig["data"]) == before and not fig["layout"].get("annotations")
+    figures._note(fig, "Fewer than 13 points")
+    figures.mark_partial_coverage(fig, ["2024-01-31"], [1.0], ["Covers 1 of 2 practices"])
+    notes = fig["layout"]["annotations"]
+    assert len(notes) == 1 and notes[0]["text"] == f"Fewer than 13 points<br>{figures.PARTIAL_COVERAGE_NOTE}"

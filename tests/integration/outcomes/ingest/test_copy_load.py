@@ -24,6 +24,7 @@ def _frame(notes: list[str]) -> pd.DataFrame:
     n = len(notes)
     months = [i // len(areas) for i in range(n)]
     numerator = np.array([1 / 3, 0.1 + 0.2, 5e-324, 1e300, 7.0, np.nan] * n)[:n]
+    derived = [bool(i % 3 == 0) for i in range(n)]
     return pd.DataFrame(
         {
             "indicator_id": Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS").pk,
@@ -38,8 +39,14 @@ def _frame(notes: list[str]) -> pd.DataFrame:
             "lower_ci": np.nan,
             "upper_ci": np.nan,
             "suppressed": False,
-            "is_derived": [bool(i % 3 == 0) for i in range(n)],
+            "is_derived": derived,
             "note": notes[:n],
+            # a derived row's coverage (int4, float8 and text over COPY); zero and blank on the others
+            "covered_practices": [i % 5 if d else 0 for i, d in enumerate(derived)],
+            "member_practices": [5 if d else 0 for d in derived],
+            "coverage_share": [(i % 5) / 5 if d else np.nan for i, d in enumerate(derived)],
+            "coverage_basis": ["denominator" if d else "" for d in derived],
+            "missing_practices": ["F84001,F84002" if d and i % 5 < 4 else "" for i, d in enumerate(derived)],
         }
     )
 
@@ -56,7 +63,7 @@ def _assert_same(loaded: pd.DataFrame, frame: pd.DataFrame) -> None:
     expected = frame.sort_values(ORDER).reset_index(drop=True)
     for column in load.COLUMNS:
         got, want = loaded[column], expected[column]
-        if column in load.NUMBER_COLUMNS:
+        if column in (*load.NUMBER_COLUMNS, "coverage_share"):
             got, want = got.astype(float).to_numpy(), want.astype(float).to_numpy()
             assert np.array_equal(np.isnan(got), np.isnan(want)), column
             assert (got[~np.isnan(got)] == want[~np.isnan(want)]).all(), column  # bit for bit, no rounding
@@ -135,7 +142,8 @@ def test_dates_outside_the_range_of_pandas_timestamps_are_stored():
 def test_rows_are_stored_in_the_order_of_the_observation_key():
     """Key order is what makes the unique index cheap to fill (load.key_order). Rows of one layout (the same
     texts and NULLs) keep it exactly, as the ids show; pgcopy's own tests cover mixed layouts."""
-    frame = _frame(["n"] * 300).assign(numerator=2.0, value=2.0).sample(frac=1, random_state=4)
+    frame = _frame(["n"] * 300).assign(numerator=2.0, value=2.0, **load.COVERAGE_DEFAULTS)  # one layout
+    frame = frame.sample(frac=1, random_state=4)
     order = load.key_order(frame)
     expected = frame.iloc[order][list(load.KEY_COLUMNS)]
     assert expected.equals(frame.sort_values(list(load.KEY_COLUMNS))[list(load.KEY_COLUMNS)])
