@@ -6,6 +6,35 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+COLUMNS = [
+    ("coverage_basis", "varchar(20) NOT NULL DEFAULT ''", ""),
+    ("coverage_share", "double precision NULL", ""),
+    ("covered_practices", "integer NOT NULL DEFAULT 0", "CHECK (covered_practices >= 0)"),
+    ("member_practices", "integer NOT NULL DEFAULT 0", "CHECK (member_practices >= 0)"),
+    ("missing_practices", "text NOT NULL DEFAULT ''", ""),
+]
+RANGE = (
+    "ALTER TABLE outcomes_observation ADD CONSTRAINT observation_coverage_share_range "
+    "CHECK (coverage_share IS NULL OR (coverage_share >= 0 AND coverage_share <= 1))"
+)
+
+
+def add_observation_columns(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name, definition, check in COLUMNS:
+        extra = f" {check}" if postgres and check else ""
+        schema_editor.execute(f"ALTER TABLE outcomes_observation ADD COLUMN {name} {definition}{extra}")
+    if postgres:
+        schema_editor.execute(RANGE)
+
+
+def drop_observation_columns(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE outcomes_observation DROP CONSTRAINT observation_coverage_share_range")
+    for name, _, _ in reversed(COLUMNS):
+        schema_editor.execute(f"ALTER TABLE outcomes_observation DROP COLUMN {name}")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -52,34 +81,42 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.AddField(
-            model_name='observation',
-            name='coverage_basis',
-            field=models.CharField(blank=True, help_text='What weighs the share: registered patients, denominator or practices.', max_length=20),
-        ),
-        migrations.AddField(
-            model_name='observation',
-            name='coverage_share',
-            field=models.FloatField(blank=True, help_text="Covered share (0..1) of the members' weight; see coverage_basis.", null=True),
-        ),
-        migrations.AddField(
-            model_name='observation',
-            name='covered_practices',
-            field=models.PositiveIntegerField(default=0, help_text='Member practices with a row (derived).'),
-        ),
-        migrations.AddField(
-            model_name='observation',
-            name='member_practices',
-            field=models.PositiveIntegerField(default=0, help_text='Member practices in force (derived).'),
-        ),
-        migrations.AddField(
-            model_name='observation',
-            name='missing_practices',
-            field=models.TextField(blank=True, help_text='Codes of members in force with no row, comma-separated'),
-        ),
-        migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('coverage_share__isnull', True), models.Q(('coverage_share__gte', 0), ('coverage_share__lte', 1)), _connector='OR'), name='observation_coverage_share_range'),
+        # The observation columns are added with ALTER TABLE ... ADD COLUMN, never by Django's AddField or
+        # AddConstraint: on SQLite those rebuild the table and silently drop the reference triggers of migration
+        # 0008 (ADR 0006). The range check is a database constraint on PostgreSQL and a model rule on SQLite.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(add_observation_columns, drop_observation_columns)],
+            state_operations=[
+                migrations.AddField(
+                    model_name='observation',
+                    name='coverage_basis',
+                    field=models.CharField(blank=True, help_text='What weighs the share: registered patients, denominator or practices.', max_length=20),
+                ),
+                migrations.AddField(
+                    model_name='observation',
+                    name='coverage_share',
+                    field=models.FloatField(blank=True, help_text="Covered share (0..1) of the members' weight; see coverage_basis.", null=True),
+                ),
+                migrations.AddField(
+                    model_name='observation',
+                    name='covered_practices',
+                    field=models.PositiveIntegerField(default=0, help_text='Member practices with a row (derived).'),
+                ),
+                migrations.AddField(
+                    model_name='observation',
+                    name='member_practices',
+                    field=models.PositiveIntegerField(default=0, help_text='Member practices in force (derived).'),
+                ),
+                migrations.AddField(
+                    model_name='observation',
+                    name='missing_practices',
+                    field=models.TextField(blank=True, help_text='Codes of members in force with no row, comma-separated'),
+                ),
+                migrations.AddConstraint(
+                    model_name='observation',
+                    constraint=models.CheckConstraint(condition=models.Q(('coverage_share__isnull', True), models.Q(('coverage_share__gte', 0), ('coverage_share__lte', 1)), _connector='OR'), name='observation_coverage_share_range'),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='coverageacceptance',
