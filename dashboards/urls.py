@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/<slug:code>/", indicators.indicator_detail, name="indicator"),
     path("indicators/<slug:code>/<str:area_code>/", indicators.indicator_detail, name="indicator_area"),
     path("indicators/<slug:code>/<str:area_code>/data.csv", indicators.indicator_csv, name="indicator_csv"),
+    path("indicators/<slug:code>/<str:area_code>/data.xlsx", indicators.indicator_xlsx, name="indicator_xlsx"),
     path("indicators/<slug:code>/<str:area_code>/commentary/", indicators.add_commentary, name="commentary"),
     path("pcns/<str:code>/", areas.pcn_detail, name="pcn"),
     path("jsna/", areas.jsna, name="jsna"),
