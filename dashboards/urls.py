@@ -18,6 +18,7 @@ urlpatterns = [
     path("extracts/upload/", extracts.upload, name="upload"),
     path("extracts/<int:pk>/", extracts.detail, name="extract"),
     path("extracts/<int:pk>/problems.csv", extracts.error_report, name="extract_problems"),
+    path("extracts/<int:pk>/problems.xlsx", extracts.error_report_xlsx, name="extract_problems_xlsx"),
     path("extracts/files/<str:name>.csv", extracts.template_file, name="extract_template"),
     path("board-packs/", board_packs.pack_list, name="board_packs"),
     path("board-packs/<int:pk>/", board_packs.pack_detail, name="board_pack"),

@@ -24,8 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ANALYST_PAGES = {"upload", "extracts", "extract", "report_status", "new_risk", "new_insight", "respond_insight"}
 NOT_PAGES = {  # downloads, form targets
     "indicator_csv",
+    "indicator_xlsx",
     "commentary",
     "extract_problems",
+    "extract_problems_xlsx",
     "extract_template",
     "board_pack_html",
     "board_pack_pdf",
