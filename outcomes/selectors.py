@@ -124,6 +124,13 @@ def extract_history(*, status: str | None = None, format: str | None = None, upl
     return extracts
 
 
+def indicators_with_demo_data() -> frozenset[int]:
+    """Indicators whose current values include any loaded from generated demo extracts (``Extract.Source.DEMO``),
+    so every tile and chart drawn from them can say "Demo data"."""
+    rows = Observation.objects.filter(is_current=True, extract__source="demo").values_list("indicator_id", flat=True)
+    return frozenset(rows.distinct())
+
+
 def extract_filter_choices() -> dict[str, list]:
     """The values the history can be filtered by: statuses, the formats and uploaders that occur."""
     from django.contrib.auth import get_user_model
