@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.models import Area, Commentary
+from outcomes.selectors import indicators_with_demo_data
 from workstreams.models import Workstream
 from workstreams.risk_matrix import HeatMap, band
 from workstreams.selectors import WorkstreamStatus, open_risks, risk_heat_map, workstream_statuses
@@ -64,6 +65,7 @@ class PackContent:
     heat_map: HeatMap
     open_risk_count: int
     requested_by: str = ""
+    demo_indicator_ids: frozenset[int] = frozenset()  # outcomes drawn from generated demo extracts: tagged "Demo data"
 
     @property
     def any_reported(self) -> bool:
@@ -138,6 +140,7 @@ def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
         heat_map=risk_heat_map(risks),
         open_risk_count=len(risks),
         requested_by=requested_by,
+        demo_indicator_ids=indicators_with_demo_data(),
     )
 
 

@@ -46,3 +46,15 @@ def test_real_figures_are_not_tagged(board_client):
     assert TAG not in html and "generated for demonstration" not in html
     html = board_client.get(reverse("dashboards:indicator", args=["OUT5_ACSC_ADMISSIONS"])).content.decode()
     assert TAG not in html
+
+
+def test_the_board_pack_tags_each_demo_outcome_page():
+    import datetime as dt
+
+    from dashboards.board_pack import content
+
+    gathered = content.gather(dt.date.today().replace(day=1) - dt.timedelta(days=1))
+    html = content.render_html(gathered)
+    pages = html.split('<section class="section outcome"')[1:]
+    assert pages and len(pages) == len(gathered.outcomes)
+    assert all('<strong class="demo-tag">Demo data</strong>' in p.split("</section>")[0] for p in pages)
