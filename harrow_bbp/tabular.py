@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from . import csv_safe
@@ -30,6 +31,8 @@ def cell(value: Any, decimals: int | None = None) -> Any:
         value = value.item()
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, int):
         return value
     if isinstance(value, float):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -21,6 +22,7 @@ def test_cells_are_written_as_shown():
     assert cell(dt.date(2026, 3, 31)) == "2026-03-31"
     assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert cell("*") == "*"
+    assert cell(Decimal("12.00")) == 12 and cell(Decimal("1.25"), 1) == 1.2
 
 
 def _table() -> Table:
