@@ -34,6 +34,7 @@ demo-data: reference
 demo: demo-data
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py load_demo_governance
+	$(BIN)/python manage.py load_demo_board_pack
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -12,11 +12,20 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from harrow_bbp import tabular
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    """Text: quoted if it starts like a formula (any sign, stricter than a page's download: an audit cell is
+    evidence, so ``-1`` typed into a form stays the text that was typed). Other values: the product's one cell
+    format (``yes``/``no``, whole numbers without ``.0``; harrow_bbp.tabular)."""
+    if value is not None and not isinstance(value, str):
+        value = tabular.cell(value)
+        if not isinstance(value, str):
+            return tabular.csv_text(value, None)
+    text = "" if value is None else value
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -134,6 +134,26 @@ EXPORT_COLUMNS = [
     "sii_upper_ci",
     "comparison",
 ]
+#: Columns written at the indicator's decimal places in downloads; counts are whole numbers.
+DECIMAL_COLUMNS = (
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "mean",
+    "lower_process_limit",
+    "upper_process_limit",
+    "sii",
+    "sii_lower_ci",
+    "sii_upper_ci",
+)
+COUNT_COLUMNS = ("numerator", "denominator")
+
+
+def export_decimals(decimal_places: int) -> dict[str, int]:
+    """Decimals per export column, as the page shows them (see harrow_bbp.tabular)."""
+    return {**dict.fromkeys(DECIMAL_COLUMNS, decimal_places), **dict.fromkeys(COUNT_COLUMNS, 0)}
+
+
 SUPPRESSED_WORDS = "Not shown: a count of 1 to 7, or one that would reveal it, is suppressed"
 CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlled frame
 

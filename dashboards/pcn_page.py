@@ -27,6 +27,7 @@ class PcnPage:
     practice_columns: list[str] = field(default_factory=list)
     shows_practices: bool = False
     practice_links: list[str] = field(default_factory=list)  # each practice row's indicator page for the practice
+    practice_export: pd.DataFrame | None = None  # the practice table as shown, with numbers as numbers (downloads)
 
     @property
     def linked_practice_rows(self) -> list[tuple[dict, str]]:
@@ -232,7 +233,31 @@ def build(
         practice_rows = _text(table[practice_columns])
         keys = zip(table["indicator_id"], table["area_id"], strict=True)
         practice_links = [_indicator_url(by_id[i].code, codes[a]) for i, a in keys]
-    return PcnPage(data, spine, funnels, practice_rows, practice_columns, shows_practices, practice_links)
+        practice_export = pd.DataFrame(
+            {
+                "practice": table["practice"],
+                "indicator": table["indicator"],
+                "period": table["period"],
+                "numerator": table["numerator_display"].map(_shown_count),
+                "denominator": table["denominator_display"].map(_shown_count),
+                "value": table["value"],
+            }
+        )
+    else:
+        practice_export = None
+    return PcnPage(
+        data, spine, funnels, practice_rows, practice_columns, shows_practices, practice_links, practice_export
+    )
+
+
+#: Decimals of the practice table's value column, as the page shows it (_number_text).
+PRACTICE_VALUE_DECIMALS = 2
+
+
+def _shown_count(text):
+    """A count as the table shows it ("1,235", "*", ""), back to a whole number where it is one."""
+    plain = str(text).replace(",", "").strip()
+    return int(plain) if plain.isdigit() else plain
 
 
 def _against_borough(table: pd.DataFrame, data: PcnData, by_id: dict) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import BadRequest
 from django.http import Http404
@@ -69,6 +70,30 @@ def parse_flag(value: str | None, *, name: str) -> bool:
     if value == "1":
         return True
     raise BadParameter(name, "must be 1 or 0")
+
+
+def parse_choice(value: str | None, *, name: str, choices: Iterable[str]) -> str | None:
+    """An optional filter that must be one of ``choices``: None when absent or blank; else ``BadParameter``."""
+    if value is None or value == "":
+        return None
+    allowed = list(choices)
+    if value not in allowed:
+        shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+        raise BadParameter(name, f"must be one of {shown}" if allowed else "has no values to choose from")
+    return value
+
+
+#: The highest page number a pager accepts (far beyond any table here; keeps the offset arithmetic small).
+MAX_PAGE = 100_000
+
+
+def parse_page(value: str | None, *, name: str = "page") -> int:
+    """``?page=N`` for a pager: 1 when absent or blank; a whole number 1..MAX_PAGE; else ``BadParameter``."""
+    if value is None or value == "":
+        return 1
+    if not re.fullmatch(r"[0-9]{1,6}", value, re.ASCII) or not 1 <= int(value) <= MAX_PAGE:
+        raise BadParameter(name, f"must be a page number from 1 to {MAX_PAGE:,}")
+    return int(value)
 
 
 def parse_slug(value: str | None, *, name: str, max_length: int) -> str | None:

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "harrow_bbp.access.roles_context",
+                "dashboards.demo_marking.demo_data_context",  # "Demo data" tags on tiles and charts
             ],
         },
     },

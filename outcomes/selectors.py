@@ -121,11 +121,38 @@ def value_at(series: pd.DataFrame, period_end: dt.date) -> float | None:
     return None if match.empty or pd.isna(match.iloc[-1]) else float(match.iloc[-1])
 
 
-def extract_history(limit: int = 200) -> QuerySet:
-    """The most recent extracts with who sent them (one query)."""
+def extract_history(*, status: str | None = None, format: str | None = None, uploader_id: int | None = None):
+    """Every extract, newest first, with who sent it, narrowed by status, format and uploader (a lazy queryset, so
+    the page pages it and a download writes all of it)."""
     from .models import Extract
 
-    return Extract.objects.select_related("uploaded_by").order_by("-received_at", "-pk")[:limit]
+    extracts = Extract.objects.select_related("uploaded_by").order_by("-received_at", "-pk")
+    if status:
+        extracts = extracts.filter(status=status)
+    if format:
+        extracts = extracts.filter(format=format)
+    if uploader_id is not None:
+        extracts = extracts.filter(uploaded_by_id=uploader_id)
+    return extracts
+
+
+def indicators_with_demo_data() -> frozenset[int]:
+    """Indicators whose current values include any loaded from generated demo extracts (``Extract.Source.DEMO``),
+    so every tile and chart drawn from them can say "Demo data"."""
+    rows = Observation.objects.filter(is_current=True, extract__source="demo").values_list("indicator_id", flat=True)
+    return frozenset(rows.distinct())
+
+
+def extract_filter_choices() -> dict[str, list]:
+    """The values the history can be filtered by: statuses, the formats and uploaders that occur."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Extract
+
+    formats = sorted(set(Extract.objects.values_list("format", flat=True)))
+    uploader_ids = set(Extract.objects.exclude(uploaded_by=None).values_list("uploaded_by_id", flat=True))
+    uploaders = list(get_user_model().objects.filter(pk__in=uploader_ids).order_by("pk"))
+    return {"statuses": list(Extract.Status.choices), "formats": formats, "uploaders": uploaders}
 
 
 @dataclass

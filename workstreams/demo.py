@@ -1,4 +1,4 @@
-"""Deterministic demo governance records (labelled "(demo)"): leads, milestones, monthly reports, risks.
+"""Deterministic demo governance records (labelled "(demo)"): leads, milestones, reports, risks, commentary, insight.
 
 The names are invented staff, never patients. Dates are laid out back from a given month so the pages show a
 realistic picture whenever the demo is run: a year of reports with a few workstreams yet to report this month,
@@ -13,9 +13,14 @@ import hashlib
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+
+from outcomes import actions as outcome_actions
+from outcomes.models import Area, Observation
+from outcomes.selectors import HARROW_CODE, outcome_indicators
 
 from . import actions
-from .models import Milestone, Partner, Person, Risk, StatusReport, Workstream
+from .models import CommunityInsight, InsightTheme, Milestone, Partner, Person, Risk, StatusReport, Workstream
 
 PEOPLE = [
     # name, job title, partner code
@@ -26,7 +31,9 @@ PEOPLE = [
     ("Dr Leila Haddad (demo)", "Consultant Geriatrician", "lnwuht"),
     ("Grace Lin (demo)", "Community Development Lead", "voluntary-action-harrow"),
 ]
-#: workstream code -> (SRO, management lead, clinical lead); the rest keep "To be confirmed".
+#: workstream code -> (SRO, management lead, clinical lead). Every other workstream whose SRO the plan leaves
+#: "To be confirmed" gets a demo SRO named for its lead partner ("Demo SRO (Harrow Council)"), so the demo shows a
+#: complete register; fixtures/workstreams.toml stays the plan's truth.
 LEADS = {
     "community-champions": ("Priya Shah (demo)", "Grace Lin (demo)", None),
     "long-term-conditions": ("Priya Shah (demo)", "Helen Marsh (demo)", "Dr Sam Okafor (demo)"),
@@ -37,6 +44,39 @@ LEADS = {
 }
 #: The demo login that is an SRO (a board member who reports on their own workstreams).
 SRO_LOGIN = ("sro", "Priya Shah (demo)")
+#: The demo login that writes the reports of workstreams whose SRO has no login, the commentary and the insight.
+ANALYST_LOGIN = "analyst"
+
+#: Commentary on each outcome measure's latest period (in plan order, cycled), as the analysts would write it.
+COMMENTARY = [
+    "The latest month sits within the expected range; the community champions' outreach is now reaching the "
+    "two wards with the lowest uptake, so we expect the next quarter to show whether it moves. (demo)",
+    "Still above the NWL average. The integrated diabetes teams started in three PCNs this quarter; their effect "
+    "on the care processes should show from the next extract. (demo)",
+    "A run of months below the mean: the frailty service's falls pathway began in the spring. Not yet a "
+    "significant change; the JMB will review again at the end of the quarter. (demo)",
+    "Variation is common-cause. Neighbourhood teams are recruiting; the measure is not expected to move before "
+    "they are fully staffed. (demo)",
+    "The survey wave was smaller than usual, so the interval is wide; the direction is in line with the target "
+    "trajectory. (demo)",
+]
+
+#: Recent community conversations (days before today, source, what we heard, what we did or "").
+INSIGHT = [
+    (
+        12,
+        "Harrow Citizen Forum (demo)",
+        "People find it hard to get a same-day GP appointment by phone.",
+        "The PCNs published their online booking options in the community newsletters.",
+    ),
+    (26, "Outreach in Wealdstone (demo)", "Carers did not know they could ask for a carer's assessment.", ""),
+    (
+        45,
+        "Youth panel (demo)",
+        "Young people want mental health support outside school hours.",
+        "Shared with the children and young people workstream for its next plan.",
+    ),
+]
 
 RISKS = [
     # title, description, workstream code or None, owner, (L, I) history oldest first, target (L, I), mitigations
@@ -132,7 +172,7 @@ def load(*, month: dt.date) -> dict[str, int]:
     if user is not None and not Person.objects.filter(user=user).exists():
         people[SRO_LOGIN[1]].user = user
         people[SRO_LOGIN[1]].save()
-    workstreams = list(Workstream.objects.filter(is_active=True))
+    workstreams = list(Workstream.objects.filter(is_active=True).prefetch_related("partners"))
     for workstream in workstreams:
         if workstream.code in LEADS:
             sro, manager, clinician = LEADS[workstream.code]
@@ -140,6 +180,11 @@ def load(*, month: dt.date) -> dict[str, int]:
             workstream.management_lead = people[manager] if manager else workstream.management_lead
             workstream.clinical_lead = people[clinician] if clinician else workstream.clinical_lead
             workstream.save()
+        elif workstream.sro is None or workstream.sro.is_placeholder:
+            workstream.sro = _demo_sro(workstream)
+            workstream.save()
+    User = get_user_model()
+    analyst = User.objects.filter(username=ANALYST_LOGIN).first()
     reports = 0
     for index, workstream in enumerate(workstreams):
         for back in range(11, -1, -1):
@@ -149,6 +194,7 @@ def load(*, month: dt.date) -> dict[str, int]:
             achievements, next_steps = REPORT_TEXT[rag]
             StatusReport.objects.create(
                 workstream=workstream,
+                reported_by=_reporter(workstream, fallback=analyst),
                 month=_months_back(month, back),
                 rag=rag,
                 achievements=f"{achievements} (demo report)",
@@ -197,4 +243,64 @@ def load(*, month: dt.date) -> dict[str, int]:
                 reviewed_by=None,
                 reviewed_on=reviewed,
             )
-    return {"people": len(people), "reports": reports, "risks": len(RISKS)}
+    notes = _commentary(author=analyst)
+    heard = _insight(workstreams, recorded_by=analyst)
+    return {"people": len(people), "reports": reports, "risks": len(RISKS), "commentary": notes, "insight": heard}
+
+
+def _demo_sro(workstream: Workstream) -> Person:
+    """A clearly invented SRO named for the workstream's lead partner, e.g. "Demo SRO (Harrow Council)"."""
+    partner = next(iter(sorted(workstream.partners.all(), key=lambda p: p.code)), None)
+    name = f"Demo SRO ({partner.name if partner else 'Harrow partnership'})"
+    person = actions.person_named(name=name)
+    if person.partner_id is None and partner is not None:
+        person.partner, person.job_title = partner, "Senior Responsible Owner (demo)"
+        person.save()
+    return person
+
+
+def _reporter(workstream: Workstream, *, fallback):
+    """Who wrote the demo report: the SRO's own login where they have one, else the demo analyst."""
+    sro = workstream.sro
+    return sro.user if sro is not None and sro.user_id else fallback
+
+
+def _commentary(*, author) -> int:
+    """A note on each outcome measure's latest Harrow period, written as the demo analyst through the action."""
+    harrow = Area.objects.filter(code=HARROW_CODE).first()
+    if harrow is None:
+        return 0
+    written = 0
+    for index, indicator in enumerate(outcome_indicators()):
+        text = COMMENTARY[index % len(COMMENTARY)]
+        latest = (
+            Observation.objects.filter(indicator=indicator, area=harrow, is_current=True)
+            .order_by("-period_end")
+            .values_list("period_end", flat=True)
+            .first()
+        )
+        if latest is None:
+            continue
+        outcome_actions.write_commentary(indicator=indicator, area=harrow, period_end=latest, text=text, author=author)
+        written += 1
+    return written
+
+
+def _insight(workstreams: list[Workstream], *, recorded_by) -> int:
+    """A few conversations from the last two months, so the insight log is current whenever the demo runs."""
+    themes = list(InsightTheme.objects.order_by("code"))
+    if not themes:
+        return 0
+    today = timezone.localdate()
+    for index, (days, source, heard, did) in enumerate(INSIGHT):
+        actions.record_insight(
+            theme=themes[index % len(themes)],
+            heard_on=today - dt.timedelta(days=days),
+            source=source,
+            what_we_heard=heard,
+            what_we_did=did,
+            status=CommunityInsight.Status.ACTING if did else CommunityInsight.Status.HEARD,
+            workstreams=workstreams[index::5][:1],
+            recorded_by=recorded_by,
+        )
+    return len(INSIGHT)

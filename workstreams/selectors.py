@@ -55,7 +55,7 @@ def workstream_statuses(month: dt.date, *, as_of: dt.date | None = None) -> list
     latest: dict[int, StatusReport] = {}
     for report in (
         StatusReport.objects.filter(month__lte=month)
-        .select_related("reported_by")
+        .select_related("reported_by__person")
         .order_by("workstream_id", "-month", "-created_at", "-pk")
     ):
         latest.setdefault(report.workstream_id, report)
@@ -81,7 +81,7 @@ def workstream_detail(code: str) -> WorkstreamDetail:
     workstream = (
         _workstreams().prefetch_related("partners", Prefetch("indicators"), Prefetch("insights")).get(code=code)
     )
-    reports = list(workstream.reports.select_related("reported_by").order_by("-month", "-created_at", "-pk"))
+    reports = list(workstream.reports.select_related("reported_by__person").order_by("-month", "-created_at", "-pk"))
     milestones = list(workstream.milestones.all())
     risks = list(_risks().filter(workstream=workstream))
     return WorkstreamDetail(workstream, reports, milestones, risks)

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from harrow_bbp.people import display_name
+
 from ..models import BoardPack
 from . import content, pdf
 
@@ -41,8 +43,7 @@ def build_board_pack(*, pack: BoardPack) -> BoardPack:
     _mark(pack, status=BoardPack.Status.RENDERING, started_at=timezone.now(), error="")
     requested_by = ""
     if pack.requested_by_id:
-        user = pack.requested_by
-        requested_by = user.get_full_name() or user.get_username()
+        requested_by = display_name(pack.requested_by)
     gathered = content.add_images(content.gather(pack.month, requested_by=requested_by))
     html = content.render_html(gathered)
     pdf_bytes, pages = pdf.render_pdf(html)

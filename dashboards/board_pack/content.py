@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from outcomes.models import Area, Commentary
 from outcomes.periods import rebase_positions
-from outcomes.selectors import headline_series, rebase_starts
+from outcomes.selectors import headline_series, indicators_with_demo_data, rebase_starts
 from outcomes.stats.spc import spc
 from workstreams.models import Workstream
 from workstreams.risk_matrix import HeatMap, band
@@ -114,6 +114,7 @@ class PackContent:
     heat_map: HeatMap
     open_risk_count: int
     requested_by: str = ""
+    demo_indicator_ids: frozenset[int] = frozenset()  # outcomes drawn from generated demo extracts: tagged "Demo data"
 
     @property
     def any_reported(self) -> bool:
@@ -191,6 +192,7 @@ def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
         heat_map=risk_heat_map(risks),
         open_risk_count=len(risks),
         requested_by=requested_by,
+        demo_indicator_ids=indicators_with_demo_data(),
     )
 
 

@@ -6,11 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsuppressed_counts
+from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import code_in_path
+from harrow_bbp.tabular import Table
 from outcomes.models import Area
 from outcomes.selectors import pcn_data
 
 from .. import jsna_page, pages
+from ..pcn_page import PRACTICE_VALUE_DECIMALS
 
 
 @require(can_view)
@@ -22,6 +25,14 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such PCN.") from exc
     shows, unsuppressed = can_see_practices_of(request.user, data.pcn.pk), sees_unsuppressed_counts(request.user)
     page = pages.pcn(code, shows, unsuppressed, data=data)
+    download = requested_format(request)
+    if download:
+        if page.practice_export is None:
+            raise Http404("No practice table to download.")
+        table = Table.from_frame(
+            page.practice_export, {"numerator": 0, "denominator": 0, "value": PRACTICE_VALUE_DECIMALS}
+        )
+        return table_response(table, filename=f"{code}-practices", format=download)
     return render(request, "dashboards/pcn.html", {"page": page, "pcn": data.pcn, "pcns": data.pcns})
 
 

@@ -50,7 +50,8 @@ def pack_list(request: HttpRequest) -> HttpResponse:
             return redirect("dashboards:board_pack", pk=pack.pk)
     else:
         form = BoardPackForm(initial={"month": timezone.localdate().replace(day=1)})
-    packs = BoardPack.objects.select_related("requested_by").order_by("-month", "-requested_at", "-pk")[:LIST_LIMIT]
+    packs = BoardPack.objects.select_related("requested_by__person").order_by("-month", "-requested_at", "-pk")
+    packs = packs[:LIST_LIMIT]
     current = {}
     for pack in packs:
         if pack.status == BoardPack.Status.READY:
@@ -64,7 +65,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
 
 @require(can_view)
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pack = get_object_or_404(BoardPack.objects.select_related("requested_by"), pk=pk)
+    pack = get_object_or_404(BoardPack.objects.select_related("requested_by__person"), pk=pk)
     template = "dashboards/board_pack/_status.html" if request.htmx else "dashboards/board_pack/detail.html"
     return render(request, template, {"pack": pack})
 

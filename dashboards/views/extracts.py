@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from harrow_bbp import csv_safe
 from harrow_bbp.access import can_upload, require
+from harrow_bbp.downloads import requested_format, table_response
+from harrow_bbp.params import parse_choice, parse_page
+from harrow_bbp.people import display_name
+from harrow_bbp.tabular import Table
 from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.ingest.tasks import enqueue
 from outcomes.models import Extract
-from outcomes.selectors import extract_history, held_back_for_coverage
+from outcomes.selectors import extract_filter_choices, extract_history, held_back_for_coverage
 
 from ..forms import CoverageAcceptanceForm, UploadForm
 
@@ -48,9 +54,73 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Rows on one page of the extracts history.
+HISTORY_PAGE_SIZE = 25
+HISTORY_HEADER = [
+    "file",
+    "dry_run",
+    "sent_by",
+    "received_at",
+    "format",
+    "status",
+    "rows_read",
+    "inserted",
+    "superseded",
+    "unchanged",
+    "warnings",
+    "errors",
+]
+
+
 @require(can_upload)
 def history(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/extracts/history.html", {"extracts": extract_history()})
+    """Every file sent to the tracker, 25 a page, filtered by status, format and uploader; or all of them as a
+    download (``?format=csv|xlsx`` with the same filters)."""
+    choices = extract_filter_choices()
+    status = parse_choice(request.GET.get("status"), name="status", choices=[v for v, _ in choices["statuses"]])
+    file_format = parse_choice(request.GET.get("file_format"), name="file_format", choices=choices["formats"])
+    uploader = parse_choice(
+        request.GET.get("uploader"), name="uploader", choices=[str(u.pk) for u in choices["uploaders"]]
+    )
+    page_number = parse_page(request.GET.get("page"))
+    download = requested_format(request)
+    extracts = extract_history(
+        status=status, format=file_format, uploader_id=int(uploader) if uploader else None
+    ).select_related("uploaded_by__person")
+    if download:
+        rows = (
+            [
+                e.file_name,
+                e.dry_run,
+                display_name(e.uploaded_by, e.get_source_display()),
+                e.received_at,
+                e.format,
+                e.get_status_display(),
+                e.rows_read,
+                e.rows_inserted,
+                e.rows_superseded,
+                e.rows_unchanged,
+                e.warning_count,
+                e.error_count,
+            ]
+            for e in extracts.iterator()
+        )
+        return table_response(Table(HISTORY_HEADER, rows), filename="extracts", format=download)
+    page = Paginator(extracts, HISTORY_PAGE_SIZE).get_page(page_number)
+    filters = {"status": status or "", "file_format": file_format or "", "uploader": uploader or ""}
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "dashboards/extracts/history.html",
+        {
+            "extracts": page.object_list,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "filters": filters,
+            "query": query,
+            "choices": choices,
+        },
+    )
 
 
 @require(can_upload)
@@ -111,19 +181,30 @@ def _tracking(extract: Extract) -> dict:
     return {"untracked": untracked, "file_kept": kept, "can_rerun": kept and approved}
 
 
+PROBLEM_HEADER = ["severity", "line", "column", "code", "message"]
+
+
 @require(can_upload)
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every error and warning as CSV, in the order an analyst fixes them: by line."""
+    return _problems(pk, "csv")
+
+
+@require(can_upload)
+def error_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same problems as a spreadsheet."""
+    return _problems(pk, "xlsx")
+
+
+def _problems(pk: int, format: str) -> HttpResponse:
     extract = get_object_or_404(Extract, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="extract-{extract.pk}-problems.csv"'
-    writer = csv_safe.writer(response)  # headers and messages can carry an uploaded =HYPERLINK(...)
-    writer.writerow(["severity", "line", "column", "code", "message"])
     problems = [("error", p) for p in extract.errors] + [("warning", p) for p in extract.warnings]
     problems.sort(key=lambda item: (item[1].get("line") is None, item[1].get("line") or 0))
-    for severity, p in problems:
-        writer.writerow([severity, p.get("line") or "", p.get("column") or "", p["code"], p["message"]])
-    return response
+    # headers and messages can carry an uploaded =HYPERLINK(...): the table makes every cell formula-safe
+    rows = [
+        [severity, p.get("line"), p.get("column"), p.get("code", ""), p.get("message", "")] for severity, p in problems
+    ]
+    return table_response(Table(PROBLEM_HEADER, rows), filename=f"extract-{extract.pk}-problems", format=format)
 
 
 @require(can_upload)

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from harrow_bbp import csv_safe
 from harrow_bbp.access import (
     can_see_practices_of,
     can_view,
@@ -19,13 +18,15 @@ from harrow_bbp.access import (
     require,
     sees_unsuppressed_counts,
 )
+from harrow_bbp.downloads import table_response
 from harrow_bbp.params import code_in_path, is_code, month_or_none
+from harrow_bbp.tabular import Table
 from outcomes import actions
 from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
 from .. import pages
-from ..indicator_page import BREAKDOWN_TITLES, area_choices
+from ..indicator_page import BREAKDOWN_TITLES, area_choices, export_decimals
 
 AREA_CODE_LENGTH = Area._meta.get_field("code").max_length
 
@@ -143,11 +144,20 @@ def _period_start(text: str, data) -> dt.date:
 @require(can_view)
 def indicator_csv(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
     """Exactly the numbers the page shows: the export built with the page, from the same controlled frames."""
+    return _indicator_download(request, code, area_code, "csv")
+
+
+@require(can_view)
+def indicator_xlsx(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
+    """The same table as the CSV, as a spreadsheet."""
+    return _indicator_download(request, code, area_code, "xlsx")
+
+
+def _indicator_download(request: HttpRequest, code: str, area_code: str, format: str) -> HttpResponse:
     data = _data(request, code, area_code)
     page = pages.indicator(code, area_code, timezone.localdate(), sees_unsuppressed_counts(request.user), data=data)
-    response = HttpResponse(csv_safe.frame_to_csv(page.export), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{code}-{area_code}.csv"'
-    return response
+    table = Table.from_frame(page.export, export_decimals(data.indicator.decimal_places))
+    return table_response(table, filename=f"{code}-{area_code}", format=format)
 
 
 @require(can_write_commentary)

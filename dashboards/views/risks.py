@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harrow_bbp.access import can_manage_risks, can_review_risk, can_view, require
+from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import parse_flag, parse_slug
+from harrow_bbp.tabular import Table
 from workstreams import actions
 from workstreams.forms import RiskForm, RiskReviewForm, apply_errors
 from workstreams.models import Risk, Workstream
@@ -23,7 +25,10 @@ def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     include_closed = parse_flag(request.GET.get("closed"), name="closed")
     workstream = parse_slug(request.GET.get("workstream"), name="workstream", max_length=WORKSTREAM_CODE_LENGTH)
+    download = requested_format(request)
     risks = risk_register(include_closed=include_closed, workstream=workstream)
+    if download:
+        return table_response(_register_table(risks), filename=f"risk-register-{today:%Y-%m-%d}", format=download)
     current = open_risks()
     return render(
         request,
@@ -40,6 +45,42 @@ def register(request: HttpRequest) -> HttpResponse:
             "can_manage": can_manage_risks(request.user),
         },
     )
+
+
+RISK_HEADER = [
+    "reference",
+    "risk",
+    "workstream",
+    "owner",
+    "likelihood",
+    "impact",
+    "score",
+    "target_score",
+    "mitigations",
+    "review_date",
+    "status",
+]
+
+
+def _register_table(risks) -> Table:
+    """The register as the page lists it (the filters applied), one row per risk."""
+    rows = (
+        [
+            r.reference,
+            r.title,
+            r.workstream.name if r.workstream else "Partnership-wide",
+            r.owner.name if r.owner else "",
+            r.likelihood,
+            r.impact,
+            r.score_value,
+            r.target_value,
+            r.mitigations,
+            r.review_date,
+            r.get_status_display(),
+        ]
+        for r in risks
+    )
+    return Table(RISK_HEADER, rows)
 
 
 @require(can_manage_risks)

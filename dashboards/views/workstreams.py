@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harrow_bbp.access import can_report_status, can_view, require
+from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import parse_month
+from harrow_bbp.tabular import Table
 from workstreams import actions
 from workstreams.forms import StatusReportForm, apply_errors
 from workstreams.models import Workstream
@@ -34,7 +36,10 @@ def _by_objective(statuses):
 @require(can_view)
 def workstream_list(request: HttpRequest) -> HttpResponse:
     month = _month(request)
+    download = requested_format(request)
     statuses = workstream_statuses(month)
+    if download:
+        return table_response(_workstream_table(statuses), filename=f"workstreams-{month:%Y-%m}", format=download)
     return render(
         request,
         "dashboards/governance/workstreams.html",
@@ -44,6 +49,42 @@ def workstream_list(request: HttpRequest) -> HttpResponse:
             "missing": sum(not s.reported_this_month for s in statuses),
         },
     )
+
+
+WORKSTREAM_HEADER = [
+    "objective",
+    "workstream",
+    "sro",
+    "management_lead",
+    "clinical_lead",
+    "status",
+    "last_reported",
+    "reported_this_month",
+    "late_milestones",
+]
+
+
+def _workstream_table(statuses) -> Table:
+    """The workstreams list as the page shows it for the month: leads, latest RAG, when last reported."""
+
+    def name(person) -> str:
+        return person.name if person else ""
+
+    rows = (
+        [
+            s.workstream.objective,
+            s.workstream.name,
+            name(s.workstream.sro),
+            name(s.workstream.management_lead),
+            name(s.workstream.clinical_lead),
+            s.latest.get_rag_display() if s.latest else "Not reported",
+            s.latest.month.strftime("%Y-%m") if s.latest else "",
+            s.reported_this_month,
+            len(s.late_milestones),
+        ]
+        for s in statuses
+    )
+    return Table(WORKSTREAM_HEADER, rows)
 
 
 @require(can_view)

@@ -36,9 +36,11 @@ ANALYST_PAGES = {
 NOT_PAGES = {  # downloads, form targets
     "board_csv",
     "indicator_csv",
+    "indicator_xlsx",
     "commentary",
     "spc_rebase",
     "extract_problems",
+    "extract_problems_xlsx",
     "extract_template",
     "board_pack_html",
     "board_pack_pdf",

@@ -17,13 +17,13 @@ from ...models import Profile
 from ...roles import ensure_role_groups
 
 DEMO_USERS = [
-    # username, role, password, PCN code for a PCN lead
-    ("board", BOARD, "demo-board-2026", None),
-    ("analyst", ANALYST, "demo-analyst-2026", None),
-    ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "HRW-PCN-HS"),
-    ("admin", ADMIN, "demo-admin-2026", None),
-    # A board member who is also an SRO: load_demo_governance links them to their workstreams.
-    ("sro", BOARD, "demo-sro-2026", None),
+    # username, role, password, PCN code for a PCN lead, (first name, last name) shown on pages instead of the login
+    ("board", BOARD, "demo-board-2026", None, ("Brenda", "Board (demo)")),
+    ("analyst", ANALYST, "demo-analyst-2026", None, ("Alex", "Analyst (demo)")),
+    ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "HRW-PCN-HS", ("Pat", "Lead (demo)")),
+    ("admin", ADMIN, "demo-admin-2026", None, ("Ada", "Admin (demo)")),
+    # A board member who is also an SRO: load_demo_governance links them to their person record (Priya Shah).
+    ("sro", BOARD, "demo-sro-2026", None, ("Priya", "Shah (demo)")),
 ]
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         ensure_role_groups()
         User = get_user_model()
         self.stdout.write("Demo logins (local demo only; username and password):")
-        for username, role, password, pcn_code in DEMO_USERS:
+        for username, role, password, pcn_code, (first, last) in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             try:  # the demo passwords meet the same rules as everyone's (AUTH_PASSWORD_VALIDATORS)
                 validate_password(password, user)
@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Demo password for {username} is refused: {' '.join(exc.messages)}") from exc
             user.set_password(password)
             user.is_staff = user.is_superuser = role == ADMIN
+            user.first_name, user.last_name = first, last
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             pcn = Area.objects.filter(code=pcn_code).first() if pcn_code else None

@@ -49,7 +49,7 @@ def test_an_upload_loads_and_the_result_page_shows_the_counts(role_client):
     page = client.get(response.url).content.decode()
     assert "Loaded" in page and "hx-trigger" not in page  # finished: no more polling
     history = client.get(reverse("dashboards:extracts")).content.decode()
-    assert "extract.csv" in history and "analyst" in history
+    assert "extract.csv" in history and "Alex Analyst (demo)" in history  # the name, not the login
 
 
 def test_a_refused_upload_lists_every_problem_and_offers_the_report(role_client):

@@ -85,7 +85,7 @@ def test_the_indicator_data_csv_neutralises_text_and_keeps_numbers(role_client, 
     response = role_client("board").get(reverse("dashboards:indicator_csv", args=["OUT5_ACSC_ADMISSIONS", "E09000015"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[-1]["section"] == "'=cmd|' /C calc'!A0"
-    assert rows[-1]["value"] == "-1.5"
+    assert rows[-1]["value"] == "-1.50"  # a number, at the indicator's decimal places (2)
     assert all(not v.lstrip().startswith(("=", "+", "@")) for row in rows for v in row.values() if v)
 
 

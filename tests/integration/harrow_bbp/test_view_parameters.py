@@ -209,7 +209,7 @@ def test_the_400_page_gives_the_reason_in_the_site_layout(board_client):
     assert response.status_code == 400
     assert "400.html" in [t.name for t in response.templates]
     text = response.content.decode()
-    assert "YYYY-MM between 2000 and 2100" in text and "Sign out board" in text
+    assert "YYYY-MM between 2000 and 2100" in text and "Sign out Brenda Board (demo)" in text
 
 
 def test_the_area_switcher_still_redirects(board_client):

@@ -16,6 +16,9 @@ from audit.csv_export import safe_cell
         ("mitigations: =x", "mitigations: =x"),
         (None, ""),
         (42, "42"),
+        (570.0, "570"),
+        (True, "yes"),
+        (False, "no"),
     ],
 )
 def test_safe_cell(value, written):

@@ -1,0 +1,60 @@
+"""Figures generated for the demo are tagged "Demo data" on every outcome tile and chart; real ones are not."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from outcomes.models import Extract, Indicator, Observation
+from outcomes.selectors import indicators_with_demo_data, outcome_indicators
+
+pytestmark = pytest.mark.django_db
+
+TAG = '<strong class="app-tag app-tag--demo">Demo data</strong>'
+
+
+def test_the_selector_names_indicators_whose_current_values_are_demo():
+    demo = indicators_with_demo_data()
+    assert {i.pk for i in outcome_indicators()} <= demo
+    real = Indicator.objects.exclude(pk__in=demo)
+    assert not Observation.objects.filter(indicator__in=real, is_current=True, extract__source="demo").exists()
+
+
+def test_every_outcome_tile_carries_the_tag(board_client):
+    html = board_client.get(reverse("dashboards:board")).content.decode()
+    for indicator in outcome_indicators():
+        tile = html.split(f'id="outcome-{indicator.code}"')[0].rsplit('<section class="nhsuk-card app-outcome"', 1)[1]
+        assert TAG in tile, indicator.code
+    assert "are generated for demonstration and are not real" in html
+
+
+def test_every_chart_on_an_indicator_and_pcn_page_carries_the_tag(role_client):
+    client = role_client("analyst")
+    for url in (
+        reverse("dashboards:indicator", args=["OUT5_ACSC_ADMISSIONS"]),
+        reverse("dashboards:pcn", args=["HRW-PCN-HS"]),
+    ):
+        html = client.get(url).content.decode()
+        figures = html.split('<figure class="app-figure"')[1:]
+        assert figures and all(TAG in f.split("</figure>")[0] for f in figures), url
+
+
+def test_real_figures_are_not_tagged(board_client):
+    """Once no current value comes from a demo extract, no tile, chart or footer says demo."""
+    Extract.objects.filter(source="demo").update(source=Extract.Source.COMMAND)
+    html = board_client.get(reverse("dashboards:board")).content.decode()
+    assert TAG not in html and "generated for demonstration" not in html
+    html = board_client.get(reverse("dashboards:indicator", args=["OUT5_ACSC_ADMISSIONS"])).content.decode()
+    assert TAG not in html
+
+
+def test_the_board_pack_tags_each_demo_outcome_page():
+    import datetime as dt
+
+    from dashboards.board_pack import content
+
+    gathered = content.gather(dt.date.today().replace(day=1) - dt.timedelta(days=1))
+    html = content.render_html(gathered)
+    pages = html.split('<section class="section outcome"')[1:]
+    assert pages and len(pages) == len(gathered.outcomes)
+    assert all('<strong class="demo-tag">Demo data</strong>' in p.split("</section>")[0] for p in pages)
