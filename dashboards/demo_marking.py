@@ -28,4 +28,7 @@ def demo_data() -> DemoData:
 
 
 def demo_data_context(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:  # the sign-in page shows no figures (and reads no data)
+        return {"demo_data": DemoData(frozenset())}
     return {"demo_data": SimpleLazyObject(demo_data)}
