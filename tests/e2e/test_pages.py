@@ -45,6 +45,7 @@ NOT_PAGES = {  # downloads, form targets
     "board_pack_html",
     "board_pack_pdf",
     "start_tracking",
+    "extract_accept_coverage",
     "rerun_extract",
     "approve_indicator_draft",
 }

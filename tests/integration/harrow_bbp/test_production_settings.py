@@ -34,6 +34,7 @@ CLEARED = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "SECURE_COOKIES",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' session in this process (Playwright's event loop)
 )
 SHOW_SETTINGS = """
 import json, django
