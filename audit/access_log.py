@@ -19,6 +19,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from harrow_bbp.access import can_see_practices_of
+from harrow_bbp.params import is_code
 from outcomes.models import Area
 from outcomes.models.choices import AreaLevel
 
@@ -41,12 +42,13 @@ def practice_level_access(request: HttpRequest) -> tuple[str, str] | None:
     if match is None:
         return None
     name = match.view_name
+    code = match.kwargs.get("area_code" if name in PRACTICE_AREA_URLS else "code", "")
+    if not isinstance(code, str) or not is_code(code, max_length=64):
+        return None  # not an area code (the view answers 400 or 404): nothing practice-level was shown
     if name in PRACTICE_AREA_URLS:
-        code = match.kwargs.get("area_code", "")
         if Area.objects.filter(code=code, level=AreaLevel.PRACTICE).exists():
             return PRACTICE_AREA_URLS[name], code
     elif name in PCN_URLS:
-        code = match.kwargs.get("code", "")
         pcn_id = Area.objects.filter(code=code, level=AreaLevel.PCN).values_list("pk", flat=True).first()
         if pcn_id is not None and can_see_practices_of(request.user, pcn_id):
             return PCN_URLS[name], code
