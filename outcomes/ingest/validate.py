@@ -25,8 +25,8 @@ from .cells import (
     strip,
     text_length,
 )
+from .parsed import LINE
 from .problems import MAX_PER_CODE, Problem, ProblemList
-from .table import LINE
 
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 #: Observation.note's max_length: a longer note is refused, never cut.
