@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.ingest.tasks import scan_drop_folder
 from outcomes.models import Extract, Observation
+from outcomes.tasks import scan_drop_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 GOOD = (

@@ -7,8 +7,8 @@ from django.db import OperationalError
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.tasks import ingest_extract_task
 from outcomes.models import Extract, Observation
+from outcomes.tasks import ingest_extract_task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 GOOD = (

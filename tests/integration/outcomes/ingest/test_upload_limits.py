@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.tasks import scan_drop_folder
 from outcomes.models import Extract, Observation
+from outcomes.tasks import scan_drop_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 

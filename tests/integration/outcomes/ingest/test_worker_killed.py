@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 
 from outcomes import actions
-from outcomes.ingest.load import ADVISORY_NAMESPACE
+from outcomes.actions.observations import ADVISORY_NAMESPACE
 from outcomes.ingest.pipeline import CLAIM_NAMESPACE
-from outcomes.ingest.tasks import enqueue
 from outcomes.models import Area, Extract, Indicator, Observation
+from outcomes.tasks import enqueue
 
 from ...workers import needs_worker, start_worker, stop_worker
 
@@ -83,7 +83,7 @@ def lock_holder(namespace: int, key: int, *, in_transaction: bool = False) -> in
 
 
 def load_in_progress(indicator_id: int) -> int | None:
-    """The pid of a session whose open transaction holds the indicator's per-load lock (outcomes.ingest.load)."""
+    """The pid of a session whose open transaction holds the indicator's per-load lock (actions.observations)."""
     return lock_holder(ADVISORY_NAMESPACE, indicator_id, in_transaction=True)
 
 
