@@ -52,22 +52,6 @@ NOT_PAGES = {  # downloads, form targets
     "approve_indicator_draft",
 }
 PCN_INDICATOR = ("OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
-# The axe sweep and the width check run once per page, not once per role: a page is the same template over the
-# same data for every role that may see it, so one role sweeps it, the analyst (who sees every page, with the
-# analysts' controls). A page whose content depends on the role is swept by each role listed here. Every role
-# still visits every page (status, heading, charts drawn, no JavaScript error) and gets 403 where it should.
-SWEEP_ROLE = "analyst"
-ROLE_SPECIFIC_PAGES: dict[str, tuple[str, ...]] = {
-    "board": ROLES,  # the first page after sign-in: each role's menu (analyst links, admin link) is swept once
-    "pcn": ("analyst", "pcnlead"),  # a PCN lead sees their own PCN's practices, others' not
-    "indicator_area": ("analyst", "pcnlead"),  # the same, for an indicator in a PCN
-}
-
-
-def sweeps(name: str, role: str) -> bool:
-    """Whether ``role`` runs the axe sweep and the width check on the page named ``name``."""
-    return role in ROLE_SPECIFIC_PAGES.get(name, (SWEEP_ROLE,))
-
 
 # Serious or critical violations the lead has been told about and is fixing, by axe rule: the test is
 # reported as XFAIL (with the reason) while they are the only ones, and fails once they are gone, so
@@ -202,6 +186,23 @@ def too_wide(page, path: str) -> list[str]:
             problems.append(f"{path}: {scroll} px wide in a {inner} px window ({culprits})")
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     return problems
+
+
+# The axe sweep and the width check run once per page, not once per role: a page is the same template over the
+# same data for every role that may see it, so one role sweeps it, the analyst (who sees every page, with the
+# analysts' controls). A page whose content depends on the role is swept by each role listed here. Every role
+# still visits every page (status, heading, charts drawn, no JavaScript error) and gets 403 where it should.
+SWEEP_ROLE = "analyst"
+ROLE_SPECIFIC_PAGES: dict[str, tuple[str, ...]] = {
+    "board": ROLES,  # the first page after sign-in: each role's menu (analyst links, admin link) is swept once
+    "pcn": ("analyst", "pcnlead"),  # a PCN lead sees their own PCN's practices, others' not
+    "indicator_area": ("analyst", "pcnlead"),  # the same, for an indicator in a PCN
+}
+
+
+def sweeps(name: str, role: str) -> bool:
+    """Whether ``role`` runs the axe sweep and the width check on the page named ``name``."""
+    return role in ROLE_SPECIFIC_PAGES.get(name, (SWEEP_ROLE,))
 
 
 def is_known(violation: dict) -> bool:
