@@ -14,7 +14,7 @@ from outcomes import actions
 from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
 from outcomes.rollup import SUM_COLUMNS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 D = dt.date
 KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
 

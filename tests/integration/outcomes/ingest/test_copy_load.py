@@ -13,7 +13,7 @@ from outcomes import actions
 from outcomes.ingest import load, pgcopy
 from outcomes.models import Area, Extract, Indicator, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 D = dt.date
 ORDER = ["period_start", "area_id"]
 
