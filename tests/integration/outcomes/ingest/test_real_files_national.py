@@ -318,3 +318,22 @@ def test_the_national_files_through_the_ingest_command_dry_run():
         assert out.getvalue().startswith("Valid (dry run, nothing written)"), err.getvalue()
         assert name in out.getvalue() and expected in out.getvalue()
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS").exists()
+
+
+def test_an_achievement_file_of_indicators_we_do_not_track_is_refused_naming_them(tmp_path):
+    """QOF achievement in its published long layout (no real file was found; SOURCES.md): none of our indicators
+    is a QOF achievement measure, so the command exits 1, names each skipped indicator code with its row count,
+    and says nothing was loaded, instead of calling an empty load a success."""
+    path = tmp_path / "ACHIEVEMENT_2223.csv"
+    path.write_text(
+        "PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE\n"
+        "E84068,HYP008,NUMERATOR,900\nE84068,HYP008,DENOMINATOR,1200\nE84068,HYP008,PCAS,40\n"
+        "E84068,DM012,ACHIEVED_POINTS,4\nA81001,AF006,REGISTER,310\n"
+    )
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest", str(path), stdout=out, stderr=err)
+    assert exit_info.value.code == 1
+    assert "AF006 (1), DM012 (1), HYP008 (3)" in err.getvalue() and "[untracked_indicator]" in err.getvalue()
+    assert "[nothing_loaded]" in err.getvalue() and "Nothing loaded from ACHIEVEMENT_2223.csv" in err.getvalue()
+    assert Extract.objects.latest("pk").status == Extract.Status.REFUSED
