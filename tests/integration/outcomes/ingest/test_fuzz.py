@@ -132,7 +132,9 @@ def test_no_input_crashes_a_reader(content, name):
     format=st.sampled_from(["auto", "auto", *FORMATS]),
     name=st.sampled_from(NAMES),
 )
-def test_no_input_crashes_the_ingest_command(tmp_path, content, format, name):
+def test_no_input_crashes_the_ingest_command(tmp_path, settings, content, format, name):
+    # Stored copies in this test's own folder: test databases in parallel workers number extracts alike.
+    settings.MEDIA_ROOT = tmp_path / "media"
     path = tmp_path / name
     path.write_bytes(content)
     out, err = StringIO(), StringIO()
