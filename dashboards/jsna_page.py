@@ -69,6 +69,15 @@ class JsnaRow:
     def comparison_words(self) -> str:
         return COMPARISON_WORDS[self.comparison]
 
+    def _kept(self, text: str) -> str:
+        """A value whose unit never splits ("per 1,000" stays together); it may wrap before the unit."""
+        return text.replace(" per ", " per\u00a0")
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """Harrow, London and England as the table prints them."""
+        return {"value": self._kept(self.value), "london": self._kept(self.london), "england": self._kept(self.england)}
+
     @property
     def trend_judgement(self) -> str:
         """ "better", "worse" or "" (no judgement, no change): the colour of the trend mark."""
@@ -207,7 +216,8 @@ def build(data: JsnaData) -> JsnaPage:
             counts[row.comparison] = counts.get(row.comparison, 0) + 1
             rows.append(row)
         stages.append((stage.label, rows))
-    return JsnaPage(stages, awaiting, counts)
+    order = [*COMPARISON_WORDS, AWAITING]
+    return JsnaPage(stages, awaiting, {k: counts[k] for k in order if k in counts})
 
 
 def england_counts(page: JsnaPage) -> dict[str, int]:

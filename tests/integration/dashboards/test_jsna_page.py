@@ -46,7 +46,7 @@ def test_every_role_sees_values_with_units_comparators_comparison_and_trend(role
         assert row.value.replace(",", "")[0].isdigit()
         unit = row.indicator.unit_suffix
         assert row.value.endswith(unit), (row.indicator.code, row.value)  # never a bare number
-        assert f'app-tag--cmp-{row.comparison.replace(" ", "-")}">{row.comparison_words}<' in html
+        assert f'app-tag--cmp-{row.comparison.replace(" ", "-")}">{row.comparison.capitalize()}<' in html
     neet = rows["JSNA_NEET_16_17"]
     assert re.fullmatch(r"\d+\.\d%", neet.value) and re.fullmatch(r"\d+\.\d to \d+\.\d", neet.interval)
     assert neet.count and neet.trend_marker != "could not be calculated"  # five yearly proportions
