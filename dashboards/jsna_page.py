@@ -7,8 +7,11 @@ Pure: frames and indicator objects in, a plain page object out (statistics from 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -119,19 +122,24 @@ def _unit_words(indicator) -> str:
     return indicator.unit_suffix or indicator.get_unit_display().lower()
 
 
-def trend_applies(indicator, own: pd.DataFrame) -> bool:
+Record = dict[str, Any]  # one headline observation: period_start, period_end, numerator, ..., suppressed
+
+
+def _is_year(start: dt.date, end: dt.date) -> bool:
+    return 360 <= (end - start).days <= 370
+
+
+def trend_applies(indicator, own: list[Record]) -> bool:
     """Fingertips tests a recent trend only for proportions over independent yearly periods without breaks."""
     if indicator.unit not in TREND_UNITS or indicator.interval_method != "wilson":
         return False
-    recent = own.tail(TREND_POINTS)
-    starts = pd.to_datetime(recent["period_start"]).reset_index(drop=True)
-    ends = pd.to_datetime(recent["period_end"]).reset_index(drop=True)
-    yearly = ((ends - starts).dt.days.between(360, 370)).all()
-    next_day = (starts.iloc[1:].reset_index(drop=True) - ends.iloc[:-1].reset_index(drop=True)).dt.days
-    return bool(yearly and (next_day == 1).all())
+    recent = own[-TREND_POINTS:]
+    yearly = all(_is_year(r["period_start"], r["period_end"]) for r in recent)
+    following = all((b["period_start"] - a["period_end"]).days == 1 for a, b in pairwise(recent))
+    return yearly and following
 
 
-def compare_with_england(indicator, latest: pd.Series, england: float | None) -> str:
+def compare_with_england(indicator, latest: Record, england: float | None) -> str:
     """Better / similar / worse (or higher / lower without polarity) by England's value against Harrow's 95%
     interval; "not compared" without an interval or an England value for the same period."""
     lower, upper = _number(latest["lower_ci"]), _number(latest["upper_ci"])
@@ -140,21 +148,22 @@ def compare_with_england(indicator, latest: pd.Series, england: float | None) ->
     return str(compare_to_benchmark(_number(latest["value"]), lower, upper, england, polarity=indicator.polarity))
 
 
-def indicator_row(indicator, own: pd.DataFrame, london: pd.DataFrame, england: pd.DataFrame) -> JsnaRow:
-    """One indicator's row from its Harrow, London and England headline series (sorted by period)."""
-    latest = own.iloc[-1]
+def indicator_row(indicator, own: list[Record], london: list[Record], england: list[Record]) -> JsnaRow:
+    """One indicator's row from its Harrow, London and England headline series (each sorted by period, values
+    present)."""
+    latest = own[-1]
     same = (latest["period_start"], latest["period_end"])
 
-    def at(frame: pd.DataFrame) -> float | None:
-        match = frame[(frame["period_start"] == same[0]) & (frame["period_end"] == same[1])].dropna(subset=["value"])
-        return None if match.empty else float(match["value"].iloc[-1])
+    def at(series: list[Record]) -> float | None:
+        values = [r["value"] for r in series if (r["period_start"], r["period_end"]) == same]
+        return _number(values[-1]) if values else None
 
     value, lower, upper = (_number(latest[c]) for c in ("value", "lower_ci", "upper_ci"))
     ldn, eng = at(london), at(england)
-    count = None if bool(latest.get("suppressed")) else _number(latest["numerator"])
+    count = None if latest.get("suppressed") else _number(latest["numerator"])
     if trend_applies(indicator, own):
-        tail = own.tail(TREND_POINTS)
-        marker = recent_trend([_number(v) for v in tail["numerator"]], [_number(v) for v in tail["denominator"]]).marker
+        tail = own[-TREND_POINTS:]
+        marker = recent_trend([_number(r["numerator"]) for r in tail], [_number(r["denominator"]) for r in tail]).marker
     else:
         marker = CANNOT
     comparison = compare_with_england(indicator, latest, eng)
@@ -190,14 +199,22 @@ def indicator_row(indicator, own: pd.DataFrame, london: pd.DataFrame, england: p
     )
 
 
+def series_by_indicator_and_area(frame: pd.DataFrame) -> dict[tuple[int, int], list[Record]]:
+    """The headline rows with a value, as plain records by (indicator, area), oldest first. Plain Python: pandas'
+    per-call overhead on 30 small series cost more than the page itself."""
+    out: dict[tuple[int, int], list[Record]] = defaultdict(list)
+    frame = frame.dropna(subset=["value"]).sort_values(["period_end", "period_start"], kind="stable")
+    for record in frame.to_dict("records"):
+        out[(record["indicator_id"], record["area_id"])].append(record)
+    return out
+
+
 def build(data: JsnaData) -> JsnaPage:
     harrow, london, england = (data.areas.get(c) for c in (HARROW_CODE, LONDON_CODE, ENGLAND_CODE))
-    series = data.series.dropna(subset=["value"]).sort_values(["period_end", "period_start"], kind="stable")
+    series = series_by_indicator_and_area(data.series)
 
-    def of(indicator, area) -> pd.DataFrame:
-        if area is None:
-            return series.iloc[0:0]
-        return series[(series["indicator_id"] == indicator.pk) & (series["area_id"] == area.pk)]
+    def of(indicator, area) -> list[Record]:
+        return [] if area is None else series.get((indicator.pk, area.pk), [])
 
     stages: list[tuple[str, list[JsnaRow]]] = []
     awaiting: list[AwaitingRow] = []
@@ -206,7 +223,7 @@ def build(data: JsnaData) -> JsnaPage:
         rows = []
         for indicator in [i for i in data.indicators if i.life_stage == stage.value]:
             own = of(indicator, harrow)
-            if own.empty:
+            if not own:
                 awaiting.append(
                     AwaitingRow(indicator, stage.label, indicator.source, indicator.get_frequency_display())
                 )

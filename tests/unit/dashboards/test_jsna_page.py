@@ -40,7 +40,7 @@ def indicator(**kwargs) -> Indicator:
     return Indicator(**(defaults | kwargs))
 
 
-def yearly(values, *, first=2020, counts=None, size=1000, lower=None, upper=None, months=12) -> pd.DataFrame:
+def yearly(values, *, first=2020, counts=None, size=1000, lower=None, upper=None, months=12) -> list[dict]:
     rows = []
     for i, value in enumerate(values):
         start = dt.date(first + i, 1, 1)
@@ -62,11 +62,11 @@ def yearly(values, *, first=2020, counts=None, size=1000, lower=None, upper=None
                 False,
             )
         )
-    return pd.DataFrame.from_records(rows, columns=COLUMNS)
+    return pd.DataFrame.from_records(rows, columns=COLUMNS).to_dict("records")
 
 
-def latest(value, lower, upper) -> pd.Series:
-    return pd.Series({"value": value, "lower_ci": lower, "upper_ci": upper})
+def latest(value, lower, upper) -> dict:
+    return {"value": value, "lower_ci": lower, "upper_ci": upper}
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_the_trend_is_tested_only_on_a_proportion_over_five_consecutive_years():
     assert not trend_applies(indicator(unit="rate", multiplier=1000, interval_method="byar"), yearly([1] * 5))
     assert not trend_applies(indicator(unit="years", multiplier=1, interval_method="supplied"), yearly([80] * 5))
     gap = yearly([10, 12, 14, 16, 18], counts=counts)
-    gap.loc[4, ["period_start", "period_end"]] = [dt.date(2025, 1, 1), dt.date(2025, 12, 31)]  # 2024 missing
+    gap[4] |= {"period_start": dt.date(2025, 1, 1), "period_end": dt.date(2025, 12, 31)}  # 2024 missing
     assert not trend_applies(indicator(), gap)
     pooled = yearly([10, 12, 14, 16, 18], counts=counts, months=36)  # rolling three-year periods overlap
     assert not trend_applies(indicator(), pooled)
@@ -125,10 +125,10 @@ def test_a_row_shows_the_latest_value_with_unit_interval_count_and_comparators_f
 
 def test_fewer_than_five_points_or_a_rate_could_not_be_calculated():
     own = yearly([10.0, 12.0, 14.0, 16.0], counts=[100, 120, 140, 160], lower=[9] * 4, upper=[11] * 4)
-    row = indicator_row(indicator(), own, own.iloc[0:0], own.iloc[0:0])
+    row = indicator_row(indicator(), own, [], [])
     assert row.trend == "Could not be calculated" and row.london == ""
     rate = indicator(unit="rate", multiplier=100000, interval_method="byar")
-    row = indicator_row(rate, yearly([500.0] * 6, counts=[5] * 6), own.iloc[0:0], own.iloc[0:0])
+    row = indicator_row(rate, yearly([500.0] * 6, counts=[5] * 6), [], [])
     assert row.trend == "Could not be calculated" and row.value == "500.0 per 100,000" and row.count == "5"
 
 
@@ -146,7 +146,7 @@ def test_the_download_keeps_each_indicator_at_its_own_decimals_and_lists_those_a
     )
     rows = [
         indicator_row(dementia, own, own, own),
-        indicator_row(counted, yearly([38600.0]), own.iloc[0:0], own.iloc[0:0]),
+        indicator_row(counted, yearly([38600.0]), [], []),
     ]
     waiting = indicator(pk=4, short_name="Carers", source="Survey of Adult Carers in England")
     page = JsnaPage([("Age Well", rows)], [AwaitingRow(waiting, "Age Well", waiting.source, "Annual")], {})
@@ -154,3 +154,14 @@ def test_the_download_keeps_each_indicator_at_its_own_decimals_and_lists_those_a
     assert lines[1].startswith("Age Well,Dementia,2020,%,4.21,4.03,4.39,1914,4.21,4.21,Similar to England,")
     assert lines[2].startswith("Age Well,Diagnosed,2020,count,38600,,,,,,Not compared,")
     assert lines[3] == f"Age Well,Carers,,%,,,,,,,{AWAITING.capitalize()},"
+
+
+def test_series_are_grouped_oldest_first_without_rows_lacking_a_value():
+    from dashboards.jsna_page import series_by_indicator_and_area
+
+    rows = yearly([10.0, None, 12.0, 13.0])
+    frame = pd.DataFrame(list(reversed(rows)))
+    frame.loc[0, "area_id"] = 2  # the newest row belongs to another area
+    grouped = series_by_indicator_and_area(frame)
+    assert [r["value"] for r in grouped[(1, 1)]] == [10.0, 12.0]
+    assert [r["value"] for r in grouped[(1, 2)]] == [13.0]
