@@ -72,7 +72,7 @@ def tracked_icons(borough: Area, version: str | None = None):
 
 def jsna(version: str | None = None):
     """The JSNA indicators by life stage (the JSNA page, and the board's counts against England)."""
-    return cached(("jsna",), lambda: jsna_page.build(jsna_data()), version)
+    return cached(("jsna", 2), lambda: jsna_page.build(jsna_data()), version)
 
 
 def overdue(today: dt.date, borough: Area, version: str | None = None):
