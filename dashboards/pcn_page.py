@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
+from outcomes.models import KEY_COLUMNS
 from outcomes.periods import period_label
 from outcomes.selectors import PcnData
 from outcomes.stats.benchmark import compare_to_benchmark
@@ -40,7 +41,7 @@ def _unit(indicator) -> str:
     return indicator.unit_suffix
 
 
-CONTROL_KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
+CONTROL_KEYS = list(KEY_COLUMNS)
 
 
 def build(

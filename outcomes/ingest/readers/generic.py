@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...models.choices import BREAKDOWN_CATEGORIES
+from ...vocabulary import BREAKDOWN_CATEGORIES
 from ..headers import GENERIC_ALIASES, map_columns, normalise, suggest
 from ..labels import breakdown_code, category_code
 from ..parsed import LINE, Table
