@@ -27,7 +27,8 @@ from outcomes.selectors import HARROW_CODE, area_exists, harrow_pcns, indicator_
 from outcomes.vocabulary import BREAKDOWN_TITLES
 
 from .. import pages
-from ..indicator_page import area_choices, export_decimals
+from ..indicator_export import export_decimals
+from ..indicator_page import area_choices
 
 AREA_CODE_LENGTH = Area._meta.get_field("code").max_length
 

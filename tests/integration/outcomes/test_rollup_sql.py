@@ -15,7 +15,7 @@ from outcomes.actions.rollups import _group_sums
 from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
 from outcomes.rollup import SUM_COLUMNS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 D = dt.date
 KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
 

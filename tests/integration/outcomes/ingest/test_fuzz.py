@@ -20,7 +20,7 @@ from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
 REAL = REPO / "tests" / "data" / "real-files"
 
