@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 
-from ..ingest import pgcopy
 from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Extract, Observation, observation_columns
+from . import pgcopy
 
 BATCH_SIZE = 2000
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)

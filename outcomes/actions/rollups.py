@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from .. import coverage, rollup, rollup_sql
 from ..coverage_weights import practice_weights
-from ..ingest.problems import Problem
 from ..models import (
     KEY_COLUMNS,
     NUMBER_COLUMNS,
@@ -30,6 +29,7 @@ from ..models import (
     Observation,
     PracticeMembership,
 )
+from ..problems import Problem
 from ..rollup import interval_function, ratio_of_sums
 from ..signals import extract_loaded
 from .observations import LoadResult, load_observations, lock_indicators

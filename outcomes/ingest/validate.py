@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..problems import Problem, ProblemList
 from .cells import (
     columns_factorized_once,
     date_formats,
@@ -24,7 +25,6 @@ from .cells import (
     strip,
 )
 from .parsed import LINE
-from .problems import Problem, ProblemList
 from .readers.base import NUMBER_COLUMNS
 from .rowchecks import FORMULA_MESSAGE, Rows, check_text
 

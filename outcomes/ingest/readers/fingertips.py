@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ...problems import Problem
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import CANONICAL, Reader, ReaderOutput, register
 from .fingertips_values import _clean_count, _number, breakdown_of, counts_consistent, parse_period
 

@@ -24,9 +24,9 @@ from collections import defaultdict
 
 import pandas as pd
 
+from ...problems import Problem
 from ..headers import normalise
 from ..parsed import LINE, Table
-from ..problems import Problem
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 
