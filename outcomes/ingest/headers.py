@@ -49,6 +49,17 @@ SIMILAR = 0.8
 MAX_EDITS = 2
 
 
+def find_roles(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Role -> the file's own column name, by the first of the role's aliases the header holds (names compared
+    normalised; the first column of a name repeated wins). Readers of published files name their columns so."""
+    names = {normalise(h): h for h in reversed(header)}
+    return {
+        role: next(names[a] for a in found if a in names)
+        for role, found in aliases.items()
+        if any(a in names for a in found)
+    }
+
+
 def suggest(name: str, aliases: dict[str, tuple[str, ...]], taken: set[str] = frozenset()) -> tuple[str, str] | None:
     """(canonical, closest name) for a header that looks like a misspelt template name, else None.
 

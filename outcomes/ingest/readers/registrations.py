@@ -25,7 +25,7 @@ from collections import defaultdict
 import pandas as pd
 
 from ...problems import Problem
-from ..headers import normalise
+from ..headers import find_roles, normalise
 from ..parsed import LINE, Table
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
@@ -51,12 +51,7 @@ MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
 
 
 def _roles(header: list[str]) -> dict[str, str]:
-    names = {normalise(h): h for h in reversed(header)}
-    return {
-        role: next(names[a] for a in aliases if a in names)
-        for role, aliases in ROLES.items()
-        if any(a in names for a in aliases)
-    }
+    return find_roles(header, ROLES)
 
 
 def parse_extract_date(text: str) -> dt.date:
