@@ -16,7 +16,8 @@ from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import OutcomeData, board_outcomes, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
-from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
+from outcomes.stats.target_groups import combine_child_assessments
+from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target
 
 from .figures import figure_json, mark_partial_coverage, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
@@ -128,9 +129,9 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
             assessment, children, as_of=as_of, due_date=target.due_date, whole=f"{data_area_name(target)} as a whole"
         )
     if target.groups:  # e.g. "in every age, ethnic and socio-economic group": judge each group with data
-        from outcomes.models.choices import BREAKDOWN_CATEGORIES
         from outcomes.selectors import latest_breakdowns
-        from outcomes.stats.targets import GroupAssessment, breakdown_label, combine_group_assessments, group_label
+        from outcomes.stats.target_groups import GroupAssessment, combine_group_assessments
+        from outcomes.vocabulary import BREAKDOWN_CATEGORIES, breakdown_label, group_label
 
         headline = _latest(data.series)  # groups are judged for the headline's period (and never after as_of)
         up_to = as_of if headline is None else min(as_of, headline["period_end"])

@@ -9,10 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Prefetch
 
-from outcomes.models import Area, Indicator, Target
-from outcomes.selectors import headline_series, indicator_data, jsna_data, latest_headline, pcn_data, rebase_starts
+from outcomes.models import Area
+from outcomes.selectors import (
+    headline_series,
+    indicator_data,
+    indicators_in_order,
+    jsna_data,
+    latest_headline,
+    pcn_data,
+    rebase_starts,
+    tracked_measures,
+)
 
 from . import indicator_page, jsna_page, pcn_page
 from .board import board_tiles, measure_icons, overdue_indicators
@@ -46,12 +54,7 @@ def tracked_icons(borough: Area, version: str | None = None):
     theirs), for the Making Data Count summary matrix. Assurance is against a single target value for the borough."""
 
     def build():
-        targets = Target.objects.filter(is_active=True, area=borough, kind="absolute")
-        indicators = list(
-            Indicator.objects.filter(partnership_outcome__isnull=True)
-            .order_by("sort_order", "code")
-            .prefetch_related(Prefetch("targets", queryset=targets, to_attr="borough_targets"))
-        )
+        indicators = tracked_measures(borough)
         ids = [i.pk for i in indicators]
         frame = headline_series(ids, [borough.pk])
         by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}
@@ -79,7 +82,7 @@ def overdue(today: dt.date, borough: Area, version: str | None = None):
     """Indicators overdue for new data on ``today`` (the board's list)."""
 
     def build():
-        indicators = list(Indicator.objects.order_by("sort_order", "code"))
+        indicators = indicators_in_order()
         return overdue_indicators(indicators, latest_headline([i.pk for i in indicators], [borough.pk]), today)
 
     return cached(("overdue", today, borough.pk), build, version)

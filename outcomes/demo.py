@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .periods import month_end, month_starts
+from .vocabulary import BREAKDOWN_CATEGORIES
+
 COLUMNS = [
     "indicator_code",
     "org_code",
@@ -37,7 +40,7 @@ AGE_SHARES = {"0-4": 0.06, "5-17": 0.15, "18-44": 0.38, "45-64": 0.25, "65-74": 
 ACSC_AGE_RR = {"0-4": 0.4, "5-17": 0.3, "18-44": 0.35, "45-64": 1.0, "65-74": 2.5, "75+": 5.5}
 SEX_SHARES = {"female": 0.5, "male": 0.5}
 ACSC_SEX_RR = {"female": 0.95, "male": 1.05}
-ETHNICITY = ("asian", "black", "mixed", "white", "other", "not_stated")
+ETHNICITY = BREAKDOWN_CATEGORIES["ethnicity"]
 ETHNICITY_BASE_SHARES = np.array([0.45, 0.08, 0.05, 0.33, 0.05, 0.04])
 ACSC_ETHNICITY_RR = dict(zip(ETHNICITY, (1.25, 1.35, 1.0, 0.85, 1.0, 0.9), strict=True))
 IMD = ("1", "2", "3", "4", "5")
@@ -68,16 +71,6 @@ class DemoStructure:
     icb: str
     region: str
     country: str
-
-
-def month_starts(end: dt.date, months: int) -> list[dt.date]:
-    """The first days of the ``months`` months ending with the month containing ``end``."""
-    last = pd.Timestamp(end).to_period("M")
-    return [(last - i).to_timestamp().date() for i in range(months - 1, -1, -1)]
-
-
-def month_end(start: dt.date) -> dt.date:
-    return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
 
 
 def _frame(records: list[tuple]) -> pd.DataFrame:

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.models import Area, Commentary
-from outcomes.periods import rebase_positions
-from outcomes.selectors import headline_series, indicators_with_demo_data, rebase_starts
+from outcomes.periods import month_end, month_start, rebase_positions
+from outcomes.selectors import commentary_up_to, headline_series, indicators_with_demo_data, rebase_starts
 from outcomes.stats.spc import spc
 from workstreams.models import Workstream
 from workstreams.risk_matrix import HeatMap, band
@@ -32,15 +32,6 @@ from . import images
 
 TOP_RISKS = 10
 COMMENTARY_PER_OUTCOME = 3
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month."""
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 @dataclass
@@ -168,11 +159,7 @@ def gather(month: dt.date, *, requested_by: str = "") -> PackContent:
     end = month_end(month)
     borough, tiles = board_tiles(end, up_to=end)
     notes: dict[int, list[Commentary]] = {}
-    for note in (
-        Commentary.objects.filter(area=borough, indicator_id__in=[t.indicator.pk for t in tiles], period_end__lte=end)
-        .select_related("author")
-        .order_by("-period_end", "-created_at", "-pk")
-    ):
+    for note in commentary_up_to(borough, [t.indicator.pk for t in tiles], end):
         notes.setdefault(note.indicator_id, []).append(note)
     outcomes = []
     for tile in tiles:

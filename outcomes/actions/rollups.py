@@ -19,26 +19,28 @@ from django.utils import timezone
 
 from .. import coverage, rollup, rollup_sql
 from ..coverage_weights import practice_weights
-from ..ingest.problems import Problem
-from ..models import Area, CoverageAcceptance, Extract, Indicator, Observation, PracticeMembership
+from ..models import (
+    KEY_COLUMNS,
+    NUMBER_COLUMNS,
+    Area,
+    CoverageAcceptance,
+    Extract,
+    Indicator,
+    Observation,
+    PracticeMembership,
+)
+from ..problems import Problem
 from ..rollup import interval_function, ratio_of_sums
 from ..signals import extract_loaded
 from .observations import LoadResult, load_observations, lock_indicators
 
 log = logging.getLogger(__name__)
 
-DERIVED_KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
+#: A derived row's key within its indicator.
+DERIVED_KEY = [c for c in KEY_COLUMNS if c != "indicator_id"]
 
-PRACTICE_ROW_FIELDS = [
-    "area_id",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "category",
-    "numerator",
-    "denominator",
-    "suppressed",
-]
+#: What a roll-up reads of each practice row: its key within the indicator and the counts it sums.
+PRACTICE_ROW_FIELDS = [*DERIVED_KEY, "numerator", "denominator", "suppressed"]
 
 
 def _current_practice_rows(
@@ -145,7 +147,7 @@ def _with_coverage(
     )
     held = (share < threshold) & ~exempt
     if held.any():
-        derived.loc[held, ["numerator", "denominator", "value", "lower_ci", "upper_ci"]] = np.nan
+        derived.loc[held, list(NUMBER_COLUMNS)] = np.nan
         derived.loc[held, "suppressed"] = True
         derived.loc[held, "note"] = [
             (f"{coverage.HELD_BACK}{coverage.caveat(c, m, s, b)}, below {threshold:.0%}")[:255]

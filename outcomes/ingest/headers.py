@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .problems import Problem
+from ..problems import Problem
 
 #: Canonical column -> other names analysts' files use for it (already normalised).
 GENERIC_ALIASES: dict[str, tuple[str, ...]] = {

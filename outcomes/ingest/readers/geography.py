@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ...problems import Problem
 from ..headers import find_roles, normalise
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import Reader, ReaderOutput, register
 from .ods import PCN_CODE
 

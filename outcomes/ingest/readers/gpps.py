@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
+from ...problems import Problem
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 SOURCE = "fixtures/sources/gpps.toml"

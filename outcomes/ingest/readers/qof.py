@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
+from ...problems import Problem
 from ..headers import find_roles
 from ..parsed import LINE, Table
-from ..problems import Problem
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 

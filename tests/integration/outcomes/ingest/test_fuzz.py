@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes.ingest.pii import find_identifiers
-from outcomes.ingest.problems import FileRefused
 from outcomes.ingest.readers import READERS
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Extract
+from outcomes.problems import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
