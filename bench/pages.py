@@ -16,13 +16,14 @@ it takes (tracked indicators named "... (bench copy n)", not partnership outcome
 breakdown has many more indicators and a history. The copies are labelled, and idempotent: a second run finds
 them there.
 
-Each page is requested through Django's test client in this process (server time only: no network, no
-browser), as an analyst by default (who sees the most; --user board or pcnlead times the pages with disclosure
-control, whose controlled frames are built once per data version and shared by every page). For each page: the
-first request in this process (shown, not judged: it includes one-off imports and template compilation); N
-builds with the page cache cleared before each (the first reader after new data when no worker has warmed the
-page: dashboards/cache.py); N requests served from the cache. The medians of the builds and of the served requests are judged against the aim (300
-ms), beside the anchor of a trivial page (the login form) on the same server, with the queries each made.
+Each page is requested through Django's test client in this process (server time only: no network, no browser), as
+an analyst by default (who sees the most; --user board or pcnlead times the pages with disclosure control, whose
+controlled frames are built once per data version and shared by every page). For each page: the first request in
+this process (shown, not judged: it includes one-off imports and template compilation); N builds with the page
+cache cleared before each (the first reader after new data when no worker has warmed the page:
+dashboards/cache.py); N requests served from the cache. The medians of the builds and of the served requests are
+judged against the aim (300 ms), beside the anchor of a trivial page (the login form) on the same server, with the
+queries each made.
 --save writes the figures to a JSON file; --against prints a saved run's figures (another size) beside these
 and says whether the query counts are the same (the aim: flat between sizes).
 """
