@@ -8,7 +8,9 @@
 Starts gunicorn (`harrow_bbp.wsgi`, the README's command, --workers 3 by default) on 127.0.0.1:PORT with the
 README's production environment (DJANGO_ENV=production, a generated SECRET_KEY, ALLOWED_HOSTS,
 CSRF_TRUSTED_ORIGINS, STATIC_MANIFEST=1 after collectstatic into a temporary STATIC_ROOT, CACHE_URL and
-CELERY_BROKER_URL on the given Redis database), or uses a server already running with --no-server. Each
+CELERY_BROKER_URL on the given Redis database), after the pages the worker builds after every load have been
+built into that cache (`dashboards.warm.warm_pages`, as the worker does), or uses a server already running with
+--no-server. Each
 session is an HTTP client (httpx, asyncio) that signs in through the login form as one of the demo logins
 (board, analyst, PCN lead in turn) the way a browser behind the TLS proxy would (X-Forwarded-Proto: https; the
 Secure cookies passed on as a Cookie header, as the proxy does), then requests pages of its role's mix one
@@ -177,6 +179,7 @@ def start_server(port: int, workers: int, redis_url: str, static_root: Path) -> 
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DEBUG", "SECURE_SSL_REDIRECT")},
         "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "harrow_bbp.settings",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
         "CSRF_TRUSTED_ORIGINS": origin,
@@ -186,6 +189,11 @@ def start_server(port: int, workers: int, redis_url: str, static_root: Path) -> 
         "CELERY_BROKER_URL": redis_url,
     }
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True)
+    # What the worker does after every load (dashboards/warm.py): the most-read pages built into Redis.
+    warm = "import django; django.setup(); from dashboards.warm import warm_pages; print(warm_pages())"
+    started = time.perf_counter()
+    count = subprocess.run([PYTHON, "-c", warm], cwd=REPO, env=env, check=True, capture_output=True, text=True)
+    print(f"worker's warm-up: {count.stdout.strip()} pages in {time.perf_counter() - started:.0f} s", flush=True)
     log = static_root.parent / "gunicorn.log"
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     server = subprocess.Popen(
