@@ -141,6 +141,11 @@ def indicators_with_demo_data() -> frozenset[int]:
     so every tile and chart drawn from them can say "Demo data"."""
     # One probe of the current-row index per indicator, stopping at the first demo row, rather than DISTINCT over
     # every current row (the model's ordering made that a sort of the whole table: seconds at a million rows).
+    # A live service has no demo extracts: then nothing is read from the observations at all.
+    from .models import Extract
+
+    if not Extract.objects.filter(source=Extract.Source.DEMO).exists():
+        return frozenset()
     demo = Observation.objects.filter(indicator=OuterRef("pk"), is_current=True, extract__source="demo")
     return frozenset(Indicator.objects.filter(Exists(demo)).values_list("pk", flat=True))
 
