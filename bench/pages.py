@@ -132,6 +132,7 @@ def grow(target: int) -> None:
                     clone.pk = None
                     clone.code = f"{indicator.code[:56]}_BENCH{copy}"
                     clone.name = name
+                    clone.short_name = f"{indicator.short_name[:64]} (copy {copy})"  # pages key rows by it
                     clone.partnership_outcome = None
                     clone.sort_order = 10_000 + copy
                     clone.save()
@@ -234,10 +235,13 @@ def main() -> None:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            response = use.get(path)
+            try:
+                status = use.get(path).status_code
+            except Exception as exc:  # a page that fails is reported, and the others still run
+                status = f"{type(exc).__name__}: {exc}"[:120]
             ms = (time.perf_counter() - start) * 1000
-        if response.status_code != 200:
-            refused.append(f"{path} ({response.status_code})")
+        if status != 200:
+            refused.append(f"{path} ({status})")
         return ms, len(queries)
 
     def judge(ms: float) -> str:
@@ -286,7 +290,7 @@ def main() -> None:
     print("q: the most queries a build or a served request made.")
     print(f"Pages over {AIM_MS} ms built or served: {', '.join(over) if over else 'none'}")
     if refused:
-        print(f"Not 200 for {args.user} (timed all the same): {', '.join(sorted(set(refused)))}")
+        print(f"NOT 200 for {args.user} (timed all the same): {', '.join(sorted(set(refused)))}")
     if other:
         print(f"Query counts differing from the {other['rows']:,}-row run: {', '.join(changed) if changed else 'none'}")
     if args.save:
