@@ -54,14 +54,22 @@ def _hierarchy_groups(
     members = memberships.assign(start=pd.to_datetime(memberships["start"]), end=pd.to_datetime(memberships["end"]))
     where = _positions(frame, ["area_id", *KEY])
     groups = []
+    by_day: dict[pd.Timestamp, dict[int, list[int]]] = {}  # the tree on a day: one per period, not per key
+
+    def tree(day: pd.Timestamp) -> dict[int, list[int]]:
+        if day not in by_day:
+            in_force = (members["start"] <= day) & (members["end"].isna() | (members["end"] > day))
+            children: dict[int, list[int]] = {}
+            practices, pcns = members.loc[in_force, "practice_id"], members.loc[in_force, "pcn_id"]
+            for practice, pcn in zip(practices, pcns, strict=True):
+                children.setdefault(int(pcn), []).append(int(practice))
+            for pcn, borough in pcn_parent.items():
+                children.setdefault(int(borough), []).append(int(pcn))
+            by_day[day] = children
+        return by_day[day]
+
     for key, rows in frame.groupby(KEY, sort=False):
-        day = pd.Timestamp(key[1])
-        in_force = (members["start"] <= day) & (members["end"].isna() | (members["end"] > day))
-        children: dict[int, list[int]] = {}
-        for practice, pcn in zip(members.loc[in_force, "practice_id"], members.loc[in_force, "pcn_id"], strict=True):
-            children.setdefault(int(pcn), []).append(int(practice))
-        for pcn, borough in pcn_parent.items():
-            children.setdefault(int(borough), []).append(int(pcn))
+        children = tree(pd.Timestamp(key[1]))
         present = set(rows["area_id"].astype(int))
         for parent, kids in children.items():
             if parent not in present:

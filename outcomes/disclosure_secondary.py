@@ -68,12 +68,27 @@ def _known_small(hi: np.ndarray, small: np.ndarray | None, hi_small: int) -> Non
         hi[np.asarray(small, bool)] = np.minimum(hi[np.asarray(small, bool)], hi_small)
 
 
+def _components(matrix: np.ndarray, cells: int) -> np.ndarray:
+    """The connected component of every cell (cells linked by sharing a group; the pad, ``cells``, links none).
+
+    Bounds only travel through groups, so a component whose cells did not change keeps its bounds."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    totals = np.repeat(matrix[:, 0], matrix.shape[1] - 1)
+    parts = matrix[:, 1:].ravel()
+    real = parts != cells
+    graph = coo_matrix((np.ones(int(real.sum()), dtype=np.int8), (totals[real], parts[real])), shape=(cells, cells))
+    return connected_components(graph, directed=False)[1]
+
+
 def _padded(groups: Sequence[Group], pad: int) -> np.ndarray:
     """Groups as one matrix (total first), padded with ``pad``, a cell that is exactly zero."""
-    width = max(len(g) for g in groups)
-    matrix = np.full((len(groups), width), pad, dtype=int)
-    for row, group in enumerate(groups):
-        matrix[row, : len(group)] = group
+    lengths = np.fromiter((len(g) for g in groups), dtype=int, count=len(groups))
+    matrix = np.full((len(groups), int(lengths.max())), pad, dtype=int)
+    starts = np.cumsum(lengths) - lengths
+    columns = np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
+    matrix[np.repeat(np.arange(len(groups)), lengths), columns] = np.concatenate(groups)
     return matrix
 
 
@@ -250,6 +265,7 @@ def complementary_suppression(
     missing = np.isnan(shown)
 
     per_group = np.append(suppressed, False)[matrix].sum(axis=1)  # suppressed cells in each group
+    stuck = np.zeros(len(groups), dtype=bool)  # groups with no cell left that they could give up
 
     def cost(cell: int) -> tuple:
         clean = sum(1 for g in member_of.get(cell, []) if per_group[g] == 0)
@@ -266,33 +282,52 @@ def complementary_suppression(
         return [int(c) for c in free]
 
     def give_up(group_indices) -> bool:
-        options = {c for g in group_indices for c in candidates(groups[g])}
-        if not options:
+        open_groups = [g for g in group_indices if not stuck[g]]
+        options = {c for g in open_groups for c in candidates(groups[g])}
+        if not options:  # nothing left to give up, and suppression only grows: none of them ever will have
+            stuck[open_groups] = True
             return False
         best = min(options, key=cost)
         suppressed[best] = True
         per_group[member_of.get(best, [])] += 1
         return True
 
+    # Bounds are propagated again only in the components where a cell's suppression changed since the last
+    # propagation: elsewhere they would come out the same (each component's bounds depend on its cells alone).
+    cell_component = _components(matrix, len(exact))
+    group_component = cell_component[matrix[:, 0]]
+    in_a_group = np.zeros(len(exact) + 1, dtype=bool)
+    in_a_group[matrix] = True
+    in_a_group = in_a_group[:-1]
+    lo = hi = bounds_at = None
     for _ in range(max_rounds):
         # 1. No lone suppression in any group (cheap; repeated until none is left).
         while True:
             added = False
-            for g in np.flatnonzero(per_group == 1):
+            for g in np.flatnonzero((per_group == 1) & ~stuck):
                 if per_group[g] == 1 and give_up([g]):
                     added = True
             if not added:
                 break
         # 2. No suppressed cell pinned to a narrow range by the groups' sums.
-        lo, hi = attacker_bounds(
+        touched = None
+        if bounds_at is not None:
+            touched = np.isin(group_component, cell_component[np.flatnonzero(suppressed != bounds_at)])
+        new_lo, new_hi = attacker_bounds(
             np.where(suppressed, np.nan, shown),
             suppressed,
             rounded,
-            groups,
+            groups if touched is None else [groups[g] for g in np.flatnonzero(touched)],
             half=half,
             hi_small=hi_small,
             small=primary_mask if primary_known else None,
         )
+        if touched is not None:
+            fresh = np.zeros(len(exact) + 1, dtype=bool)
+            fresh[matrix[touched]] = True
+            stale = in_a_group & ~fresh[:-1]
+            new_lo[stale], new_hi[stale] = lo[stale], hi[stale]
+        lo, hi, bounds_at = new_lo, new_hi, suppressed.copy()
         exposed = np.flatnonzero(suppressed & (hi - lo < min_width))
         added = False
         for cell in exposed:

@@ -40,8 +40,11 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (local demo only; username and password):")
         for username, role, password, pcn_code, (first, last) in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
-            try:  # the demo passwords meet the same rules as everyone's (AUTH_PASSWORD_VALIDATORS)
-                validate_password(password, user)
+            # The demo passwords meet the same rules as everyone's (AUTH_PASSWORD_VALIDATORS), judged against the
+            # login alone: the display names set below are "Analyst (demo)" and the like, which a second run would
+            # otherwise find too similar to "demo-analyst-2026" and refuse (the first run had no names yet).
+            try:
+                validate_password(password, User(username=username))
             except ValidationError as exc:
                 raise CommandError(f"Demo password for {username} is refused: {' '.join(exc.messages)}") from exc
             user.set_password(password)

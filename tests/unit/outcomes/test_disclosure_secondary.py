@@ -129,3 +129,72 @@ def test_a_rounded_count_that_differencing_pins_is_suppressed_itself():
     # or 14 (15 - 2 .. 14): too narrow, so the total is hidden as well.
     hidden = _control([13, 6, 7], [[0, 1, 2]])
     assert list(hidden) == [True, True, True]
+
+
+def _hierarchy(seed: int, months: int = 6) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+    """Practices in PCNs in a borough, each with a headline and four categories, over several months: counts,
+    groups (an area's categories; a PCN's practices; the borough's PCNs) and what is under control (all but the
+    borough's headline), as the pages' controlled frame has them."""
+    rng = np.random.default_rng(seed)
+    exact, groups, controllable = [], [], []
+
+    def cell(value: float, control: bool = True) -> int:
+        exact.append(value)
+        controllable.append(control)
+        return len(exact) - 1
+
+    for _ in range(months):
+        pcns = []
+        for _ in range(3):
+            practices = []
+            for _ in range(4):
+                parts = rng.integers(0, 14, size=4).astype(float)
+                practices.append([cell(parts.sum()), *(cell(v) for v in parts)])
+            pcns.append(practices)
+        pcn_cells = []
+        for practices in pcns:
+            sums = np.sum([[exact[c] for c in p] for p in practices], axis=0)
+            pcn_cells.append([cell(v) for v in sums])
+            for column in range(5):
+                groups.append([pcn_cells[-1][column], *(p[column] for p in practices)])
+        sums = np.sum([[exact[c] for c in p] for p in pcn_cells], axis=0)
+        borough = [cell(sums[0], control=False), *(cell(v) for v in sums[1:])]
+        for column in range(5):
+            groups.append([borough[column], *(p[column] for p in pcn_cells)])
+        for area in [p for practices in pcns for p in practices] + pcn_cells + [borough]:
+            groups.append(list(area))
+    return np.asarray(exact), groups, np.asarray(controllable)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_propagating_only_the_changed_components_suppresses_the_same_cells(seed, monkeypatch):
+    import outcomes.disclosure_secondary as secondary
+
+    exact, groups, controllable = _hierarchy(seed)
+    calls = []
+    bounds = secondary.attacker_bounds
+    monkeypatch.setattr(secondary, "attacker_bounds", lambda *a, **k: calls.append(len(a[3])) or bounds(*a, **k))
+    by_component = _control(exact, groups, controllable=controllable)
+    # Several rounds, the later ones over fewer groups than all (the months are separate components).
+    assert len(calls) > 1 and min(calls[1:]) < len(groups)
+    # One component for every cell: the bounds of every cell are propagated again in every round.
+    monkeypatch.setattr(secondary, "_components", lambda matrix, cells: np.zeros(cells, dtype=int))
+    everywhere = _control(exact, groups, controllable=controllable)
+    assert by_component.any() and np.array_equal(by_component, everywhere)
+    rule = suppress_counts(exact)
+    shown = np.where(by_component, NAN, np.where(controllable, rule.values, exact))
+    lo, hi = attacker_bounds(
+        shown, by_component, controllable, [np.asarray(g) for g in groups], small=rule.suppressed & controllable
+    )
+    assert np.all(hi[by_component] - lo[by_component] >= 2)
+
+
+def test_components_and_the_padded_matrix():
+    from outcomes.disclosure_secondary import _components, _padded
+
+    groups = [np.array([0, 1, 2]), np.array([3, 4]), np.array([2, 5, 6, 7])]
+    matrix = _padded(groups, 9)
+    assert matrix.tolist() == [[0, 1, 2, 9], [3, 4, 9, 9], [2, 5, 6, 7]]
+    labels = _components(matrix, 9)
+    assert len(set(labels[[0, 1, 2, 5, 6, 7]])) == 1 and labels[3] == labels[4] != labels[0]
+    assert labels[8] not in labels[:8]  # a cell in no group is a component of its own
