@@ -66,14 +66,16 @@ def build(
         # PCN values from suppressed counts are not shown (nor used for the range), the others at the precision
         # shown; the borough's row is not under control.
         latest = overlay_controlled(latest, controlled_frame, keys=CONTROL_KEYS)
+    labels = _spine_labels([by_id[i] for i in latest["indicator_id"].unique()] if not latest.empty else [])
     for indicator_id, group in latest.groupby("indicator_id", sort=False):
         indicator = by_id[indicator_id]
+        label = labels[indicator.code]
         focus = group[group["area_id"] == data.pcn.pk]
         if focus.empty or focus["value"].isna().all():
             continue
         period_end = focus["period_end"].iloc[0]
-        codes_by_name.setdefault(indicator.display_name, indicator.code)
-        coverage_by_name.setdefault(indicator.display_name, frame_caveats(focus.iloc[[0]])[0])
+        codes_by_name.setdefault(label, indicator.code)
+        coverage_by_name.setdefault(label, frame_caveats(focus.iloc[[0]])[0])
         same = group[group["period_end"] == period_end]
         for row in same.itertuples():
             role = (
@@ -85,7 +87,7 @@ def build(
             )
             rows.append(
                 {
-                    "indicator": indicator.display_name,
+                    "indicator": label,
                     "area": names[row.area_id],
                     "role": role,
                     "value": row.value,
@@ -304,3 +306,13 @@ def _number_text(value):
     if isinstance(value, float):
         return format_value(value, decimals=2, missing="")
     return value
+
+
+def _spine_labels(indicators) -> dict[str, str]:
+    """Each indicator's row label on the spine: its display name, with its code where two share a name (the
+    spine keys its rows by label, so two indicators under one label would make one row with two focus values)."""
+    names = [i.display_name for i in indicators]
+    return {
+        i.code: i.display_name if names.count(i.display_name) == 1 else f"{i.display_name} ({i.code})"
+        for i in indicators
+    }

@@ -47,6 +47,17 @@ def test_the_spine_compares_the_pcn_with_the_others_and_the_borough(role_client)
     assert "Diabetes 9 care processes" in {row["indicator"] for row in board.spine.table}
 
 
+def test_two_indicators_with_one_short_name_each_keep_their_own_spine_row(role_client):
+    acsc = Indicator.objects.get(short_name="ACSC emergency admissions")
+    other = Indicator.objects.get(short_name="Diabetes 9 care processes")
+    Indicator.objects.filter(pk=other.pk).update(short_name=acsc.short_name)
+    cache.clear()
+    response = role_client("analyst").get(pcn("HRW-PCN-HS"))
+    assert response.status_code == 200
+    names = {row["indicator"] for row in response.context["page"].spine.table}
+    assert {f"ACSC emergency admissions ({acsc.code})", f"ACSC emergency admissions ({other.code})"} <= names
+
+
 def test_practice_detail_only_for_the_own_pcn_lead_and_analysts(role_client):
     lead_own = role_client("pcnlead").get(pcn("HRW-PCN-HS")).context["page"]
     assert lead_own.shows_practices and lead_own.funnels and lead_own.practice_rows
