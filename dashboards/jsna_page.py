@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from outcomes.models.choices import LifeStage
-from outcomes.periods import period_label
 from outcomes.selectors import HARROW_CODE, JsnaData
 from outcomes.stats.benchmark import compare_to_benchmark
 
@@ -71,7 +70,7 @@ def build(data: JsnaData) -> list[tuple[str, list[JsnaRow]]]:
             rows.append(
                 JsnaRow(
                     indicator=indicator,
-                    period=period_label(latest["period_start"], latest["period_end"]),
+                    period=indicator.period_label(latest["period_start"], latest["period_end"]),
                     value=indicator.format_value(float(latest["value"])),
                     interval=""
                     if pd.isna(lower) or pd.isna(upper)
