@@ -9,11 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import Prefetch
 
 from outcomes.coverage import frame_caveats
 from outcomes.models import Area, Indicator, Target
 from outcomes.periods import rebase_positions
-from outcomes.selectors import OutcomeData, board_outcomes, value_at
+from outcomes.selectors import OutcomeData, board_outcomes, headline_series, rebase_starts, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
 from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
@@ -344,6 +345,32 @@ def measure_icons(indicator: Indicator, series: pd.DataFrame, rebases, target: f
     if result is None:
         return MeasureIcons(indicator, None, None)
     return MeasureIcons(indicator, result.variation_icon, result.assurance_icon)
+
+
+def tracked_measure_icons(borough: Area, *, up_to: dt.date | None = None) -> list[MeasureIcons]:
+    """Icons of every tracked measure other than the outcomes (their tiles carry theirs) for the Making Data Count
+    summary matrix, with data for periods ending by ``up_to`` (the board pack's month). Assurance is against a
+    single target value for the borough."""
+    targets = Target.objects.filter(is_active=True, area=borough, kind="absolute")
+    indicators = list(
+        Indicator.objects.filter(partnership_outcome__isnull=True)
+        .order_by("sort_order", "code")
+        .prefetch_related(Prefetch("targets", queryset=targets, to_attr="borough_targets"))
+    )
+    ids = [i.pk for i in indicators]
+    frame = headline_series(ids, [borough.pk], up_to=up_to)
+    by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}
+    rebases = rebase_starts(ids, borough.pk)
+    return [
+        measure_icons(
+            indicator,
+            by_indicator[indicator.pk],
+            rebases.get(indicator.pk, []),
+            next((t.value for t in indicator.borough_targets), None),
+        )
+        for indicator in indicators
+        if indicator.pk in by_indicator
+    ]
 
 
 def _num(value) -> float | None:

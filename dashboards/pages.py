@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Prefetch
 
-from outcomes.models import Area, Indicator, Target
-from outcomes.selectors import headline_series, indicator_data, jsna_data, latest_headline, pcn_data, rebase_starts
+from outcomes.models import Area, Indicator
+from outcomes.selectors import indicator_data, jsna_data, latest_headline, pcn_data
 
 from . import indicator_page, jsna_page, pcn_page
-from .board import board_tiles, measure_icons, overdue_indicators
+from .board import board_tiles, overdue_indicators, tracked_measure_icons
 from .cache import cached
 from .overview import board_state, changes_since
 
@@ -43,31 +42,8 @@ def board_changes(today: dt.date, version: str | None = None) -> dict[str, list[
 
 def tracked_icons(borough: Area, version: str | None = None):
     """Variation and assurance icons of every tracked measure other than the outcomes (the board's tiles carry
-    theirs), for the Making Data Count summary matrix. Assurance is against a single target value for the borough."""
-
-    def build():
-        targets = Target.objects.filter(is_active=True, area=borough, kind="absolute")
-        indicators = list(
-            Indicator.objects.filter(partnership_outcome__isnull=True)
-            .order_by("sort_order", "code")
-            .prefetch_related(Prefetch("targets", queryset=targets, to_attr="borough_targets"))
-        )
-        ids = [i.pk for i in indicators]
-        frame = headline_series(ids, [borough.pk])
-        by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}
-        rebases = rebase_starts(ids, borough.pk)
-        return [
-            measure_icons(
-                indicator,
-                by_indicator[indicator.pk],
-                rebases.get(indicator.pk, []),
-                next((t.value for t in indicator.borough_targets), None),
-            )
-            for indicator in indicators
-            if indicator.pk in by_indicator
-        ]
-
-    return cached(("tracked_icons", borough.pk), build, version)
+    theirs), for the Making Data Count summary matrix."""
+    return cached(("tracked_icons", borough.pk), lambda: tracked_measure_icons(borough), version)
 
 
 def jsna(version: str | None = None):

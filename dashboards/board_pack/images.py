@@ -12,7 +12,7 @@ import concurrent.futures
 import copy
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,13 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-async def _render(figures: Sequence[dict[str, Any]], *, width: int, height: int, scale: int) -> list[bytes]:
+async def _render(
+    figures: Sequence[dict[str, Any]],
+    *,
+    sizes: Sequence[tuple[int, int]],
+    scale: int,
+    on_drawn: Callable[[int], None] | None,
+) -> list[bytes]:
     import kaleido
 
     options: dict[str, Any] = {"n": 1, "mathjax": False}
@@ -79,24 +85,37 @@ async def _render(figures: Sequence[dict[str, Any]], *, width: int, height: int,
         options["plotlyjs"] = str(plotly_js)
     out = []
     async with kaleido.Kaleido(**options) as k:
-        for figure in figures:
+        for figure, (width, height) in zip(figures, sizes, strict=True):
             png = await k.calc_fig(
                 for_print(figure, width=width, height=height),
                 opts={"format": "png", "width": width, "height": height, "scale": scale},
             )
             out.append(bytes(png))
+            if on_drawn is not None:
+                on_drawn(len(out))
     return out
 
 
 def render_pngs(
-    figures: Sequence[dict[str, Any]], *, width: int = WIDTH, height: int = HEIGHT, scale: int = SCALE
+    figures: Sequence[dict[str, Any]],
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    scale: int = SCALE,
+    sizes: Sequence[tuple[int, int]] | None = None,
+    on_drawn: Callable[[int], None] | None = None,
 ) -> list[bytes]:
-    """Every figure as PNG bytes, in order, from one Kaleido browser session."""
+    """Every figure as PNG bytes, in order, from one Kaleido browser session; ``sizes`` gives each figure its own
+    (width, height), and ``on_drawn`` is told how many are done after each one (the pack's progress)."""
     if not figures:
         return []
     if chromium_path() is None:
         raise RuntimeError(f"Chart images need Chromium at {CHROMIUM} (make system-packages).")
-    job = _render(list(figures), width=width, height=height, scale=scale)
+    if sizes is None:
+        sizes = [(width, height)] * len(figures)
+    if len(sizes) != len(figures):
+        raise ValueError("One size per figure.")
+    job = _render(list(figures), sizes=list(sizes), scale=scale, on_drawn=on_drawn)
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # no event loop in this thread: the usual case (a worker, a request, a command)

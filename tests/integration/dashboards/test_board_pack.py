@@ -187,18 +187,22 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     pages = [words(p.extract_text()) for p in reader.pages]
     text = " ".join(pages)
     _, tiles = board_tiles(MONTH_END, up_to=MONTH_END)
-    # Cover, overview, a page per outcome measure, workstreams, risks, heat map.
+    pcn_level = [t for t in tiles if "pcn" in t.indicator.levels]
+    # Executive summary, a page per outcome measure, PCN variation, workstreams, risks, heat map, the numbers.
     assert len(reader.pages) == pack.page_count >= 5 + len(tiles)
-    for heading in ["Board pack", "September 2026", "Overview of the outcome measures", "Workstream status"]:
+    for heading in ["Board pack", "September 2026", "Executive summary", "Workstream status"]:
         assert heading in text
-    assert "Top risks" in text and "Heat map of open risks" in text
+    assert "Top risks" in text and "Heat map of open risks" in text and "Variation between PCNs" in text
+    assert not pack.summary["layout_faults"], pack.summary["layout_faults"]
 
     # The same figures the dashboard builds for the same month.
     assert {t.indicator.partnership_outcome for t in tiles} == {1, 2, 3, 4, 5}  # the five outcomes
     image_pages = [
         (text_of, drawn) for text_of, drawn in zip(pages, map(drawn_images, reader.pages), strict=True) if drawn
     ]
-    assert len(image_pages) == len(tiles)  # one chart on each outcome's page, none elsewhere
+    # One SPC chart on each outcome's page; the PCN charts on the PCN variation pages; none elsewhere.
+    assert sum(len(drawn) for _, drawn in image_pages) == len(tiles) + len(pcn_level)
+    assert all("Outcome" in t[:400] or "Variation between PCNs" in t or "by PCN" in t for t, _ in image_pages)
     for tile in tiles:
         name = words(tile.indicator.name)
         assert name in text
@@ -212,7 +216,7 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
         own = [drawn for page_text, drawn in image_pages if name in page_text[:400]]
         assert own, f"no chart image on the page for {name}"
         (width, height, size), *_ = own[0]
-        assert width == 1800 and height == 840 and size > 10_000  # 900 x 420 at scale 2, with data
+        assert width == 1800 and height == 760 and size > 10_000  # 900 x 380 at scale 2, with data
 
     # Governance rows the test made appear on their pages.
     assert report.workstream.name in text and "Estates sign-off for the Wealdstone hub" in text
@@ -237,7 +241,8 @@ def test_a_kept_pack_reads_as_it_was_after_new_data_arrive(role_client, django_c
     html = before.decode()
     assert "No status reports yet" in html and "Not reported" in html and "No open risks recorded." in html
     tiles = board_tiles(MONTH_END, up_to=MONTH_END)[1]
-    assert html.count('src="data:image/png;base64,') == len(tiles) and "<script" not in html
+    pcn_level = [t for t in tiles if "pcn" in t.indicator.levels]
+    assert html.count('src="data:image/png;base64,') == len(tiles) + len(pcn_level) and "<script" not in html
 
     # New data: commentary for the month and a new risk, after the pack was made.
     Commentary.objects.create(

@@ -40,20 +40,28 @@ def test_statuses_are_grouped_by_objective_in_plan_order():
     assert groups[0].name.startswith("Reduce health inequalities")
 
 
-def test_each_outcome_page_gets_its_own_figure_drawn_as_an_embedded_image():
+def test_each_outcome_and_pcn_chart_gets_its_own_figure_drawn_as_an_embedded_image_with_progress():
     figures = [{"data": [{"y": [1]}], "layout": {"title": {"text": "A"}}}, {"data": [], "layout": {"title": "B"}}]
     pages = [content.OutcomePage(tile=SimpleNamespace(figure_json=json.dumps(f))) for f in figures]
-    pack = SimpleNamespace(outcomes=pages)
-    seen = []
+    pcn_figure = {"data": [{"type": "bar", "y": [3]}], "layout": {}}
+    pcn = content.PcnVariation(SimpleNamespace(), "PCNs", pcn_figure, "", [], [], "")
+    pack = SimpleNamespace(outcomes=pages, pcn_variation=[pcn])
+    seen, told = [], []
 
-    def render(given):
-        seen.append(given)
+    def render(given, *, sizes, on_drawn):
+        seen.append((given, sizes))
+        for i in range(len(given)):
+            on_drawn(i + 1)
         return [tiny_png(i + 1, 1) for i in range(len(given))]
 
-    content.add_images(pack, render=render)
-    assert seen == [figures]  # one call: one browser session for the whole pack
-    assert all(p.image.startswith("data:image/png;base64,") for p in pages)
-    assert pages[0].image != pages[1].image
+    content.add_images(pack, render=render, progress=lambda fraction, words: told.append((fraction, words)))
+    # One call: one browser session for the whole pack; the SPC charts taller than the PCN chart.
+    assert seen == [([*figures, pcn_figure], [content.SPC_SIZE, content.SPC_SIZE, content.PCN_SIZE])]
+    assert all(p.image.startswith("data:image/png;base64,") for p in [*pages, pcn])
+    assert len({pages[0].image, pages[1].image, pcn.image}) == 3
+    assert [words for _, words in told] == [f"Drawing the charts: {n} of 3 done" for n in range(4)]
+    fractions = [fraction for fraction, _ in told]
+    assert fractions == sorted(fractions) and 0 < fractions[0] < fractions[-1] < 1
 
 
 def test_pack_files_are_kept_under_the_month():

@@ -74,7 +74,7 @@ def test_render_works_from_inside_a_running_event_loop(monkeypatch):
 
     from dashboards.board_pack import images
 
-    async def fake_render(figures, *, width, height, scale):
+    async def fake_render(figures, *, sizes, scale, on_drawn):
         return [images.PNG_SIGNATURE + b"x" for _ in figures]
 
     monkeypatch.setattr(images, "_render", fake_render)
@@ -87,3 +87,22 @@ def test_render_works_from_inside_a_running_event_loop(monkeypatch):
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         result = pool.submit(asyncio.run, inside_a_loop()).result()
     assert result == [images.PNG_SIGNATURE + b"x"] * 2
+
+
+@pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
+def test_each_figure_is_drawn_at_its_own_size_and_progress_is_told_after_each():
+    done = []
+    pngs = images.render_pngs(
+        [{"data": [{"y": [1, 2]}]}, {"data": [{"y": [2, 1]}]}],
+        sizes=[(300, 200), (400, 150)],
+        scale=1,
+        on_drawn=done.append,
+    )
+    assert [images.png_size(p) for p in pngs] == [(300, 200), (400, 150)]
+    assert done == [1, 2]
+
+
+def test_sizes_must_match_the_figures(monkeypatch):
+    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+    with pytest.raises(ValueError, match="One size per figure"):
+        images.render_pngs([{"data": []}], sizes=[(1, 1), (2, 2)])
