@@ -20,6 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from outcomes.disclosure import SUPPRESSED_TEXT
 from outcomes.models import Area, Commentary, Indicator
 from outcomes.periods import rebase_positions
 from outcomes.selectors import IndicatorData, headline_series, indicator_data, indicators_with_demo_data, rebase_starts
@@ -38,9 +39,9 @@ from . import images
 LAYOUT = 2
 TOP_RISKS = 10
 APPENDIX_ROWS = 24  # values per outcome in "The numbers in the charts"
-COMMENTARY_PER_OUTCOME = 2
-#: Words of one commentary note printed in the pack (the page holds the rest), so an outcome fits on its page.
-COMMENTARY_WORDS = 120
+#: Words of the latest commentary notes printed in the pack, newest first (the measure's page holds the rest), so
+#: an outcome always fits on its one page.
+COMMENTARY_WORDS = (90, 45)
 #: Chart sizes in the pack, in CSS pixels (drawn at ``images.SCALE`` times this).
 SPC_SIZE = (900, 380)
 PCN_SIZE = (900, 330)
@@ -240,6 +241,17 @@ def chart_alt(tile: OutcomeTile, borough: Area, summary: str = "") -> str:
     return f"{kind} of {tile.indicator.display_name} for {borough.display_name} by period. {summary or tile.summary}"
 
 
+def shorten(notes: Sequence[Commentary]) -> list[Commentary]:
+    """The latest notes, each cut to its share of ``COMMENTARY_WORDS`` (``shown``; ``shortened`` when cut)."""
+    out = []
+    for note, limit in zip(notes, COMMENTARY_WORDS, strict=False):
+        words = note.text.split()
+        note.shortened = len(words) > limit
+        note.shown = " ".join(words[:limit]) + " …" if note.shortened else note.text
+        out.append(note)
+    return out
+
+
 def _up_to(frame: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     return frame if frame.empty else frame[frame["period_end"] <= end]
 
@@ -267,8 +279,9 @@ def pcn_variation(tiles: Sequence[OutcomeTile], end: dt.date) -> list[PcnVariati
         indicator = tile.indicator
         if "pcn" not in indicator.levels or tile.latest_period_end is None:
             continue
+        data = as_at(indicator_data(indicator.code), end)
         page = indicator_page.build(
-            as_at(indicator_data(indicator.code), end),
+            dataclasses.replace(data, breakdowns=data.breakdowns.iloc[0:0]),  # the PCN chart only: no breakdowns
             as_of=end,
             unsuppressed=False,
             min_points=settings.SPC_MIN_POINTS,
@@ -284,12 +297,20 @@ def pcn_variation(tiles: Sequence[OutcomeTile], end: dt.date) -> list[PcnVariati
                 title=chart.title,
                 figure=json.loads(chart.figure_json),
                 summary=chart.summary,
-                rows=[[(c, str(row.get(c, ""))) for c in columns] for row in chart.table],
+                rows=[[(c, _shown(row, c)) for c in columns] for row in chart.table],
                 headers=[labels[c] for c in columns],
                 harrow_text=page.latest_text,
             )
         )
     return out
+
+
+def _shown(row: dict[str, Any], column: str) -> str:
+    """A cell of the PCN table as printed: a value from a suppressed count reads "*", as on the pages."""
+    suppressed = SUPPRESSED_TEXT in (str(row.get("numerator", "")), str(row.get("denominator", "")))
+    if column in ("value", "interval") and suppressed:
+        return SUPPRESSED_TEXT if column == "value" else ""
+    return str(row.get(column, ""))
 
 
 def escalations(statuses: Sequence[WorkstreamStatus], risks: Sequence[Any], *, appetite: int) -> Escalations:
@@ -326,7 +347,7 @@ def gather(month: dt.date, *, requested_by: str = "", progress: Progress = _no_p
     for row in rows:
         tile = row.tile
         parts = spc_page_parts(tile, borough, end, min_points=settings.SPC_MIN_POINTS)
-        page = OutcomePage(tile, notes.get(tile.indicator.pk, [])[:COMMENTARY_PER_OUTCOME], **parts)
+        page = OutcomePage(tile, shorten(notes.get(tile.indicator.pk, [])), **parts)
         page.alt = chart_alt(tile, borough, page.summary)
         outcomes.append(page)
     progress(0.12, "Comparing the PCNs with Harrow")
@@ -359,7 +380,7 @@ def gather(month: dt.date, *, requested_by: str = "", progress: Progress = _no_p
 
 def add_images(
     content: PackContent,
-    render: Callable[..., list[bytes]] = images.render_pngs,
+    render: Callable[..., list[bytes]] | None = None,
     progress: Progress = _no_progress,
 ) -> PackContent:
     """Draw every outcome's SPC chart (else the tile's trend figure) and every PCN chart as PNGs, in one browser
@@ -374,7 +395,7 @@ def add_images(
         progress(0.15 + 0.6 * done / max(total, 1), f"Drawing the charts: {done} of {total} done")
 
     progress(0.15, f"Drawing the charts: 0 of {total} done")
-    pngs = render(figures, sizes=sizes, on_drawn=drawn)
+    pngs = (render or images.render_pngs)(figures, sizes=sizes, on_drawn=drawn)
     for page, png in zip([*content.outcomes, *content.pcn_variation], pngs, strict=True):
         page.image = images.data_uri(png)
     return content

@@ -11,6 +11,7 @@ import base64
 import concurrent.futures
 import copy
 import os
+import queue
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -115,12 +116,20 @@ def render_pngs(
         sizes = [(width, height)] * len(figures)
     if len(sizes) != len(figures):
         raise ValueError("One size per figure.")
-    job = _render(list(figures), sizes=list(sizes), scale=scale, on_drawn=on_drawn)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # no event loop in this thread: the usual case (a worker, a request, a command)
-        return asyncio.run(job)
-    # Called from inside a running loop (an async caller, or Playwright's sync API in the browser tests):
-    # asyncio.run refuses there, so draw in a thread of our own with its own loop.
+    # The browser session runs on an event loop in a thread of its own, always: the caller may be inside a running
+    # loop (Playwright's sync API in the browser tests), where asyncio.run refuses, and ``on_drawn`` must run in
+    # the caller's thread, outside any loop, since it writes the pack's progress through the ORM.
+    drawn: queue.SimpleQueue[int] = queue.SimpleQueue()
+    job = _render(list(figures), sizes=list(sizes), scale=scale, on_drawn=drawn.put)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, job).result()
+        future = pool.submit(asyncio.run, job)
+        while True:
+            try:
+                count = drawn.get(timeout=0.1)
+            except queue.Empty:
+                if future.done():
+                    break
+                continue
+            if on_drawn is not None:
+                on_drawn(count)
+        return future.result()

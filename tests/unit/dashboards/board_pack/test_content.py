@@ -81,3 +81,53 @@ def test_render_pdf_counts_the_pages():
     data, pages = pdf.render_pdf(html)
     assert data.startswith(b"%PDF") and pages == 2
     assert "Two" in PdfReader(io.BytesIO(data)).pages[1].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("today", "month"),
+    [
+        (dt.date(2026, 12, 6), dt.date(2026, 11, 1)),
+        (dt.date(2027, 1, 1), dt.date(2026, 12, 1)),
+        (dt.date(2026, 3, 31), dt.date(2026, 2, 1)),  # the last day of a month is still that month, unfinished
+    ],
+)
+def test_the_default_month_is_the_last_complete_one(today, month):
+    assert content.last_complete_month(today) == month
+
+
+def test_escalations_are_this_months_reports_that_ask_or_are_red_and_risks_above_appetite():
+    def status(name, rag, escalations, this_month=True):
+        return SimpleNamespace(
+            workstream=SimpleNamespace(name=name),
+            reported_this_month=this_month,
+            latest=SimpleNamespace(rag=rag, escalations=escalations),
+        )
+
+    statuses = [
+        status("Asks", "green", "Estates sign-off needed."),
+        status("Red", "red", ""),
+        status("Quiet", "amber", "  "),
+        status("Last month", "red", "Old ask.", this_month=False),
+    ]
+    risks = [SimpleNamespace(reference=r, score_value=v) for r, v in [("R1", 20), ("R2", 12), ("R3", 15)]]
+    found = content.escalations(statuses, risks, appetite=12)
+    assert [s.workstream.name for s in found.reports] == ["Asks", "Red"]
+    assert [r.reference for r in found.risks] == ["R1", "R3"] and found.count == 4
+
+
+def test_commentary_is_cut_to_its_share_so_an_outcome_fits_on_its_page():
+    long = " ".join(f"w{i}" for i in range(200))
+    notes = [SimpleNamespace(text=long), SimpleNamespace(text="Short note.\nSecond line."), SimpleNamespace(text="x")]
+    shown = content.shorten(notes)
+    assert len(shown) == len(content.COMMENTARY_WORDS)  # the latest notes only
+    first, second = shown
+    assert first.shortened and first.shown.split()[: content.COMMENTARY_WORDS[0]] == long.split()[:90]
+    assert first.shown.endswith(" …")
+    assert not second.shortened and second.shown == "Short note.\nSecond line."
+
+
+def test_a_pcn_value_from_a_suppressed_count_reads_as_a_star():
+    row = {"category": "Harrow East", "value": "—", "interval": "", "numerator": "*", "denominator": "1,230"}
+    assert [content._shown(row, c) for c in ("category", "value", "interval")] == ["Harrow East", "*", ""]
+    shown = {"category": "Harrow West", "value": "9.1 per 1,000", "numerator": "40", "denominator": "4,400"}
+    assert content._shown(shown, "value") == "9.1 per 1,000"
