@@ -18,6 +18,7 @@ from dashboards.board import board_tiles
 from dashboards.board_pack import content
 from dashboards.board_pack import pdf as pack_pdf
 from dashboards.models import BoardPack
+from harrow_bbp.people import display_name
 from outcomes.models import Area, Commentary, Indicator, Observation
 from outcomes.selectors import harrow
 from workstreams.models import Person, Risk, StatusReport, Workstream
@@ -238,6 +239,7 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     first_outcome = min(i for i, page in enumerate(pages) if "Benchmarks" in page)  # outcome pages have them
     summary = " ".join(pages[:first_outcome])
     assert pages[0].index("Executive summary") < pages[0].index("Scorecard of the outcome measures")
+    assert f"for {display_name(pack.requested_by)};" in pages[0]  # who asked for it, by name
     for heading in ["Making Data Count summary", "Changes since last month", "Escalations from the workstreams"]:
         assert heading in summary
     for tile in tiles:
