@@ -13,8 +13,8 @@ from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.selectors import PcnData
 from outcomes.stats.benchmark import compare_to_benchmark
 
+from .chart import Chart
 from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
-from .indicator_page import Chart
 
 
 @dataclass
