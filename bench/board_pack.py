@@ -3,8 +3,8 @@
     .venv/bin/python bench/board_pack.py                 # the database in DATABASE_URL (or var/db.sqlite3) as it is
     .venv/bin/python bench/board_pack.py --month 2026-09 --runs 2
 
-The database is prepared first as `make demo` does (migrate, reference data, demo data, demo users and governance)
-unless it already holds demo data. Each run generates a pack through the action the Celery task calls
+The database is prepared first as `make demo` does (migrate, then reference data, demo data, demo users and demo
+governance, each unless it is already there). Each run generates a pack through the action the Celery task calls
 (`build_board_pack`: gather, charts through Kaleido and Chromium, WeasyPrint, stored files) and prints each stage's
 wall time from the pack's own progress notes, the total wall time, and the CPU time of this process and its
 children (Chromium) over the run. The first run starts with an empty page cache (a worker whose cache was not
@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,31 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def prepare() -> None:
+    env = {**os.environ, "CELERY_BROKER_URL": ""}
+
+    def run(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True)
+
+    run("migrate", "-v0")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from outcomes.models import Area, Observation
+    from workstreams.models import StatusReport
+
+    if not Area.objects.filter(code="E09000015").exists():
+        run("load_reference_data")
+    if not Observation.objects.filter(extract__source="demo").exists():
+        run("load_demo_data")
+    if not get_user_model().objects.filter(username="analyst").exists():
+        run("create_demo_users")
+    if not StatusReport.objects.exists():
+        run("load_demo_governance")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--month", default="2026-09", help="The pack's month (the demo data end in September 2026).")
@@ -40,9 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harrow_bbp.settings")
     os.environ["CELERY_BROKER_URL"] = ""
-    from pages import prepare  # the same preparation as the page benchmark
-
-    prepare("demo")
+    prepare()
 
     from django.core.cache import cache
 

@@ -16,7 +16,7 @@ from harrow_bbp.people import display_name
 
 from ..models import BoardPack
 from ..signals import board_pack_requested
-from . import content, pdf
+from . import content, images, pdf
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ def build_board_pack(*, pack: BoardPack) -> BoardPack:
     requested_by = ""
     if pack.requested_by_id:
         requested_by = display_name(pack.requested_by)
-    gathered = content.gather(pack.month, requested_by=requested_by, progress=progress)
-    gathered = content.add_images(gathered, progress=progress)
+    # Chromium starts now and draws each chart as it is built, while the rest of the pack is gathered.
+    with images.ChartSession() as charts:
+        gathered = content.gather(pack.month, requested_by=requested_by, progress=progress, charts=charts)
+        gathered = content.add_images(gathered, progress=progress, charts=charts)
     progress(0.78, "Laying out the pages")
     html = content.render_html(gathered)
     document = pdf.render_document(html)

@@ -324,8 +324,15 @@ def escalations(statuses: Sequence[WorkstreamStatus], risks: Sequence[Any], *, a
     return Escalations(reports, [r for r in risks if r.score_value > appetite], appetite)
 
 
-def gather(month: dt.date, *, requested_by: str = "", progress: Progress = _no_progress) -> PackContent:
-    """Everything the pack shows for ``month``, with the outcome data as they stood at the month's end."""
+def gather(
+    month: dt.date,
+    *,
+    requested_by: str = "",
+    progress: Progress = _no_progress,
+    charts: images.ChartSession | None = None,
+) -> PackContent:
+    """Everything the pack shows for ``month``, with the outcome data as they stood at the month's end. Given a
+    chart session, each chart is handed to it as soon as it is built, to be drawn while the rest is gathered."""
     month = month_start(month)
     end = month_end(month)
     before = last_complete_month(month)
@@ -350,8 +357,14 @@ def gather(month: dt.date, *, requested_by: str = "", progress: Progress = _no_p
         page = OutcomePage(tile, shorten(notes.get(tile.indicator.pk, [])), **parts)
         page.alt = chart_alt(tile, borough, page.summary)
         outcomes.append(page)
+    if charts is not None:
+        for page in outcomes:
+            charts.draw(_outcome_figure(page), width=SPC_SIZE[0], height=SPC_SIZE[1])
     progress(0.12, "Comparing the PCNs with Harrow")
     variation = pcn_variation([r.tile for r in rows], end)
+    if charts is not None:
+        for item in variation:
+            charts.draw(item.figure, width=PCN_SIZE[0], height=PCN_SIZE[1])
     for item in variation:
         item.alt = f"Bar chart: {item.title}. {item.summary}"
     risks = open_risks()
@@ -378,25 +391,33 @@ def gather(month: dt.date, *, requested_by: str = "", progress: Progress = _no_p
     )
 
 
+def _outcome_figure(page: OutcomePage) -> dict[str, Any]:
+    return page.figure or json.loads(page.tile.figure_json)
+
+
 def add_images(
     content: PackContent,
     render: Callable[..., list[bytes]] | None = None,
     progress: Progress = _no_progress,
+    charts: images.ChartSession | None = None,
 ) -> PackContent:
-    """Draw every outcome's SPC chart (else the tile's trend figure) and every PCN chart as PNGs, in one browser
-    session, telling ``progress`` as each is drawn (the charts are most of the pack's time)."""
-    figures = [page.figure or json.loads(page.tile.figure_json) for page in content.outcomes]
-    sizes = [SPC_SIZE] * len(figures)
-    figures += [item.figure for item in content.pcn_variation]
-    sizes += [PCN_SIZE] * len(content.pcn_variation)
-    total = len(figures)
+    """Every outcome's SPC chart (else the tile's trend figure) and every PCN chart as PNGs, from one browser
+    session: ``charts``, the one ``gather`` handed them to, else a new one (``render``), telling ``progress`` as
+    each is drawn (the charts are most of the pack's time)."""
+    pages = [*content.outcomes, *content.pcn_variation]
+    total = len(pages)
 
     def drawn(done: int) -> None:
         progress(0.15 + 0.6 * done / max(total, 1), f"Drawing the charts: {done} of {total} done")
 
     progress(0.15, f"Drawing the charts: 0 of {total} done")
-    pngs = (render or images.render_pngs)(figures, sizes=sizes, on_drawn=drawn)
-    for page, png in zip([*content.outcomes, *content.pcn_variation], pngs, strict=True):
+    if charts is not None:
+        pngs = charts.finish(drawn)
+    else:
+        figures = [_outcome_figure(page) for page in content.outcomes] + [v.figure for v in content.pcn_variation]
+        sizes = [SPC_SIZE] * len(content.outcomes) + [PCN_SIZE] * len(content.pcn_variation)
+        pngs = (render or images.render_pngs)(figures, sizes=sizes, on_drawn=drawn)
+    for page, png in zip(pages, pngs, strict=True):
         page.image = images.data_uri(png)
     return content
 

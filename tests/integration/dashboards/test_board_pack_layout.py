@@ -65,6 +65,25 @@ def blank_charts(figures, *, sizes, on_drawn):
     return out
 
 
+class BlankCharts:
+    """A chart session that 'draws' blank charts of the real size, in the order they are handed in."""
+
+    def __init__(self, **kwargs):
+        self.sizes: list[tuple[int, int]] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    def draw(self, figure, *, width, height):
+        self.sizes.append((width, height))
+
+    def finish(self, on_drawn=None):
+        return blank_charts([None] * len(self.sizes), sizes=self.sizes, on_drawn=on_drawn or (lambda n: None))
+
+
 LONG = " ".join(["The latest value moved after the winter pressures and the new clinics; the team expects"] * 14)
 
 
@@ -177,7 +196,7 @@ def test_the_pack_reports_its_progress_in_order_as_it_is_built(monkeypatch):
         original(pack=pack, fraction=fraction, words=words)
 
     monkeypatch.setattr(actions, "record_progress", spy)
-    monkeypatch.setattr(content.images, "render_pngs", blank_charts)
+    monkeypatch.setattr(images, "ChartSession", BlankCharts)
     monkeypatch.setattr(pdf, "missing", lambda: None)
     pack = actions.build_board_pack(pack=BoardPack.objects.create(month=MONTH))
     assert pack.status == BoardPack.Status.READY and "progress" not in pack.summary
