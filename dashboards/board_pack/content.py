@@ -290,7 +290,7 @@ def pcn_variation(tiles: Sequence[OutcomeTile], end: dt.date) -> list[PcnVariati
         if chart is None:
             continue
         columns = [c for c in ("category", "value", "interval", "comparison", "coverage") if c in chart.columns]
-        labels = dict(zip(chart.columns, chart.headers, strict=True))
+        labels = dict(zip(chart.columns, chart.headers, strict=True)) | {"category": "PCN"}
         out.append(
             PcnVariation(
                 indicator=indicator,

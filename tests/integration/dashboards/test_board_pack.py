@@ -270,7 +270,7 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
         assert f"{tile.indicator.display_name} by PCN" in pcn_pages
     for pcn in pcns:
         assert pcn_pages.count(pcn.display_name) >= len(pcn_level)
-    assert re.search(r"Better|Worse|Similar", pcn_pages)
+    assert re.search(r"Better|Worse|Similar", pcn_pages) and "PCN Value 95% confidence interval" in pcn_pages
     name, shown_before = hidden
     row = re.search(rf"{re.escape(name)} (\S+)", pcn_pages[pcn_pages.index("ACSC") :])
     assert row and row.group(1) == "*", row and row.group(0)
