@@ -9,15 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import Prefetch
 
 from outcomes.coverage import frame_caveats
 from outcomes.models import Area, Indicator, Target
 from outcomes.periods import rebase_positions
-from outcomes.selectors import OutcomeData, board_outcomes, headline_series, rebase_starts, value_at
+from outcomes.selectors import OutcomeData, board_outcomes, headline_series, rebase_starts, tracked_measures, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
-from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target, combine_child_assessments
+from outcomes.stats.target_groups import combine_child_assessments
+from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target
 
 from .figures import figure_json, mark_partial_coverage, trend_figure
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
@@ -131,9 +131,9 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
             assessment, children, as_of=as_of, due_date=target.due_date, whole=f"{data_area_name(target)} as a whole"
         )
     if target.groups:  # e.g. "in every age, ethnic and socio-economic group": judge each group with data
-        from outcomes.models.choices import BREAKDOWN_CATEGORIES
         from outcomes.selectors import latest_breakdowns
-        from outcomes.stats.targets import GroupAssessment, breakdown_label, combine_group_assessments, group_label
+        from outcomes.stats.target_groups import GroupAssessment, combine_group_assessments
+        from outcomes.vocabulary import BREAKDOWN_CATEGORIES, breakdown_label, group_label
 
         headline = _latest(data.series)  # groups are judged for the headline's period (and never after as_of)
         up_to = as_of if headline is None else min(as_of, headline["period_end"])
@@ -351,12 +351,7 @@ def tracked_measure_icons(borough: Area, *, up_to: dt.date | None = None) -> lis
     """Icons of every tracked measure other than the outcomes (their tiles carry theirs) for the Making Data Count
     summary matrix, with data for periods ending by ``up_to`` (the board pack's month). Assurance is against a
     single target value for the borough."""
-    targets = Target.objects.filter(is_active=True, area=borough, kind="absolute")
-    indicators = list(
-        Indicator.objects.filter(partnership_outcome__isnull=True)
-        .order_by("sort_order", "code")
-        .prefetch_related(Prefetch("targets", queryset=targets, to_attr="borough_targets"))
-    )
+    indicators = tracked_measures(borough)
     ids = [i.pk for i in indicators]
     frame = headline_series(ids, [borough.pk], up_to=up_to)
     by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}

@@ -9,8 +9,9 @@ import pandas as pd
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import apply_disclosure_control
 from outcomes.stats.inequality import sii
+from outcomes.units import count_text
 
-from .chart import Chart, count_text, y_title
+from .chart import Chart, y_title
 from .figures import (
     breakdown_figure,
     breakdown_table,

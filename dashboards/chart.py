@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 # Column headers of the charts' tables, in words (a screen reader reads them out).
 COLUMN_LABELS = {
     "period_end": "Period ending",
@@ -63,7 +61,3 @@ def y_title(indicator) -> str:
     if indicator.unit_label:
         return indicator.unit_label[:1].upper() + indicator.unit_label[1:]
     return indicator.get_unit_display()
-
-
-def count_text(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:,.0f}"

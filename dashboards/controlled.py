@@ -14,14 +14,14 @@ import pandas as pd
 
 from outcomes.disclosure import control_observations
 from outcomes.disclosure_groups import additive_groups
-from outcomes.models import Indicator
+from outcomes.models import KEY_COLUMNS, Indicator
 from outcomes.rollup import interval_function
 from outcomes.selectors import HierarchyObservations, hierarchy_observations
 
 from .cache import cached
 
 #: How a page's rows are matched to the controlled frame.
-KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
+KEYS = list(KEY_COLUMNS)
 
 
 def control_hierarchy(observations: HierarchyObservations) -> pd.DataFrame:

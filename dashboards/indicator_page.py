@@ -21,6 +21,8 @@ from outcomes.periods import rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import spc
+from outcomes.units import format_value
+from outcomes.vocabulary import BREAKDOWN_TITLES
 
 from .board import IMPROVEMENT, assess, period_months, same_period_length
 from .category_chart import category_chart
@@ -36,14 +38,6 @@ from .figures import (
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
 from .indicator_export import EXPORT_COLUMNS, for_export, hidden_rows
 from .target_path import target_trajectory, trajectory_words
-
-BREAKDOWN_TITLES = {
-    "age": "Age band",
-    "sex": "Sex",
-    "ethnicity": "Ethnic group",
-    "imd_quintile": "Deprivation",
-    "partner": "Partner organisation",
-}
 
 
 @dataclass
@@ -366,7 +360,7 @@ def _records(table: pd.DataFrame, decimals: int) -> list[dict]:
     out = table.copy()
     for column in out.columns:
         if out[column].dtype.kind == "f":
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:,.{decimals}f}")
+            out[column] = out[column].map(lambda v: format_value(v, decimals=decimals, missing=""))
     return out.astype(str).to_dict("records")
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from outcomes.models import Area, Indicator
+from outcomes.models import Indicator
 from outcomes.models.choices import LogicTier
-from outcomes.selectors import HARROW_CODE, latest_headline
+from outcomes.selectors import HARROW_CODE, areas_by_code, latest_headline
 from outcomes.stats.benchmark import compare_to_benchmark
 from workstreams.models import Workstream
+from workstreams.selectors import logic_model_workstreams
 
 from . import pages
 
@@ -58,7 +59,7 @@ class LogicModel:
 def measure_statuses(indicators: Iterable[Indicator], today: dt.date) -> dict[int, MeasureStatus]:
     """The latest status of each indicator for Harrow (two queries plus the cached board tiles)."""
     indicators = list(indicators)
-    areas = {a.code: a for a in Area.objects.filter(code__in=[HARROW_CODE, ENGLAND_CODE])}
+    areas = areas_by_code([HARROW_CODE, ENGLAND_CODE])
     borough, england = areas[HARROW_CODE], areas.get(ENGLAND_CODE)
     latest = latest_headline([i.pk for i in indicators], [a.pk for a in areas.values()])
     rows = {(r.indicator_id, r.area_id): r for r in latest.itertuples()} if not latest.empty else {}
@@ -97,9 +98,7 @@ def measure_statuses(indicators: Iterable[Indicator], today: dt.date) -> dict[in
 
 
 def build(today: dt.date) -> LogicModel:
-    workstreams = list(
-        Workstream.objects.filter(is_active=True).prefetch_related("indicators").order_by("objective", "sort_order")
-    )
+    workstreams = logic_model_workstreams()
     indicators = {i.pk: i for w in workstreams for i in w.indicators.all() if i.logic_tier}
     statuses = measure_statuses(indicators.values(), today)
     by_objective: dict[int, list[LogicRow]] = {}

@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from outcomes.models import Area, Indicator
-from outcomes.selectors import indicator_data, jsna_data, latest_headline, pcn_data
+from outcomes.models import Area
+from outcomes.selectors import indicator_data, indicators_in_order, jsna_data, latest_headline, pcn_data
 
 from . import indicator_page, jsna_page, pcn_page
 from .board import board_tiles, overdue_indicators, tracked_measure_icons
@@ -48,14 +48,14 @@ def tracked_icons(borough: Area, version: str | None = None):
 
 def jsna(version: str | None = None):
     """The JSNA indicators by life stage (the JSNA page, and the board's counts against England)."""
-    return cached(("jsna",), lambda: jsna_page.build(jsna_data()), version)
+    return cached(("jsna", 2), lambda: jsna_page.build(jsna_data()), version)
 
 
 def overdue(today: dt.date, borough: Area, version: str | None = None):
     """Indicators overdue for new data on ``today`` (the board's list)."""
 
     def build():
-        indicators = list(Indicator.objects.order_by("sort_order", "code"))
+        indicators = indicators_in_order()
         return overdue_indicators(indicators, latest_headline([i.pk for i in indicators], [borough.pk]), today)
 
     return cached(("overdue", today, borough.pk), build, version)

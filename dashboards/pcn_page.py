@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
+from outcomes.models import KEY_COLUMNS
 from outcomes.selectors import PcnData
 from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.units import count_text, format_value
 
 from .chart import Chart
 from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
@@ -39,7 +41,7 @@ def _unit(indicator) -> str:
     return indicator.unit_suffix
 
 
-CONTROL_KEYS = ["indicator_id", "area_id", "period_start", "period_end", "breakdown", "category"]
+CONTROL_KEYS = list(KEY_COLUMNS)
 
 
 def build(
@@ -212,7 +214,8 @@ def build(
             table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS)
         else:
             table = table.assign(
-                numerator_display=table["numerator"].map(_count), denominator_display=table["denominator"].map(_count)
+                numerator_display=table["numerator"].map(count_text),
+                denominator_display=table["denominator"].map(count_text),
             )
         practice_columns = [
             "practice",
@@ -293,10 +296,6 @@ def _indicator_url(indicator_code: str, area_code: str) -> str:
     return reverse("dashboards:indicator_area", args=[indicator_code, area_code])
 
 
-def _count(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:,.0f}"
-
-
 def _text(frame: pd.DataFrame) -> list[dict]:
     out = frame.copy()
     for column in out.columns:
@@ -307,5 +306,5 @@ def _text(frame: pd.DataFrame) -> list[dict]:
 
 def _number_text(value):
     if isinstance(value, float):
-        return "" if pd.isna(value) else f"{value:,.2f}"
+        return format_value(value, decimals=2, missing="")
     return value

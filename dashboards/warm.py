@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from outcomes.models import Area, Indicator
-from outcomes.selectors import HARROW_CODE
+from outcomes.selectors import HARROW_CODE, harrow_pcns, outcome_indicator_codes
 
 from .cache import data_version
 
@@ -27,8 +26,8 @@ def warm_pages() -> int:
     pages.tracked_icons(borough, version)
     pages.overdue(today, borough, version)
     pages.jsna(version)
-    pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").values_list("code", flat=True))
-    for code in Indicator.objects.filter(partnership_outcome__isnull=False).values_list("code", flat=True):
+    pcns = [pcn.code for pcn in harrow_pcns()]
+    for code in outcome_indicator_codes():
         for area_code in (HARROW_CODE, *pcns):
             for unsuppressed in (False, True):
                 pages.indicator(code, area_code, today, unsuppressed, version=version)

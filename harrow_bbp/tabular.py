@@ -71,11 +71,23 @@ class Table:
     """A header, its rows and, per column, the decimals numbers are shown at (None: as they are)."""
 
     def __init__(
-        self, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: Mapping[str, int] | None = None
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        decimals: Mapping[str, int] | None = None,
+        *,
+        row_decimals: Iterable[Mapping[str, int]] | None = None,
     ) -> None:
+        """``row_decimals`` (one mapping per row) overrides ``decimals`` cell by cell, for a table whose rows are
+        different indicators shown at their own decimals (the JSNA table)."""
         self.header = [str(h) for h in header]
         self.decimals = [(decimals or {}).get(h) for h in self.header]
-        self.rows = [row(list(r), self.decimals) for r in rows]
+        rows = [list(r) for r in rows]
+        overrides = list(row_decimals) if row_decimals is not None else [{}] * len(rows)
+        if len(overrides) != len(rows):
+            raise ValueError("row_decimals needs one mapping per row")
+        self.cell_decimals = [[o.get(h, d) for h, d in zip(self.header, self.decimals, strict=True)] for o in overrides]
+        self.rows = [row(r, d) for r, d in zip(rows, self.cell_decimals, strict=True)]
 
     @classmethod
     def from_frame(cls, frame, decimals: Mapping[str, int] | None = None) -> Table:
@@ -87,8 +99,8 @@ class Table:
         buffer = io.StringIO()
         writer = csv_safe.writer(buffer)
         writer.writerow(self.header)
-        for values in self.rows:
-            writer.writerow([csv_text(v, d) for v, d in zip(values, self.decimals, strict=True)])
+        for values, decimals in zip(self.rows, self.cell_decimals, strict=True):
+            writer.writerow([csv_text(v, d) for v, d in zip(values, decimals, strict=True)])
         return buffer.getvalue()
 
     def xlsx(self, sheet: str = "Data") -> bytes:
@@ -105,8 +117,8 @@ class Table:
             return written
 
         ws.append([text_cell(csv_safe.neutralise(h)) for h in self.header])
-        formats = ["0" if d == 0 else (f"0.{'0' * d}" if d else None) for d in self.decimals]
-        for values in self.rows:
+        for values, decimals in zip(self.rows, self.cell_decimals, strict=True):
+            formats = ["0" if d == 0 else (f"0.{'0' * d}" if d else None) for d in decimals]
             out = []
             for value, number_format in zip(values, formats, strict=True):
                 if isinstance(value, str):

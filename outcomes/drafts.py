@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .ingest import storage
+from . import storage
 from .ingest.fingertips_proposal import propose
-from .ingest.problems import FileRefused
 from .ingest.sniff import sniff
 from .ingest.table import read_table
 from .models import Extract, Indicator, IndicatorDraft
+from .problems import FileRefused
 
 UNTRACKED = re.compile(r"^Fingertips indicator (\d+) \((.*)\) is not one we track")
 #: Fields an analyst edits on the draft page (the rest come from the export or the approval).

@@ -1,8 +1,31 @@
-"""Human labels for reporting periods (pure; no Django)."""
+"""Months and reporting periods: month helpers and the human label of a period (pure; no Django).
+
+The one home for both: pages, the board pack, governance reports and the demo data use these.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def month_starts(end: dt.date, months: int) -> list[dt.date]:
+    """The first days of the ``months`` months ending with the month containing ``end``, oldest first."""
+    year, month = end.year, end.month
+    starts = []
+    for _ in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
 
 
 def _months(start: dt.date, end: dt.date) -> int:

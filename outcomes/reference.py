@@ -233,7 +233,8 @@ def load_indicator_file(path: Path, areas: dict[str, Area]) -> tuple[Indicator, 
 def load_generic_csv(path: Path) -> actions.LoadResult:
     """Load a reviewed extract kept in the repository (the plan's diabetes table) through the same validating
     ingest pipeline as any upload; skipped when exactly this content is already loaded."""
-    from .ingest import pipeline, storage
+    from . import storage
+    from .ingest import pipeline
 
     content = path.read_bytes()
     extract = _reference_extract(path=path, content=content, format="generic")

@@ -4,6 +4,12 @@ A PCN's value is sum(numerators) / sum(denominators) x multiplier over the pract
 on the last day of the period; never a mean of practice percentages, which would weight a 300-patient
 practice like a 3,000-patient one. A group in which any member's numerator or denominator is missing or
 suppressed is itself marked suppressed, with the reason, rather than silently summed over fewer practices.
+
+An indicator that is itself a count (list sizes: ``unit = "count"``) has values, not numerators and
+denominators: its practice values are summed (``count=True``: the practice rows come in with numerator = value and
+denominator = 1, and the sum of the values is the PCN's value). Each (breakdown, category) is its own key, so the
+all-persons totals sum into the all-persons total and each age band or sex into its own: a file holding totals
+and breakdowns never adds one into the other.
 """
 
 from __future__ import annotations
@@ -72,10 +78,16 @@ def group_sums(practice_rows: pd.DataFrame, memberships: pd.DataFrame, pcn_paren
     return pd.concat(parts, ignore_index=True)[SUM_COLUMNS]
 
 
-def ratio_of_sums(sums: pd.DataFrame, *, multiplier: float, interval: IntervalFn | None = None) -> pd.DataFrame:
-    """COLUMNS from SUM_COLUMNS: the value, its interval, and suppression with its reason."""
+def ratio_of_sums(
+    sums: pd.DataFrame, *, multiplier: float, interval: IntervalFn | None = None, count: bool = False
+) -> pd.DataFrame:
+    """COLUMNS from SUM_COLUMNS: the value, its interval, and suppression with its reason. ``count``: the sums
+    are of a count indicator's values (see the module's docstring): the value is the sum, with no numerator,
+    denominator or interval."""
     if sums.empty:
         return pd.DataFrame(columns=COLUMNS)
+    if count:
+        return _sum_of_counts(sums)
     out = sums.copy()
     out["suppressed"] = out["incomplete"] > 0
     out["note"] = np.where(
@@ -97,6 +109,26 @@ def ratio_of_sums(sums: pd.DataFrame, *, multiplier: float, interval: IntervalFn
         out.loc[valid, "upper_ci"] = upper
     out["area_id"] = out["area_id"].astype(int)
     return out[COLUMNS]
+
+
+def _sum_of_counts(sums: pd.DataFrame) -> pd.DataFrame:
+    out = sums.copy()
+    out["suppressed"] = out["incomplete"] > 0
+    practices = out["practices"].astype(str)
+    out["note"] = np.where(
+        out["suppressed"],
+        out["incomplete"].astype(int).astype(str) + " of " + practices + " practices missing or suppressed",
+        "Sum over " + practices + " practices",
+    )
+    out["value"] = out["numerator"].where(~out["suppressed"])
+    out[["numerator", "denominator", "lower_ci", "upper_ci"]] = np.nan
+    out["area_id"] = out["area_id"].astype(int)
+    return out[COLUMNS]
+
+
+def count_rows(practice_rows: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """A count indicator's practice rows as ``group_sums`` takes them: numerator = the value, denominator = 1."""
+    return practice_rows.assign(numerator=values.to_numpy(), denominator=1.0)
 
 
 def interval_function(method: str, multiplier: float) -> IntervalFn | None:

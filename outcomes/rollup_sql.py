@@ -25,8 +25,7 @@ from .rollup import SUM_COLUMNS
 
 SUMS = """
 WITH practice AS (
-    SELECT o.area_id, o.period_start, o.period_end, o.breakdown, o.category, o.numerator, o.denominator,
-           (o.suppressed OR o.numerator IS NULL OR o.denominator IS NULL) AS incomplete,
+    SELECT o.area_id, o.period_start, o.period_end, o.breakdown, o.category, {measures},
            m.pcn_id, pcn.parent_id AS borough_id
     FROM outcomes_observation o
     JOIN outcomes_area practice ON practice.id = o.area_id AND practice.level = 'practice'
@@ -52,6 +51,9 @@ ANY_ORDER = {
     "whole": "bool_and(numerator = floor(numerator) AND denominator = floor(denominator)) IS NOT FALSE",
 }
 FIXED_ORDER = {"sums": "sum(numerator ORDER BY area_id), sum(denominator ORDER BY area_id)", "whole": "true"}
+#: What is summed: a ratio's numerator and denominator, or (a count indicator) the value, over 1 per practice.
+RATIO = "o.numerator, o.denominator, (o.suppressed OR o.numerator IS NULL OR o.denominator IS NULL) AS incomplete"
+COUNT = "o.value AS numerator, 1.0 AS denominator, (o.suppressed OR o.value IS NULL) AS incomplete"
 EXACT_BELOW = 2.0**53  # every whole float up to here is exact, so is every partial sum of non-negative ones
 
 #: The query joins many rows to a few hundred memberships and areas: hash joins at any size. Within a load's
@@ -79,8 +81,9 @@ def _exact(frame: pd.DataFrame) -> bool:
     return bool(frame["whole"].all()) and bool((sums.fillna(0) < EXACT_BELOW).all().all())
 
 
-def group_sums(indicator_id: int, period_ends: Iterable | None = None) -> pd.DataFrame:
-    """SUM_COLUMNS for the indicator's current practice rows (only the periods ending on ``period_ends``)."""
+def group_sums(indicator_id: int, period_ends: Iterable | None = None, *, count: bool = False) -> pd.DataFrame:
+    """SUM_COLUMNS for the indicator's current practice rows (only the periods ending on ``period_ends``);
+    ``count``: of a count indicator's values (``rollup.ratio_of_sums(count=True)``)."""
     params: dict = {"indicator": indicator_id}
     period_filter = ""
     if period_ends is not None:
@@ -88,10 +91,11 @@ def group_sums(indicator_id: int, period_ends: Iterable | None = None) -> pd.Dat
         period_filter = "AND o.period_end = ANY(%(period_ends)s::date[])"
     columns = [*SUM_COLUMNS, "whole"]
     with connection.cursor() as cursor, _settings(cursor, PLANNER_SETTINGS):
-        cursor.execute(SUMS.format(period_filter=period_filter, **ANY_ORDER), params)
+        measures = COUNT if count else RATIO
+        cursor.execute(SUMS.format(period_filter=period_filter, measures=measures, **ANY_ORDER), params)
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
         if not _exact(frame):
-            cursor.execute(SUMS.format(period_filter=period_filter, **FIXED_ORDER), params)
+            cursor.execute(SUMS.format(period_filter=period_filter, measures=measures, **FIXED_ORDER), params)
             frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
     frame = frame.drop(columns="whole")
     for column in ("numerator", "denominator"):

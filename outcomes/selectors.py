@@ -9,7 +9,18 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Prefetch, QuerySet
 
-from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, SpcRebase, Target
+from .models import (
+    KEY_COLUMNS,
+    NUMBER_COLUMNS,
+    Area,
+    Commentary,
+    Extract,
+    Indicator,
+    IndicatorDraft,
+    Observation,
+    SpcRebase,
+    Target,
+)
 
 #: Each row's coverage of its member practices comes along (zero/blank on rows that are not derived), so every
 #: page can caveat a partial PCN or borough value (outcomes.coverage.caveat).
@@ -46,6 +57,61 @@ def harrow() -> Area:
 
 def comparator_areas() -> list[Area]:
     return list(Area.objects.filter(is_comparator=True).order_by("sort_order").reverse())
+
+
+def harrow_pcns() -> list[Area]:
+    """Harrow's PCNs in their display order."""
+    return list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").order_by("sort_order"))
+
+
+def areas_by_code(codes: Iterable[str]) -> dict[str, Area]:
+    """The areas with these codes (those that exist), by code."""
+    return {a.code: a for a in Area.objects.filter(code__in=list(codes))}
+
+
+def area_exists(code: str) -> bool:
+    return Area.objects.filter(code=code).exists()
+
+
+def indicators_in_order(*, by_outcome: bool = False) -> list[Indicator]:
+    """Every indicator in display order; ``by_outcome`` puts the partnership outcomes' measures first, by outcome."""
+    order = ("partnership_outcome", "sort_order", "code") if by_outcome else ("sort_order", "code")
+    return list(Indicator.objects.order_by(*order))
+
+
+def outcome_indicator_codes() -> list[str]:
+    """Codes of the partnership outcomes' measures."""
+    return list(Indicator.objects.filter(partnership_outcome__isnull=False).values_list("code", flat=True))
+
+
+def tracked_measures(borough: Area) -> list[Indicator]:
+    """The measures other than the outcomes, in display order, each with ``borough_targets``: its active
+    absolute targets for ``borough`` (two queries)."""
+    targets = Target.objects.filter(is_active=True, area=borough, kind="absolute")
+    return list(
+        Indicator.objects.filter(partnership_outcome__isnull=True)
+        .order_by("sort_order", "code")
+        .prefetch_related(Prefetch("targets", queryset=targets, to_attr="borough_targets"))
+    )
+
+
+def commentary_up_to(area: Area, indicator_ids: Iterable[int], end: dt.date) -> list[Commentary]:
+    """Commentary on these indicators for ``area`` on periods ending by ``end``, newest first, with authors."""
+    return list(
+        Commentary.objects.filter(area=area, indicator_id__in=list(indicator_ids), period_end__lte=end)
+        .select_related("author")
+        .order_by("-period_end", "-created_at", "-pk")
+    )
+
+
+def extract_detail(pk: int) -> Extract | None:
+    """One extract with who uploaded it, or None."""
+    return Extract.objects.select_related("uploaded_by").filter(pk=pk).first()
+
+
+def draft_with_people(pk: int) -> IndicatorDraft | None:
+    """One tracking draft with its people and extract, or None."""
+    return IndicatorDraft.objects.select_related("created_by", "approved_by", "extract").filter(pk=pk).first()
 
 
 def headline_series(

@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import actions
-from .ingest import pipeline, storage
+from . import actions, storage
+from .ingest import pipeline
 from .models import Extract, Indicator
 
 log = logging.getLogger(__name__)

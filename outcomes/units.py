@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 MISSING = "—"
 
 
@@ -44,3 +46,8 @@ def format_value(value: float | None, *, decimals: int = 1, suffix: str = "", mi
     if math.isnan(number):
         return missing
     return with_unit(f"{number:,.{decimals}f}", suffix)
+
+
+def count_text(value) -> str:
+    """A count in a table: a whole number with thousands separators; blank when missing (None, NaN, NA)."""
+    return "" if value is None or pd.isna(value) else format_value(value, decimals=0)

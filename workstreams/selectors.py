@@ -7,17 +7,24 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 
-from .models import CommunityInsight, Milestone, Partner, Risk, RiskReview, StatusReport, Workstream
+from outcomes.periods import month_start
+
+from .models import (
+    CommunityInsight,
+    InsightTheme,
+    Milestone,
+    Partner,
+    Risk,
+    RiskReview,
+    StatusReport,
+    Workstream,
+)
 from .risk_matrix import HeatMap, heat_map
 
 
 def partner_codes() -> list[str]:
     """The partner organisations' codes: the valid categories of the staff measures' partner breakdown."""
     return list(Partner.objects.values_list("code", flat=True))
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 @dataclass
@@ -135,3 +142,31 @@ def insight_log(*, theme: str | None = None, month: dt.date | None = None) -> li
         month = month_start(month)
         insights = insights.filter(heard_on__year=month.year, heard_on__month=month.month)
     return list(insights.order_by("-heard_on", "theme__name", "pk"))
+
+
+def active_workstreams() -> list[Workstream]:
+    return list(Workstream.objects.filter(is_active=True))
+
+
+def logic_model_workstreams() -> list[Workstream]:
+    """Active workstreams by objective, each with its indicators (two queries)."""
+    return list(
+        Workstream.objects.filter(is_active=True).prefetch_related("indicators").order_by("objective", "sort_order")
+    )
+
+
+def reporting_workstream(code: str) -> Workstream | None:
+    """An active workstream with its SRO (who may report its status), or None."""
+    return Workstream.objects.select_related("sro").filter(code=code, is_active=True).first()
+
+
+def risk_by_reference(reference: str) -> Risk | None:
+    return Risk.objects.select_related("owner", "workstream").filter(reference=reference).first()
+
+
+def insight_themes() -> list[InsightTheme]:
+    return list(InsightTheme.objects.all())
+
+
+def insight_detail(pk: int) -> CommunityInsight | None:
+    return CommunityInsight.objects.select_related("theme").filter(pk=pk).first()

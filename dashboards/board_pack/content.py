@@ -22,8 +22,15 @@ from django.utils import timezone
 
 from outcomes.disclosure import SUPPRESSED_TEXT
 from outcomes.models import Area, Commentary, Indicator
-from outcomes.periods import rebase_positions
-from outcomes.selectors import IndicatorData, headline_series, indicator_data, indicators_with_demo_data, rebase_starts
+from outcomes.periods import month_end, month_start, rebase_positions
+from outcomes.selectors import (
+    IndicatorData,
+    commentary_up_to,
+    headline_series,
+    indicator_data,
+    indicators_with_demo_data,
+    rebase_starts,
+)
 from outcomes.stats.spc import spc
 from workstreams.models import StatusReport, Workstream
 from workstreams.risk_matrix import HeatMap, band
@@ -53,19 +60,10 @@ def _no_progress(fraction: float, words: str) -> None:
     return None
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def last_complete_month(today: dt.date) -> dt.date:
     """The first day of the last month that has ended by ``today``: the pack's default (the current month is
     unfinished, and its data with it)."""
     return month_start(month_start(today) - dt.timedelta(days=1))
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month."""
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 @dataclass
@@ -343,11 +341,7 @@ def gather(
     measures = [*(r.tile for r in rows), *tracked_measure_icons(borough, up_to=end)]
     matrix, without_icons = mdc_matrix((m.variation_code, m.assurance_code, m) for m in measures)
     notes: dict[int, list[Commentary]] = {}
-    for note in (
-        Commentary.objects.filter(area=borough, indicator_id__in=[t.indicator.pk for t in tiles], period_end__lte=end)
-        .select_related("author__person")
-        .order_by("-period_end", "-created_at", "-pk")
-    ):
+    for note in commentary_up_to(borough, [t.indicator.pk for t in tiles], end):
         notes.setdefault(note.indicator_id, []).append(note)
     progress(0.08, "Drawing up the SPC charts")
     outcomes = []

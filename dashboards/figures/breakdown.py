@@ -10,6 +10,7 @@ import pandas as pd
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.inequality import SiiResult
 from outcomes.units import hover_suffix
+from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES
 
 from ..plotly_spec import (
     Figure,
@@ -129,7 +130,7 @@ def breakdown_figure(
             fig,
             y=overall,
             line={"color": NHS_DARK_GREY, "width": 1.5, "dash": "dash"},
-            annotation_text=f"All persons {_fmt(overall, decimals, unit)}",
+            annotation_text=f"{BREAKDOWN_NAMES['all']} {_fmt(overall, decimals, unit)}",
         )
     value = data["value"].to_numpy(float)
     has_ci = data[["lower_ci", "upper_ci"]].notna().all(axis=1).to_numpy()
@@ -210,12 +211,7 @@ def breakdown_figure(
         )
     _base_layout(fig, title=title, y_title=y_title, height=height)
     update_layout(fig, hovermode="closest")
-    default_x = {
-        "imd_quintile": "Deprivation quintile (IMD 2019; 1 = most deprived)",
-        "age": "Age band (years)",
-        "sex": "Sex",
-        "ethnicity": "Ethnic group",
-    }.get(breakdown, "Group")
+    default_x = BREAKDOWN_AXIS_TITLES.get(breakdown, "Group")
     if use_rank:
         default_x = "Population ranked by deprivation (0 = most deprived, 1 = least); quintiles at their midpoints"
         update_xaxis(fig, tickvals=list(x), ticktext=data["label"].tolist(), range=[0, 1])

@@ -38,5 +38,12 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require(can_view)
 def jsna(request: HttpRequest) -> HttpResponse:
-    stages = pages.jsna()
-    return render(request, "dashboards/jsna.html", {"stages": stages, "counts": jsna_page.england_counts(stages)})
+    page = pages.jsna()
+    download = requested_format(request)
+    if download:
+        return table_response(page.table(), filename="harrow-jsna-indicators", format=download)
+    return render(
+        request,
+        "dashboards/jsna.html",
+        {"page": page, "stages": page.stages, "counts": jsna_page.england_counts(page)},
+    )

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from harrow_bbp import csv_safe
 from harrow_bbp.access import can_view, is_analyst, require
-from outcomes.models import Area
-from outcomes.selectors import harrow
+from outcomes.selectors import harrow, harrow_pcns
 from outcomes.stats.targets import STATUS_DEFINITIONS, STATUS_LABELS, STATUSES
 
 from .. import jsna_page, pages
@@ -35,7 +34,7 @@ def board_overview(request: HttpRequest) -> HttpResponse:
     borough, rows = _scorecard(today, version)
     measures = [*(r.tile for r in rows), *pages.tracked_icons(borough, version)]  # every tracked measure
     matrix, without_icons = mdc_matrix((m.variation_code, m.assurance_code, m) for m in measures)
-    pcns = Area.objects.filter(parent=borough, level="pcn").order_by("sort_order")
+    pcns = harrow_pcns()
     jsna_counts = jsna_page.england_counts(pages.jsna(version))
     overdue = pages.overdue(today, borough, version)
     return render(

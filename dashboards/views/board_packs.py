@@ -17,6 +17,7 @@ from harrow_bbp.params import MIN_YEAR
 from ..board_pack import actions
 from ..board_pack.content import last_complete_month
 from ..models import BoardPack
+from ..selectors import board_pack_detail, board_packs
 
 LIST_LIMIT = 100
 
@@ -52,8 +53,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
             return redirect("dashboards:board_pack", pk=pack.pk)
     else:
         form = BoardPackForm(initial={"month": last_complete_month(timezone.localdate())})
-    packs = BoardPack.objects.select_related("requested_by__person").order_by("-month", "-requested_at", "-pk")
-    packs = packs[:LIST_LIMIT]
+    packs = board_packs(LIST_LIMIT)
     current = {}
     for pack in packs:
         if pack.status == BoardPack.Status.READY:
@@ -67,7 +67,9 @@ def pack_list(request: HttpRequest) -> HttpResponse:
 
 @require(can_view)
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pack = get_object_or_404(BoardPack.objects.select_related("requested_by__person"), pk=pk)
+    pack = board_pack_detail(pk)
+    if pack is None:
+        raise Http404("No such board pack.")
     template = "dashboards/board_pack/_status.html" if request.htmx else "dashboards/board_pack/detail.html"
     return render(request, template, {"pack": pack})
 

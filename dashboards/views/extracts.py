@@ -20,7 +20,7 @@ from harrow_bbp.tabular import Table
 from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.models import Extract
-from outcomes.selectors import extract_filter_choices, extract_history, held_back_for_coverage
+from outcomes.selectors import extract_detail, extract_filter_choices, extract_history, held_back_for_coverage
 from outcomes.tasks import enqueue
 
 from ..forms import CoverageAcceptanceForm, UploadForm
@@ -125,7 +125,9 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require(can_upload)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    extract = get_object_or_404(Extract.objects.select_related("uploaded_by"), pk=pk)
+    extract = extract_detail(pk)
+    if extract is None:
+        raise Http404("No such extract.")
     if request.htmx:
         context = {"extract": extract, "finished": extract.completed_at is not None, **_tracking(extract)}
         return render(request, "dashboards/extracts/_status.html", context)

@@ -23,11 +23,12 @@ from harrow_bbp.params import code_in_path, is_code, month_or_none
 from harrow_bbp.tabular import Table
 from outcomes import actions
 from outcomes.models import Area, Indicator
-from outcomes.selectors import HARROW_CODE, indicator_data
+from outcomes.selectors import HARROW_CODE, area_exists, harrow_pcns, indicator_data, indicators_in_order
+from outcomes.vocabulary import BREAKDOWN_TITLES
 
 from .. import pages
 from ..indicator_export import export_decimals
-from ..indicator_page import BREAKDOWN_TITLES, area_choices
+from ..indicator_page import area_choices
 
 AREA_CODE_LENGTH = Area._meta.get_field("code").max_length
 
@@ -61,8 +62,8 @@ INDEX_GROUPS = (
 @require(can_view)
 def indicator_index(request: HttpRequest) -> HttpResponse:
     """Every indicator by group, each with links to its page for every Harrow PCN and to each breakdown."""
-    indicators = list(Indicator.objects.order_by("partnership_outcome", "sort_order", "code"))
-    pcns = list(Area.objects.filter(parent__code=HARROW_CODE, level="pcn").order_by("sort_order"))
+    indicators = indicators_in_order(by_outcome=True)
+    pcns = harrow_pcns()
     groups = [(title, [i for i in indicators if belongs(i)]) for title, belongs in INDEX_GROUPS]
     grouped = {i.pk for _, members in groups for i in members}
     groups.append(("Other indicators", [i for i in indicators if i.pk not in grouped]))
@@ -88,7 +89,7 @@ def indicator_index(request: HttpRequest) -> HttpResponse:
 def indicator_detail(request: HttpRequest, code: str, area_code: str = HARROW_CODE) -> HttpResponse:
     switch_to = request.GET.get("area")
     if switch_to and switch_to != area_code:  # the area switcher, without JavaScript
-        if not is_code(switch_to, max_length=AREA_CODE_LENGTH) or not Area.objects.filter(code=switch_to).exists():
+        if not is_code(switch_to, max_length=AREA_CODE_LENGTH) or not area_exists(switch_to):
             raise Http404("No such area.")
         return redirect("dashboards:indicator_area", code=code, area_code=switch_to)
     return _indicator_response(request, _data(request, code, area_code))

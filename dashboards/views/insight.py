@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from harrow_bbp.access import can_record_insight, can_view, require
 from harrow_bbp.params import month_in_path, parse_slug
 from workstreams import actions
 from workstreams.forms import InsightForm, InsightResponseForm, apply_errors
 from workstreams.models import CommunityInsight, InsightTheme
-from workstreams.selectors import insight_log
+from workstreams.selectors import insight_detail, insight_log, insight_themes
 
 THEME_CODE_LENGTH = InsightTheme._meta.get_field("code").max_length
 
@@ -28,7 +28,7 @@ def log(request: HttpRequest) -> HttpResponse:
         "dashboards/governance/insight.html",
         {
             "insights": insights,
-            "themes": InsightTheme.objects.all(),
+            "themes": insight_themes(),
             "theme": theme,
             "months": months,
             "can_record": can_record_insight(request.user),
@@ -71,7 +71,9 @@ def record(request: HttpRequest) -> HttpResponse:
 
 @require(can_record_insight)
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
-    insight = get_object_or_404(CommunityInsight.objects.select_related("theme"), pk=pk)
+    insight = insight_detail(pk)
+    if insight is None:
+        raise Http404("No such insight.")
     initial = {"what_we_did": insight.what_we_did, "status": insight.status, "workstreams": insight.workstreams.all()}
     form = InsightResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

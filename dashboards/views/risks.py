@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +15,15 @@ from harrow_bbp.tabular import Table
 from workstreams import actions
 from workstreams.forms import RiskForm, RiskReviewForm, apply_errors
 from workstreams.models import Risk, Workstream
-from workstreams.selectors import open_risks, overdue_reviews, risk_heat_map, risk_history, risk_register
+from workstreams.selectors import (
+    active_workstreams,
+    open_risks,
+    overdue_reviews,
+    risk_by_reference,
+    risk_heat_map,
+    risk_history,
+    risk_register,
+)
 
 WORKSTREAM_CODE_LENGTH = Workstream._meta.get_field("code").max_length
 
@@ -40,7 +48,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "overdue_count": len(overdue_reviews(current, today)),
             "include_closed": include_closed,
             "workstream": workstream,
-            "workstreams": Workstream.objects.filter(is_active=True),
+            "workstreams": active_workstreams(),
             "today": today,
             "can_manage": can_manage_risks(request.user),
         },
@@ -97,7 +105,10 @@ def new_risk(request: HttpRequest) -> HttpResponse:
 
 
 def _risk(reference: str) -> Risk:
-    return get_object_or_404(Risk.objects.select_related("owner", "workstream"), reference=reference)
+    risk = risk_by_reference(reference)
+    if risk is None:
+        raise Http404("No such risk.")
+    return risk
 
 
 @require(can_view)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from harrow_bbp.access import can_approve_draft, can_track_indicators, require
 from harrow_bbp.params import BadParameter
 from outcomes import drafts
 from outcomes.models import Extract, IndicatorDraft
+from outcomes.selectors import draft_with_people
 from outcomes.tasks import enqueue
 from workstreams.forms import apply_errors
 
@@ -50,13 +51,15 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 
 @require(can_track_indicators)
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(IndicatorDraft.objects.select_related("created_by", "approved_by", "extract"), pk=pk)
+    draft = draft_with_people(pk)
+    if draft is None:
+        raise Http404("No such draft.")
     editable = draft.status == IndicatorDraft.Status.DRAFT
     form = DraftForm(instance=draft) if editable else None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        form = DraftForm(request.POST, instance=IndicatorDraft.objects.get(pk=draft.pk))
+        form = DraftForm(request.POST, instance=draft_with_people(draft.pk))
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in drafts.EDITABLE}
             try:

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +15,11 @@ from harrow_bbp.access import can_report_status, can_view, require
 from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import parse_month
 from harrow_bbp.tabular import Table
+from outcomes.periods import month_start
 from workstreams import actions
 from workstreams.forms import StatusReportForm, apply_errors
 from workstreams.models import Workstream
-from workstreams.selectors import month_start, not_reported, workstream_detail, workstream_statuses
+from workstreams.selectors import not_reported, reporting_workstream, workstream_detail, workstream_statuses
 
 from ..logic_model import measure_statuses
 
@@ -120,7 +121,9 @@ def workstream_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @require(can_view)
 def report_status(request: HttpRequest, code: str) -> HttpResponse:
-    workstream = get_object_or_404(Workstream.objects.select_related("sro"), code=code, is_active=True)
+    workstream = reporting_workstream(code)
+    if workstream is None:
+        raise Http404("No such workstream.")
     if not can_report_status(request.user, workstream):
         raise PermissionDenied
     form = StatusReportForm(request.POST or None)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..ingest import storage
+from .. import storage
 from ..models import Extract
 from .observations import LoadResult
 

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 
-from ..ingest import pgcopy
-from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Extract, Observation
+from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Extract, Observation, observation_columns
+from . import pgcopy
 
 BATCH_SIZE = 2000
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)
-COLUMNS = [*KEY_COLUMNS, *VALUE_COLUMNS]
+COLUMNS = list(observation_columns())
 
 COVERAGE_DEFAULTS = {
     "covered_practices": 0,
@@ -36,24 +36,18 @@ COPY_CHUNK_ROWS = 100_000
 
 COPY_READ_BYTES = 1 << 20
 
-#: How each column goes over binary COPY (the temporary table's types below).
-COLUMN_KINDS = [
-    ("indicator_id", "int8"),
-    ("area_id", "int8"),
-    ("period_start", "date"),
-    ("period_end", "date"),
-    ("breakdown", "text"),
-    ("category", "text"),
-    *[(c, "float8") for c in NUMBER_COLUMNS],
-    ("suppressed", "bool"),
-    ("is_derived", "bool"),
-    ("note", "text"),
-    ("covered_practices", "int4"),
-    ("member_practices", "int4"),
-    ("coverage_share", "float8"),
-    ("coverage_basis", "text"),
-    ("missing_practices", "text"),
-]
+#: How each kind of model field goes over binary COPY (``pgcopy``).
+_COPY_KINDS = {
+    "ForeignKey": "int8",
+    "DateField": "date",
+    "CharField": "text",
+    "TextField": "text",
+    "FloatField": "float8",
+    "BooleanField": "bool",
+    "PositiveIntegerField": "int4",
+}
+#: Each column with its COPY kind, from the model's fields (``observation_columns``).
+COLUMN_KINDS = [(c, _COPY_KINDS[Observation._meta.get_field(c).get_internal_type()]) for c in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -272,6 +266,12 @@ def _any_current(cursor, frame: pd.DataFrame) -> bool:
     return cursor.fetchone()[0]
 
 
+def _temporary_columns() -> str:
+    """The incoming rows' table: the observation columns with the model's database types, no constraints."""
+    fields = (Observation._meta.get_field(c) for c in COLUMNS)
+    return ", ".join(f"{f.column} {f.db_type(connection)}" for f in fields)
+
+
 def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
     """Load ``frame`` (COLUMNS) for ``extract_id`` inside the caller's transaction, on PostgreSQL.
 
@@ -294,16 +294,7 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
         if not _any_current(cursor, frame):
             _copy_in(cursor, frame, table, {"extract_id": ("int8", extract_id), "is_current": ("bool", True)})
             return LoadResult(inserted=len(frame))
-        cursor.execute(
-            """CREATE TEMP TABLE incoming_obs (
-                indicator_id bigint, area_id bigint, period_start date, period_end date, breakdown varchar(20),
-                category varchar(40), numerator double precision, denominator double precision,
-                value double precision, lower_ci double precision, upper_ci double precision,
-                suppressed boolean, is_derived boolean, note varchar(255), covered_practices integer,
-                member_practices integer, coverage_share double precision, coverage_basis varchar(20),
-                missing_practices text
-            ) ON COMMIT DROP"""
-        )
+        cursor.execute(f"CREATE TEMP TABLE incoming_obs ({_temporary_columns()}) ON COMMIT DROP")
         _copy_in(cursor, frame, "incoming_obs", {})
         cursor.execute("ANALYZE incoming_obs")
         cursor.execute(

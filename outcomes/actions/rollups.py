@@ -19,42 +19,47 @@ from django.utils import timezone
 
 from .. import coverage, rollup, rollup_sql
 from ..coverage_weights import practice_weights
-from ..ingest.problems import Problem
-from ..models import Area, CoverageAcceptance, Extract, Indicator, Observation, PracticeMembership
+from ..models import (
+    KEY_COLUMNS,
+    NUMBER_COLUMNS,
+    Area,
+    CoverageAcceptance,
+    Extract,
+    Indicator,
+    Observation,
+    PracticeMembership,
+)
+from ..problems import Problem
 from ..rollup import interval_function, ratio_of_sums
 from ..signals import extract_loaded
 from .observations import LoadResult, load_observations, lock_indicators
 
 log = logging.getLogger(__name__)
 
-DERIVED_KEY = ["area_id", "period_start", "period_end", "breakdown", "category"]
+#: A derived row's key within its indicator.
+DERIVED_KEY = [c for c in KEY_COLUMNS if c != "indicator_id"]
 
-PRACTICE_ROW_FIELDS = [
-    "area_id",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "category",
-    "numerator",
-    "denominator",
-    "suppressed",
-]
+#: What a roll-up reads of each practice row: its key within the indicator and the counts it sums.
+PRACTICE_ROW_FIELDS = [*DERIVED_KEY, "numerator", "denominator", "suppressed"]
 
 
-def _current_practice_rows(indicator: Indicator, period_ends: Iterable | None) -> pd.DataFrame:
+def _current_practice_rows(
+    indicator: Indicator, period_ends: Iterable | None, *, with_value: bool = False
+) -> pd.DataFrame:
     """Current practice rows of an indicator as a frame (one query; COPY on PostgreSQL for large reads)."""
     rows = Observation.objects.filter(indicator=indicator, area__level="practice", is_current=True)
     if period_ends is not None:
         rows = rows.filter(period_end__in=sorted(set(period_ends)))
-    query = rows.values_list(*PRACTICE_ROW_FIELDS)
+    fields = [*PRACTICE_ROW_FIELDS, "value"] if with_value else PRACTICE_ROW_FIELDS
+    query = rows.values_list(*fields)
     if connection.vendor != "postgresql":
-        return pd.DataFrame.from_records(list(query), columns=PRACTICE_ROW_FIELDS)
+        return pd.DataFrame.from_records(list(query), columns=fields)
     sql, params = query.query.sql_with_params()
     buffer = io.StringIO()
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", buffer)
     buffer.seek(0)
-    frame = pd.read_csv(buffer, names=PRACTICE_ROW_FIELDS, header=None)
+    frame = pd.read_csv(buffer, names=fields, header=None)
     for column in ("period_start", "period_end"):
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d").dt.date
     frame["suppressed"] = frame["suppressed"].map({"t": True, "f": False}).astype(bool)
@@ -83,13 +88,15 @@ def derive_rollups(
     # The indicator's load lock before the sums are read, not only before they are written: otherwise a roll-up
     # racing an extract's commit could compare stale sums with the extract's fresh derived rows and supersede them.
     lock_indicators([indicator.pk])
+    count = indicator.unit == "count"  # list sizes: the values are summed (rollup's docstring)
     sums = _group_sums(indicator, period_ends)
     if sums.empty:
         return LoadResult()
     derived = ratio_of_sums(
         sums,
         multiplier=indicator.multiplier,
-        interval=interval_function(indicator.interval_method, indicator.multiplier),
+        interval=None if count else interval_function(indicator.interval_method, indicator.multiplier),
+        count=count,
     )
     derived = _with_coverage(indicator, derived, sums, on_warning)
     source_rows = Observation.objects.filter(
@@ -140,7 +147,7 @@ def _with_coverage(
     )
     held = (share < threshold) & ~exempt
     if held.any():
-        derived.loc[held, ["numerator", "denominator", "value", "lower_ci", "upper_ci"]] = np.nan
+        derived.loc[held, list(NUMBER_COLUMNS)] = np.nan
         derived.loc[held, "suppressed"] = True
         derived.loc[held, "note"] = [
             (f"{coverage.HELD_BACK}{coverage.caveat(c, m, s, b)}, below {threshold:.0%}")[:255]
@@ -246,11 +253,14 @@ def _group_sums(indicator: Indicator, period_ends: Iterable | None, *, in_databa
     """Per PCN and borough and key: the members' sums and how many were incomplete (rollup.SUM_COLUMNS).
 
     ``in_database`` (default: on PostgreSQL) sums with one query; otherwise pandas sums the practice rows."""
+    count = indicator.unit == "count"
     if connection.vendor == "postgresql" if in_database is None else in_database:
-        return rollup_sql.group_sums(indicator.pk, period_ends)
-    practice_rows = _current_practice_rows(indicator, period_ends)
+        return rollup_sql.group_sums(indicator.pk, period_ends, count=count)
+    practice_rows = _current_practice_rows(indicator, period_ends, with_value=count)
     if practice_rows.empty:
         return pd.DataFrame(columns=rollup.SUM_COLUMNS)
+    if count:
+        practice_rows = rollup.count_rows(practice_rows.drop(columns="value"), practice_rows["value"])
     memberships = pd.DataFrame.from_records(
         PracticeMembership.objects.values("practice_id", "pcn_id", "start", "end"),
         columns=["practice_id", "pcn_id", "start", "end"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .problems import Problem
+from ..problems import Problem
 
 #: Canonical column -> other names analysts' files use for it (already normalised).
 GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,17 @@ SIMILAR = 0.8
 #: ... and no more than this many typing slips away (``indicator_name`` is 0.83 like ``indicator_value`` but four
 #: letters differ: another column, not a typo).
 MAX_EDITS = 2
+
+
+def find_roles(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Role -> the file's own column name, by the first of the role's aliases the header holds (names compared
+    normalised; the first column of a name repeated wins). Readers of published files name their columns so."""
+    names = {normalise(h): h for h in reversed(header)}
+    return {
+        role: next(names[a] for a in found if a in names)
+        for role, found in aliases.items()
+        if any(a in names for a in found)
+    }
 
 
 def suggest(name: str, aliases: dict[str, tuple[str, ...]], taken: set[str] = frozenset()) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from .problems import FileRefused, Problem
+from ..problems import FileRefused, Problem
 
 #: A ZIP whose entries expand more than this many times is refused (workbooks of real data expand about 10x).
 MAX_COMPRESSION_RATIO = 100

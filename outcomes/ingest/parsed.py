@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .problems import Problem
+from ..problems import Problem
 
 #: The column holding each row's line number in the file.
 LINE = "__line__"

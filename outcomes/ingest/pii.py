@@ -13,9 +13,9 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from ..problems import Problem
 from .headers import normalise
 from .parsed import LINE, Table
-from .problems import Problem
 
 IDENTIFIER_COLUMNS = {
     "nhs_number",

@@ -32,14 +32,14 @@ from django.utils import timezone
 
 from audit.history import change_source
 
-from .. import actions
+from .. import actions, storage
 from ..models import Area, Extract, Indicator
+from ..problems import FileRefused, Problem, ProblemList
 from ..rollup import interval_function
 from ..signals import extract_loaded
-from . import reference, storage
+from . import reference
 from .limits import NO_LIMITS, Limits
 from .pii import find_identifiers
-from .problems import FileRefused, Problem, ProblemList
 from .readers import detect_reader, get_reader
 from .rowchecks import check_text
 from .sniff import sniff

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 
 from ..models import Area, Indicator
-from ..models.choices import BREAKDOWN_CATEGORIES
+from ..vocabulary import BREAKDOWN_CATEGORIES
 from .validate import IndicatorRule, Reference
 
 CategorySource = Callable[[], Iterable[str]]

@@ -26,8 +26,8 @@ from .. import actions
 from ..actions import LoadResult
 from ..models import Area, PracticeMembership
 from ..models.choices import AreaLevel
+from ..problems import FileRefused, Problem
 from .parsed import LINE
-from .problems import FileRefused, Problem
 from .readers.base import ReaderOutput
 from .readers.ods import PCN_CODE
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..problems import MAX_PER_CODE, Problem, ProblemList
 from .cells import is_formula, is_markup, text_length
 from .parsed import LINE
-from .problems import MAX_PER_CODE, Problem, ProblemList
 
 FORMULA_MESSAGE = "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula."
 

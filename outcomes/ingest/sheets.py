@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..problems import Problem
 from .cells import cell_text
 from .parsed import LINE, Table
-from .problems import Problem
 from .readers import READERS
 
 

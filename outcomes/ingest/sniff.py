@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Literal
 
-from .problems import FileRefused, Problem
+from ..problems import FileRefused, Problem
 
 Kind = Literal["text", "xlsx"]
 DELIMITERS = ",;\t|"

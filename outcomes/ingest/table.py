@@ -20,10 +20,10 @@ import zipfile
 import numpy as np
 import pandas as pd
 
+from ..problems import FileRefused, Problem
 from .cells import cell_text
 from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
 from .parsed import LINE, Table
-from .problems import FileRefused, Problem
 from .sheets import choose_sheet
 from .sniff import Sniffed
 

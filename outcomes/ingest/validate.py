@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..problems import Problem, ProblemList
 from .cells import (
     columns_factorized_once,
     date_formats,
@@ -24,13 +25,11 @@ from .cells import (
     strip,
 )
 from .parsed import LINE
-from .problems import Problem, ProblemList
+from .readers.base import NUMBER_COLUMNS
 from .rowchecks import FORMULA_MESSAGE, Rows, check_text
 
-NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 #: Observation.note's max_length: a longer note is refused, never cut.
 NOTE_MAX_LENGTH = 255
-KEY = ["indicator_code", "org_code", "period_start", "period_end", "breakdown", "category"]
 
 
 @dataclass(frozen=True)

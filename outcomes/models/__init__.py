@@ -13,6 +13,7 @@ from .observations import (
     CoverageAcceptance,
     Extract,
     Observation,
+    observation_columns,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "PracticeMembership",
     "SpcRebase",
     "Target",
+    "observation_columns",
 ]

@@ -6,6 +6,8 @@ fixture files, so they are spelled once here.
 
 from django.db import models
 
+from ..vocabulary import BREAKDOWN_NAMES
+
 
 class AreaLevel(models.TextChoices):
     COUNTRY = "country", "Country"
@@ -92,25 +94,14 @@ class LogicTier(models.TextChoices):
 
 
 class Breakdown(models.TextChoices):
-    """Breakdown dimensions. ``all`` is the headline row; its only category is ``all``."""
+    """Breakdown dimensions. ``all`` is the headline row; its only category is ``all``. Names: ``vocabulary``."""
 
-    ALL = "all", "All persons"
-    AGE = "age", "Age band"
-    SEX = "sex", "Sex"
-    ETHNICITY = "ethnicity", "Ethnic group"
-    IMD_QUINTILE = "imd_quintile", "Deprivation (IMD quintile)"
-    PARTNER = "partner", "Partner organisation"
-
-
-BREAKDOWN_CATEGORIES: dict[str, tuple[str, ...]] = {
-    Breakdown.ALL: ("all",),
-    Breakdown.SEX: ("female", "male"),
-    Breakdown.AGE: ("0-4", "5-17", "18-44", "45-64", "65-74", "75+"),
-    # ONS 2021 census high-level ethnic groups.
-    Breakdown.ETHNICITY: ("asian", "black", "mixed", "white", "other", "not_stated"),
-    # IMD 2019 quintile: 1 = most deprived (the Core20 population).
-    Breakdown.IMD_QUINTILE: ("1", "2", "3", "4", "5"),
-}
+    ALL = "all", BREAKDOWN_NAMES["all"]
+    AGE = "age", BREAKDOWN_NAMES["age"]
+    SEX = "sex", BREAKDOWN_NAMES["sex"]
+    ETHNICITY = "ethnicity", BREAKDOWN_NAMES["ethnicity"]
+    IMD_QUINTILE = "imd_quintile", BREAKDOWN_NAMES["imd_quintile"]
+    PARTNER = "partner", BREAKDOWN_NAMES["partner"]
 
 
 class TargetKind(models.TextChoices):

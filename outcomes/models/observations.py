@@ -13,12 +13,8 @@ from django.db.models import F, Q
 from audit.history import AuditedHistory
 
 OBSERVATION_KEY = ("indicator", "area", "period_start", "period_end", "breakdown", "category")
-#: Column names shared by loading, selectors and exports, so the shape of an observation row is written once.
-KEY_COLUMNS = ("indicator_id", "area_id", "period_start", "period_end", "breakdown", "category")
-NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 #: What a derived (PCN or borough) row records of the member practices it covers; zero/blank on other rows.
 COVERAGE_COLUMNS = ("covered_practices", "member_practices", "coverage_share", "coverage_basis", "missing_practices")
-VALUE_COLUMNS = (*NUMBER_COLUMNS, "suppressed", "is_derived", "note", *COVERAGE_COLUMNS)
 
 
 class ExtractStatus(models.TextChoices):
@@ -234,3 +230,26 @@ class CoverageAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.period_end} ({self.coverage_share:.0%})"
+
+
+#: A row's bookkeeping, not what its source said: its id, the extract that brought it, and whether it is current.
+_BOOKKEEPING = frozenset({"id", "extract_id", "is_current", "superseded_by_id"})
+
+
+def observation_columns() -> tuple[str, ...]:
+    """The columns of an observation as loaded, selected and exported (key, then values), in the model's order.
+
+    Derived from the model, so a field added to Observation reaches the load (ORM and COPY), the selectors and the
+    downloads without a list to update by hand."""
+    return tuple(f.attname for f in Observation._meta.concrete_fields if f.attname not in _BOOKKEEPING)
+
+
+#: Column names shared by loading, selectors and exports (from the model: ``observation_columns``).
+KEY_COLUMNS = tuple(Observation._meta.get_field(name).attname for name in OBSERVATION_KEY)
+VALUE_COLUMNS = tuple(c for c in observation_columns() if c not in KEY_COLUMNS)
+#: The numbers a source gives (counts, value and its interval): the float columns that are not coverage.
+NUMBER_COLUMNS = tuple(
+    c
+    for c in VALUE_COLUMNS
+    if Observation._meta.get_field(c).get_internal_type() == "FloatField" and c not in COVERAGE_COLUMNS
+)

@@ -11,8 +11,10 @@ from .inequality import sii
 from .intervals import byar_ci, dsr, dsr_non_independent, mean_ci, rate_ci, wilson_ci
 from .spc import SPCBatchResult, SPCResult, spc, spc_many
 from .targets import TargetAssessment, assess_target
+from .trend import RecentTrend, recent_trend
 
 __all__ = [
+    "RecentTrend",
     "SPCBatchResult",
     "SPCResult",
     "TargetAssessment",
@@ -26,6 +28,7 @@ __all__ = [
     "mean_ci",
     "proportion_funnel",
     "rate_ci",
+    "recent_trend",
     "sii",
     "spc",
     "spc_many",

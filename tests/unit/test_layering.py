@@ -69,3 +69,30 @@ def test_no_module_imports_itself_through_others() -> None:
     finally:
         sys.path.remove(str(REPO))
     assert _import_cycles(graph, packages) == []
+
+
+#: Views and page builders: they read through selectors (ADR 0015), so none of them names a model manager.
+VIEWS_AND_PAGE_BUILDERS = [
+    *sorted((REPO / "dashboards" / "views").glob("*.py")),
+    *sorted((REPO / "dashboards").glob("*_page.py")),
+    *(
+        REPO / "dashboards" / name
+        for name in ("board.py", "overview.py", "pages.py", "warm.py", "logic_model.py", "controlled.py")
+    ),
+    REPO / "dashboards" / "board_pack" / "content.py",
+]
+
+
+def test_views_and_page_builders_read_through_selectors() -> None:
+    """No ``Model.objects`` in a view or a page builder: a query there escapes the selectors' fixed query counts and
+    their tests. Add a selector instead (``outcomes``, ``workstreams`` or ``dashboards`` ``selectors.py``)."""
+    import ast
+
+    offenders = []
+    for path in VIEWS_AND_PAGE_BUILDERS:
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert len(VIEWS_AND_PAGE_BUILDERS) > 15
+    assert offenders == []

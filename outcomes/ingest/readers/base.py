@@ -14,9 +14,11 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
+from ...problems import Problem
 from ..parsed import Table
-from ..problems import Problem
 
+#: The numbers of a row (counts, value and its interval), named as the observation's columns are.
+NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 CANONICAL = [
     "indicator_code",
     "org_code",
@@ -24,11 +26,7 @@ CANONICAL = [
     "period_end",
     "breakdown",
     "category",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
+    *NUMBER_COLUMNS,
     "note",
 ]
 

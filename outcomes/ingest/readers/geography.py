@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..headers import normalise
+from ...problems import Problem
+from ..headers import find_roles, normalise
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import Reader, ReaderOutput, register
 from .ods import PCN_CODE
 
@@ -55,12 +55,7 @@ class OurPcn:
 
 
 def _roles(header: list[str]) -> dict[str, str]:
-    names = {normalise(h): h for h in reversed(header)}
-    return {
-        role: next(names[a] for a in aliases if a in names)
-        for role, aliases in ROLES.items()
-        if any(a in names for a in aliases)
-    }
+    return find_roles(header, ROLES)
 
 
 def same_name(a: str, b: str) -> bool:

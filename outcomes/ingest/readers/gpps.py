@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
+from ...problems import Problem
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 SOURCE = "fixtures/sources/gpps.toml"
@@ -37,6 +37,8 @@ class SurveyYear:
     period: tuple[dt.date, dt.date]
     series_break: bool
     note: str
+    #: the published 95% interval of the 'good' fraction (lower, upper), read when the file has both columns
+    good_ci: tuple[str, str] | None = None
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -69,6 +71,7 @@ def load_mapping(path: Path | None = None) -> Mapping:
             period=(dt.date.fromisoformat(spec["period"][0]), dt.date.fromisoformat(spec["period"][1])),
             series_break=bool(spec.get("series_break")),
             note=break_note,
+            good_ci=tuple(spec["good_ci"]) if spec.get("good_ci") else None,
         )
     return Mapping(data["indicators"]["good"], data["indicators"]["poor"], years)
 
@@ -142,6 +145,15 @@ def _consistent(value: str, numerator: int, base: float) -> bool:
     return abs(float(value) - computed) <= max(0.5 * 10.0**-decimals * 1.0001, 1e-9 * computed)
 
 
+def _interval(low_text: object, high_text: object, fraction: Decimal) -> tuple[str, str]:
+    """The published interval in per cent, or blanks when either end is missing, a sentinel (-99) or does not
+    contain the value (a published interval is taken as it is, never repaired)."""
+    low, high = _fraction(str(low_text)), _fraction(str(high_text))
+    if low is None or high is None or not (0 <= low <= fraction <= high <= 1):
+        return "", ""
+    return _percent_text(low), _percent_text(high)
+
+
 @register
 class GPPSReader(Reader):
     name = "gpps"
@@ -192,6 +204,9 @@ def convert(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput
         columns[f"value_{role}"] = " + ".join(names[v.lower()] for v in getattr(survey, role))
     columns["value"] = f"{columns['value_good']} / {columns['value_poor']}"
     columns["denominator"] = names[survey.base.lower()]
+    ci = survey.good_ci if survey.good_ci and all(c.lower() in names for c in survey.good_ci) else None
+    if ci:
+        columns["lower_ci"], columns["upper_ci"] = (names[c.lower()] for c in ci)
     raw = table.frame
     codes = raw[names[survey.practice_code.lower()]].astype(str)  # exactly as in the file: never re-cased
     ours = codes.isin(practices)
@@ -227,7 +242,7 @@ def convert(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput
         for role, indicator in (("good", mapping.good_indicator), ("poor", mapping.poor_indicator)):
             cells = [str(raw.at[i, names[v.lower()]]).strip() for v in getattr(survey, role)]
             notes = [survey.note] if survey.note else []
-            value = numerator = denominator = ""
+            value = numerator = denominator = lower = upper = ""
             if any(c.lower() in SUPPRESSED for c in cells) or any((_fraction(c) or 0) < 0 for c in cells):
                 value = "*"
                 notes.append("Not reported by GPPS (too few respondents)")
@@ -250,6 +265,8 @@ def convert(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput
                     )
                     continue
                 value = _percent_text(fraction)
+                if role == "good" and ci:
+                    lower, upper = _interval(raw.at[i, names[ci[0].lower()]], raw.at[i, names[ci[1].lower()]], fraction)
                 if base is not None and base > 0:
                     count = int((fraction * base).to_integral_value())
                     if _consistent(value, count, float(base)):
@@ -268,8 +285,8 @@ def convert(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput
                     "numerator": numerator,
                     "denominator": denominator,
                     "value": value,
-                    "lower_ci": "",
-                    "upper_ci": "",
+                    "lower_ci": lower,
+                    "upper_ci": upper,
                     "note": "; ".join(notes),
                 }
             )

@@ -18,9 +18,9 @@ from typing import ClassVar
 
 import pandas as pd
 
+from ...problems import Problem
 from ..headers import normalise
 from ..parsed import LINE, Table
-from ..problems import Problem
 from .base import Reader, ReaderOutput, register
 
 #: epraccur's 27 columns, by position (NHS Digital/England ODS "GP Practices" file layout).

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...problems import Problem
 from ..parsed import LINE
-from ..problems import Problem
 
 
 def our_practices() -> set[str]:

@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
-from ..headers import normalise
+from ...problems import Problem
+from ..headers import find_roles
 from ..parsed import LINE, Table
-from ..problems import Problem
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 
@@ -70,8 +70,7 @@ def _mapping() -> Mapping:
 
 
 def _roles(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    names = {normalise(h): h for h in reversed(header)}
-    return {role: names[a] for role, found in aliases.items() for a in found if a in names}
+    return find_roles(header, aliases)
 
 
 def qof_year(file_name: str) -> int | None:
@@ -153,6 +152,36 @@ def _missing(roles: dict[str, str], aliases: dict[str, tuple[str, ...]]) -> list
     ]
 
 
+@dataclass(frozen=True)
+class _Start:
+    roles: dict[str, str]
+    year: int
+    raw: pd.DataFrame
+    cell: dict[str, pd.Series]
+
+
+def _start(table: Table, aliases: dict[str, tuple[str, ...]], columns: dict[str, str]) -> _Start | ReaderOutput:
+    """What both QOF files need first: their columns, and the QOF year from the file name; or the refusal."""
+    roles = _roles(table.header, aliases)
+    problems = _missing(roles, aliases)
+    if problems:
+        return _empty(columns, problems)
+    year = qof_year(getattr(table, "file_name", "") or "")
+    if year is None:
+        return _empty(columns, [_year_problem(getattr(table, "file_name", ""))])
+    raw = table.frame
+    return _Start(roles, year, raw, {role: raw[name].astype(str) for role, name in roles.items()})
+
+
+def _split(codes: pd.Series, mapped: set[str], column: str, what: str, listed: str) -> tuple[pd.Series, list[Problem]]:
+    """Which rows carry a mapped code, and one warning naming every unmapped code with its row count."""
+    tracked = codes.isin(mapped)
+    if tracked.all():
+        return tracked, []
+    counts = codes[~tracked].value_counts().to_dict()
+    return tracked, [_untracked(column, what, counts, f"Mapped in {SOURCE}: {listed}.")]
+
+
 # ------------------------------------------------------------------------------------------------ prevalence
 
 
@@ -170,7 +199,7 @@ class QofPrevalenceReader(Reader):
 
 def convert_prevalence(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput:
     """Register / list size of each mapped group for ``practices``; pure (no database)."""
-    roles = _roles(table.header, PREVALENCE)
+    roles = _roles(table.header, PREVALENCE)  # for the column names shown, even when the file is refused
     columns = {
         "indicator_code": roles.get("group", "GROUP_CODE"),
         "org_code": roles.get("practice", "PRACTICE_CODE"),
@@ -180,26 +209,18 @@ def convert_prevalence(table: Table, mapping: Mapping, practices: set[str]) -> R
         "denominator": roles.get("list_size", "PRACTICE_LIST_SIZE"),
         "value": f"{roles.get('register', 'REGISTER')} / {roles.get('list_size', 'PRACTICE_LIST_SIZE')}",
     }
-    problems = _missing(roles, PREVALENCE)
-    if problems:
-        return _empty(columns, problems)
-    year = qof_year(getattr(table, "file_name", "") or "")
-    if year is None:
-        return _empty(columns, [_year_problem(getattr(table, "file_name", ""))])
-    raw = table.frame
-    cell = {role: raw[name].astype(str) for role, name in roles.items()}
+    start = _start(table, PREVALENCE, columns)
+    if isinstance(start, ReaderOutput):
+        return start
+    roles, year, raw, cell = start.roles, start.year, start.raw, start.cell
     groups = cell["group"].str.strip()
-    tracked = groups.isin(mapping.prevalence)
-    problems = []
-    if (~tracked).any():
-        problems.append(
-            _untracked(
-                roles["group"],
-                "disease groups",
-                groups[~tracked].value_counts().to_dict(),
-                f"Mapped in {SOURCE}: {', '.join(sorted(mapping.prevalence)) or 'none'}.",
-            )
-        )
+    tracked, problems = _split(
+        groups,
+        set(mapping.prevalence),
+        roles["group"],
+        "disease groups",
+        ", ".join(sorted(mapping.prevalence)) or "none",
+    )
     ours, selected = practice_codes.select(cell["practice"][tracked], raw[LINE][tracked], practices, roles["practice"])
     problems += selected
     rows = []
@@ -245,7 +266,7 @@ class QofAchievementReader(Reader):
 
 def convert_achievement(table: Table, mapping: Mapping, practices: set[str]) -> ReaderOutput:
     """Summed NUMERATOR / DENOMINATOR of the mapped QOF indicator codes for ``practices``; pure (no database)."""
-    roles = _roles(table.header, ACHIEVEMENT)
+    roles = _roles(table.header, ACHIEVEMENT)  # for the column names shown, even when the file is refused
     columns = {
         "indicator_code": roles.get("indicator", "INDICATOR_CODE"),
         "org_code": roles.get("practice", "PRACTICE_CODE"),
@@ -255,27 +276,19 @@ def convert_achievement(table: Table, mapping: Mapping, practices: set[str]) -> 
         "denominator": f"{roles.get('value', 'VALUE')} (DENOMINATOR)",
         "value": roles.get("value", "VALUE"),
     }
-    problems = _missing(roles, ACHIEVEMENT)
-    if problems:
-        return _empty(columns, problems)
-    year = qof_year(getattr(table, "file_name", "") or "")
-    if year is None:
-        return _empty(columns, [_year_problem(getattr(table, "file_name", ""))])
-    raw = table.frame
-    cell = {role: raw[name].astype(str) for role, name in roles.items()}
+    start = _start(table, ACHIEVEMENT, columns)
+    if isinstance(start, ReaderOutput):
+        return start
+    roles, year, raw, cell = start.roles, start.year, start.raw, start.cell
     codes = cell["indicator"].str.strip()
     ours_of = {code: ours for ours, listed in mapping.achievement.items() for code in listed}
-    tracked = codes.isin(ours_of)
-    problems = []
-    if (~tracked).any():
-        problems.append(
-            _untracked(
-                roles["indicator"],
-                "indicators",
-                codes[~tracked].value_counts().to_dict(),
-                f"Mapped in {SOURCE}: {', '.join(sorted(ours_of)) or 'none of our indicators is a QOF measure yet'}.",
-            )
-        )
+    tracked, problems = _split(
+        codes,
+        set(ours_of),
+        roles["indicator"],
+        "indicators",
+        ", ".join(sorted(ours_of)) or "none of our indicators is a QOF measure yet",
+    )
     mine, selected = practice_codes.select(cell["practice"][tracked], raw[LINE][tracked], practices, roles["practice"])
     problems += selected
     # (our indicator, practice) -> measure -> {QOF code: value}; the first line of each.

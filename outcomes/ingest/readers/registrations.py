@@ -24,9 +24,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..headers import normalise
+from ...problems import Problem
+from ..headers import find_roles, normalise
 from ..parsed import LINE, Table
-from ..problems import Problem
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 
@@ -43,7 +43,7 @@ ROLES = {
     "total_female": ("total_female",),
     "postcode": ("postcode",),
 }
-#: Our age bands (outcomes.models.choices.BREAKDOWN_CATEGORIES["age"]) as inclusive (first, last) years.
+#: Our age bands (outcomes.vocabulary.BREAKDOWN_CATEGORIES["age"]) as inclusive (first, last) years.
 AGE_BANDS = {"0-4": (0, 4), "5-17": (5, 17), "18-44": (18, 44), "45-64": (45, 64), "65-74": (65, 74), "75+": (75, 999)}
 #: TYPE / ORG_TYPE labels of rows that are not practices (national, region, ICB, sub-ICB, CCG, STP and PCN totals).
 NON_PRACTICE = r"PCN|CCG|ICB|STP|REGION|NATIONAL|ENGLAND|COUNTRY"
@@ -51,12 +51,7 @@ MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
 
 
 def _roles(header: list[str]) -> dict[str, str]:
-    names = {normalise(h): h for h in reversed(header)}
-    return {
-        role: next(names[a] for a in aliases if a in names)
-        for role, aliases in ROLES.items()
-        if any(a in names for a in aliases)
-    }
+    return find_roles(header, ROLES)
 
 
 def parse_extract_date(text: str) -> dt.date:

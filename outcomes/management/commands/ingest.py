@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.problems import Problem
 from outcomes.ingest.readers import READERS
 from outcomes.models import Extract
+from outcomes.problems import Problem
 
 log = logging.getLogger(__name__)
 #: Other names for formats (the names the ODS files were once documented under).

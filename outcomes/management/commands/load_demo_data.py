@@ -119,8 +119,8 @@ class Command(BaseCommand):
             rows.loc[computed, "value"] = (
                 rows.loc[computed, "numerator"] / rows.loc[computed, "denominator"] * indicator.multiplier
             )
-            rows["lower_ci"] = np.nan
-            rows["upper_ci"] = np.nan
+            for column in ("lower_ci", "upper_ci"):  # supplied limits stay; derived values get theirs below
+                rows[column] = rows.get(column, np.nan)
             interval = interval_function(indicator.interval_method, indicator.multiplier)
             if interval is not None and computed.any():
                 lower, upper = interval(

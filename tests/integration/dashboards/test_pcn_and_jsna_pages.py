@@ -92,23 +92,6 @@ def test_funnels_name_the_outliers(role_client):
     assert all(name in diabetes.summary for name in expected)
 
 
-def test_jsna_page_lists_indicators_by_life_stage_with_comparators(board_client):
-    response = board_client.get(reverse("dashboards:jsna"))
-    stages = dict(response.context["stages"])
-    assert list(stages) == ["Start Well", "Live Well", "Work Well", "Age Well"]
-    infant = next(r for r in stages["Start Well"] if r.indicator.code == "JSNA_INFANT_MORTALITY")
-    assert infant.value == "3.9 per 1,000" and infant.england == "3.9 per 1,000"  # with its unit (issue 13.4)
-    neet = next(r for r in stages["Work Well"] if r.indicator.code == "JSNA_NEET_16_17")
-    assert neet.london == "4.0%"
-    assert sum(len(rows) for rows in stages.values()) == Indicator.objects.filter(is_jsna=True).count()
-    html = response.content.decode()
-    assert "significantly above London and England" in html  # the plan's words where no interval exists
-    # Each row's comparison is a coloured tag that also says it in words.
-    for rows in stages.values():
-        for row in rows:
-            assert f'app-tag--cmp-{row.comparison.replace(" ", "-")}">{row.comparison.capitalize()}<' in html
-
-
 def _older_copies(indicator_codes, area_codes, years: int = 10) -> list[dict]:
     """The areas' current observations (headline and breakdowns) moved ``years`` back: more data, same latest."""
     rows = Observation.objects.filter(

@@ -34,3 +34,17 @@ def test_the_admin_lists_and_filters_areas_by_ods_status(role_client):
     assert response.status_code == 200
     listed = [area.code for area in response.context["cl"].result_list]
     assert listed == ["E84068"]
+
+
+def test_a_practices_own_indicator_page_says_its_status(role_client):
+    """The practice page (an indicator at the practice) names the status in its title and caption; set back to
+    active, the note goes."""
+    practice = Area.objects.get(code="E84068")
+    actions.set_area_status(area=practice, status="closed")
+    url = reverse("dashboards:indicator_area", args=["PERF_DIABETES_9CP", "E84068"])
+    html = role_client("analyst").get(url).content.decode()
+    assert f"{practice.display_name} (closed)" in html.split("</title>", 1)[0]
+    assert f'nhsuk-caption-l">{practice.display_name} (closed)' in html
+    actions.set_area_status(area=practice, status="active")
+    html = role_client("analyst").get(url).content.decode()
+    assert "(closed)" not in html

@@ -168,3 +168,31 @@ def test_whole_counts_are_summed_in_any_order_and_other_values_in_a_fixed_order(
         assert len(in_database) > 0
         if not ordered:
             pd.testing.assert_frame_equal(in_database, in_pandas, check_dtype=False)  # bit for bit
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-query sums are PostgreSQL's")
+def test_a_count_indicators_values_sum_the_same_in_the_database_and_in_pandas():
+    """List sizes (a count indicator): the database sums the values, as pandas does, each breakdown apart."""
+    indicator = Indicator.objects.get(code="REF_REGISTERED_PATIENTS")
+    practices = list(Area.objects.filter(level="practice", memberships__end__isnull=True).order_by("code")[:6])
+    end = D(2040, 3, 31)
+    rows = [
+        {
+            "indicator_id": indicator.pk,
+            "area_id": practice.pk,
+            "period_start": end.replace(day=1),
+            "period_end": end,
+            "breakdown": breakdown,
+            "category": category,
+            "value": value,
+        }
+        for i, practice in enumerate(practices)
+        for breakdown, category, value in (("all", "all", 5000.0 + i), ("sex", "female", 2600.0 + i))
+    ]
+    actions.load_observations(extract=_extract("lists.csv"), rows=rows)
+    in_database = _sorted(actions._group_sums(indicator, [end], in_database=True))
+    in_pandas = _sorted(actions._group_sums(indicator, [end], in_database=False))
+    pd.testing.assert_frame_equal(in_database, in_pandas, check_dtype=False)
+    totals = in_database[in_database["category"] == "all"]
+    borough = totals[totals["practices"] == totals["practices"].max()].iloc[0]
+    assert borough["numerator"] == sum(5000 + i for i in range(6)) and borough["denominator"] == 6

@@ -68,3 +68,17 @@ def test_a_header_or_text_that_looks_like_a_formula_stays_text_in_xlsx():
     cells = [c for r in sheet.iter_rows() for c in r]
     assert all(c.data_type == "s" for c in cells)
     assert [c.value for c in cells] == ["'=cmd|' /C calc'!A0", "x", "'@SUM(1)", "+1"]
+
+
+def test_rows_of_different_indicators_keep_their_own_decimals_in_csv_and_xlsx():
+    table = Table(
+        ["Indicator", "Value"],
+        [["Dementia", 3.95], ["Hypertension", 35600.0], ["Obesity", 9.0]],
+        {"Value": 1},
+        row_decimals=[{"Value": 2}, {"Value": 0}, {}],
+    )
+    lines = table.csv().splitlines()
+    assert lines[1:] == ["Dementia,3.95", "Hypertension,35600", "Obesity,9.0"]
+    sheet = load_workbook(io.BytesIO(table.xlsx()), read_only=False).active
+    assert [sheet.cell(r, 2).number_format for r in (2, 3, 4)] == ["0.00", "0", "0.0"]
+    assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == [3.95, 35600, 9.0]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from outcomes.rollup import interval_function, rollup_ratio_of_sums
+from outcomes.rollup import count_rows, group_sums, interval_function, ratio_of_sums, rollup_ratio_of_sums
 
 D = dt.date
 MEMBERSHIPS = pd.DataFrame(
@@ -70,3 +70,47 @@ def test_intervals_come_from_the_indicator_method():
     assert out.loc[10, "lower_ci"] == pytest.approx(25.60, abs=0.01)
     assert out.loc[10, "upper_ci"] == pytest.approx(30.91, abs=0.01)
     assert interval_function("supplied", 100) is None
+
+
+def test_a_count_indicator_sums_its_values_each_breakdown_apart_never_totals_into_breakdowns():
+    """List sizes: a file with each practice's total and its breakdowns gives the PCN's total as the sum of the
+    totals, and each sex or age band as the sum of that band; the total is never added to its own parts."""
+    end = D(2020, 12, 31)
+    lists = {  # practice -> (total, female, male, 0-4, 75+): female + male = total
+        1: (15808, 8000, 7808, 900, 1100),
+        2: (8558, 4300, 4258, 500, 700),
+    }
+    keys = [("all", "all"), ("sex", "female"), ("sex", "male"), ("age", "0-4"), ("age", "75+")]
+    practice = pd.DataFrame(
+        [
+            {
+                "area_id": area,
+                "period_start": D(2020, 12, 1),
+                "period_end": end,
+                "breakdown": breakdown,
+                "category": category,
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "suppressed": False,
+            }
+            for area in lists
+            for breakdown, category in keys
+        ]
+    )
+    values = pd.Series([value for area in lists for value in lists[area]])
+    sums = group_sums(count_rows(practice, values), MEMBERSHIPS, PARENT)
+    out = ratio_of_sums(sums, multiplier=1, count=True)
+    pcn = out[out["area_id"] == 10].set_index(["breakdown", "category"])
+    assert pcn.loc[("all", "all"), "value"] == 15808 + 8558
+    assert pcn.loc[("sex", "female"), "value"] == 8000 + 4300
+    assert pcn.loc[("age", "75+"), "value"] == 1100 + 700
+    assert pcn["value"].sum() != pcn.loc[("all", "all"), "value"]  # the keys are apart, not one pile
+    assert pcn[["numerator", "denominator", "lower_ci", "upper_ci"]].isna().all().all()
+    assert set(pcn["note"]) == {"Sum over 2 practices"}
+    # A practice whose value is missing makes the sum incomplete: held as suppressed, never a smaller sum.
+    values[0] = np.nan
+    out = ratio_of_sums(group_sums(count_rows(practice, values), MEMBERSHIPS, PARENT), multiplier=1, count=True)
+    total = out[(out["area_id"] == 10) & (out["category"] == "all")].iloc[0]
+    assert (
+        total["suppressed"] and np.isnan(total["value"]) and total["note"] == "1 of 2 practices missing or suppressed"
+    )

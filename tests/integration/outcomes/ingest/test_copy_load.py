@@ -11,7 +11,7 @@ from django.db import connection
 
 from outcomes import actions
 from outcomes.actions import observations as load
-from outcomes.ingest import pgcopy
+from outcomes.actions import pgcopy
 from outcomes.models import Area, Extract, Indicator, Observation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]

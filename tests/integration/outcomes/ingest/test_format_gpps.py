@@ -124,3 +124,31 @@ def test_a_practice_code_in_lower_case_is_refused_not_re_cased():
     assert [(e["line"], e["column"], e["code"]) for e in extract.errors] == [(3, "Practice_Code", "code_not_canonical")]
     assert "did you mean 'E84024'" in extract.errors[0]["message"]
     assert snapshot() == before
+
+
+REAL_2026 = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
+REAL_2026 = REAL_2026 / "GPPS_2026_Practice_data_columns_excerpt.csv"
+
+
+def test_the_real_2026_file_is_detected_and_its_practices_not_ours_are_named_not_loaded():
+    """The real file as published (189 of its columns): detected as GPPS by its columns, 2026 from its name; its
+    two practices are not ours, so nothing is loaded and the extract is refused as such, never called a success."""
+    extract = run(REAL_2026.read_bytes(), REAL_2026.name)
+    assert extract.format == "gpps"
+    assert extract.status == Extract.Status.REFUSED
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    assert [(w["code"], w["column"]) for w in extract.warnings] == [("untracked_area", "ad_practicecode")]
+
+
+def test_a_real_2026_row_for_one_of_our_practices_loads_with_its_published_interval():
+    """The real A84002 row under one of our codes (E84068): the good value with the file's own 95% interval and
+    the unweighted respondents in the note, the poor value (no 'fairly' or 'very poor' answers) as 0 of 111;
+    the 2-response practice (-97 everywhere) is not ours and is skipped."""
+    content = REAL_2026.read_bytes().replace(b"\nA84002,", b"\nE84068,")
+    extract = run(content, REAL_2026.name)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    good, poor = obs("OUT2_GP_ACCESS", "E84068", 2026), obs("OUT2_GP_ACCESS_POOR", "E84068", 2026)
+    assert (good.value, good.lower_ci, good.upper_ci) == (93.978006, 89.331903, 96.67596)
+    assert (good.numerator, good.denominator) == (None, None)
+    assert good.note == f"{BREAK_NOTE}; GPPS base 111 respondents"
+    assert (poor.value, poor.numerator, poor.denominator) == (0, 0, 111)

@@ -20,11 +20,11 @@ from outcomes import actions
 from outcomes.actions import LoadResult
 from outcomes.ingest import pipeline, reference_load
 from outcomes.ingest.pii import find_identifiers
-from outcomes.ingest.problems import FileRefused
 from outcomes.ingest.readers import detect_reader
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Area, Extract, PracticeMembership
+from outcomes.problems import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"

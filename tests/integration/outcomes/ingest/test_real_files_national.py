@@ -61,8 +61,9 @@ def test_registrations_file_is_detected_and_dry_run_loads_every_practice_of_ours
     assert extract.format == "gp_registrations"
     assert extract.status == Extract.Status.VALID, extract.errors
     assert extract.rows_read == 199
-    # All 29 of our practices are in the January 2021 file (Y05080 and the since-closed E84681, E84713 too).
-    assert extract.rows_inserted == 29
+    # All 29 of our practices are in the January 2021 file (Y05080 and the since-closed E84681, E84713 too),
+    # and their list sizes sum into the 5 PCNs and the borough.
+    assert extract.rows_inserted == 29 + 5 + 1
     assert [(w["code"], w["column"]) for w in extract.warnings] == [("untracked_area", "CODE")]
     assert "170 rows for 170 practices that are not ours" in extract.warnings[0]["message"]
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS").exists()
@@ -77,9 +78,23 @@ def test_registered_patients_are_the_files_list_sizes_for_the_month_of_the_extra
         row = current("REF_REGISTERED_PATIENTS", practice, breakdown="all", category="all", **january)
         assert row.value == patients and not row.suppressed
         assert row.note == "Registered at 1 January 2021 (EXTRACT_DATE)"
-    # Not additive (the roll-up is a ratio of sums, which would average counts): no PCN or borough rows made up.
-    assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS", is_derived=True).exists()
-    assert run(REGISTRATIONS).rows_unchanged == 29  # the same file again changes nothing
+    # PCN and borough list sizes are the sums of their member practices' list sizes (in force at 31 December
+    # 2020), with no numerator or denominator: a count is summed, never a ratio of sums.
+    practices = Observation.objects.filter(
+        indicator__code="REF_REGISTERED_PATIENTS", area__level="practice", breakdown="all", **january
+    )
+    by_practice = dict(practices.values_list("area_id", "value"))
+    derived = Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS", is_derived=True, **january)
+    assert derived.count() == 6 and set(derived.values_list("breakdown", flat=True)) == {"all"}
+    day = january["period_end"]
+    for row in derived:
+        members = PracticeMembership.objects.filter(start__lte=day).exclude(end__lte=day)
+        members = members.filter(pcn=row.area) if row.area.level == "pcn" else members.filter(pcn__parent=row.area)
+        expected = sum(by_practice[m.practice_id] for m in members)
+        assert (row.value, row.numerator, row.denominator, row.suppressed) == (expected, None, None, False), row
+    borough = derived.get(area__level="borough")
+    assert borough.value == sum(by_practice.values()) and borough.note.startswith("Sum over 29 practices")
+    assert run(REGISTRATIONS).rows_unchanged == 29 + 6  # the same file again changes nothing
 
 
 def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
@@ -88,7 +103,7 @@ def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
     extract = run(REGISTRATIONS_2026)
     assert extract.format == "gp_registrations"
     assert extract.status == Extract.Status.LOADED, extract.errors
-    assert extract.rows_inserted == 27
+    assert extract.rows_inserted == 27 + 5 + 1  # and the PCN and borough sums
     april = {"period_start": dt.date(2026, 3, 1), "period_end": dt.date(2026, 3, 31), "breakdown": "all"}
     for practice, patients in (("E84068", 14838), ("E84058", 26559), ("E84004", 7391), ("Y05080", 3050)):
         assert current("REF_REGISTERED_PATIENTS", practice, **april).value == patients
@@ -98,8 +113,23 @@ def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
         period_start=april["period_start"],
     ).exists()
     # Brent and the rest of England (tiny lists of 1 and 27 patients among them) are skipped, counted once.
-    [warning] = extract.warnings
-    assert warning["code"] == "untracked_area" and warning["message"].startswith("64 rows for 64 practices")
+    untracked, missing, held = extract.warnings
+    assert untracked["code"] == "untracked_area" and untracked["message"].startswith("64 rows for 64 practices")
+    # The list sizes sum into PCN and borough list sizes, but our memberships still count the two closed practices
+    # (an epraccur or ePCN import ends them): the PCNs and the borough they belonged to are held back, as any
+    # roll-up below full coverage is, and say why; the other PCNs are the sums of their members.
+    assert missing["code"] == "rollup_members_missing" and "E84681, E84713" in missing["message"]
+    assert held["code"] == "rollup_held_back" and "E09000015, HRW-PCN-HA, HRW-PCN-HCN" in held["message"]
+    derived = Observation.objects.filter(
+        indicator__code="REF_REGISTERED_PATIENTS", is_derived=True, period_end=april["period_end"]
+    )
+    assert {r.area.code for r in derived if r.suppressed} == {"E09000015", "HRW-PCN-HA", "HRW-PCN-HCN"}
+    for row in derived.filter(suppressed=False):
+        members = PracticeMembership.objects.filter(pcn=row.area, start__lte=april["period_end"]).exclude(
+            end__lte=april["period_end"]
+        )
+        expected = sum(current("REF_REGISTERED_PATIENTS", m.practice.code, **april).value for m in members)
+        assert row.value == expected
 
 
 def test_a_registrations_file_by_single_year_of_age_gives_our_age_bands_and_sexes():
@@ -280,7 +310,7 @@ def test_a_practice_the_lookup_puts_in_another_pcn_is_reported_not_moved():
 def test_the_national_files_through_the_ingest_command_dry_run():
     for path, name, expected in (
         (PREVALENCE, "as qof_prevalence:", "0 superseded"),
-        (REGISTRATIONS_2026, "as gp_registrations:", "27 inserted"),
+        (REGISTRATIONS_2026, "as gp_registrations:", "33 inserted"),  # 27 practices, 5 PCNs, the borough
         (GEOGRAPHY, "as nhs_geography:", "28 unchanged"),
     ):
         out, err = StringIO(), StringIO()
@@ -288,3 +318,22 @@ def test_the_national_files_through_the_ingest_command_dry_run():
         assert out.getvalue().startswith("Valid (dry run, nothing written)"), err.getvalue()
         assert name in out.getvalue() and expected in out.getvalue()
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS").exists()
+
+
+def test_an_achievement_file_of_indicators_we_do_not_track_is_refused_naming_them(tmp_path):
+    """QOF achievement in its published long layout (no real file was found; SOURCES.md): none of our indicators
+    is a QOF achievement measure, so the command exits 1, names each skipped indicator code with its row count,
+    and says nothing was loaded, instead of calling an empty load a success."""
+    path = tmp_path / "ACHIEVEMENT_2223.csv"
+    path.write_text(
+        "PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE\n"
+        "E84068,HYP008,NUMERATOR,900\nE84068,HYP008,DENOMINATOR,1200\nE84068,HYP008,PCAS,40\n"
+        "E84068,DM012,ACHIEVED_POINTS,4\nA81001,AF006,REGISTER,310\n"
+    )
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest", str(path), stdout=out, stderr=err)
+    assert exit_info.value.code == 1
+    assert "AF006 (1), DM012 (1), HYP008 (3)" in err.getvalue() and "[untracked_indicator]" in err.getvalue()
+    assert "[nothing_loaded]" in err.getvalue() and "Nothing loaded from ACHIEVEMENT_2223.csv" in err.getvalue()
+    assert Extract.objects.latest("pk").status == Extract.Status.REFUSED

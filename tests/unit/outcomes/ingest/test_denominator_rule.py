@@ -8,7 +8,7 @@ import pandas as pd
 
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.ingest.validate import IndicatorRule, Reference, validate
-from outcomes.models.choices import BREAKDOWN_CATEGORIES
+from outcomes.vocabulary import BREAKDOWN_CATEGORIES
 
 RULES = {
     "PCT": IndicatorRule(1, "PCT", "percent", 100.0, frozenset({"borough"}), frozenset(), None),

@@ -6,7 +6,7 @@ import pytest
 
 from outcomes.ingest.headers import GENERIC_ALIASES, suggest
 from outcomes.ingest.labels import ONS_2021_DETAILED, ONS_2021_HIGH_LEVEL, breakdown_code, category_code
-from outcomes.models.choices import BREAKDOWN_CATEGORIES
+from outcomes.vocabulary import BREAKDOWN_CATEGORIES
 
 
 @pytest.mark.parametrize(

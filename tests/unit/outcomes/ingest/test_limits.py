@@ -11,8 +11,8 @@ import pytest
 from outcomes.ingest import limits as limits_module
 from outcomes.ingest import table
 from outcomes.ingest.limits import NO_LIMITS, Limits, rows_with_values
-from outcomes.ingest.problems import FileRefused
 from outcomes.ingest.sniff import sniff
+from outcomes.problems import FileRefused
 
 HEADER = ["indicator_code", "org_code", "value"]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from outcomes.ingest import pgcopy
+from outcomes.actions import pgcopy
 
 COLUMNS = [("n", "int8"), ("x", "float8"), ("day", "date"), ("label", "text"), ("flag", "bool")]
 

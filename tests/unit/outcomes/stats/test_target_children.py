@@ -9,12 +9,8 @@ from datetime import date
 
 import pytest
 
-from outcomes.stats.targets import (
-    GroupAssessment,
-    TargetAssessment,
-    combine_child_assessments,
-    combine_group_assessments,
-)
+from outcomes.stats.target_groups import GroupAssessment, combine_child_assessments, combine_group_assessments
+from outcomes.stats.targets import TargetAssessment
 
 MET = TargetAssessment("met", "Harrow meets it.", target_value=10.0)
 MISS = TargetAssessment("not_met", "It does not.")

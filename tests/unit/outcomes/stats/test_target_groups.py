@@ -6,13 +6,9 @@ from datetime import date
 
 import pytest
 
-from outcomes.stats.targets import (
-    GroupAssessment,
-    TargetAssessment,
-    breakdown_label,
-    combine_group_assessments,
-    group_label,
-)
+from outcomes.stats.target_groups import GroupAssessment, combine_group_assessments
+from outcomes.stats.targets import TargetAssessment
+from outcomes.vocabulary import breakdown_label, group_label
 
 MET = TargetAssessment("met", "Latest value 72% meets the target of 71%; the target is already met.", 71.0)
 OFF = TargetAssessment("off_track", "Latest value 68% is 3 points below the target of 71%.", 71.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import Extract
+from .models import Extract
 
 
 def _root() -> Path:
