@@ -12,8 +12,8 @@ import pandas as pd
 
 from outcomes.coverage import frame_caveats
 from outcomes.models import Area, Indicator, Target
-from outcomes.periods import period_label, rebase_positions
-from outcomes.selectors import OutcomeData, board_outcomes, value_at
+from outcomes.periods import rebase_positions
+from outcomes.selectors import OutcomeData, board_outcomes, headline_series, rebase_starts, tracked_measures, value_at
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
 from outcomes.stats.target_groups import combine_child_assessments
@@ -118,7 +118,9 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
             series_values=[float(v) for v in valued["value"]],
             unit=_unit(indicator),
             decimals=indicator.decimal_places,
-            latest_label=None if latest is None else period_label(latest["period_start"], latest["period_end"]),
+            latest_label=None
+            if latest is None
+            else indicator.period_label(latest["period_start"], latest["period_end"]),
         )
 
     assessment = one(data.series)
@@ -224,7 +226,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
                 ComparatorValue(
                     area.display_name,
                     indicator.format_value(float(row["value"])),
-                    period_label(row["period_start"], row["period_end"]),
+                    indicator.period_label(row["period_start"], row["period_end"]),
                     comparison,
                 )
             )
@@ -246,7 +248,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     table = [
         {
             "coverage": caveat,
-            "period": period_label(r.period_start, r.period_end),
+            "period": indicator.period_label(r.period_start, r.period_end),
             "value": indicator.format_value(r.value),
             "interval": (
                 f"{indicator.format_value(r.lower_ci)} to {indicator.format_value(r.upper_ci)}"
@@ -261,21 +263,22 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         summary = f"No value has been recorded yet for {indicator.display_name}."
     else:
         latest_text = indicator.format_value(float(latest["value"]))
-        latest_period = period_label(latest["period_start"], latest["period_end"])
+        latest_period = indicator.period_label(latest["period_start"], latest["period_end"])
         first = valued.iloc[0]
+        first_period = indicator.period_label(first["period_start"], first["period_end"])
         summary = (
-            f"{len(valued)} values, the first for {period_label(first['period_start'], first['period_end'])}; "
-            f"the latest, for {latest_period}, is {latest_text}."
+            f"{len(valued)} values, the first for {first_period}; the latest, for {latest_period}, is {latest_text}."
         )
     sparkline = ""
     recent = valued.tail(SPARKLINE_POINTS)
     if len(recent) >= 2:
         first = recent.iloc[0]
+        first_period = indicator.period_label(first["period_start"], first["period_end"])
         sparkline = sparkline_svg(
             list(recent["value"].astype(float)),
             label=(
                 f"Trend over the last {len(recent)} values: from {indicator.format_value(float(first['value']))} "
-                f"({period_label(first['period_start'], first['period_end'])}) to {latest_text} ({latest_period})"
+                f"({first_period}) to {latest_text} ({latest_period})"
             ),
         )
     variation = assurance = None
@@ -344,6 +347,27 @@ def measure_icons(indicator: Indicator, series: pd.DataFrame, rebases, target: f
     return MeasureIcons(indicator, result.variation_icon, result.assurance_icon)
 
 
+def tracked_measure_icons(borough: Area, *, up_to: dt.date | None = None) -> list[MeasureIcons]:
+    """Icons of every tracked measure other than the outcomes (their tiles carry theirs) for the Making Data Count
+    summary matrix, with data for periods ending by ``up_to`` (the board pack's month). Assurance is against a
+    single target value for the borough."""
+    indicators = tracked_measures(borough)
+    ids = [i.pk for i in indicators]
+    frame = headline_series(ids, [borough.pk], up_to=up_to)
+    by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}
+    rebases = rebase_starts(ids, borough.pk)
+    return [
+        measure_icons(
+            indicator,
+            by_indicator[indicator.pk],
+            rebases.get(indicator.pk, []),
+            next((t.value for t in indicator.borough_targets), None),
+        )
+        for indicator in indicators
+        if indicator.pk in by_indicator
+    ]
+
+
 def _num(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -371,7 +395,7 @@ def overdue_indicators(indicators: list[Indicator], latest: pd.DataFrame, as_of:
             continue
         expected = (pd.Timestamp(row.period_end) + pd.DateOffset(months=months + PUBLICATION_LAG_MONTHS)).date()
         if as_of > expected:
-            out.append(Overdue(indicator, period_label(row.period_start, row.period_end), expected))
+            out.append(Overdue(indicator, indicator.period_label(row.period_start, row.period_end), expected))
     return out
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.models import KEY_COLUMNS, Area
-from outcomes.periods import period_label, rebase_positions
+from outcomes.periods import rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import spc
@@ -220,7 +220,7 @@ def build(
                     "value": indicator.format_value(bench),
                     "interval": _interval_text(indicator, row["lower_ci"], row["upper_ci"]),
                     "comparison": verdict,
-                    "period": period_label(row["period_start"], row["period_end"]),
+                    "period": indicator.period_label(row["period_start"], row["period_end"]),
                     "other_period": own_period,
                 }
             )
@@ -232,7 +232,9 @@ def build(
 
     # The PCNs side by side, for the latest period; each PCN links to this indicator's page for it.
     pcn_chart = None
-    latest_period = "" if latest_row is None else period_label(latest_row["period_start"], latest_row["period_end"])
+    latest_period = (
+        "" if latest_row is None else indicator.period_label(latest_row["period_start"], latest_row["period_end"])
+    )
     if latest_row is not None and data.pcns and "pcn" in indicator.levels:
         rows, links = [], []
         for order, (pcn, frame) in enumerate(data.pcns.items()):
@@ -272,7 +274,7 @@ def build(
             rows = control(rows[rows["period_end"] == last])
             title = (
                 f"{indicator.display_name} by {BREAKDOWN_TITLES.get(breakdown, breakdown).lower()}, "
-                f"{area.display_name}, {period_label(rows['period_start'].iloc[0], last)}"
+                f"{area.display_name}, {indicator.period_label(rows['period_start'].iloc[0], last)}"
             )
             chart, shown_rows, sii_result = category_chart(
                 f"breakdown-{breakdown}",

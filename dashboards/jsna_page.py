@@ -171,7 +171,7 @@ def indicator_row(indicator, own: list[Record], london: list[Record], england: l
     fmt = indicator.format_value
     bare = partial(format_value, decimals=indicator.decimal_places)  # the interval without its unit, as Fingertips
     interval = "" if lower is None or upper is None else f"{bare(lower)} to {bare(upper)}"
-    period = period_label(latest["period_start"], latest["period_end"])
+    period = period_label(latest["period_start"], latest["period_end"], getattr(indicator, "frequency", None))
     return JsnaRow(
         indicator=indicator,
         period=period,

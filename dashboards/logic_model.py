@@ -15,7 +15,6 @@ import pandas as pd
 
 from outcomes.models import Indicator
 from outcomes.models.choices import LogicTier
-from outcomes.periods import period_label
 from outcomes.selectors import HARROW_CODE, areas_by_code, latest_headline
 from outcomes.stats.benchmark import compare_to_benchmark
 from workstreams.models import Workstream
@@ -75,7 +74,7 @@ def measure_statuses(indicators: Iterable[Indicator], today: dt.date) -> dict[in
             out[indicator.pk] = MeasureStatus(indicator, "—", "", "No data yet", "none")
             continue
         value_text = indicator.format_value(float(row.value))
-        period = period_label(row.period_start, row.period_end)
+        period = indicator.period_label(row.period_start, row.period_end)
         target = targets.get(indicator.pk)
         if target is not None:
             status = target.assessment.status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -65,6 +67,26 @@ class BoardPack(models.Model):
         if self.started_at is None or self.completed_at is None:
             return None
         return (self.completed_at - self.started_at).total_seconds()
+
+    @property
+    def progress(self) -> dict | None:
+        """How far an unfinished pack has got: {"percent": 0-100 or None (not started), "words": ...}."""
+        if self.finished:
+            return None
+        if self.status == BoardPackStatus.QUEUED:
+            return {"percent": None, "words": "Waiting for a worker to start"}
+        noted = (self.summary or {}).get("progress") or {}
+        return {"percent": int(noted.get("percent", 0)), "words": str(noted.get("words", "Starting"))}
+
+    def stored_pdf_matches(self) -> bool:
+        """Whether the stored PDF is byte for byte the one generated (its SHA-256 as recorded then)."""
+        if not self.pdf or not self.pdf_sha256:
+            return False
+        digest = hashlib.sha256()
+        with self.pdf.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest() == self.pdf_sha256
 
     @classmethod
     def current_for(cls, month) -> BoardPack | None:

@@ -11,19 +11,10 @@ import datetime as dt
 from django.conf import settings
 
 from outcomes.models import Area
-from outcomes.selectors import (
-    headline_series,
-    indicator_data,
-    indicators_in_order,
-    jsna_data,
-    latest_headline,
-    pcn_data,
-    rebase_starts,
-    tracked_measures,
-)
+from outcomes.selectors import indicator_data, indicators_in_order, jsna_data, latest_headline, pcn_data
 
 from . import indicator_page, jsna_page, pcn_page
-from .board import board_tiles, measure_icons, overdue_indicators
+from .board import board_tiles, overdue_indicators, tracked_measure_icons
 from .cache import cached
 from .overview import board_state, changes_since
 
@@ -51,26 +42,8 @@ def board_changes(today: dt.date, version: str | None = None) -> dict[str, list[
 
 def tracked_icons(borough: Area, version: str | None = None):
     """Variation and assurance icons of every tracked measure other than the outcomes (the board's tiles carry
-    theirs), for the Making Data Count summary matrix. Assurance is against a single target value for the borough."""
-
-    def build():
-        indicators = tracked_measures(borough)
-        ids = [i.pk for i in indicators]
-        frame = headline_series(ids, [borough.pk])
-        by_indicator = {key: group for key, group in frame.groupby("indicator_id", sort=False)}
-        rebases = rebase_starts(ids, borough.pk)
-        return [
-            measure_icons(
-                indicator,
-                by_indicator[indicator.pk],
-                rebases.get(indicator.pk, []),
-                next((t.value for t in indicator.borough_targets), None),
-            )
-            for indicator in indicators
-            if indicator.pk in by_indicator
-        ]
-
-    return cached(("tracked_icons", borough.pk), build, version)
+    theirs), for the Making Data Count summary matrix."""
+    return cached(("tracked_icons", borough.pk), lambda: tracked_measure_icons(borough), version)
 
 
 def jsna(version: str | None = None):

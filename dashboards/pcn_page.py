@@ -11,7 +11,6 @@ from django.urls import reverse
 from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.models import KEY_COLUMNS
-from outcomes.periods import period_label
 from outcomes.selectors import PcnData
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.units import count_text, format_value
@@ -95,7 +94,7 @@ def build(
                     "upper_ci": row.upper_ci,
                     "polarity": indicator.polarity,
                     "unit": _unit(indicator),
-                    "period": period_label(row.period_start, row.period_end),
+                    "period": indicator.period_label(row.period_start, row.period_end),
                 }
             )
     spine = None
@@ -164,7 +163,7 @@ def build(
                     disclosure_suppressed=group["disclosure_suppressed"],
                 )
             statistic = "proportion" if indicator.unit == "percent" else "rate"
-            period = period_label(group["period_start"].iloc[0], latest_end)
+            period = indicator.period_label(group["period_start"].iloc[0], latest_end)
             units, limits = funnel_table(
                 frame, statistic=statistic, multiplier=indicator.multiplier, decimals=indicator.decimal_places
             )
@@ -204,8 +203,13 @@ def build(
             practice=data.practice_latest["area_id"].map(practice_names),
             indicator=data.practice_latest["indicator_id"].map(lambda i: by_id[i].display_name),
             period=[
-                period_label(s, e)
-                for s, e in zip(data.practice_latest["period_start"], data.practice_latest["period_end"], strict=True)
+                by_id[i].period_label(s, e)
+                for i, s, e in zip(
+                    data.practice_latest["indicator_id"],
+                    data.practice_latest["period_start"],
+                    data.practice_latest["period_end"],
+                    strict=True,
+                )
             ],
         )
         if not unsuppressed:

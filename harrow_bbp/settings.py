@@ -257,6 +257,11 @@ DASHBOARD_WARM_AFTER_LOAD = env_bool("DASHBOARD_WARM_AFTER_LOAD", bool(CELERY_BR
 SPC_MIN_POINTS = int(os.environ.get("SPC_MIN_POINTS", "15"))
 if SPC_MIN_POINTS < 2:
     raise ValueError("SPC_MIN_POINTS must be at least 2")
+#: The board's risk appetite on the 5x5 score: open risks scoring above it are escalated in the board pack's
+#: executive summary. 12 puts the NPSA "extreme" band (15 to 25) in front of the board.
+BOARD_RISK_APPETITE = int(os.environ.get("BOARD_RISK_APPETITE", "12"))
+if not 1 <= BOARD_RISK_APPETITE <= 25:
+    raise ValueError("BOARD_RISK_APPETITE is a 5x5 risk score, 1 to 25")
 # ---- end SPC charts ---------------------------------------------------------------------------------------------
 
 # ---- SIGN-IN logging: lockouts (warning) and cleared failures and session ends (info) ---------------------------

@@ -32,11 +32,23 @@ def _months(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-def period_label(start: dt.date, end: dt.date) -> str:
-    """How a board paper names a period: "Sep 2026", "Jul to Sep 2026", "2022/23", "2021", "2018 to 2020"."""
+#: Months between a measure's readings, by its frequency (a period longer than this is a rolling window).
+_READING_MONTHS = {"monthly": 1, "quarterly": 3}
+
+
+def period_label(start: dt.date, end: dt.date, frequency: str | None = None) -> str:
+    """How a board paper names a period: "Sep 2026", "Jul to Sep 2026", "2022/23", "2021", "2018 to 2020".
+
+    With the measure's ``frequency``, a period longer than the time between its readings is a rolling window (the
+    12 months to each month's end) and is named by its months, "Oct 2025 to Sep 2026": a rolling year that happens
+    to start in September is not an academic year, nor one starting in April a financial year. Every page, chart,
+    download and the board pack name periods through this one function."""
     months = _months(start, end)
     if months == 1:
         return f"{start:%b %Y}"
+    reading = _READING_MONTHS.get(frequency or "")
+    if reading is not None and months > reading:
+        return f"{start:%b} to {end:%b %Y}" if start.year == end.year else f"{start:%b %Y} to {end:%b %Y}"
     if months == 12 and start.month == 4:
         return f"{start.year}/{str(end.year)[2:]}"
     if months == 12 and start.month == 9:

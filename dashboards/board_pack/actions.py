@@ -16,7 +16,7 @@ from harrow_bbp.people import display_name
 
 from ..models import BoardPack
 from ..signals import board_pack_requested
-from . import content, pdf
+from . import content, images, pdf
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +36,37 @@ def _mark(pack: BoardPack, **fields: Any) -> None:
     BoardPack.objects.filter(pk=pack.pk).update(**fields)
 
 
+def record_progress(*, pack: BoardPack, fraction: float, words: str) -> None:
+    """Note how far the pack has got on its row (the status page polls it), committed at once so the page sees
+    it while the worker carries on. Kept in ``summary`` until the pack is ready, when the summary replaces it."""
+    progress = {"percent": max(0, min(100, round(fraction * 100))), "words": words}
+    pack.summary = {"progress": progress}
+    BoardPack.objects.filter(pk=pack.pk, status=BoardPack.Status.RENDERING).update(summary=pack.summary)
+
+
 def build_board_pack(*, pack: BoardPack) -> BoardPack:
     """Gather, draw and render the pack; store its HTML and PDF. Raises on failure (see ``fail_board_pack``)."""
     started = time.monotonic()
     _mark(pack, status=BoardPack.Status.RENDERING, started_at=timezone.now(), error="")
+
+    def progress(fraction: float, words: str) -> None:
+        record_progress(pack=pack, fraction=fraction, words=words)
+
     requested_by = ""
     if pack.requested_by_id:
         requested_by = display_name(pack.requested_by)
-    gathered = content.add_images(content.gather(pack.month, requested_by=requested_by))
+    # Chromium starts now and draws each chart as it is built, while the rest of the pack is gathered.
+    with images.ChartSession() as charts:
+        gathered = content.gather(pack.month, requested_by=requested_by, progress=progress, charts=charts)
+        gathered = content.add_images(gathered, progress=progress, charts=charts)
+    progress(0.78, "Laying out the pages")
     html = content.render_html(gathered)
-    pdf_bytes, pages = pdf.render_pdf(html)
+    document = pdf.render_document(html)
+    faults = pdf.layout(document).faults()
+    for fault in faults:  # the pack is still made: a long note is better split than left out
+        log.warning("Board pack %s layout: %s", pack.pk, fault)
+    progress(0.92, "Writing the PDF")
+    pdf_bytes, pages = document.write_pdf(), len(document.pages)
     with transaction.atomic():
         pack = BoardPack.objects.select_for_update().get(pk=pack.pk)
         pack.html.save(f"{pack.pk}.html", ContentFile(html.encode("utf-8")), save=False)
@@ -53,7 +74,10 @@ def build_board_pack(*, pack: BoardPack) -> BoardPack:
         pack.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
         pack.page_count = pages
         pack.data_up_to = gathered.month_end
-        pack.summary = gathered.summary()
+        pack.summary = gathered.summary() | {
+            "layout_faults": faults,
+            "seconds": round(time.monotonic() - started, 1),
+        }
         pack.status = BoardPack.Status.READY
         pack.completed_at = timezone.now()
         pack.error = ""

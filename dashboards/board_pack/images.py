@@ -11,8 +11,9 @@ import base64
 import concurrent.futures
 import copy
 import os
+import queue
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,38 +71,103 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-async def _render(figures: Sequence[dict[str, Any]], *, width: int, height: int, scale: int) -> list[bytes]:
-    import kaleido
+class ChartSession:
+    """One Kaleido browser session on an event loop in a thread of its own, started at once: figures are handed in
+    with ``draw`` as they are built and drawn while the caller goes on (Chromium starting and drawing overlaps the
+    pack's own reading and computing), and ``finish`` returns the PNGs in the order they were handed in.
 
-    options: dict[str, Any] = {"n": 1, "mathjax": False}
-    plotly_js = plotly_js_path()
-    if plotly_js is not None:
-        options["plotlyjs"] = str(plotly_js)
-    out = []
-    async with kaleido.Kaleido(**options) as k:
-        for figure in figures:
-            png = await k.calc_fig(
-                for_print(figure, width=width, height=height),
-                opts={"format": "png", "width": width, "height": height, "scale": scale},
-            )
-            out.append(bytes(png))
-    return out
+    The thread is always a new one: the caller may be inside a running loop (Playwright's sync API in the browser
+    tests), where asyncio.run refuses; and ``finish`` tells ``on_drawn`` in the caller's own thread, outside any
+    loop, since the pack writes its progress through the ORM. Use it as a context manager, so the browser is closed
+    whatever happens.
+    """
+
+    def __init__(self, *, scale: int = SCALE) -> None:
+        if chromium_path() is None:
+            raise RuntimeError(f"Chart images need Chromium at {CHROMIUM} (make system-packages).")
+        self._scale = scale
+        self._todo: queue.SimpleQueue[tuple[dict[str, Any], int, int] | None] = queue.SimpleQueue()
+        self._drawn: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._handed = 0
+        self._closed = False
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self._future = self._pool.submit(asyncio.run, self._run())
+
+    async def _run(self) -> list[bytes]:
+        import kaleido
+
+        options: dict[str, Any] = {"n": 1, "mathjax": False}
+        plotly_js = plotly_js_path()
+        if plotly_js is not None:
+            options["plotlyjs"] = str(plotly_js)
+        out: list[bytes] = []
+        async with kaleido.Kaleido(**options) as k:
+            while (item := await asyncio.to_thread(self._todo.get)) is not None:
+                figure, width, height = item
+                png = await k.calc_fig(
+                    for_print(figure, width=width, height=height),
+                    opts={"format": "png", "width": width, "height": height, "scale": self._scale},
+                )
+                out.append(bytes(png))
+                self._drawn.put(len(out))
+        return out
+
+    def draw(self, figure: dict[str, Any], *, width: int = WIDTH, height: int = HEIGHT) -> None:
+        """Hand in a figure to draw at (width, height) CSS pixels; returns at once."""
+        if self._closed:
+            raise RuntimeError("This chart session is finished.")
+        self._todo.put((figure, width, height))
+        self._handed += 1
+
+    def finish(self, on_drawn: Callable[[int], None] | None = None) -> list[bytes]:
+        """Wait for every figure handed in, telling ``on_drawn`` how many are done after each; close the browser."""
+        if not self._closed:
+            self._closed = True
+            self._todo.put(None)
+        while True:
+            try:
+                count = self._drawn.get(timeout=0.1)
+            except queue.Empty:
+                if self._future.done():
+                    break
+                continue
+            if on_drawn is not None:
+                on_drawn(count)
+        pngs = self._future.result()
+        self._pool.shutdown()
+        if len(pngs) != self._handed:
+            raise RuntimeError(f"{self._handed} charts handed in, {len(pngs)} drawn.")
+        return pngs
+
+    def __enter__(self) -> ChartSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._closed:  # left early (an error while the pack was being gathered): close the browser
+            self._closed = True
+            self._todo.put(None)
+            concurrent.futures.wait([self._future])
+            self._pool.shutdown()
 
 
 def render_pngs(
-    figures: Sequence[dict[str, Any]], *, width: int = WIDTH, height: int = HEIGHT, scale: int = SCALE
+    figures: Sequence[dict[str, Any]],
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    scale: int = SCALE,
+    sizes: Sequence[tuple[int, int]] | None = None,
+    on_drawn: Callable[[int], None] | None = None,
 ) -> list[bytes]:
-    """Every figure as PNG bytes, in order, from one Kaleido browser session."""
+    """Every figure as PNG bytes, in order, from one Kaleido browser session; ``sizes`` gives each figure its own
+    (width, height), and ``on_drawn`` is told how many are done after each one (the pack's progress)."""
     if not figures:
         return []
-    if chromium_path() is None:
-        raise RuntimeError(f"Chart images need Chromium at {CHROMIUM} (make system-packages).")
-    job = _render(list(figures), width=width, height=height, scale=scale)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # no event loop in this thread: the usual case (a worker, a request, a command)
-        return asyncio.run(job)
-    # Called from inside a running loop (an async caller, or Playwright's sync API in the browser tests):
-    # asyncio.run refuses there, so draw in a thread of our own with its own loop.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, job).result()
+    if sizes is None:
+        sizes = [(width, height)] * len(figures)
+    if len(sizes) != len(figures):
+        raise ValueError("One size per figure.")
+    with ChartSession(scale=scale) as session:
+        for figure, (w, h) in zip(figures, sizes, strict=True):
+            session.draw(figure, width=w, height=h)
+        return session.finish(on_drawn)

@@ -15,6 +15,7 @@ from harrow_bbp.access import can_generate_board_pack, can_view, require
 from harrow_bbp.params import MIN_YEAR
 
 from ..board_pack import actions
+from ..board_pack.content import last_complete_month
 from ..models import BoardPack
 from ..selectors import board_pack_detail, board_packs
 
@@ -26,7 +27,8 @@ class BoardPackForm(forms.Form):
         label="Month",
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text="The pack shows the data as they stood at the end of this month.",
+        help_text="The pack shows the data as they stood at the end of this month; it starts at the last complete "
+        "month.",
     )
 
     def clean_month(self) -> dt.date:
@@ -50,7 +52,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
             pack = actions.request_board_pack(month=form.cleaned_data["month"], requested_by=request.user)
             return redirect("dashboards:board_pack", pk=pack.pk)
     else:
-        form = BoardPackForm(initial={"month": timezone.localdate().replace(day=1)})
+        form = BoardPackForm(initial={"month": last_complete_month(timezone.localdate())})
     packs = board_packs(LIST_LIMIT)
     current = {}
     for pack in packs:

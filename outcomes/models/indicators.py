@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from audit.history import AuditedHistory
 
+from ..periods import period_label
 from ..units import format_value, unit_suffix
 from .choices import (
     AreaLevel,
@@ -135,6 +138,10 @@ class Indicator(models.Model):
     def format_value(self, value: float | None) -> str:
         """The value as the board reads it: the indicator's decimal places and its unit ('82.2 years')."""
         return format_value(value, decimals=self.decimal_places, suffix=self.unit_suffix)
+
+    def period_label(self, start: dt.date, end: dt.date) -> str:
+        """A period of this measure in words: a rolling window by its months, never as a named year."""
+        return period_label(start, end, self.frequency)
 
 
 class Target(models.Model):

@@ -15,9 +15,11 @@ import pytest
 from django.urls import reverse
 
 from dashboards.board import board_tiles
+from dashboards.board_pack import content
 from dashboards.board_pack import pdf as pack_pdf
 from dashboards.models import BoardPack
-from outcomes.models import Commentary
+from harrow_bbp.people import display_name
+from outcomes.models import Area, Commentary, Indicator, Observation
 from outcomes.selectors import harrow
 from workstreams.models import Person, Risk, StatusReport, Workstream
 
@@ -59,6 +61,19 @@ def drawn_images(page) -> list[tuple[int, int, int]]:
             if xobject.get("/Subtype") == "/Image":
                 out.append((int(xobject["/Width"]), int(xobject["/Height"]), len(xobject.get_data())))
     return out
+
+
+def small_pcn_count() -> tuple[str, str]:
+    """Make one PCN's September ACSC count 3 (a small number): its value must not be shown below borough level.
+    Returns the PCN's name and the value text it showed before."""
+    indicator = Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS")
+    pcn = Area.objects.filter(parent=harrow(), level="pcn").order_by("sort_order").first()
+    row = Observation.objects.get(
+        indicator=indicator, area=pcn, period_end=MONTH_END, breakdown="all", is_current=True, period_start=MONTH
+    )
+    before = indicator.format_value(row.value)
+    Observation.objects.filter(pk=row.pk).update(numerator=3, value=3 / row.denominator * indicator.multiplier)
+    return pcn.display_name, before
 
 
 def governance_rows() -> tuple[StatusReport, Risk]:
@@ -167,6 +182,7 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     from pypdf import PdfReader
 
     report, risk = governance_rows()
+    hidden = small_pcn_count()
     client = role_client("analyst")
     response, pack = generate(client, capture=django_capture_on_commit_callbacks)
     pack.refresh_from_db()
@@ -187,18 +203,22 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     pages = [words(p.extract_text()) for p in reader.pages]
     text = " ".join(pages)
     _, tiles = board_tiles(MONTH_END, up_to=MONTH_END)
-    # Cover, overview, a page per outcome measure, workstreams, risks, heat map.
+    pcn_level = [t for t in tiles if "pcn" in t.indicator.levels]
+    # Executive summary, a page per outcome measure, PCN variation, workstreams, risks, heat map, the numbers.
     assert len(reader.pages) == pack.page_count >= 5 + len(tiles)
-    for heading in ["Board pack", "September 2026", "Overview of the outcome measures", "Workstream status"]:
+    for heading in ["Board pack", "September 2026", "Executive summary", "Workstream status"]:
         assert heading in text
-    assert "Top risks" in text and "Heat map of open risks" in text
+    assert "Top risks" in text and "Heat map of open risks" in text and "Variation between PCNs" in text
+    assert not pack.summary["layout_faults"], pack.summary["layout_faults"]
 
     # The same figures the dashboard builds for the same month.
     assert {t.indicator.partnership_outcome for t in tiles} == {1, 2, 3, 4, 5}  # the five outcomes
     image_pages = [
         (text_of, drawn) for text_of, drawn in zip(pages, map(drawn_images, reader.pages), strict=True) if drawn
     ]
-    assert len(image_pages) == len(tiles)  # one chart on each outcome's page, none elsewhere
+    # One SPC chart on each outcome's page; the PCN charts on the PCN variation pages; none elsewhere.
+    assert sum(len(drawn) for _, drawn in image_pages) == len(tiles) + len(pcn_level)
+    assert all("Outcome" in t[:400] or "Variation between PCNs" in t or "by PCN" in t for t, _ in image_pages)
     for tile in tiles:
         name = words(tile.indicator.name)
         assert name in text
@@ -212,14 +232,60 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
         own = [drawn for page_text, drawn in image_pages if name in page_text[:400]]
         assert own, f"no chart image on the page for {name}"
         (width, height, size), *_ = own[0]
-        assert width == 1800 and height == 840 and size > 10_000  # 900 x 420 at scale 2, with data
+        assert width == 1800 and height == 760 and size > 10_000  # 900 x 380 at scale 2, with data
+
+    # The executive summary comes first: the scorecard (value with unit and period, icons, target status), the
+    # Making Data Count matrix, the changes since last month and the escalations, before any outcome's page.
+    first_outcome = min(i for i, page in enumerate(pages) if "Benchmarks" in page)  # outcome pages have them
+    summary = " ".join(pages[:first_outcome])
+    assert pages[0].index("Executive summary") < pages[0].index("Scorecard of the outcome measures")
+    assert f"for {display_name(pack.requested_by)};" in pages[0]  # who asked for it, by name
+    for heading in ["Making Data Count summary", "Changes since last month", "Escalations from the workstreams"]:
+        assert heading in summary
+    for tile in tiles:
+        assert words(tile.indicator.display_name) in pages[0] and tile.latest_text in pages[0]
+        assert tile.latest_period in pages[0]
+        if tile.variation:
+            assert tile.variation[1] in pages[0]
+    assert "New data: Sep 2026" in summary  # ACSC's September value arrived after the August pack's data
+    assert "Estates sign-off for the Wealdstone hub" in summary and report.workstream.name in summary
+    assert risk.reference in summary and "20 (4 \u00d7 5)" in summary  # above the appetite of 12
+
+    # Each outcome's page: its SPC icons, or the run chart's "too few points" where it has too few.
+    for tile in tiles:
+        own = next(p for p in pages if words(tile.indicator.name) in p[:400] and "Scorecard" not in p)
+        if len(tile.table) < 15:
+            assert "too few points" in own, tile.indicator.code
+        elif tile.variation:
+            assert tile.variation[1] in own, tile.indicator.code
+
+    # Rolling years are named by their months, never as an academic year; tooth decay's school years still are.
+    assert "Oct 2025 to Sep 2026" in text and "Sep 2025 to Aug 2026" in text
+    assert "2025/26 academic year" not in text and "2023/24 academic year" in text
+
+    # The PCNs against Harrow, coloured by significance, under disclosure control.
+    pcn_pages = " ".join(p for p in pages if "by PCN" in p or "Variation between PCNs" in p)
+    pcns = list(Area.objects.filter(parent=harrow(), level="pcn").order_by("sort_order"))
+    for tile in pcn_level:
+        assert f"{tile.indicator.display_name} by PCN" in pcn_pages
+    for pcn in pcns:
+        assert pcn_pages.count(pcn.display_name) >= len(pcn_level)
+    assert re.search(r"Better|Worse|Similar", pcn_pages) and "PCN Value 95% confidence interval" in pcn_pages
+    name, shown_before = hidden
+    row = re.search(rf"{re.escape(name)} (\S+)", pcn_pages[pcn_pages.index("ACSC") :])
+    assert row and row.group(1) == "*", row and row.group(0)
+    assert shown_before not in pcn_pages
 
     # Governance rows the test made appear on their pages.
     assert report.workstream.name in text and "Estates sign-off for the Wealdstone hub" in text
     assert risk.reference in text and "Workforce gaps delay the neighbourhood teams" in text
     risks_page = next(p for p in pages if "Top risks" in p and risk.reference in p)
     assert "Pat Owner" in risks_page and "20 (4 \u00d7 5)" in risks_page, risks_page
-    assert [o["latest"] for o in pack.summary["outcomes"]] == [t.latest_text for t in tiles]
+    # The row keeps what the pack showed, in the pack's order (attention first).
+    assert {o["code"]: o["latest"] for o in pack.summary["outcomes"]} == {
+        t.indicator.code: t.latest_text for t in tiles
+    }
+    assert pack.summary["layout"] == content.LAYOUT
     print(f"board pack generated in {pack.duration_seconds:.1f}s, {pack.page_count} pages")
 
 
@@ -237,7 +303,8 @@ def test_a_kept_pack_reads_as_it_was_after_new_data_arrive(role_client, django_c
     html = before.decode()
     assert "No status reports yet" in html and "Not reported" in html and "No open risks recorded." in html
     tiles = board_tiles(MONTH_END, up_to=MONTH_END)[1]
-    assert html.count('src="data:image/png;base64,') == len(tiles) and "<script" not in html
+    pcn_level = [t for t in tiles if "pcn" in t.indicator.levels]
+    assert html.count('src="data:image/png;base64,') == len(tiles) + len(pcn_level) and "<script" not in html
 
     # New data: commentary for the month and a new risk, after the pack was made.
     Commentary.objects.create(

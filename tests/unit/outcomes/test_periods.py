@@ -23,6 +23,35 @@ def test_period_labels_read_as_a_board_paper_would(start, end, label):
     assert period_label(start, end) == label
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "frequency", "label"),
+    [
+        # The 12 months to each month's end of a monthly measure: a rolling year, named by its months.
+        (D(2025, 9, 1), D(2026, 8, 31), "monthly", "Sep 2025 to Aug 2026"),
+        (D(2025, 4, 1), D(2026, 3, 31), "monthly", "Apr 2025 to Mar 2026"),
+        (D(2025, 1, 1), D(2025, 12, 31), "monthly", "Jan to Dec 2025"),
+        (D(2025, 10, 1), D(2026, 9, 30), "quarterly", "Oct 2025 to Sep 2026"),
+        (D(2026, 7, 1), D(2026, 9, 30), "quarterly", "Jul to Sep 2026"),  # one reading's own period
+        (D(2026, 9, 1), D(2026, 9, 30), "monthly", "Sep 2026"),
+        # A measure read once a year (or every two) over a school year: an academic year, as published.
+        (D(2023, 9, 1), D(2024, 8, 31), "biennial", "2023/24 academic year"),
+        (D(2018, 9, 1), D(2019, 8, 31), "annual", "2018/19 academic year"),
+        (D(2022, 4, 1), D(2023, 3, 31), "annual", "2022/23"),
+    ],
+)
+def test_a_rolling_window_is_never_named_as_a_year(start, end, frequency, label):
+    assert period_label(start, end, frequency) == label
+
+
+def test_an_indicator_names_its_periods_by_its_frequency():
+    from outcomes.models import Indicator
+
+    rolling = Indicator(frequency="monthly")
+    assert rolling.period_label(D(2024, 9, 1), D(2025, 8, 31)) == "Sep 2024 to Aug 2025"
+    assert "academic year" not in rolling.period_label(D(2024, 9, 1), D(2025, 8, 31))
+    assert Indicator(frequency="biennial").period_label(D(2023, 9, 1), D(2024, 8, 31)) == "2023/24 academic year"
+
+
 def test_rebase_positions_start_at_the_first_period_on_or_after_each_rebase():
     import datetime as dt
 

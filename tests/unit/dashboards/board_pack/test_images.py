@@ -67,18 +67,31 @@ def test_plotly_js_comes_from_the_installed_package():
     assert path is not None and path.name == "plotly.min.js" and "plotly" in str(path.parent)
 
 
+def fake_browser(monkeypatch) -> list[dict]:
+    """A ChartSession whose browser is a stand-in that 'draws' each figure handed in as a one-byte PNG."""
+    import asyncio
+
+    seen: list[dict] = []
+
+    async def fake_run(self):
+        out = []
+        while (item := await asyncio.to_thread(self._todo.get)) is not None:
+            seen.append(item[0])
+            out.append(images.PNG_SIGNATURE + b"x")
+            self._drawn.put(len(out))
+        return out
+
+    monkeypatch.setattr(images.ChartSession, "_run", fake_run)
+    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+    return seen
+
+
 def test_render_works_from_inside_a_running_event_loop(monkeypatch):
     """The browser tests keep an asyncio loop running on the main thread; a pack built there must still draw."""
     import asyncio
     import concurrent.futures
 
-    from dashboards.board_pack import images
-
-    async def fake_render(figures, *, width, height, scale):
-        return [images.PNG_SIGNATURE + b"x" for _ in figures]
-
-    monkeypatch.setattr(images, "_render", fake_render)
-    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+    fake_browser(monkeypatch)
 
     async def inside_a_loop():
         return images.render_pngs([{"data": []}, {"data": []}])
@@ -87,3 +100,40 @@ def test_render_works_from_inside_a_running_event_loop(monkeypatch):
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         result = pool.submit(asyncio.run, inside_a_loop()).result()
     assert result == [images.PNG_SIGNATURE + b"x"] * 2
+
+
+def test_a_session_draws_what_is_handed_in_while_the_caller_goes_on_and_closes_on_an_error(monkeypatch):
+    seen = fake_browser(monkeypatch)
+    told = []
+    with images.ChartSession() as session:
+        session.draw({"data": [], "layout": {"title": "A"}}, width=300, height=200)
+        session.draw({"data": [], "layout": {"title": "B"}})
+        pngs = session.finish(told.append)
+    assert len(pngs) == 2 and told == [1, 2]
+    assert [f["layout"]["title"] for f in seen] == ["A", "B"]
+    with pytest.raises(RuntimeError, match="finished"):
+        session.draw({"data": []})
+
+    with pytest.raises(ValueError, match="gathering failed"), images.ChartSession() as failed:
+        failed.draw({"data": []})
+        raise ValueError("gathering failed")
+    assert failed._future.done()  # the browser was closed, not left running
+
+
+@pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
+def test_each_figure_is_drawn_at_its_own_size_and_progress_is_told_after_each():
+    done = []
+    pngs = images.render_pngs(
+        [{"data": [{"y": [1, 2]}]}, {"data": [{"y": [2, 1]}]}],
+        sizes=[(300, 200), (400, 150)],
+        scale=1,
+        on_drawn=done.append,
+    )
+    assert [images.png_size(p) for p in pngs] == [(300, 200), (400, 150)]
+    assert done == [1, 2]
+
+
+def test_sizes_must_match_the_figures(monkeypatch):
+    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+    with pytest.raises(ValueError, match="One size per figure"):
+        images.render_pngs([{"data": []}], sizes=[(1, 1), (2, 2)])
