@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.conf import settings
 
 from outcomes.coverage import frame_caveats
 from outcomes.models import Area, Indicator, Target
@@ -27,7 +28,6 @@ IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease", "no_judgem
 #: Months after a period's expected end before its data counts as overdue (publication lag).
 PUBLICATION_LAG_MONTHS = 3
 #: Fewest points for which the variation and assurance icons are shown (NHSRplotthedots warns below 13).
-MIN_SPC_POINTS = 13
 #: Point types that count as "special cause" on the board (a neutral special cause is neither good nor bad news).
 SPECIAL_CAUSE_POINTS = frozenset({"special_cause_improvement", "special_cause_concern"})
 SPARKLINE_POINTS = 24  # two years of a monthly series; every point of an annual one
@@ -317,7 +317,8 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
 
 def _spc(indicator: Indicator, valued: pd.DataFrame, rebases, target: float | None) -> SPCResult | None:
     """The XmR chart of a measure's values, or None with too few points for the icons to mean anything."""
-    if len(valued) < MIN_SPC_POINTS:  # Making Data Count: icons need enough points to mean anything
+    # Making Data Count: icons need enough points to mean anything; the same minimum as every SPC chart's.
+    if len(valued) < settings.SPC_MIN_POINTS:
         return None
     return spc(
         valued["value"].to_numpy(float),
