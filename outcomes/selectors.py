@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Prefetch, QuerySet
 
-from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, Indicator, Observation, SpcRebase, Target
+from .models import KEY_COLUMNS, NUMBER_COLUMNS, Area, AreaAlias, Indicator, Observation, SpcRebase, Target
 
 #: Each row's coverage of its member practices comes along (zero/blank on rows that are not derived), so every
 #: page can caveat a partial PCN or borough value (outcomes.coverage.caveat).
@@ -38,6 +38,14 @@ def outcome_indicators() -> QuerySet[Indicator]:
             )
         )
     )
+
+
+def current_codes(codes: Iterable[str]) -> dict[str, str]:
+    """Former area codes among ``codes`` -> the code each area has now (one query; ADR 0017)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    return dict(AreaAlias.objects.filter(alias__in=wanted).values_list("alias", "area__code"))
 
 
 def harrow() -> Area:

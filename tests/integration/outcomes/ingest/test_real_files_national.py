@@ -272,9 +272,9 @@ def test_a_practice_the_lookup_puts_in_another_pcn_is_reported_not_moved():
     extract = run(GEOGRAPHY, content=content, name="MAPPING_NHS_GEOGRAPHIES_2021.csv")
     assert extract.status == Extract.Status.LOADED, extract.errors
     moved = [w for w in extract.warnings if w["message"].startswith("E84068: ")]
-    assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold HRW-PCN-HS" in moved[0]["message"]
+    assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold U84846" in moved[0]["message"]
     assert extract.rows_unchanged == 27
-    assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "HRW-PCN-HS"
+    assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "U84846"
 
 
 def test_the_national_files_through_the_ingest_command_dry_run():

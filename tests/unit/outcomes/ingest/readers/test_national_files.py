@@ -160,7 +160,7 @@ def test_achievement_needs_every_listed_code_for_a_practice():
 
 MAP = ["PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "PRACTICE_POSTCODE", "PCN_CODE", "PCN_NAME",
        "SUB_ICB_LOCATION_CODE", "ICB_CODE", "COMM_REGION_CODE"]  # fmt: skip
-HELD = {"E84068": OurPcn("U84846", "Healthsense PCN"), "E84024": OurPcn("HRW-PCN-HS", "Healthsense PCN")}
+HELD = {"E84068": OurPcn("U84846", "Healthsense PCN"), "E84024": OurPcn("U84846", "Healthsense PCN")}
 
 
 def row(practice: str, pcn: str, name: str) -> list[str]:
