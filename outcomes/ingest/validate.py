@@ -17,6 +17,7 @@ import pandas as pd
 from .cells import (
     columns_factorized_once,
     date_formats,
+    distinct,
     is_formula,
     is_markup,
     on_distinct,
@@ -51,6 +52,7 @@ class Reference:
     areas: dict[str, tuple[int, str]]  # code -> (id, level)
     categories: dict[str, frozenset[str]]  # breakdown -> allowed categories
     today: dt.date = field(default_factory=dt.date.today)
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)  # former code -> (code now, area name)
 
 
 @dataclass
@@ -134,7 +136,7 @@ def _validate(
         "missing_value",
         "The indicator code is blank.",
     )
-    org_code = f["org_code"].astype(str)
+    org_code = _current_codes(f, columns, reference, problems)
     known_area = org_code.isin(reference.areas.keys())
     _add(
         problems,
@@ -506,6 +508,37 @@ def _blank(series: pd.Series) -> pd.Series:
 def _clean_note(series: pd.Series) -> pd.Series:
     """Notes as stored: without surrounding spaces (a note over NOTE_MAX_LENGTH has been refused)."""
     return series.astype(str).str.strip()
+
+
+def _current_codes(f: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList) -> pd.Series:
+    """Organisation codes, with an area's former code (an ``AreaAlias``, e.g. HRW-PCN-HS) read as its code now
+    and one warning per former code naming the mapping (ADR 0017). Judged on the distinct codes only."""
+    org_code = f["org_code"].astype(str)
+    if not reference.aliases:
+        return org_code
+    codes, uniques = distinct(f["org_code"])
+    hits = [i for i, value in enumerate(uniques) if value in reference.aliases]
+    if not hits:
+        return org_code
+    current = np.asarray(uniques, dtype=object).copy()
+    counts = np.bincount(codes, minlength=len(uniques))
+    lines = f[LINE].to_numpy()
+    for i in hits:
+        former = uniques[i]
+        code, name = reference.aliases[former]
+        current[i] = code
+        rows = int(counts[i])
+        problems.add(
+            Problem(
+                int(lines[np.argmax(codes == i)]),
+                _col(columns, "org_code"),
+                "former_area_code",
+                f"'{former}' is a former code of {name}, now {code}: its {rows:,} row{'s' if rows != 1 else ''} "
+                f"{'were' if rows != 1 else 'was'} read as {code}. Use {code} in new files.",
+                "warning",
+            )
+        )
+    return pd.Series(current[codes], index=f.index, dtype=object)
 
 
 def _unknown(kind: str, value: str, known) -> str:
