@@ -56,6 +56,10 @@ class Area(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def clean(self) -> None:
+        if self.code and AreaAlias.objects.filter(alias=self.code).exclude(area_id=self.pk).exists():
+            raise ValidationError({"code": f"{self.code} is a former code of another area (an area alias)."})
+
     @property
     def status_note(self) -> str:
         """' (dormant)', ' (closed)', ' (proposed)' after a name; '' for an active or unknown status."""
