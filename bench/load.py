@@ -66,14 +66,14 @@ MIXES = {
     "board": COMMON,
     "analyst": [
         *COMMON,
-        "/pcns/HRW-PCN-HS/",
-        "/pcns/HRW-PCN-HA/",
-        "/indicators/OUT5_ACSC_ADMISSIONS/HRW-PCN-HA/",
+        "/pcns/U84846/",
+        "/pcns/U60450/",
+        "/indicators/OUT5_ACSC_ADMISSIONS/U60450/",
         "/extracts/",
         "/data-status/",
         "/insight/",
     ],
-    "pcnlead": [*COMMON, "/pcns/HRW-PCN-HS/", "/indicators/OUT5_ACSC_ADMISSIONS/HRW-PCN-HS/"],
+    "pcnlead": [*COMMON, "/pcns/U84846/", "/indicators/OUT5_ACSC_ADMISSIONS/U84846/"],
 }
 PASSWORDS = {"board": "demo-board-2026", "analyst": "demo-analyst-2026", "pcnlead": "demo-pcnlead-2026"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

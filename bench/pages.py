@@ -162,8 +162,8 @@ def page_list() -> list[tuple[str, str, bool]]:
     for indicator in Indicator.objects.filter(partnership_outcome__isnull=False).order_by("partnership_outcome"):
         pages.append((f"indicator {indicator.code}", f"/indicators/{indicator.code}/", True))
     pages.append(("indicator OUT5 at another borough", "/indicators/OUT5_ACSC_ADMISSIONS/E09000002/", True))
-    pages.append(("indicator OUT5 at a PCN", "/indicators/OUT5_ACSC_ADMISSIONS/HRW-PCN-HS/", True))
-    practice = Area.objects.filter(memberships__pcn__code="HRW-PCN-HS", memberships__end__isnull=True).order_by("code")
+    pages.append(("indicator OUT5 at a PCN", "/indicators/OUT5_ACSC_ADMISSIONS/U84846/", True))
+    practice = Area.objects.filter(memberships__pcn__code="U84846", memberships__end__isnull=True).order_by("code")
     pages.append(("indicator OUT5 at a practice", f"/indicators/OUT5_ACSC_ADMISSIONS/{practice.first().code}/", True))
     for pcn in Area.objects.filter(parent__code="E09000015", level="pcn").order_by("sort_order")[:2]:
         pages.append((f"PCN {pcn.display_name}", f"/pcns/{pcn.code}/", True))

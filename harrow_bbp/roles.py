@@ -21,6 +21,7 @@ ANALYST_EDITABLE = [
     ("outcomes", "indicator"),
     ("outcomes", "target"),
     ("outcomes", "area"),
+    ("outcomes", "areaalias"),
     ("outcomes", "practicemembership"),
     ("outcomes", "commentary"),
     ("outcomes", "spcrebase"),

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "dashboards.former_codes.FormerCodeRedirectMiddleware",  # old links with a former area code (ADR 0017)
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -7,6 +7,7 @@ from audit.history_admin import HistoryAdmin
 
 from .models import (
     Area,
+    AreaAlias,
     Commentary,
     CoverageAcceptance,
     Extract,
@@ -24,12 +25,26 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class AliasInline(admin.TabularInline):
+    model = AreaAlias
+    extra = 0
+
+
 @admin.register(Area)
 class AreaAdmin(HistoryAdmin):
     list_display = ("code", "name", "level", "parent", "ods_status", "is_comparator")
     list_filter = ("level", "ods_status", "is_comparator")
-    search_fields = ("code", "name", "short_name")
-    inlines = [MembershipInline]
+    search_fields = ("code", "name", "short_name", "aliases__alias")
+    inlines = [AliasInline, MembershipInline]
+
+
+@admin.register(AreaAlias)
+class AreaAliasAdmin(HistoryAdmin):
+    """Former codes (reference data): links and files that carry one reach the area (ADR 0017)."""
+
+    list_display = ("alias", "area", "note")
+    search_fields = ("alias", "area__code", "area__name")
+    autocomplete_fields = ("area",)
 
 
 @admin.register(PracticeMembership)

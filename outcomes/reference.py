@@ -76,6 +76,7 @@ TARGET_FIELDS = [
 @dataclass
 class ReferenceReport:
     areas: int = 0
+    aliases: int = 0
     memberships: int = 0
     indicators: int = 0
     targets: int = 0
@@ -85,6 +86,7 @@ class ReferenceReport:
         o = self.observations
         return [
             f"areas: {self.areas}",
+            f"area aliases (former codes): {self.aliases}",
             f"practice memberships: {self.memberships}",
             f"indicators: {self.indicators}",
             f"targets: {self.targets}",
@@ -119,6 +121,16 @@ def load_areas(path: Path | None = None) -> int:
             is_comparator=_bool(row["is_comparator"]),
             sort_order=int(row["sort_order"]),
         )
+    return len(rows)
+
+
+@transaction.atomic
+def load_aliases(path: Path | None = None) -> int:
+    """Former codes of our areas (``area_aliases.csv``): old links redirect, old files load with a warning."""
+    rows = list(csv.DictReader((path or FIXTURES / "area_aliases.csv").open(encoding="utf-8")))
+    areas = Area.objects.in_bulk([r["area_code"] for r in rows], field_name="code")
+    for row in rows:
+        actions.set_area_alias(alias=row["alias"], area=areas[row["area_code"]], note=row["note"])
     return len(rows)
 
 
@@ -253,6 +265,7 @@ def load_generic_csv(path: Path) -> actions.LoadResult:
 def load_all() -> ReferenceReport:
     report = ReferenceReport()
     report.areas = load_areas()
+    report.aliases = load_aliases()
     report.memberships = load_memberships()
     areas = {a.code: a for a in Area.objects.all()}
     for path in sorted((FIXTURES / "indicators").glob("*.toml")):

@@ -13,6 +13,7 @@ from .models import (
     KEY_COLUMNS,
     NUMBER_COLUMNS,
     Area,
+    AreaAlias,
     Commentary,
     Extract,
     Indicator,
@@ -49,6 +50,14 @@ def outcome_indicators() -> QuerySet[Indicator]:
             )
         )
     )
+
+
+def current_codes(codes: Iterable[str]) -> dict[str, str]:
+    """Former area codes among ``codes`` -> the code each area has now (one query; ADR 0017)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    return dict(AreaAlias.objects.filter(alias__in=wanted).values_list("alias", "area__code"))
 
 
 def harrow() -> Area:

@@ -6,7 +6,7 @@ the supersede rules for observations live in one place (``observations``). One m
 borough), ``areas`` and ``charts`` (commentary and SPC re-bases).
 """
 
-from .areas import set_area_code, set_area_status, set_practice_membership, upsert_area
+from .areas import set_area_alias, set_area_code, set_area_status, set_practice_membership, upsert_area
 from .charts import add_spc_rebase, write_commentary
 from .extracts import create_extract, finish_extract, receive_extract, refuse_unread_extract
 from .observations import LoadResult, load_observations
@@ -22,6 +22,7 @@ __all__ = [
     "load_observations",
     "receive_extract",
     "refuse_unread_extract",
+    "set_area_alias",
     "set_area_code",
     "set_area_status",
     "set_practice_membership",

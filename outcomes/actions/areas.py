@@ -7,7 +7,7 @@ import logging
 
 from django.db import transaction
 
-from ..models import Area, PracticeMembership
+from ..models import Area, AreaAlias, PracticeMembership
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,9 @@ def upsert_area(
     is_comparator: bool = False,
     sort_order: int = 0,
 ) -> Area:
+    alias = AreaAlias.objects.filter(alias=code).select_related("area").first()
+    if alias is not None:  # a former code must not come back as a second area (ADR 0017)
+        raise ValueError(f"{code} is a former code of {alias.area.name}, now {alias.area.code}: use that code.")
     area, _ = Area.objects.update_or_create(
         code=code,
         defaults={
@@ -46,16 +49,33 @@ def set_area_status(*, area: Area, status: str) -> Area:
 
 
 @transaction.atomic
-def set_area_code(*, area: Area, code: str) -> Area:
+def set_area_code(*, area: Area, code: str, note: str = "former code") -> Area:
     """Give an area its real ODS code (a local PCN code becomes the ePCN code), keeping its history and links.
 
-    ``upsert_area`` keys on the code, so a change of code is its own action."""
+    ``upsert_area`` keys on the code, so a change of code is its own action. The old code becomes an alias of
+    the area (old links redirect, old files load with a warning); an alias equal to the new code is dropped."""
     old = area.code
+    if old == code:
+        return area
+    AreaAlias.objects.filter(alias=code).delete()
     area.code = code
     area.full_clean(validate_unique=True)
     area.save(update_fields=["code"])
+    set_area_alias(alias=old, area=area, note=note)
     log.info("Area %s now has ODS code %s", old, code)
     return area
+
+
+@transaction.atomic
+def set_area_alias(*, alias: str, area: Area, note: str = "") -> AreaAlias:
+    """Record that ``alias`` is a former code of ``area`` (idempotent; moves an alias to another area)."""
+    record = AreaAlias.objects.filter(alias=alias).first() or AreaAlias(alias=alias)
+    if record.pk is not None and record.area_id == area.pk and record.note == (note or record.note):
+        return record
+    record.area, record.note = area, note or record.note
+    record.full_clean(validate_unique=False)
+    record.save()
+    return record
 
 
 @transaction.atomic

@@ -55,6 +55,12 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(per-row codes, distinct values as text) of a column, shared with the parsers inside
+    ``columns_factorized_once``."""
+    return _factorize(series)
+
+
 def on_distinct(function):
     """Run a per-cell parser on the distinct values only and spread the results back over the rows.
 

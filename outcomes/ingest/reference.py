@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
-from ..models import Area, Indicator
+from ..models import Area, AreaAlias, Indicator
 from ..vocabulary import BREAKDOWN_CATEGORIES
 from .validate import IndicatorRule, Reference
 
@@ -41,4 +41,9 @@ def current() -> Reference:
     categories = {k: frozenset(v) for k, v in BREAKDOWN_CATEGORIES.items()}
     for breakdown, source in _CATEGORY_SOURCES.items():
         categories[breakdown] = frozenset(source())
-    return Reference(indicators=indicators, areas=areas, categories=categories, today=timezone.localdate())
+    aliases = {
+        alias: (code, name) for alias, code, name in AreaAlias.objects.values_list("alias", "area__code", "area__name")
+    }
+    return Reference(
+        indicators=indicators, areas=areas, categories=categories, today=timezone.localdate(), aliases=aliases
+    )

@@ -153,9 +153,10 @@ def apply_practices(frame: pd.DataFrame) -> LoadResult:
 def _resolve_pcns(rows: list[dict], practices: dict[str, Area]) -> dict[str, tuple[Area, bool]]:
     """ePCN PCN code -> (our PCN area, whether its code must be set), for the PCNs that are ours.
 
-    A PCN is ours when (1) an area already has its ODS code; else (2) one local PCN area (code not of ODS shape,
-    e.g. HRW-PCN-HS) has the same name, ignoring case, punctuation and the words PCN / primary care network;
-    else (3) every one of the file's member practices that is ours currently belongs to one local PCN."""
+    A PCN is ours when (1) an area already has its ODS code (ours do since ADR 0017); else (2) one local PCN area
+    (code not of ODS shape, as HRW-PCN-HS was) has the same name, ignoring case, punctuation and the words PCN /
+    primary care network; else (3) every one of the file's member practices that is ours currently belongs to
+    one local PCN."""
     pcn_areas = list(Area.objects.filter(level=AreaLevel.PCN))
     by_code = {a.code: a for a in pcn_areas}
     local = [a for a in pcn_areas if not PCN_CODE.match(a.code)]

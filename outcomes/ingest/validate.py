@@ -18,6 +18,7 @@ from ..problems import Problem, ProblemList
 from .cells import (
     columns_factorized_once,
     date_formats,
+    distinct,
     is_formula,
     on_distinct,
     parse_dates,
@@ -26,7 +27,7 @@ from .cells import (
 )
 from .parsed import LINE
 from .readers.base import NUMBER_COLUMNS
-from .rowchecks import FORMULA_MESSAGE, Rows, check_text
+from .rowchecks import FORMULA_MESSAGE, Rows, check_text, column_name
 
 #: Observation.note's max_length: a longer note is refused, never cut.
 NOTE_MAX_LENGTH = 255
@@ -49,6 +50,7 @@ class Reference:
     areas: dict[str, tuple[int, str]]  # code -> (id, level)
     categories: dict[str, frozenset[str]]  # breakdown -> allowed categories
     today: dt.date = field(default_factory=dt.date.today)
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)  # former code -> (code now, area name)
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _check_formulas(rows: Rows) -> None:
 def _check_codes(rows: Rows, reference: Reference) -> _Codes:
     """Reference codes: exact matches only, with a hint when only case or spaces differ; blanks named."""
     f = rows.frame
-    indicator_code, org_code = f["indicator_code"].astype(str), f["org_code"].astype(str)
+    indicator_code, org_code = f["indicator_code"].astype(str), _current_codes(rows, reference)
     known_indicator = indicator_code.isin(reference.indicators.keys())
     known_area = org_code.isin(reference.areas.keys())
     for canonical, known, kind, table, blank in (
@@ -443,6 +445,38 @@ def _blank(series: pd.Series) -> pd.Series:
 def _clean_note(series: pd.Series) -> pd.Series:
     """Notes as stored: without surrounding spaces (a note over NOTE_MAX_LENGTH has been refused)."""
     return series.astype(str).str.strip()
+
+
+def _current_codes(rows: Rows, reference: Reference) -> pd.Series:
+    """Organisation codes, with an area's former code (an ``AreaAlias``, e.g. HRW-PCN-HS) read as its code now
+    and one warning per former code naming the mapping (ADR 0017). Judged on the distinct codes only."""
+    f = rows.frame
+    org_code = f["org_code"].astype(str)
+    if not reference.aliases:
+        return org_code
+    codes, uniques = distinct(f["org_code"])
+    hits = [i for i, value in enumerate(uniques) if value in reference.aliases]
+    if not hits:
+        return org_code
+    current = np.asarray(uniques, dtype=object).copy()
+    counts = np.bincount(codes, minlength=len(uniques))
+    lines = f[LINE].to_numpy()
+    for i in hits:
+        former = uniques[i]
+        code, name = reference.aliases[former]
+        current[i] = code
+        n = int(counts[i])
+        rows.problems.add(
+            Problem(
+                int(lines[np.argmax(codes == i)]),
+                column_name(rows.columns, "org_code"),
+                "former_area_code",
+                f"'{former}' is a former code of {name}, now {code}: its {n:,} row{'s' if n != 1 else ''} "
+                f"{'were' if n != 1 else 'was'} read as {code}. Use {code} in new files.",
+                "warning",
+            )
+        )
+    return pd.Series(current[codes], index=f.index, dtype=object)
 
 
 def _unknown(kind: str, value: str, known) -> str:

@@ -1,6 +1,6 @@
 """Models of the measurement core, split by concern."""
 
-from .areas import Area, PracticeMembership
+from .areas import Area, AreaAlias, PracticeMembership
 from .drafts import IndicatorDraft
 from .indicators import Indicator, SpcRebase, Target
 from .observations import (
@@ -23,6 +23,7 @@ __all__ = [
     "OBSERVATION_KEY",
     "VALUE_COLUMNS",
     "Area",
+    "AreaAlias",
     "Commentary",
     "CoverageAcceptance",
     "Extract",

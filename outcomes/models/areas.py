@@ -56,12 +56,40 @@ class Area(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def clean(self) -> None:
+        if self.code and AreaAlias.objects.filter(alias=self.code).exclude(area_id=self.pk).exists():
+            raise ValidationError({"code": f"{self.code} is a former code of another area (an area alias)."})
+
     @property
     def status_note(self) -> str:
         """' (dormant)', ' (closed)', ' (proposed)' after a name; '' for an active or unknown status."""
         if self.ods_status in ("", OdsStatus.ACTIVE):
             return ""
         return f" ({OdsStatus(self.ods_status).label.lower()})"
+
+
+class AreaAlias(models.Model):
+    """A code an area was known by: an old link carrying it redirects to the area's page, and a file that uses it
+    loads onto the area with a warning naming the mapping (our PCNs' former local codes, ADR 0017).
+
+    An alias is never an area's current code, so a code always names one area."""
+
+    alias = models.CharField(max_length=16, unique=True, help_text="The former code, e.g. HRW-PCN-HS.")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="aliases")
+    note = models.CharField(max_length=200, blank=True, help_text="Why the code changed.")
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "area aliases"
+        constraints = [models.CheckConstraint(condition=~Q(alias=""), name="area_alias_not_blank")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} -> {self.area.code}"
+
+    def clean(self) -> None:
+        if self.alias and Area.objects.filter(code=self.alias).exists():
+            raise ValidationError({"alias": f"{self.alias} is an area's current code, so it cannot be an alias."})
 
 
 class PracticeMembership(models.Model):

@@ -31,7 +31,7 @@ def pages() -> list[str]:
     return [
         reverse("dashboards:board"),
         reverse("dashboards:indicator", args=["OUT5_ACSC_ADMISSIONS"]),
-        reverse("dashboards:pcn", args=["HRW-PCN-HS"]),
+        reverse("dashboards:pcn", args=["U84846"]),
     ]
 
 

@@ -51,7 +51,7 @@ NOT_PAGES = {  # downloads, form targets
     "rerun_extract",
     "approve_indicator_draft",
 }
-PCN_INDICATOR = ("OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
+PCN_INDICATOR = ("OUT5_ACSC_ADMISSIONS", "U84846")
 
 # Serious or critical violations the lead has been told about and is fixing, by axe rule: the test is
 # reported as XFAIL (with the reason) while they are the only ones, and fails once they are gone, so
@@ -74,7 +74,7 @@ def pcns() -> list[tuple]:
     """
     from outcomes.models import Area
 
-    own = "HRW-PCN-HS"
+    own = "U84846"
     other = Area.objects.filter(level="pcn").exclude(code=own).order_by("code").values_list("code", flat=True)[0]
     return [(own,), (other,)]
 
@@ -286,7 +286,7 @@ def test_a_pcn_lead_reads_a_practice_of_their_own_pcn_and_no_other(signed_in):
         memberships = PracticeMembership.objects.filter(pcn__code=pcn_code, end__isnull=True)
         return memberships.order_by("practice__code").first().practice.code
 
-    own, other = practice_of("HRW-PCN-HS"), practice_of("HRW-PCN-SP")
+    own, other = practice_of("U84846"), practice_of("U89806")
     page = signed_in("pcnlead")
     problems = check_page(page, reverse("dashboards:indicator_area", args=["OUT5_ACSC_ADMISSIONS", own]), set())
     assert not problems, "\n".join(problems)

@@ -20,7 +20,7 @@ DEMO_USERS = [
     # username, role, password, PCN code for a PCN lead, (first name, last name) shown on pages instead of the login
     ("board", BOARD, "demo-board-2026", None, ("Brenda", "Board (demo)")),
     ("analyst", ANALYST, "demo-analyst-2026", None, ("Alex", "Analyst (demo)")),
-    ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "HRW-PCN-HS", ("Pat", "Lead (demo)")),
+    ("pcnlead", PCN_LEAD, "demo-pcnlead-2026", "U84846", ("Pat", "Lead (demo)")),
     ("admin", ADMIN, "demo-admin-2026", None, ("Ada", "Admin (demo)")),
     # A board member who is also an SRO: load_demo_governance links them to their person record (Priya Shah).
     ("sro", BOARD, "demo-sro-2026", None, ("Priya", "Shah (demo)")),

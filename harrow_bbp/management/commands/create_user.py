@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from outcomes.models import Area
+from outcomes.selectors import current_codes
 
 from ...access import ADMIN, PCN_LEAD, ROLES
 from ...models import Profile
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         if pcn:
             area = Area.objects.filter(code=pcn, level="pcn").first()
             if area is None:
-                raise CommandError(f"No PCN with code {pcn!r}.")
+                now = current_codes([pcn]).get(pcn)  # a former code (HRW-PCN-HS): say which code to use
+                hint = f" It is a former code: use {now}." if now else ""
+                raise CommandError(f"No PCN with code {pcn!r}.{hint}")
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username)
         try:

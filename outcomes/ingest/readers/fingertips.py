@@ -119,8 +119,11 @@ class FingertipsReader(Reader):
 
 
 def lookup() -> tuple[list[Tracked], dict[str, str]]:
-    """Our indicators that name a Fingertips id, and our area codes with their levels (from the database)."""
-    from ...models import Area, Indicator
+    """Our indicators that name a Fingertips id, and our area codes with their levels (from the database).
+
+    An area's former codes (``AreaAlias``) are included with its level: their rows are kept here and read as the
+    area's code now by validation, with a warning naming the mapping (ADR 0017)."""
+    from ...models import Area, AreaAlias, Indicator
 
     tracked = []
     for indicator in Indicator.objects.all():
@@ -139,7 +142,9 @@ def lookup() -> tuple[list[Tracked], dict[str, str]]:
                 year_type=spec.get("year_type") or None,
             )
         )
-    return tracked, dict(Area.objects.values_list("code", "level"))
+    areas = dict(AreaAlias.objects.values_list("alias", "area__level"))
+    areas.update(Area.objects.values_list("code", "level"))
+    return tracked, areas
 
 
 def _empty(columns: dict[str, str], problems: list[Problem]) -> ReaderOutput:

@@ -126,7 +126,8 @@ def compare(table: Table, ours: dict[str, OurPcn]) -> ReaderOutput:
         cell.setdefault(role, blank)
     codes = raw[roles["practice_code"]].astype(str)  # exactly as in the file
     # The lookup's PCN codes for our PCNs: by ODS code first; then, for our PCNs that still have a local code
-    # (HRW-PCN-HS), by name when exactly one of them has it. One PCN of ours per lookup code, never guessed.
+    # (as HRW-PCN-HS was before ADR 0017), by name when exactly one of them has it. One PCN of ours per lookup
+    # code, never guessed.
     our_pcns = {p for p in ours.values() if p.code}
     by_code = {p.code: p for p in our_pcns}
     file_pcns = dict(zip(cell["pcn_code"], cell["pcn_name"], strict=True))

@@ -17,7 +17,7 @@ from outcomes.models import NUMBER_COLUMNS, Area, Extract, Indicator, Observatio
 from outcomes.rollup import interval_function
 
 HARROW = "E09000015"
-PCN_RATES = {"HRW-PCN-HS": 10.3, "HRW-PCN-HA": 11.2, "HRW-PCN-HE": 12.81, "HRW-PCN-HCN": 11.9, "HRW-PCN-SP": 11.0}
+PCN_RATES = {"U84846": 10.3, "U60450": 11.2, "U51050": 12.81, "U10339": 11.9, "U89806": 11.0}
 NWL_BOROUGHS = [
     ("E09000002", "Brent"),
     ("E09000009", "Ealing"),
@@ -63,7 +63,7 @@ class Command(BaseCommand):
 
         SpcRebase.objects.get_or_create(
             indicator=Indicator.objects.get(code="OUT5_ACSC_ADMISSIONS"),
-            area=Area.objects.get(code="HRW-PCN-HS"),
+            area=Area.objects.get(code="U84846"),
             starts=dt.date(2025, 4, 1),
             defaults={"reason": "Integrated diabetes team live in the PCN from April 2025 (demo)."},
         )
@@ -107,7 +107,7 @@ class Command(BaseCommand):
                         sort_order=2000,
                     )
                     if not PracticeMembership.objects.filter(practice=practice).exists():
-                        actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 7, 1))
+                        actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 10, 1))
 
     def load(self, frame: pd.DataFrame, scale: str) -> None:
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=set(frame["indicator_code"]))}

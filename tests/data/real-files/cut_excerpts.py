@@ -49,6 +49,17 @@ def fingertips_91547(number: int, f: list[str]) -> bool:
     return ours or HARROW_PRACTICE.match(area) is not None or parent == "E38000074" or fractional or number % 60 == 0
 
 
+HARROW_PCNS = {"U84846", "U60450", "U51050", "U10339", "U89806"}
+
+
+def fingertips_93930(number: int, f: list[str]) -> bool:
+    if len(f) < 10:
+        return False
+    area, category_type = f[4], f[9]
+    england = area == "E92000001" and category_type == ""
+    return england or area in HARROW_PCNS or HARROW_PRACTICE.match(area) is not None or number % 100 == 0
+
+
 def gp_registrations(number: int, f: list[str]) -> bool:
     return f[3] == "08E" or number % 40 == 0
 
@@ -153,6 +164,7 @@ def main(folder: Path) -> None:
     cut_text(
         folder / "fingertips_91547_smoking_qof_all_areas.csv", HERE / "fingertips_91547_excerpt.csv", fingertips_91547
     )
+    cut_text(folder / "ed_under5.csv", HERE / "fingertips_93930_pcn_excerpt.csv", fingertips_93930)
     cut_text(
         folder / "gp-reg-pat-prac-all_2021-01.csv", HERE / "gp_registrations_2021-01_excerpt.csv", gp_registrations
     )

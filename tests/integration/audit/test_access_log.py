@@ -22,7 +22,7 @@ def practice_in(pcn: str) -> str:
 
 
 def test_a_practice_page_and_its_csv_are_logged_with_who_and_what(role_client):
-    practice = practice_in("HRW-PCN-HS")
+    practice = practice_in("U84846")
     client = role_client("pcnlead")
     page = reverse("dashboards:indicator_area", args=[INDICATOR, practice])
     csv_url = reverse("dashboards:indicator_csv", args=[INDICATOR, practice])
@@ -35,7 +35,7 @@ def test_a_practice_page_and_its_csv_are_logged_with_who_and_what(role_client):
 
 
 def test_a_refused_attempt_at_another_pcns_practice_is_logged_as_refused(role_client):
-    other = practice_in("HRW-PCN-SP")
+    other = practice_in("U89806")
     response = role_client("pcnlead").get(reverse("dashboards:indicator_area", args=[INDICATOR, other]))
     assert response.status_code == 403
     entry = AccessLogEntry.objects.get()
@@ -43,12 +43,12 @@ def test_a_refused_attempt_at_another_pcns_practice_is_logged_as_refused(role_cl
 
 
 def test_the_pcn_page_is_logged_only_when_it_shows_practices(role_client):
-    role_client("pcnlead").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]))  # own PCN: practice table shown
-    role_client("pcnlead").get(reverse("dashboards:pcn", args=["HRW-PCN-SP"]))  # another PCN: no practices
-    role_client("board").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]))
-    role_client("analyst").get(reverse("dashboards:pcn", args=["HRW-PCN-SP"]))
+    role_client("pcnlead").get(reverse("dashboards:pcn", args=["U84846"]))  # own PCN: practice table shown
+    role_client("pcnlead").get(reverse("dashboards:pcn", args=["U89806"]))  # another PCN: no practices
+    role_client("board").get(reverse("dashboards:pcn", args=["U84846"]))
+    role_client("analyst").get(reverse("dashboards:pcn", args=["U89806"]))
     rows = set(AccessLogEntry.objects.values_list("user__username", "area_code"))
-    assert rows == {("pcnlead", "HRW-PCN-HS"), ("analyst", "HRW-PCN-SP")}
+    assert rows == {("pcnlead", "U84846"), ("analyst", "U89806")}
 
 
 def test_borough_pages_and_csvs_are_not_logged(role_client):
@@ -58,7 +58,7 @@ def test_borough_pages_and_csvs_are_not_logged(role_client):
         reverse("dashboards:indicator", args=[INDICATOR]),
         reverse("dashboards:indicator_area", args=[INDICATOR, "E09000015"]),
         reverse("dashboards:indicator_csv", args=[INDICATOR, "E09000015"]),
-        reverse("dashboards:indicator_area", args=[INDICATOR, "HRW-PCN-HS"]),
+        reverse("dashboards:indicator_area", args=[INDICATOR, "U84846"]),
     ):
         assert client.get(url).status_code == 200
     assert not AccessLogEntry.objects.exists()
@@ -66,14 +66,14 @@ def test_borough_pages_and_csvs_are_not_logged(role_client):
 
 def test_entries_older_than_the_retention_period_are_pruned(role_client, settings):
     settings.ACCESS_LOG_RETENTION_DAYS = 30
-    role_client("analyst").get(reverse("dashboards:pcn", args=["HRW-PCN-SP"]))
-    role_client("analyst").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]))
-    old = AccessLogEntry.objects.get(area_code="HRW-PCN-SP")
+    role_client("analyst").get(reverse("dashboards:pcn", args=["U89806"]))
+    role_client("analyst").get(reverse("dashboards:pcn", args=["U84846"]))
+    old = AccessLogEntry.objects.get(area_code="U89806")
     AccessLogEntry.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=31))
     out = StringIO()
     call_command("prune_access_log", stdout=out)
     assert "deleted: 1" in out.getvalue()
-    assert list(AccessLogEntry.objects.values_list("area_code", flat=True)) == ["HRW-PCN-HS"]
+    assert list(AccessLogEntry.objects.values_list("area_code", flat=True)) == ["U84846"]
 
 
 def test_the_daily_prune_is_the_scheduled_task(settings):

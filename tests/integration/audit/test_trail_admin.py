@@ -85,7 +85,7 @@ def test_access_log_export_makes_formula_cells_safe(admin_client, django_user_mo
         user=django_user_model.objects.get(username="pcnlead"),
         kind="view",
         url_name="dashboards:pcn",
-        path="/pcns/HRW-PCN-HS/",
+        path="/pcns/U84846/",
         area_code="=1+cmd|'/C'!A0",
         status_code=200,
     )

@@ -43,8 +43,8 @@ def _paths() -> list[str]:
     for indicator in Indicator.objects.filter(partnership_outcome__isnull=False):
         paths.append(reverse("dashboards:indicator", args=[indicator.code]))
         if "pcn" in indicator.levels:  # an indicator published only for the borough has no PCN view (a 404)
-            paths.append(reverse("dashboards:indicator_area", args=[indicator.code, "HRW-PCN-HS"]))
-    return [*paths, reverse("dashboards:pcn", args=["HRW-PCN-HS"]), reverse("dashboards:pcn", args=["HRW-PCN-SP"])]
+            paths.append(reverse("dashboards:indicator_area", args=[indicator.code, "U84846"]))
+    return [*paths, reverse("dashboards:pcn", args=["U84846"]), reverse("dashboards:pcn", args=["U89806"])]
 
 
 @pytest.mark.parametrize("username", ["board", "pcnlead", "analyst"])

@@ -32,7 +32,7 @@ def test_every_chart_on_an_indicator_and_pcn_page_carries_the_tag(role_client):
     client = role_client("analyst")
     for url in (
         reverse("dashboards:indicator", args=["OUT5_ACSC_ADMISSIONS"]),
-        reverse("dashboards:pcn", args=["HRW-PCN-HS"]),
+        reverse("dashboards:pcn", args=["U84846"]),
     ):
         html = client.get(url).content.decode()
         figures = html.split('<figure class="app-figure"')[1:]

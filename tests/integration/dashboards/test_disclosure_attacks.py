@@ -31,7 +31,7 @@ def _seed_small_counts() -> None:
     """Give two practices of the PCN lead's PCN small counts in the latest period and roll them up, as a load
     does."""
     practices = list(
-        PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True)
+        PracticeMembership.objects.filter(pcn__code="U84846", end__isnull=True)
         .order_by("practice__code")
         .values_list("practice_id", flat=True)
     )
@@ -189,7 +189,7 @@ def _published(role_client, username: str) -> Published:
         for area in [HARROW_CODE, *(p.code for p in pcns if "pcn" in indicator.levels)]:
             _read_indicator(published, client, indicator.code, area)
         if username == "pcnlead" and "practice" in indicator.levels:
-            for practice in PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).values_list(
+            for practice in PracticeMembership.objects.filter(pcn__code="U84846", end__isnull=True).values_list(
                 "practice__code", flat=True
             ):
                 _read_indicator(published, client, indicator.code, practice)

@@ -42,9 +42,9 @@ def _practice_in(pcn_code: str, indicator_code: str) -> str:
 
 
 def test_pcn_funnel_and_practice_tables_show_nothing_derived_from_a_suppressed_count(role_client):
-    practice = _practice_in("HRW-PCN-HS", "PERF_DIABETES_9CP")
+    practice = _practice_in("U84846", "PERF_DIABETES_9CP")
     replace_latest("PERF_DIABETES_9CP", practice, 5)  # 5 of the practice's patients: suppressed
-    page = role_client("pcnlead").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+    page = role_client("pcnlead").get(reverse("dashboards:pcn", args=["U84846"])).context["page"]
     funnel = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
     hidden = [r for r in funnel.table if r["numerator_display"] == "*" or r["denominator_display"] == "*"]
     assert hidden, "the practice with 5 patients is suppressed"
@@ -58,7 +58,7 @@ def test_pcn_funnel_and_practice_tables_show_nothing_derived_from_a_suppressed_c
 
 def test_practice_indicator_page_for_the_pcn_lead_hides_values_from_suppressed_counts(role_client, settings):
     settings.SPC_MIN_POINTS = 2  # limits on however few points the practice has, so the mean can be checked
-    practice = _practice_in("HRW-PCN-HS", ACSC)
+    practice = _practice_in("U84846", ACSC)
     replace_latest(ACSC, practice, 6)
     earlier = replace_latest(ACSC, practice, 3, back=3)
     client = role_client("pcnlead")
@@ -84,13 +84,13 @@ def test_practice_indicator_page_for_the_pcn_lead_hides_values_from_suppressed_c
 
 
 def test_pcn_indicator_page_for_a_board_member_is_under_disclosure_control(role_client):
-    replace_latest(ACSC, "HRW-PCN-HA", 4)
-    page = role_client("board").get(reverse("dashboards:indicator_area", args=[ACSC, "HRW-PCN-HA"])).context["page"]
+    replace_latest(ACSC, "U60450", 4)
+    page = role_client("board").get(reverse("dashboards:indicator_area", args=[ACSC, "U60450"])).context["page"]
     assert page.latest_text.startswith("*")
     assert page.spc_chart.table[-1]["value"] == "*"
     pcn_row = next(r for r in page.pcn_chart.table if r["numerator"] == "*")
     assert pcn_row["value"] == "—"
-    trend = [r for r in _csv(role_client("board"), ACSC, "HRW-PCN-HA") if r["section"] == "trend"]
+    trend = [r for r in _csv(role_client("board"), ACSC, "U60450") if r["section"] == "trend"]
     assert trend[-1]["numerator"] == "*" and trend[-1]["value"] == "*"
     assert all(_is_controlled(r["numerator"]) for r in trend)
 
@@ -143,9 +143,9 @@ def test_values_beside_rounded_counts_go_out_at_the_precision_shown(role_client)
     """A full-precision value beside rounded counts gives the exact counts away (see outcomes.disclosure)."""
     client = role_client("pcnlead")
     decimals = Observation.objects.filter(indicator__code=ACSC).first().indicator.decimal_places
-    rows = [r for r in _csv(client, ACSC, "HRW-PCN-HS") if r["section"] == "trend" and r["value"] not in ("", "*")]
+    rows = [r for r in _csv(client, ACSC, "U84846") if r["section"] == "trend" and r["value"] not in ("", "*")]
     assert rows and all(_places(r[c]) <= decimals for r in rows for c in ("value", "lower_ci", "upper_ci"))
-    analyst = [r for r in _csv(role_client("analyst"), ACSC, "HRW-PCN-HS") if r["section"] == "trend"]
+    analyst = [r for r in _csv(role_client("analyst"), ACSC, "U84846") if r["section"] == "trend"]
     # every download is at the precision the page shows (issue 13.10), analysts' included; their counts are exact
     assert all(_places(r["value"]) == decimals for r in analyst if r["value"] not in ("", "*"))
     assert any(int(r["numerator"]) % 5 for r in analyst if r["numerator"] not in ("", "*"))
@@ -159,7 +159,7 @@ def _figure(chart) -> dict:
 
 def test_the_funnel_draws_practices_at_their_rounded_counts_for_a_pcn_lead(role_client):
     def funnel(username: str):
-        page = role_client(username).get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+        page = role_client(username).get(reverse("dashboards:pcn", args=["U84846"])).context["page"]
         chart = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
         points = [t for t in _figure(chart)["data"] if t.get("customdata")]
         return [x for t in points for x in t["x"]], [y for t in points for y in t["y"]]
@@ -171,9 +171,9 @@ def test_the_funnel_draws_practices_at_their_rounded_counts_for_a_pcn_lead(role_
 
 
 def test_the_spine_table_shows_the_pcn_and_harrow_and_hides_suppressed_pcn_values(role_client):
-    replace_latest("PERF_DIABETES_9CP", "HRW-PCN-HA", 4)  # Health Alliance: 4 patients, suppressed
+    replace_latest("PERF_DIABETES_9CP", "U60450", 4)  # Health Alliance: 4 patients, suppressed
     for username in ("board", "analyst"):
-        page = role_client(username).get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+        page = role_client(username).get(reverse("dashboards:pcn", args=["U84846"])).context["page"]
         assert page.spine.headers[:4] == ["Indicator", "Period", "Healthsense", "Harrow"]
         row = next(r for r in page.spine.table if r["indicator"] == "Diabetes 9 care processes")
         assert row["value"] not in ("", "—") and row["benchmark"] not in ("", "—") and row["period"]

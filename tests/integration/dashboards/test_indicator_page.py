@@ -53,26 +53,26 @@ def test_unknown_indicator_or_area_is_404(board_client):
 
 
 def test_the_area_switcher_works_without_javascript(board_client):
-    response = board_client.get(url("OUT5_ACSC_ADMISSIONS") + "?area=HRW-PCN-SP")
-    assert response.status_code == 302 and response.url == url("OUT5_ACSC_ADMISSIONS", "HRW-PCN-SP")
+    response = board_client.get(url("OUT5_ACSC_ADMISSIONS") + "?area=U89806")
+    assert response.status_code == 302 and response.url == url("OUT5_ACSC_ADMISSIONS", "U89806")
     assert board_client.get(response.url).status_code == 200
 
 
 def test_practice_detail_follows_the_pcn_scope(role_client):
-    own = PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).first().practice.code
-    other = PracticeMembership.objects.filter(pcn__code="HRW-PCN-SP", end__isnull=True).first().practice.code
+    own = PracticeMembership.objects.filter(pcn__code="U84846", end__isnull=True).first().practice.code
+    other = PracticeMembership.objects.filter(pcn__code="U89806", end__isnull=True).first().practice.code
     assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", own)).status_code == 200
     assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", other)).status_code == 403
     assert role_client("board").get(url("OUT5_ACSC_ADMISSIONS", own)).status_code == 403
     assert role_client("analyst").get(url("OUT5_ACSC_ADMISSIONS", other)).status_code == 200
     # Every role may see PCN-level pages.
-    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", "HRW-PCN-SP")).status_code == 200
+    assert role_client("pcnlead").get(url("OUT5_ACSC_ADMISSIONS", "U89806")).status_code == 200
 
 
 def test_a_practice_in_no_pcn_is_for_analysts_only(role_client):
     import datetime as dt
 
-    membership = PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True).first()
+    membership = PracticeMembership.objects.filter(pcn__code="U84846", end__isnull=True).first()
     PracticeMembership.objects.filter(pk=membership.pk).update(end=dt.date(2020, 3, 31))  # the practice left
     practice = membership.practice.code
     assert role_client("analyst").get(url("OUT5_ACSC_ADMISSIONS", practice)).status_code == 200
@@ -86,11 +86,11 @@ def _csv(client, code, area):
 
 
 def test_the_csv_has_what_the_page_shows_with_counts_controlled_below_borough(role_client):
-    rows = _csv(role_client("board"), "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
+    rows = _csv(role_client("board"), "OUT5_ACSC_ADMISSIONS", "U84846")
     assert {r["section"] for r in rows} >= {"trend", "benchmark"}
     counts = [float(r["numerator"]) for r in rows if r["numerator"] not in ("", "*")]
     assert counts and all(c % 5 == 0 for c in counts)  # rounded to the nearest 5 for non-analysts
-    analyst_rows = _csv(role_client("analyst"), "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS")
+    analyst_rows = _csv(role_client("analyst"), "OUT5_ACSC_ADMISSIONS", "U84846")
     assert any(float(r["numerator"]) % 5 for r in analyst_rows if r["numerator"])  # analysts see exact counts
 
 

@@ -12,7 +12,7 @@ from outcomes.models import Area, Indicator, PracticeMembership
 pytestmark = pytest.mark.django_db
 
 ACSC = "OUT5_ACSC_ADMISSIONS"
-PCNS = ("HRW-PCN-HS", "HRW-PCN-HA", "HRW-PCN-HE", "HRW-PCN-HCN", "HRW-PCN-SP")
+PCNS = ("U84846", "U60450", "U51050", "U10339", "U89806")
 
 
 def hrefs(html: str) -> set[str]:
@@ -52,25 +52,25 @@ def test_breakdown_sections_have_ids_and_pcn_names_link_to_the_pcn_page(board_cl
 
 
 def test_pcn_spine_rows_link_to_the_indicator_page_for_that_pcn(board_client):
-    response = board_client.get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]))
+    response = board_client.get(reverse("dashboards:pcn", args=["U84846"]))
     spine = response.context["page"].spine
     codes = {i.display_name: i.code for i in Indicator.objects.all()}
-    expected = [reverse("dashboards:indicator_area", args=[codes[r["indicator"]], "HRW-PCN-HS"]) for r in spine.table]
+    expected = [reverse("dashboards:indicator_area", args=[codes[r["indicator"]], "U84846"]) for r in spine.table]
     assert spine.links == expected
     assert set(expected) <= hrefs(response.content.decode())
 
 
 def test_practice_rows_link_to_the_practice_page_for_those_allowed_to_see_it(role_client):
     client = role_client("pcnlead")
-    response = client.get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]))
+    response = client.get(reverse("dashboards:pcn", args=["U84846"]))
     links = hrefs(response.content.decode())
-    practices = PracticeMembership.objects.filter(pcn__code="HRW-PCN-HS", end__isnull=True)
+    practices = PracticeMembership.objects.filter(pcn__code="U84846", end__isnull=True)
     practice_codes = {m.practice.code for m in practices}
     practice_links = {link for link in links if any(f"/{code}/" in link for code in practice_codes)}
     assert practice_links and all(link.startswith("/indicators/") for link in practice_links)
     assert len(response.context["page"].practice_links) == len(response.context["page"].practice_rows)
     assert client.get(sorted(practice_links)[0]).status_code == 200
     # A board member sees no practice table, so no practice links.
-    board_html = role_client("board").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).content.decode()
+    board_html = role_client("board").get(reverse("dashboards:pcn", args=["U84846"])).content.decode()
     assert not any(f"/{code}/" in link for link in hrefs(board_html) for code in practice_codes)
     assert Area.objects.filter(code__in=practice_codes, level="practice").count() == len(practice_codes)

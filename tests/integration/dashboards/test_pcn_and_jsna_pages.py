@@ -26,7 +26,7 @@ def pcn(code: str) -> str:
 @pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
 def test_every_role_reads_every_pcn_page_and_the_jsna_page(role_client, username):
     client = role_client(username)
-    for code in ("HRW-PCN-HS", "HRW-PCN-HA", "HRW-PCN-HE", "HRW-PCN-HCN", "HRW-PCN-SP"):
+    for code in ("U84846", "U60450", "U51050", "U10339", "U89806"):
         assert client.get(pcn(code)).status_code == 200
     assert client.get(reverse("dashboards:jsna")).status_code == 200
 
@@ -37,13 +37,13 @@ def test_unknown_pcn_is_404(board_client):
 
 
 def test_the_spine_compares_the_pcn_with_the_others_and_the_borough(role_client):
-    page = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
+    page = role_client("analyst").get(pcn("U84846")).context["page"]
     assert page.spine is not None
     names = {row["indicator"] for row in page.spine.table}
     assert {"ACSC emergency admissions", "Diabetes 9 care processes"} <= names
     # A board member's spine leaves out an indicator whose PCN value is hidden (the demo's monthly ACSC counts
     # are small enough that complementary suppression hides the latest month: ADR 0008).
-    board = role_client("board").get(pcn("HRW-PCN-HS")).context["page"]
+    board = role_client("board").get(pcn("U84846")).context["page"]
     assert "Diabetes 9 care processes" in {row["indicator"] for row in board.spine.table}
 
 
@@ -52,27 +52,27 @@ def test_two_indicators_with_one_short_name_each_keep_their_own_spine_row(role_c
     other = Indicator.objects.get(short_name="Diabetes 9 care processes")
     Indicator.objects.filter(pk=other.pk).update(short_name=acsc.short_name)
     cache.clear()
-    response = role_client("analyst").get(pcn("HRW-PCN-HS"))
+    response = role_client("analyst").get(pcn("U84846"))
     assert response.status_code == 200
     names = {row["indicator"] for row in response.context["page"].spine.table}
     assert {f"ACSC emergency admissions ({acsc.code})", f"ACSC emergency admissions ({other.code})"} <= names
 
 
 def test_practice_detail_only_for_the_own_pcn_lead_and_analysts(role_client):
-    lead_own = role_client("pcnlead").get(pcn("HRW-PCN-HS")).context["page"]
+    lead_own = role_client("pcnlead").get(pcn("U84846")).context["page"]
     assert lead_own.shows_practices and lead_own.funnels and lead_own.practice_rows
-    lead_other = role_client("pcnlead").get(pcn("HRW-PCN-SP"))
+    lead_other = role_client("pcnlead").get(pcn("U89806"))
     assert not lead_other.context["page"].shows_practices
     assert "The Northwick Surgery" not in lead_other.content.decode()
-    assert not role_client("board").get(pcn("HRW-PCN-HS")).context["page"].shows_practices
-    assert role_client("analyst").get(pcn("HRW-PCN-SP")).context["page"].shows_practices
+    assert not role_client("board").get(pcn("U84846")).context["page"].shows_practices
+    assert role_client("analyst").get(pcn("U89806")).context["page"].shows_practices
 
 
 def test_practice_counts_are_controlled_for_the_pcn_lead_but_not_for_analysts(role_client):
-    lead = role_client("pcnlead").get(pcn("HRW-PCN-HS")).context["page"]
+    lead = role_client("pcnlead").get(pcn("U84846")).context["page"]
     shown = [r["numerator_display"] for r in lead.practice_rows if r["numerator_display"]]
     assert shown and all(v == "*" or int(v.replace(",", "")) % 5 == 0 for v in shown)
-    analyst = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
+    analyst = role_client("analyst").get(pcn("U84846")).context["page"]
     assert any(
         int(r["numerator_display"].replace(",", "")) % 5 for r in analyst.practice_rows if r["numerator_display"]
     )
@@ -84,12 +84,12 @@ def test_funnels_name_the_outliers(role_client):
 
     from outcomes.stats.funnel import funnel_significance
 
-    page = role_client("analyst").get(pcn("HRW-PCN-HS")).context["page"]
+    page = role_client("analyst").get(pcn("U84846")).context["page"]
     diabetes = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
     assert len(diabetes.table) == 6 and all(row["name"] for row in diabetes.table)
     rows = Observation.objects.filter(
         indicator__code="PERF_DIABETES_9CP",
-        area__code__in=_practices("HRW-PCN-HS"),
+        area__code__in=_practices("U84846"),
         is_current=True,
         breakdown="all",
     )
@@ -133,19 +133,19 @@ PAGES = {
     "board": (
         "dashboards:board",
         lambda: [],
-        lambda: _older_copies(OUTCOMES, ["E09000015", "E12000007", "E92000001", "HRW-PCN-HS"]),
+        lambda: _older_copies(OUTCOMES, ["E09000015", "E12000007", "E92000001", "U84846"]),
         "dashboards.pages.board_tiles",
     ),
     "indicator-borough": (
         "dashboards:indicator",
         lambda: ["OUT5_ACSC_ADMISSIONS"],
-        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], ["E09000015", "HRW-PCN-HS", "E92000001"]),
+        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], ["E09000015", "U84846", "E92000001"]),
         "dashboards.indicator_page.build",
     ),
     "pcn": (
         "dashboards:pcn",
-        lambda: ["HRW-PCN-HS"],
-        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS", "PERF_DIABETES_9CP"], ["HRW-PCN-HS", *_practices("HRW-PCN-HS")]),
+        lambda: ["U84846"],
+        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS", "PERF_DIABETES_9CP"], ["U84846", *_practices("U84846")]),
         "dashboards.pcn_page.build",
     ),
     "jsna": (
@@ -158,14 +158,14 @@ PAGES = {
     ),
     "indicator-practice": (
         "dashboards:indicator_area",
-        lambda: ["OUT5_ACSC_ADMISSIONS", _practices("HRW-PCN-HS")[0]],
-        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], [_practices("HRW-PCN-HS")[0]]),
+        lambda: ["OUT5_ACSC_ADMISSIONS", _practices("U84846")[0]],
+        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], [_practices("U84846")[0]]),
         "dashboards.indicator_page.build",
     ),
     "indicator-pcn": (
         "dashboards:indicator_area",
-        lambda: ["OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS"],
-        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], ["HRW-PCN-HS", "E09000015"]),
+        lambda: ["OUT5_ACSC_ADMISSIONS", "U84846"],
+        lambda: _older_copies(["OUT5_ACSC_ADMISSIONS"], ["U84846", "E09000015"]),
         "dashboards.indicator_page.build",
     ),
 }

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_a_dormant_practice_says_so_in_its_pcns_practice_table(role_client):
     practice = Area.objects.get(code="E84068")  # The Ridgeway Surgery, Healthsense PCN
     actions.set_area_status(area=practice, status="dormant")
-    page = role_client("analyst").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+    page = role_client("analyst").get(reverse("dashboards:pcn", args=["U84846"])).context["page"]
     names = {row["practice"] for row in page.practice_rows}
     assert f"{practice.display_name} (dormant)" in names
     assert all("(dormant)" not in name for name in names - {f"{practice.display_name} (dormant)"})
@@ -22,7 +22,7 @@ def test_a_dormant_practice_says_so_in_its_pcns_practice_table(role_client):
 
 def test_an_active_practice_carries_no_note(role_client):
     actions.set_area_status(area=Area.objects.get(code="E84068"), status="active")
-    page = role_client("analyst").get(reverse("dashboards:pcn", args=["HRW-PCN-HS"])).context["page"]
+    page = role_client("analyst").get(reverse("dashboards:pcn", args=["U84846"])).context["page"]
     names = {row["practice"] for row in page.practice_rows}
     assert "The Ridgeway Surgery" in names
     assert not any(n.endswith(("(dormant)", "(closed)", "(proposed)", "(active)")) for n in names)

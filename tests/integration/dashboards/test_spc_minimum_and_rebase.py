@@ -96,11 +96,11 @@ def test_a_rebase_needs_a_reason_and_recomputes_the_limits_shown_on_the_chart(ro
 
 
 def test_borough_only_indicators_have_no_pcn_views(board_client):
-    response = board_client.get(reverse("dashboards:indicator_area", args=[TOOTH, "HRW-PCN-HS"]))
+    response = board_client.get(reverse("dashboards:indicator_area", args=[TOOTH, "U84846"]))
     assert response.status_code == 404
     assert "is not published by primary care network (PCN)" in response.content.decode()
     for code in ("OUT3_CARE_EXPERIENCE", "OUT4_STAFF_SATISFACTION", "OUT4_STAFF_TURNOVER"):
-        assert board_client.get(reverse("dashboards:indicator_area", args=[code, "HRW-PCN-HS"])).status_code == 404
+        assert board_client.get(reverse("dashboards:indicator_area", args=[code, "U84846"])).status_code == 404
         response = page(board_client, code)
         assert "HRW-PCN-" not in response.content.decode(), code
 
@@ -131,7 +131,7 @@ def test_the_board_pack_draws_spc_charts_with_point_colours_and_icons():
 
 
 def test_on_a_pcn_page_the_reference_line_is_harrows_value_and_marks_are_compared_with_it(board_client):
-    code, pcn = "OUT5_ACSC_ADMISSIONS", "HRW-PCN-HS"
+    code, pcn = "OUT5_ACSC_ADMISSIONS", "U84846"
     harrow = page(board_client, code).context["page"]
     pcn_page = page(board_client, code, pcn).context["page"]
     figure = json.loads(pcn_page.pcn_chart.figure_json)

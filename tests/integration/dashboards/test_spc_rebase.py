@@ -46,6 +46,6 @@ def test_a_rebase_starts_a_second_process_with_its_own_mean_and_the_reason(role_
 
 
 def test_the_demo_records_its_step_change_as_a_rebase_for_one_pcn(role_client):
-    rows, summary = spc_rows(role_client("analyst"), "HRW-PCN-HS")
+    rows, summary = spc_rows(role_client("analyst"), "U84846")
     assert {str(r["group"]) for r in rows} == {"1", "2"}
     assert "(demo)" in summary

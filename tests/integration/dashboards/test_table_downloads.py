@@ -65,7 +65,7 @@ def test_a_bad_format_is_a_400(board_client):
 @pytest.mark.parametrize("username", ["pcnlead", "analyst"])
 def test_practice_table_download_is_the_table_shown(role_client, username):
     client = role_client(username)
-    url = reverse("dashboards:pcn", args=["HRW-PCN-HS"])
+    url = reverse("dashboards:pcn", args=["U84846"])
     page = client.get(url).context["page"]
     rows, cells = _both(client, url)
     assert rows[0] == ["practice", "indicator", "period", "numerator", "denominator", "value"]
@@ -79,4 +79,4 @@ def test_practice_table_download_is_the_table_shown(role_client, username):
 
 
 def test_board_members_get_no_practice_download(board_client):
-    assert board_client.get(reverse("dashboards:pcn", args=["HRW-PCN-HS"]), {"format": "csv"}).status_code == 404
+    assert board_client.get(reverse("dashboards:pcn", args=["U84846"]), {"format": "csv"}).status_code == 404

@@ -26,10 +26,10 @@ def test_creates_a_board_member_who_can_sign_in(monkeypatch, client):
 def test_updates_an_existing_login_to_another_role(monkeypatch):
     monkeypatch.setenv("HARROW_USER_PASSWORD", PASSWORD)
     call_command("create_user", "jsmith", "--role", "board")
-    call_command("create_user", "jsmith", "--role", "pcn_lead", "--pcn", "HRW-PCN-HS")
+    call_command("create_user", "jsmith", "--role", "pcn_lead", "--pcn", "U84846")
     user = get_user_model().objects.get(username="jsmith")
     assert roles_of(user) == {"pcn_lead"}
-    assert user.profile.pcn.code == "HRW-PCN-HS"
+    assert user.profile.pcn.code == "U84846"
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,7 @@ def test_updates_an_existing_login_to_another_role(monkeypatch):
         ("password", ["--role", "board"], "Password refused"),
         (PASSWORD, ["--role", "pcn_lead"], "--pcn is required"),
         (PASSWORD, ["--role", "pcn_lead", "--pcn", "NOPE"], "No PCN with code 'NOPE'"),
+        (PASSWORD, ["--role", "pcn_lead", "--pcn", "HRW-PCN-HS"], "It is a former code: use U84846"),
     ],
 )
 def test_refuses_without_a_good_password_or_a_pcn_lead_without_a_pcn(monkeypatch, password, arguments, message):

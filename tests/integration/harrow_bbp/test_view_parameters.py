@@ -59,7 +59,7 @@ TRICKY = [
     "<script>alert(1)</script>",
     "' OR 1=1 --",
     "E09000015",
-    "HRW-PCN-HS",
+    "U84846",
     "\u202eevil",
     "x" * 300,
 ]

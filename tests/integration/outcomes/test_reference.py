@@ -40,7 +40,7 @@ def test_the_area_hierarchy_of_the_plan():
     practices = Area.objects.filter(level="practice", parent__in=pcns)
     assert practices.count() == 29
     assert PracticeMembership.objects.filter(practice__in=practices, end__isnull=True).count() == 29
-    assert set(Area.objects.get(code="HRW-PCN-HE").member_practices.values_list("practice__code", flat=True)) == {
+    assert set(Area.objects.get(code="U51050").member_practices.values_list("practice__code", flat=True)) == {
         "E84014",
         "E84039",
         "E84075",

@@ -24,11 +24,19 @@ from outcomes.ingest.readers import detect_reader
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Area, Extract, PracticeMembership
+from outcomes.pcn_codes import FORMER_PCN_CODES
 from outcomes.problems import FileRefused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"
 EPRACCUR = SAMPLES / "epraccur_sample.csv"
+HARROW_PCNS = {
+    "Healthsense PCN": "U84846",
+    "Health Alliance PCN": "U60450",
+    "Harrow East PCN": "U51050",
+    "Harrow Collaborative Network": "U10339",
+    "Sphere PCN": "U89806",
+}
 EPCN = SAMPLES / "epcn_sample.csv"
 
 
@@ -92,7 +100,7 @@ def test_the_epraccur_sample_renames_and_closes_only_our_practices():
     assert Area.objects.get(code="E84004").name == "Circle Health Practice"
     assert Area.objects.get(code="E84601").name == "Kenton Bridge Medical Centre (Dr Golden)"
     closed = PracticeMembership.objects.get(practice__code="E84663")
-    assert (closed.pcn.code, closed.start, closed.end) == ("HRW-PCN-HS", dt.date(2019, 7, 1), dt.date(2024, 4, 1))
+    assert (closed.pcn.code, closed.start, closed.end) == ("U84846", dt.date(2019, 10, 1), dt.date(2024, 4, 1))
     assert not Area.objects.filter(code__in=["E86001", "A81001"]).exists()
     assert apply_epraccur(EPRACCUR.read_bytes()) == LoadResult(inserted=0, superseded=0, unchanged=5)
 
@@ -127,29 +135,24 @@ def test_epraccur_through_the_ingest_command():
 # ------------------------------------------------------------------------------------------------ ePCN
 
 
-def test_the_epcn_sample_sets_pcn_codes_and_dated_memberships():
+def test_the_epcn_sample_records_dated_memberships_on_our_ods_codes():
     out = StringIO()
     call_command("ingest", str(EPCN), stdout=out, stderr=StringIO())
-    assert "Loaded epcn_sample.csv as epcn: 33 rows read, 3 inserted, 8 superseded, 27 unchanged" in out.getvalue()
-    # Four PCNs matched by name, Harrow Collaborative Network ('HARROW C.N. PCN') by its current members.
-    assert dict(Area.objects.filter(level="pcn").values_list("name", "code")) == {
-        "Healthsense PCN": "U10001",
-        "Health Alliance PCN": "U10002",
-        "Harrow East PCN": "U10003",
-        "Harrow Collaborative Network": "U10004",
-        "Sphere PCN": "U10005",
-    }
+    # Our PCNs carry their ODS codes and the memberships start when ODS says (1 October 2019): only the real
+    # changes count (Bacon Lane's move: its old spell closed and its parent; Kenton Bridge (Dr Raja) ending).
+    assert "Loaded epcn_sample.csv as epcn: 33 rows read, 3 inserted, 3 superseded, 27 unchanged" in out.getvalue()
+    assert dict(Area.objects.filter(level="pcn").values_list("name", "code")) == HARROW_PCNS
     bacon_lane = list(
         PracticeMembership.objects.filter(practice__code="E84014").values_list("pcn__code", "start", "end")
     )
     assert bacon_lane == [
-        ("U10003", dt.date(2019, 7, 1), dt.date(2024, 4, 1)),
-        ("U10002", dt.date(2024, 4, 1), None),
+        ("U51050", dt.date(2019, 10, 1), dt.date(2024, 4, 1)),
+        ("U60450", dt.date(2024, 4, 1), None),
     ]
-    assert Area.objects.get(code="E84014").parent.code == "U10002"
+    assert Area.objects.get(code="E84014").parent.code == "U60450"
     new = Area.objects.get(code="Y09876")
-    assert (new.name, new.level, new.parent.code) == ("Harrow New Health Practice", "practice", "U10005")
-    assert open_membership("Y09876") == ("U10005", dt.date(2025, 10, 1), None)
+    assert (new.name, new.level, new.parent.code) == ("Harrow New Health Practice", "practice", "U89806")
+    assert open_membership("Y09876") == ("U89806", dt.date(2025, 10, 1), None)
     assert PracticeMembership.objects.get(practice__code="E84663").end == dt.date(2024, 4, 1)
     assert not Area.objects.filter(code__in=["E86001", "A81001", "U20001", "U30001"]).exists()
     # Loading the same file again changes nothing.
@@ -158,6 +161,17 @@ def test_the_epcn_sample_sets_pcn_codes_and_dated_memberships():
     )
     extract = pipeline.run_extract(again.pk).extract
     assert (extract.rows_inserted, extract.rows_superseded, extract.rows_unchanged) == (0, 0, 31)
+
+
+def test_pcns_with_local_codes_are_matched_by_name_or_members_and_given_their_ods_codes():
+    """A PCN area added with a local code (as ours once were) takes its ODS code from the file: four by name,
+    Harrow Collaborative Network ('HARROW C.N. PCN' in the sample) by its current members."""
+    for old, new in FORMER_PCN_CODES.items():
+        actions.set_area_code(area=Area.objects.get(code=new), code=old)
+    out = StringIO()
+    call_command("ingest", str(EPCN), stdout=out, stderr=StringIO())
+    assert "33 rows read, 3 inserted, 8 superseded, 27 unchanged" in out.getvalue()  # 5 codes set, 3 changes
+    assert dict(Area.objects.filter(level="pcn").values_list("name", "code")) == HARROW_PCNS
 
 
 def apply_epcn(content: bytes) -> LoadResult:
@@ -186,7 +200,7 @@ def test_a_practice_in_two_pcns_at_once_is_refused_and_nothing_changes():
     # Line 2 puts E84068 in Healthsense from July 2019, open-ended; a new line 35 puts it in Sphere from 2022.
     content = with_lines(
         lambda lines: lines.append(
-            lines[1].replace("U10001,HEALTHSENSE PCN", "U10005,SPHERE PCN").replace("20190701", "20220401")
+            lines[1].replace("U84846,HEALTHSENSE PCN", "U89806,SPHERE PCN").replace("20191001", "20220401")
         )
     )
     assert refused(content) == [(35, "membership_overlap")]
@@ -194,7 +208,7 @@ def test_a_practice_in_two_pcns_at_once_is_refused_and_nothing_changes():
 
 def test_one_of_our_practices_in_a_pcn_we_cannot_place_is_refused():
     def edit(lines):
-        lines[1] = lines[1].replace("U10001,HEALTHSENSE PCN", "U99999,ELSEWHERE PCN")
+        lines[1] = lines[1].replace("U84846,HEALTHSENSE PCN", "U99999,ELSEWHERE PCN")
 
     assert refused(with_lines(edit)) == [(2, "unknown_pcn")]
 
@@ -203,23 +217,23 @@ def test_a_membership_overlapping_a_later_recorded_one_is_refused():
     def edit(lines):  # E84014 in Harrow East from 2019 open-ended, although we record a move in 2024
         lines[:] = [line for line in lines if not (line.startswith("E84014") and "20240401" in line)]
         lines[:] = [
-            line.replace("20190701,20240331", "20190701,") if line.startswith("E84014") else line for line in lines
+            line.replace("20191001,20240331", "20191001,") if line.startswith("E84014") else line for line in lines
         ]
 
     actions.set_practice_membership(
         practice=Area.objects.get(code="E84014"),
-        pcn=Area.objects.get(code="HRW-PCN-HE"),
-        start=dt.date(2019, 7, 1),
+        pcn=Area.objects.get(code="U51050"),
+        start=dt.date(2019, 10, 1),
         end=dt.date(2024, 4, 1),
     )
     actions.set_practice_membership(
-        practice=Area.objects.get(code="E84014"), pcn=Area.objects.get(code="HRW-PCN-HA"), start=dt.date(2024, 4, 1)
+        practice=Area.objects.get(code="E84014"), pcn=Area.objects.get(code="U60450"), start=dt.date(2024, 4, 1)
     )
     assert refused(with_lines(edit)) == [(13, "membership_conflict")]
 
 
 def test_a_refused_membership_file_is_recorded_as_refused_by_the_pipeline():
-    content = with_lines(lambda lines: lines.__setitem__(1, lines[1].replace("U10001,HEALTHSENSE", "U99999,ELSEWHERE")))
+    content = with_lines(lambda lines: lines.__setitem__(1, lines[1].replace("U84846,HEALTHSENSE", "U99999,ELSEWHERE")))
     before = state()
     extract = actions.receive_extract(file_name="epcn.csv", content=content, format="auto", source="upload")
     extract = pipeline.run_extract(extract.pk).extract

@@ -60,7 +60,7 @@ def test_real_epraccur_loads_and_records_the_enterprise_practice_closure():
     }
     # E84713 closed 31 December 2023 (ODS date inclusive, our end exclusive).
     closed = PracticeMembership.objects.get(practice__code="E84713")
-    assert (closed.pcn.code, closed.start, closed.end) == ("HRW-PCN-HA", dt.date(2019, 7, 1), dt.date(2024, 1, 1))
+    assert (closed.pcn.code, closed.start, closed.end) == ("U60450", dt.date(2019, 10, 1), dt.date(2024, 1, 1))
     # ODS abbreviates 'CTR.': the name comparison ignores case and punctuation, not abbreviations, so it is renamed.
     assert Area.objects.get(code="E84061").name == "Elliott Hall Medical Ctr."
     # 'KENTON BRIDGE MEDICAL CENTRE DR GOLDEN' is the same name as ours once punctuation is ignored.
@@ -162,9 +162,9 @@ def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_war
 def test_a_dormant_practice_is_recorded_as_dormant_not_active():
     """E85625 (Chiswick Family Doctors Practice) is D with no close date in the real file: made ours here, it is
     recorded as dormant (shown on its PCN's page and in the admin) and its membership stays open."""
-    pcn = Area.objects.get(code="HRW-PCN-SP")
+    pcn = Area.objects.get(code="U89806")
     practice = actions.upsert_area(code="E85625", name="Chiswick Family Drs Practice", level="practice", parent=pcn)
-    actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 7, 1))
+    actions.set_practice_membership(practice=practice, pcn=pcn, start=dt.date(2019, 10, 1))
     assert run(NATIONAL_EPRACCUR).status == Extract.Status.LOADED
     practice.refresh_from_db()
     assert practice.ods_status == "dormant" and practice.status_note == " (dormant)"

@@ -119,11 +119,11 @@ def test_the_sub_icb_era_registrations_file_of_april_2026_loads_the_same_way():
     # (an epraccur or ePCN import ends them): the PCNs and the borough they belonged to are held back, as any
     # roll-up below full coverage is, and say why; the other PCNs are the sums of their members.
     assert missing["code"] == "rollup_members_missing" and "E84681, E84713" in missing["message"]
-    assert held["code"] == "rollup_held_back" and "E09000015, HRW-PCN-HA, HRW-PCN-HCN" in held["message"]
+    assert held["code"] == "rollup_held_back" and "E09000015, U10339, U60450" in held["message"]
     derived = Observation.objects.filter(
         indicator__code="REF_REGISTERED_PATIENTS", is_derived=True, period_end=april["period_end"]
     )
-    assert {r.area.code for r in derived if r.suppressed} == {"E09000015", "HRW-PCN-HA", "HRW-PCN-HCN"}
+    assert {r.area.code for r in derived if r.suppressed} == {"E09000015", "U60450", "U10339"}
     for row in derived.filter(suppressed=False):
         members = PracticeMembership.objects.filter(pcn=row.area, start__lte=april["period_end"]).exclude(
             end__lte=april["period_end"]
@@ -302,9 +302,9 @@ def test_a_practice_the_lookup_puts_in_another_pcn_is_reported_not_moved():
     extract = run(GEOGRAPHY, content=content, name="MAPPING_NHS_GEOGRAPHIES_2021.csv")
     assert extract.status == Extract.Status.LOADED, extract.errors
     moved = [w for w in extract.warnings if w["message"].startswith("E84068: ")]
-    assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold HRW-PCN-HS" in moved[0]["message"]
+    assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold U84846" in moved[0]["message"]
     assert extract.rows_unchanged == 27
-    assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "HRW-PCN-HS"
+    assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "U84846"
 
 
 def test_the_national_files_through_the_ingest_command_dry_run():

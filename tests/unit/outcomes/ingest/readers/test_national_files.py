@@ -160,6 +160,7 @@ def test_achievement_needs_every_listed_code_for_a_practice():
 
 MAP = ["PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "PRACTICE_POSTCODE", "PCN_CODE", "PCN_NAME",
        "SUB_ICB_LOCATION_CODE", "ICB_CODE", "COMM_REGION_CODE"]  # fmt: skip
+# A PCN still on a local code (as ours were before ADR 0017) beside one on its ODS code.
 HELD = {"E84068": OurPcn("U84846", "Healthsense PCN"), "E84024": OurPcn("HRW-PCN-HS", "Healthsense PCN")}
 
 
