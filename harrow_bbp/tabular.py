@@ -67,18 +67,28 @@ def csv_text(value: Any, decimals: int | None) -> str:
     return str(value)
 
 
+#: Decimals for one column: one number for every row, or one per row (a column mixing indicators, each shown at
+#: its own decimals, as the PCN page's practice table); None: as they are.
+Decimals = int | Sequence[int | None] | None
+
+
 class Table:
     """A header, its rows and, per column, the decimals numbers are shown at (None: as they are)."""
 
     def __init__(
-        self, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: Mapping[str, int] | None = None
+        self, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: Mapping[str, Decimals] | None = None
     ) -> None:
         self.header = [str(h) for h in header]
         self.decimals = [(decimals or {}).get(h) for h in self.header]
-        self.rows = [row(list(r), self.decimals) for r in rows]
+        values = [list(r) for r in rows]
+        #: each cell's decimals (row by row), from the column's number or its per-row sequence
+        self.cell_decimals = [
+            [d[i] if isinstance(d, Sequence) else d for d in self.decimals] for i in range(len(values))
+        ]
+        self.rows = [row(r, d) for r, d in zip(values, self.cell_decimals, strict=True)]
 
     @classmethod
-    def from_frame(cls, frame, decimals: Mapping[str, int] | None = None) -> Table:
+    def from_frame(cls, frame, decimals: Mapping[str, Decimals] | None = None) -> Table:
         """A pandas DataFrame (no index)."""
         columns = [str(c) for c in frame.columns]
         return cls(columns, frame.itertuples(index=False, name=None), decimals)
@@ -87,8 +97,8 @@ class Table:
         buffer = io.StringIO()
         writer = csv_safe.writer(buffer)
         writer.writerow(self.header)
-        for values in self.rows:
-            writer.writerow([csv_text(v, d) for v, d in zip(values, self.decimals, strict=True)])
+        for values, decimals in zip(self.rows, self.cell_decimals, strict=True):
+            writer.writerow([csv_text(v, d) for v, d in zip(values, decimals, strict=True)])
         return buffer.getvalue()
 
     def xlsx(self, sheet: str = "Data") -> bytes:
@@ -105,8 +115,8 @@ class Table:
             return written
 
         ws.append([text_cell(csv_safe.neutralise(h)) for h in self.header])
-        formats = ["0" if d == 0 else (f"0.{'0' * d}" if d else None) for d in self.decimals]
-        for values in self.rows:
+        for values, decimals in zip(self.rows, self.cell_decimals, strict=True):
+            formats = ["0" if d == 0 else (f"0.{'0' * d}" if d else None) for d in decimals]
             out = []
             for value, number_format in zip(values, formats, strict=True):
                 if isinstance(value, str):

@@ -68,3 +68,15 @@ def test_a_header_or_text_that_looks_like_a_formula_stays_text_in_xlsx():
     cells = [c for r in sheet.iter_rows() for c in r]
     assert all(c.data_type == "s" for c in cells)
     assert [c.value for c in cells] == ["'=cmd|' /C calc'!A0", "x", "'@SUM(1)", "+1"]
+
+
+def test_a_column_can_take_each_rows_decimals():
+    """A column mixing indicators (the PCN page's practice table) writes each value at its own indicator's
+    decimals, in the CSV as text and in the XLSX as a rounded number with a matching format."""
+    table = Table(["value", "unit"], [[41.04, "%"], [10.5806, "per 1,000"], ["*", "%"]], {"value": [1, 2, 1]})
+    rows = list(csv.reader(io.StringIO(table.csv())))
+    assert rows[1:] == [["41.0", "%"], ["10.58", "per 1,000"], ["*", "%"]]
+    cells = list(load_workbook(io.BytesIO(table.xlsx())).active.iter_rows(values_only=False))
+    assert (cells[1][0].value, cells[1][0].number_format) == (41.0, "0.0")
+    assert (cells[2][0].value, cells[2][0].number_format) == (10.58, "0.00")
+    assert cells[3][0].value == "*" and cells[3][0].data_type == "s"
