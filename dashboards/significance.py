@@ -36,7 +36,7 @@ STYLES: dict[str, Style] = {
     "lower": Style(NHS_BLUE, "triangle-down", "▼", "Lower"),
     "similar": Style(NHS_MID_GREY, "circle", "●", "Similar"),
     "not compared": Style(NHS_MID_GREY, "circle", "", "Not compared"),
-    "suppressed": Style(NHS_MID_GREY, "circle", "*", "Suppressed"),
+    "suppressed": Style(NHS_MID_GREY, "circle", "", "Suppressed"),
     "no data": Style(NHS_MID_GREY, "circle", "", "No data"),
 }
 OUTSIDE = ("better", "worse", "higher", "lower")
