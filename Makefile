@@ -9,7 +9,7 @@ PORT ?= 8000
 # Debian packages: Chromium for the browser tests and Kaleido's chart images; Pango and fonts for WeasyPrint.
 SYSTEM_PACKAGES := chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: demo test install lint migrate reference demo-data bench clean system-packages
+.PHONY: demo test test-fast install lint typecheck migrate reference demo-data bench clean system-packages
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -38,16 +38,33 @@ demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite (SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set)
+# Two test processes (pytest-xdist; the machine has 2 cores). Tests that share something across processes carry
+# an xdist_group marker and run in one process (docs/adr/0023-test-worlds-and-parallel-runs.md). PARALLEL= runs
+# in one process.
+PARALLEL ?= -n 2 --dist loadgroup
+# Coverage of the application code, with its floor (fail_under in pyproject.toml).
+COVERAGE ?= --cov --cov-report=term:skip-covered
+
+## make test: the checks, then the whole suite with coverage (SQLite and eager Celery unless DATABASE_URL /
+## CELERY_BROKER_URL are set)
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/mypy
+	$(BIN)/djlint . --lint
+	$(BIN)/pytest $(PARALLEL) $(COVERAGE) $(PYTEST_ARGS)
+
+## make test-fast: the unit and integration tests on SQLite with eager Celery, in parallel (no browser, no checks)
+test-fast: install
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/pytest tests/unit tests/integration $(PARALLEL) -q $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/djlint . --lint
+
+typecheck: install
+	$(BIN)/mypy
 
 ## make system-packages: install the Debian packages above that are missing (needs root; does nothing if all are there)
 system-packages:

@@ -6,6 +6,6 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards"
 
     def ready(self) -> None:
-        from . import invalidation, warm  # noqa: F401  (warm connects the warm-after-load receiver)
+        from . import invalidation, tasks  # noqa: F401  (tasks connects the board-pack and warm-after-load receivers)
 
         invalidation.connect()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from outcomes.ingest.readers.base import READERS, _import_all
+from outcomes.ingest.readers import READERS
 
 
 def format_choices() -> list[tuple[str, str]]:
-    _import_all()
     return [("auto", "Work it out from the columns"), *sorted((r.name, r.label) for r in READERS.values())]
 
 

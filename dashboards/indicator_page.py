@@ -8,26 +8,24 @@ thin and the board pack can reuse the same pieces.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
-from outcomes.disclosure import SUPPRESSED_TEXT, apply_disclosure_control, overlay_controlled
-from outcomes.models import COVERAGE_COLUMNS, KEY_COLUMNS, NUMBER_COLUMNS, Area
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
+from outcomes.models import KEY_COLUMNS, Area
 from outcomes.periods import period_label, rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
 from outcomes.stats.benchmark import compare_to_benchmark
-from outcomes.stats.inequality import sii
 from outcomes.stats.spc import spc
 
 from .board import IMPROVEMENT, assess, period_months, same_period_length
+from .category_chart import category_chart
+from .chart import Chart, y_title
 from .figures import (
-    breakdown_figure,
-    breakdown_table,
-    comparisons,
     figure_json,
     figure_summary,
     mark_partial_coverage,
@@ -36,6 +34,8 @@ from .figures import (
     spc_table,
 )
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
+from .indicator_export import EXPORT_COLUMNS, for_export, hidden_rows
+from .target_path import target_trajectory, trajectory_words
 
 BREAKDOWN_TITLES = {
     "age": "Age band",
@@ -44,57 +44,6 @@ BREAKDOWN_TITLES = {
     "imd_quintile": "Deprivation",
     "partner": "Partner organisation",
 }
-
-
-# Column headers of the charts' tables, in words (a screen reader reads them out).
-COLUMN_LABELS = {
-    "period_end": "Period ending",
-    "period": "Period",
-    "value": "Value",
-    "mean": "Mean",
-    "lower_process_limit": "Lower process limit",
-    "upper_process_limit": "Upper process limit",
-    "group": "Period group (after each rebase)",
-    "point_type": "Point type",
-    "meaning": "What the point shows",
-    "category": "Group",
-    "interval": "95% confidence interval",
-    "numerator": "Numerator",
-    "denominator": "Denominator",
-    "numerator_display": "Numerator",
-    "denominator_display": "Denominator",
-    "name": "Practice",
-    "practice": "Practice",
-    "indicator": "Indicator",
-    "significance_words": "Against the funnel limits",
-    "benchmark": "Harrow",
-    "minimum": "Lowest PCN",
-    "maximum": "Highest PCN",
-    "comparison": "Compared with Harrow",
-    "coverage": "Coverage",
-}
-
-
-@dataclass
-class Chart:
-    key: str
-    title: str
-    figure_json: str
-    summary: str
-    table: list[dict] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)  # one URL per table row (its first cell links there), or none
-    labels: dict[str, str] = field(default_factory=dict)  # headers for this chart's columns, over COLUMN_LABELS
-
-    @property
-    def headers(self) -> list[str]:
-        """The table's column headers in words."""
-        return [self.labels.get(c) or COLUMN_LABELS.get(c) or c.replace("_", " ").capitalize() for c in self.columns]
-
-    @property
-    def linked_rows(self) -> list[tuple[dict, str]]:
-        """(row, url or "") pairs for the template."""
-        return [(row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.table)]
 
 
 @dataclass
@@ -117,43 +66,6 @@ class IndicatorPage:
     latest_coverage: str = ""  # the caveat on the latest value when it covers only some member practices
 
 
-# The CSV's columns, in order (a column no section has is left out). Counts under disclosure control are the
-# rounded counts, "*" where suppressed; values from suppressed counts are "*".
-EXPORT_COLUMNS = [
-    "section",
-    "area",
-    *KEY_COLUMNS[2:],
-    *NUMBER_COLUMNS,
-    "suppressed",
-    "coverage",
-    "mean",
-    "lower_process_limit",
-    "upper_process_limit",
-    "sii",
-    "sii_lower_ci",
-    "sii_upper_ci",
-    "comparison",
-]
-#: Columns written at the indicator's decimal places in downloads; counts are whole numbers.
-DECIMAL_COLUMNS = (
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "mean",
-    "lower_process_limit",
-    "upper_process_limit",
-    "sii",
-    "sii_lower_ci",
-    "sii_upper_ci",
-)
-COUNT_COLUMNS = ("numerator", "denominator")
-
-
-def export_decimals(decimal_places: int) -> dict[str, int]:
-    """Decimals per export column, as the page shows them (see harrow_bbp.tabular)."""
-    return {**dict.fromkeys(DECIMAL_COLUMNS, decimal_places), **dict.fromkeys(COUNT_COLUMNS, 0)}
-
-
 SUPPRESSED_WORDS = "Not shown: a count of 1 to 7, or one that would reveal it, is suppressed"
 CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlled frame
 
@@ -166,14 +78,6 @@ def _unit(indicator) -> str:
 def _latest(frame: pd.DataFrame) -> pd.Series | None:
     data = frame.dropna(subset=["value"])
     return None if data.empty else data.iloc[-1]
-
-
-def _y_title(indicator) -> str:
-    if indicator.unit == "percent":
-        return "Per cent"
-    if indicator.unit_label:
-        return indicator.unit_label[:1].upper() + indicator.unit_label[1:]
-    return indicator.get_unit_display()
 
 
 def build(
@@ -215,9 +119,9 @@ def build(
     latest_value = None if latest_row is None else _f(latest_row["value"])
     latest = latest_row if latest_value is not None else None  # what the comparisons may use
     same_length = same_period_length(own, months)
-    hidden = same_length[_hidden(same_length)]
+    hidden = same_length[hidden_rows(same_length)]
     series = same_length.dropna(subset=["value"])
-    trend_export = _for_export(pd.concat([series, hidden]).sort_values("period_end", kind="stable"), section="trend")
+    trend_export = for_export(pd.concat([series, hidden]).sort_values("period_end", kind="stable"), section="trend")
     trend_export = trend_export.assign(area=area.code)
     exports = []
 
@@ -246,11 +150,11 @@ def build(
             values,
             result,
             title=f"{indicator.display_name}, {area.display_name}",
-            y_title=_y_title(indicator),
+            y_title=y_title(indicator),
             unit=unit,
             decimals=decimals,
             band=next(((v.target.lower, v.target.upper) for v in targets if v.target.kind == "band"), None),
-            trajectory=(trajectory := _trajectory(targets, series)),
+            trajectory=(trajectory := target_trajectory(targets, series)),
             rebase_reasons=reasons,
             frequency=indicator.frequency,
         )
@@ -262,7 +166,7 @@ def build(
         records = _records(table, decimals)
         summary = figure_summary(figure)
         if trajectory is not None:
-            summary += _trajectory_words(trajectory, series, indicator, area)
+            summary += trajectory_words(trajectory, series, indicator, area)
         for position, reason in zip(rebase_at, reasons, strict=True):
             starts = series["period_start"].iloc[position]
             summary += f" The mean and limits are recalculated from {starts:%b %Y}: {reason}"
@@ -286,7 +190,7 @@ def build(
             list(table.columns),
         )
         limits = table[["mean", "lower_process_limit", "upper_process_limit"]].set_axis(series.index)
-        trend_export = _for_export(
+        trend_export = for_export(
             pd.concat([series.join(limits), hidden]), section="trend", area=area.code
         ).sort_values("period_end", kind="stable")
         if result.variation_icon:  # none below min_points (a run chart)
@@ -349,7 +253,7 @@ def build(
         if area.level == "borough":
             harrow = latest_value
         if rows:
-            pcn_chart, shown_rows, _ = _category_chart(
+            pcn_chart, shown_rows, _ = category_chart(
                 "pcns",
                 pd.DataFrame(rows),
                 f"{indicator.display_name} by PCN, {latest_period}",
@@ -363,7 +267,7 @@ def build(
                 polarity=indicator.polarity,
             )
             pcn_chart.links = links
-            exports.append(_for_export(shown_rows, section="pcn"))
+            exports.append(for_export(shown_rows, section="pcn"))
 
     # Breakdowns of the area for the latest period that has them.
     breakdown_charts = []
@@ -376,7 +280,7 @@ def build(
                 f"{indicator.display_name} by {BREAKDOWN_TITLES.get(breakdown, breakdown).lower()}, "
                 f"{area.display_name}, {period_label(rows['period_start'].iloc[0], last)}"
             )
-            chart, shown_rows, sii_result = _category_chart(
+            chart, shown_rows, sii_result = category_chart(
                 f"breakdown-{breakdown}",
                 rows,
                 title,
@@ -388,7 +292,7 @@ def build(
                 x_title=BREAKDOWN_TITLES.get(breakdown, breakdown),
             )
             breakdown_charts.append(chart)
-            section = _for_export(shown_rows, section=f"breakdown:{breakdown}", area=area.code)
+            section = for_export(shown_rows, section=f"breakdown:{breakdown}", area=area.code)
             if sii_result is not None:
                 low, high = sii_result.sii_limits.get(0.95, (np.nan, np.nan))
                 section = section.assign(sii=sii_result.sii, sii_lower_ci=low, sii_upper_ci=high)
@@ -446,72 +350,6 @@ def _shift_start(result, period_starts: list) -> dt.date | None:
     return None if start == first else period_starts[start]
 
 
-def _hidden(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose values disclosure control blanked (False everywhere for a frame it was not applied to)."""
-    if "disclosure_suppressed" not in frame.columns:
-        return pd.Series(False, index=frame.index)
-    return frame["disclosure_suppressed"].fillna(False).astype(bool)
-
-
-def _for_export(frame: pd.DataFrame, **columns) -> pd.DataFrame:
-    """Rows as the CSV writes them: controlled counts as shown (rounded, "*" where suppressed), values from
-    suppressed counts as "*"."""
-    out = frame.copy()
-    for column in ("numerator", "denominator"):
-        if column in out.columns and f"{column}_display" in out.columns:
-            out[column] = out[column].astype(object).mask(out[f"{column}_display"] == SUPPRESSED_TEXT, SUPPRESSED_TEXT)
-    hidden = _hidden(out)
-    for column in ("value", "lower_ci", "upper_ci"):
-        if column in out.columns and hidden.any():
-            out[column] = out[column].astype(object).mask(hidden, SUPPRESSED_TEXT)
-    if "member_practices" in out.columns:  # a derived row's coverage of its member practices, in words
-        out["coverage"] = frame_caveats(out)
-        out = out.drop(columns=[c for c in COVERAGE_COLUMNS if c in out.columns])
-    return out.assign(**columns)
-
-
-def _trajectory(targets, series: pd.DataFrame) -> tuple[tuple, tuple] | None:
-    """The straight path to the first dated absolute or relative-change target: from its baseline (else the
-    series' first value) to the target value at the due date."""
-    fixed = ("absolute", "relative_change")  # a comparator's value moves, so it has no straight path to it
-    view = next(
-        (
-            v
-            for v in targets
-            if v.target.kind in fixed and v.assessment.target_value is not None and v.target.due_date is not None
-        ),
-        None,
-    )
-    if view is None or series.empty:
-        return None
-    target = view.target
-    if target.baseline_value is not None and target.baseline_period_end is not None:
-        start = (target.baseline_period_end, float(target.baseline_value))
-    else:
-        start = (series["period_end"].iloc[0], float(series["value"].iloc[0]))
-    if start[0] >= target.due_date:
-        return None
-    return start, (target.due_date, float(view.assessment.target_value))
-
-
-def _trajectory_words(trajectory, series: pd.DataFrame, indicator, area) -> str:
-    """Where the latest value stands against the path (ahead or behind it, by the indicator's polarity)."""
-    (start, start_value), (due, goal) = trajectory
-    when, value = series["period_end"].iloc[-1], float(series["value"].iloc[-1])
-    share = min(max((when - start).days / (due - start).days, 0.0), 1.0)
-    expected = start_value + (goal - start_value) * share
-    words = (
-        f" The dotted line is the straight path from {indicator.format_value(start_value)} in {start:%B %Y} to the "
-        f"target of {indicator.format_value(goal)} by {due:%B %Y}; on it, {area.display_name} would be at "
-        f"{indicator.format_value(expected)} by {when:%B %Y}."
-    )
-    sign = {"high_is_good": 1, "low_is_good": -1}.get(indicator.polarity)
-    if sign is not None:
-        ahead = (value - expected) * sign >= 0
-        words += f" At {indicator.format_value(value)} it is {'ahead of' if ahead else 'behind'} that path."
-    return words
-
-
 def _interval_text(indicator, lower, upper) -> str:
     if pd.isna(lower) or pd.isna(upper):
         return ""
@@ -536,116 +374,6 @@ def _value_at(frame: pd.DataFrame | None, period_end) -> float | None:
         return None
     same = frame[frame["period_end"] == period_end].dropna(subset=["value"])
     return None if same.empty else float(same["value"].iloc[-1])
-
-
-def _category_chart(
-    key,
-    rows: pd.DataFrame,
-    title,
-    indicator,
-    unit,
-    decimals,
-    unsuppressed,
-    *,
-    overall,
-    x_title,
-    benchmark: float | None = None,
-    polarity: str | None = None,
-):
-    """A categories chart (PCNs, or a breakdown) with counts under disclosure control for non-analysts; with a
-    ``benchmark`` (Harrow's value), its marks coloured by their comparison with it and the table says it in words.
-
-    Returns (chart, the rows as shown, the slope index of inequality drawn or None)."""
-    rows = rows.copy()
-    if not unsuppressed and "disclosure_suppressed" not in rows.columns:
-        rows = apply_disclosure_control(rows, decimals=decimals)
-    sii_result = _sii(rows, indicator)
-    figure = breakdown_figure(
-        rows,
-        title=title,
-        y_title=_y_title(indicator),
-        sii_result=sii_result,
-        x_title=x_title,
-        overall=overall,
-        unit=unit,
-        decimals=decimals,
-        benchmark=benchmark,
-        polarity=polarity,
-    )
-    summary = figure_summary(figure)
-    shown = rows.assign(
-        value_text=[indicator.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]],
-        interval=[
-            ""
-            if pd.isna(lo) or pd.isna(hi)
-            else f"{indicator.format_value(float(lo))} to {indicator.format_value(float(hi))}"
-            for lo, hi in zip(rows.get("lower_ci", np.nan), rows.get("upper_ci", np.nan), strict=False)
-        ],
-    )
-    label = shown["category_label"] if "category_label" in shown else shown["category"]
-    numerator = shown["numerator_display"] if "numerator_display" in shown else shown["numerator"].map(_count)
-    denominator = shown["denominator_display"] if "denominator_display" in shown else shown["denominator"].map(_count)
-    table = [
-        {"category": str(c), "value": v, "interval": i, "numerator": str(n), "denominator": str(d)}
-        for c, v, i, n, d in zip(label, shown["value_text"], shown["interval"], numerator, denominator, strict=True)
-    ]
-    columns = ["category", "value", "interval", "numerator", "denominator"]
-    if benchmark is not None and polarity is not None:
-        verdicts = comparisons(breakdown_table(rows), benchmark, polarity)
-        order = breakdown_table(rows)["label"].tolist()
-        by_label = dict(zip(order, verdicts, strict=True))
-        for row, name in zip(table, label, strict=True):
-            row["comparison"] = str(by_label.get(str(name), "not compared")).capitalize()
-        columns.append("comparison")
-    caveats = frame_caveats(rows)
-    if any(caveats):  # PCN values that cover only some of their practices say so in the table
-        columns.append("coverage")
-        for row, caveat in zip(table, caveats, strict=True):
-            row["coverage"] = caveat or "All practices"
-        summary += " " + "; ".join(f"{t['category']}: {c}" for t, c in zip(table, caveats, strict=True) if c) + "."
-    chart = Chart(key, title, figure_json(figure), summary, table, columns)
-    return chart, rows, sii_result
-
-
-def _sii(rows: pd.DataFrame, indicator):
-    """The slope index of inequality over the five IMD quintiles shown, for a percentage (logit scale, as PHE
-    ``value_type = 2``) or a rate (log scale, ``value_type = 1``, in the rate's own units); None when a quintile
-    is missing or suppressed, or for other units."""
-    if not (
-        rows.get("breakdown", pd.Series(dtype=str)).eq("imd_quintile").all()
-        and len(rows) == 5
-        and rows["value"].notna().all()
-        and rows["denominator"].notna().all()
-        and indicator.unit in ("percent", "rate")
-    ):
-        return None
-    ordered = rows.sort_values("category")
-    values = ordered["value"].to_numpy(float)
-    lower, upper = ordered["lower_ci"].to_numpy(float), ordered["upper_ci"].to_numpy(float)
-    if indicator.unit == "percent":
-        kwargs = {"value_type": 2, "multiplier": 100, "scale": 100}
-    else:
-        if (values <= 0).any() or (lower <= 0).any():
-            return None  # the log scale needs positive rates and limits
-        kwargs = {"value_type": 1, "multiplier": 1, "scale": 1}
-    scale = kwargs.pop("scale")
-    try:
-        return sii(
-            ordered["category"].astype(int).to_numpy(),
-            ordered["denominator"].to_numpy(float),
-            values / scale,
-            lower_cl=lower / scale,
-            upper_cl=upper / scale,
-            repetitions=2000,
-            seed=1,
-            **kwargs,
-        )
-    except (ValueError, TypeError):
-        return None
-
-
-def _count(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
 def area_choices(data: IndicatorData) -> list[Area]:

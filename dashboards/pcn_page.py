@@ -16,8 +16,8 @@ from outcomes.stats.funnel import funnel_comparisons
 from outcomes.units import MISSING as MISSING_TEXT
 
 from . import significance
+from .chart import Chart
 from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
-from .indicator_page import Chart
 
 
 @dataclass(frozen=True)

@@ -2,26 +2,18 @@
 
 Covers the board (with its overdue list and the JSNA counts, so the JSNA page too), the outcome indicators for
 Harrow and each PCN (both disclosure levels) and the PCN pages (each practice scope). Other pages are built on
-first request. Runs only when a real broker is configured (DASHBOARD_WARM_AFTER_LOAD), since in-process
-(eager) tasks would make every upload wait for it.
+first request. The task (``dashboards.tasks.warm_pages_task``) runs only when a real broker is configured
+(DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for it.
 """
 
 from __future__ import annotations
 
-import logging
-
-from celery import shared_task
-from django.conf import settings
-from django.dispatch import receiver
 from django.utils import timezone
 
 from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE
-from outcomes.signals import extract_loaded
 
 from .cache import data_version
-
-log = logging.getLogger(__name__)
 
 
 def warm_pages() -> int:
@@ -46,16 +38,3 @@ def warm_pages() -> int:
             pages.pcn(code, shows, unsuppressed, version=version)
             count += 1
     return count
-
-
-@shared_task(acks_late=True)
-def warm_pages_task() -> int:
-    count = warm_pages()
-    log.info("Warmed %s dashboard pages", count)
-    return count
-
-
-@receiver(extract_loaded)
-def warm_after_load(sender, extract, **kwargs) -> None:
-    if settings.DASHBOARD_WARM_AFTER_LOAD:
-        warm_pages_task.delay()

@@ -8,6 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harrow_bbp.settings")
 
 app = Celery("harrow_bbp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-app.autodiscover_tasks(["outcomes.ingest"])
-app.autodiscover_tasks(["dashboards"], related_name="warm")
+app.autodiscover_tasks()  # each installed app's tasks.py

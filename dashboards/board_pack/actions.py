@@ -15,6 +15,7 @@ from django.utils import timezone
 from harrow_bbp.people import display_name
 
 from ..models import BoardPack
+from ..signals import board_pack_requested
 from . import content, pdf
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,9 @@ log = logging.getLogger(__name__)
 
 def request_board_pack(*, month: dt.date, requested_by: Any) -> BoardPack:
     """Record a request for ``month``'s pack and queue its generation once the row is committed."""
-    from ..tasks import generate_board_pack
-
     with transaction.atomic():
         pack = BoardPack.objects.create(month=content.month_start(month), requested_by=requested_by)
-        transaction.on_commit(lambda: generate_board_pack.delay(pack.pk))
+        transaction.on_commit(lambda: board_pack_requested.send(sender=BoardPack, pack=pack))
     log.info("Board pack %s for %s requested by %s", pack.pk, f"{pack.month:%Y-%m}", requested_by)
     return pack
 

@@ -19,9 +19,9 @@ from harrow_bbp.people import display_name
 from harrow_bbp.tabular import Table
 from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
-from outcomes.ingest.tasks import enqueue
 from outcomes.models import Extract
 from outcomes.selectors import extract_filter_choices, extract_history, held_back_for_coverage
+from outcomes.tasks import enqueue
 
 from ..forms import CoverageAcceptanceForm, UploadForm
 

@@ -26,7 +26,8 @@ from outcomes.models import Area, Indicator
 from outcomes.selectors import HARROW_CODE, indicator_data
 
 from .. import pages
-from ..indicator_page import BREAKDOWN_TITLES, area_choices, export_decimals
+from ..indicator_export import export_decimals
+from ..indicator_page import BREAKDOWN_TITLES, area_choices
 
 AREA_CODE_LENGTH = Area._meta.get_field("code").max_length
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from harrow_bbp.access import can_approve_draft, can_track_indicators, require
 from harrow_bbp.params import BadParameter
 from outcomes import drafts
-from outcomes.ingest.tasks import enqueue
 from outcomes.models import Extract, IndicatorDraft
+from outcomes.tasks import enqueue
 from workstreams.forms import apply_errors
 
 from ..tracking_forms import DraftForm

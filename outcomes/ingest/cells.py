@@ -6,6 +6,7 @@ validator can turn every bad cell into a Problem with its line and column in one
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -181,3 +182,16 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     reason[formats == "unknown"] = "bad_date"
     reason[(formats.isin(["iso", "uk", "named"])) & parsed.isna() & (reason == "")] = "bad_date"
     return parsed, reason.astype("category")
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (dates as ISO, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models.choices import Frequency, IntervalMethod, Unit
+from .parsed import Table
 from .readers.fingertips import COLUMNS, parse_period, squash
-from .table import Table
 
 #: Fingertips "Area Type" -> our area level (lower-cased prefixes; the export adds dates: "Counties & UAs (from
 #: Apr 2023)"). Area types without a level of ours (districts, wards, MSOAs) are not offered.

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .headers import normalise
+from .parsed import LINE, Table
 from .problems import Problem
-from .table import LINE, Table
 
 IDENTIFIER_COLUMNS = {
     "nhs_number",

@@ -41,9 +41,10 @@ from .limits import NO_LIMITS, Limits
 from .pii import find_identifiers
 from .problems import FileRefused, Problem, ProblemList
 from .readers import detect_reader, get_reader
+from .rowchecks import check_text
 from .sniff import sniff
 from .table import read_table
-from .validate import check_text, validate
+from .validate import validate
 
 #: Names an ODS file gives practices and PCNs: checked like any free text before they become area names.
 REFERENCE_NAMES = ("name", "practice_name", "pcn_name")

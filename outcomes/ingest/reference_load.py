@@ -26,10 +26,10 @@ from .. import actions
 from ..actions import LoadResult
 from ..models import Area, PracticeMembership
 from ..models.choices import AreaLevel
+from .parsed import LINE
 from .problems import FileRefused, Problem
 from .readers.base import ReaderOutput
 from .readers.ods import PCN_CODE
-from .table import LINE
 
 log = logging.getLogger(__name__)
 ICB = "QRV"

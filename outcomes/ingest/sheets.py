@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .cells import cell_text
+from .parsed import LINE, Table
 from .problems import Problem
-from .table import LINE, Table
+from .readers import READERS
 
 
 def _first_row(sheet) -> list[str]:
-    from .table import _cell_text
-
     for row in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
-        header = [_cell_text(v).strip() for v in row]
+        header = [cell_text(v).strip() for v in row]
         while header and not header[-1]:
             header.pop()
         return header
@@ -28,9 +28,6 @@ def _first_row(sheet) -> list[str]:
 
 def choose_sheet(book) -> tuple[int, Problem | None]:
     """(index of the sheet to read, a warning naming it when the workbook has several sheets)."""
-    from .readers.base import READERS, _import_all
-
-    _import_all()
     sheets = book.worksheets
     if len(sheets) <= 1:
         return 0, None

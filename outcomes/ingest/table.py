@@ -16,30 +16,19 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .cells import cell_text
 from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
+from .parsed import LINE, Table
 from .problems import FileRefused, Problem
+from .sheets import choose_sheet
 from .sniff import Sniffed
 
-LINE = "__line__"
 #: Rows read from a workbook already known to be over the row limit: enough for the patient-data scan.
 SAMPLE_ROWS = 1000
-
-
-@dataclass
-class Table:
-    """``frame`` holds the data rows as strings (column names as in the file) plus ``__line__``."""
-
-    header: list[str]
-    frame: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-    sheet: str | None = None
-    file_name: str = ""  # the uploaded name: some formats (GPPS) carry the survey year in it
-    over_limit: Problem | None = None  # reading stopped at a limit: the refusal (``frame`` holds the rows before)
 
 
 def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> Table:
@@ -267,8 +256,6 @@ def _open_workbook(content: bytes):
 def _read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
     """The sheet a reader recognises (``sheets.choose_sheet``), values only, streamed: rows are counted as they
     are parsed, never all held first."""
-    from .sheets import choose_sheet
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
@@ -321,7 +308,7 @@ def _read_sheet(
         header_values = next(rows)
     except StopIteration as exc:
         raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty.")) from exc
-    header = [_cell_text(v).strip() for v in header_values]
+    header = [cell_text(v).strip() for v in header_values]
     while header and not header[-1]:
         header.pop()
     problems = _header_problems(header) + ([chosen] if chosen else [])
@@ -340,7 +327,7 @@ def _read_sheet(
         for column, value in enumerate(cells[:width]):
             if _is_formula_cell(value):
                 formulas.append((len(records), column, row_number))  # its saved value is read below
-            values.append(_cell_text(value))
+            values.append(cell_text(value))
         if any(v not in (None, "") for v in cells[width:]):
             problems.append(
                 Problem(row_number, None, "ragged_row", "This row has values beyond the last named column.")
@@ -394,7 +381,7 @@ def _calculated_values(
                 )
                 records[record][column] = ""
             else:
-                records[record][column] = _cell_text(value)
+                records[record][column] = cell_text(value)
                 read[header[column]] = read.get(header[column], 0) + 1
         if row_number >= formulas[-1][2]:
             break
@@ -409,18 +396,3 @@ def _calculated_values(
         )
         for column, count in read.items()
     ]
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV export would hold (dates as ISO, whole floats without .0)."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)

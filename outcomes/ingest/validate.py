@@ -8,7 +8,7 @@ naming the file's line and column.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,15 +18,14 @@ from .cells import (
     columns_factorized_once,
     date_formats,
     is_formula,
-    is_markup,
     on_distinct,
     parse_dates,
     parse_numbers,
     strip,
-    text_length,
 )
-from .problems import MAX_PER_CODE, Problem, ProblemList
-from .table import LINE
+from .parsed import LINE
+from .problems import Problem, ProblemList
+from .rowchecks import FORMULA_MESSAGE, Rows, check_text
 
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 #: Observation.note's max_length: a longer note is refused, never cut.
@@ -59,29 +58,6 @@ class Validated:
     problems: ProblemList
 
 
-def _col(columns: dict[str, str], canonical: str) -> str:
-    return columns.get(canonical, canonical)
-
-
-def _add(
-    problems: ProblemList,
-    frame: pd.DataFrame,
-    mask: pd.Series,
-    column: str,
-    code: str,
-    message,
-    severity: str = "error",
-) -> None:
-    """One Problem per row in ``mask``; ``message`` is text or a function of the row."""
-    if not mask.any():
-        return
-    rows = mask[mask].index
-    for index in rows[:MAX_PER_CODE]:
-        text = message(index) if callable(message) else message
-        problems.add(Problem(int(frame.at[index, LINE]), column, code, text, severity))
-    problems.add_more(code, len(rows) - MAX_PER_CODE)
-
-
 def _near_miss(value: str, known: Iterable[str]) -> str | None:
     folded = value.strip().upper()
     return next((k for k in known if k.upper() == folded), None)
@@ -90,230 +66,234 @@ def _near_miss(value: str, known: Iterable[str]) -> str | None:
 def validate(
     frame: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList | None = None
 ) -> Validated:
-    """Every rule on every row; problems are added to ``problems`` (a new list if none is given)."""
+    """Every rule on every row; problems are added to ``problems`` (a new list if none is given).
+
+    The checks run in a fixed order (so problems are listed as an analyst reads a row, left to right), each a
+    small function of the rows and the reference data; only when none found an error are the rows typed."""
     with columns_factorized_once():
-        return _validate(frame, columns, reference, problems)
+        rows = Rows(frame, columns, problems if problems is not None else ProblemList())
+        _check_formulas(rows)
+        if "note" in frame.columns:
+            check_text(frame, columns, ["note"], rows.problems, max_length=NOTE_MAX_LENGTH, check_formulas=False)
+        codes = _check_codes(rows, reference)
+        _check_level(rows, reference, codes)
+        breakdown, category = _check_breakdowns(rows, reference, codes)
+        start, end = _check_periods(rows, reference, codes)
+        numbers, suppressed = _check_numbers(rows, codes)
+        _check_duplicates(rows, codes, breakdown, category, start, end)
+        if rows.problems.errors:
+            return Validated(frame=pd.DataFrame(), problems=rows.problems)
+        return Validated(frame=_typed(rows, reference, codes, start, end, numbers, suppressed), problems=rows.problems)
 
 
-def _validate(
-    frame: pd.DataFrame, columns: dict[str, str], reference: Reference, problems: ProblemList | None
-) -> Validated:
-    problems = problems if problems is not None else ProblemList()
-    f = frame  # read-only here: no copy of a million-row frame
+@dataclass
+class _Codes:
+    """The reference codes of each row, whether each is known, and the indicators' attributes by code."""
 
-    # Text a spreadsheet would execute: refused in every column we read.
-    for canonical in [c for c in f.columns if c != LINE]:
-        _add(
-            problems,
-            f,
-            is_formula(f[canonical]),
-            _col(columns, canonical),
-            "formula",
-            "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula.",
-        )
+    indicator: pd.Series
+    org: pd.Series
+    known_indicator: pd.Series
+    known_area: pd.Series
+    rules: pd.Series
+    attribute: Callable[[str], dict]
 
-    if "note" in f.columns:
-        check_text(f, columns, ["note"], problems, max_length=NOTE_MAX_LENGTH, check_formulas=False)
+    def of_indicator(self, name: str) -> pd.Series:
+        """Each row's indicator's ``name`` (IndicatorRule field); missing for unknown indicators."""
+        return self.indicator.map(self.attribute(name))
 
-    # Reference codes: exact matches only, with a hint when only case or spaces differ.
-    indicator_code = f["indicator_code"].astype(str)
+
+def _check_formulas(rows: Rows) -> None:
+    """Text a spreadsheet would execute: refused in every column we read."""
+    for canonical in [c for c in rows.frame.columns if c != LINE]:
+        rows.add(is_formula(rows.frame[canonical]), canonical, "formula", FORMULA_MESSAGE)
+
+
+def _check_codes(rows: Rows, reference: Reference) -> _Codes:
+    """Reference codes: exact matches only, with a hint when only case or spaces differ; blanks named."""
+    f = rows.frame
+    indicator_code, org_code = f["indicator_code"].astype(str), f["org_code"].astype(str)
     known_indicator = indicator_code.isin(reference.indicators.keys())
-    _add(
-        problems,
-        f,
-        ~known_indicator & (~_blank(f["indicator_code"])),
-        _col(columns, "indicator_code"),
-        "unknown_indicator",
-        lambda i: _unknown("indicator", f.at[i, "indicator_code"], reference.indicators),
-    )
-    _add(
-        problems,
-        f,
-        _blank(f["indicator_code"]),
-        _col(columns, "indicator_code"),
-        "missing_value",
-        "The indicator code is blank.",
-    )
-    org_code = f["org_code"].astype(str)
     known_area = org_code.isin(reference.areas.keys())
-    _add(
-        problems,
-        f,
-        ~known_area & (~_blank(f["org_code"])),
-        _col(columns, "org_code"),
-        "unknown_area",
-        lambda i: _unknown("area", f.at[i, "org_code"], reference.areas),
-    )
-    _add(
-        problems,
-        f,
-        _blank(f["org_code"]),
-        _col(columns, "org_code"),
-        "missing_value",
-        "The organisation code is blank.",
+    for canonical, known, kind, table, blank in (
+        ("indicator_code", known_indicator, "indicator", reference.indicators, "The indicator code is blank."),
+        ("org_code", known_area, "area", reference.areas, "The organisation code is blank."),
+    ):
+        rows.add(
+            ~known & (~_blank(f[canonical])),
+            canonical,
+            f"unknown_{kind}",
+            lambda i, canonical=canonical, kind=kind, table=table: _unknown(kind, f.at[i, canonical], table),
+        )
+        rows.add(_blank(f[canonical]), canonical, "missing_value", blank)
+    return _Codes(
+        indicator=indicator_code,
+        org=org_code,
+        known_indicator=known_indicator,
+        known_area=known_area,
+        rules=indicator_code.map(reference.indicators),
+        attribute=_attributes(reference.indicators),
     )
 
-    rules = indicator_code.map(reference.indicators)
-    attribute = _attributes(reference.indicators)
-    area_level = org_code.map({code: level for code, (_, level) in reference.areas.items()})
-    both = known_indicator & known_area
+
+def _check_level(rows: Rows, reference: Reference, codes: _Codes) -> None:
+    """An indicator is reported only at its levels (a practice-only indicator has no PCN rows)."""
+    area_level = codes.org.map({code: level for code, (_, level) in reference.areas.items()})
     level_pairs = {(code, level) for code, rule in reference.indicators.items() for level in rule.levels}
-    wrong_level = both & ~pd.MultiIndex.from_arrays([indicator_code, area_level]).isin(level_pairs)
-    _add(
-        problems,
-        f,
-        pd.Series(wrong_level, index=f.index),
-        _col(columns, "org_code"),
+    wrong_level = (
+        codes.known_indicator
+        & codes.known_area
+        & ~pd.MultiIndex.from_arrays([codes.indicator, area_level]).isin(level_pairs)
+    )
+    rows.add(
+        pd.Series(wrong_level, index=rows.frame.index),
+        "org_code",
         "level_not_reported",
         lambda i: (
-            f"{f.at[i, 'indicator_code']} is not reported at {area_level[i]} level "
-            f"(it is reported for: {', '.join(sorted(rules[i].levels))})."
+            f"{rows.frame.at[i, 'indicator_code']} is not reported at {area_level[i]} level "
+            f"(it is reported for: {', '.join(sorted(codes.rules[i].levels))})."
         ),
     )
 
-    # Breakdowns and categories from the allowed lists.
+
+def _check_breakdowns(rows: Rows, reference: Reference, codes: _Codes) -> tuple[pd.Series, pd.Series]:
+    """Breakdowns from the indicator's list, categories from the breakdown's; returns both columns as text."""
+    f, indicator_code = rows.frame, codes.indicator
     breakdown, category = f["breakdown"].astype(str), f["category"].astype(str)
     breakdown_pairs = {(code, b) for code, rule in reference.indicators.items() for b in (*rule.breakdowns, "all")}
     allowed_breakdown = pd.Series(
         pd.MultiIndex.from_arrays([indicator_code, breakdown]).isin(breakdown_pairs), index=f.index
     )
-    _add(
-        problems,
-        f,
-        known_indicator & ~allowed_breakdown,
-        _col(columns, "breakdown"),
+    rows.add(
+        codes.known_indicator & ~allowed_breakdown,
+        "breakdown",
         "unknown_breakdown",
         lambda i: (
             f"'{breakdown[i]}' is not a breakdown of {indicator_code[i]} "
-            f"(allowed: all, {', '.join(sorted(rules[i].breakdowns)) or 'none'})."
+            f"(allowed: all, {', '.join(sorted(codes.rules[i].breakdowns)) or 'none'})."
         ),
     )
     category_pairs = {(b, c) for b, cats in reference.categories.items() for c in cats}
     allowed_category = pd.Series(pd.MultiIndex.from_arrays([breakdown, category]).isin(category_pairs), index=f.index)
-    _add(
-        problems,
-        f,
+    rows.add(
         allowed_breakdown & ~allowed_category,
-        _col(columns, "category"),
+        "category",
         "unknown_category",
         lambda i: (
             f"'{category[i]}' is not a category of the {breakdown[i]} breakdown "
             f"(allowed: {', '.join(sorted(reference.categories.get(breakdown[i], [])))})."
         ),
     )
+    return breakdown, category
 
-    # Dates and periods.
-    dates = {}
-    for canonical in ("period_start", "period_end"):
-        column = _col(columns, canonical)
-        formats = date_formats(f[canonical])
-        parsed, reason = parse_dates(f[canonical], formats)
-        used = formats[formats.isin(["iso", "uk", "named"])]
-        if used.nunique() > 1:
-            majority = used.value_counts().idxmax()
-            mixed = formats.isin(["iso", "uk", "named"]) & (formats != majority)
-            _add(
-                problems,
-                f,
-                mixed,
-                column,
-                "mixed_date_formats",
-                f"Dates in this column mix formats; most rows use {majority.upper()} dates. Use one format "
-                "(YYYY-MM-DD is safest).",
-            )
-        _add(problems, f, formats == "blank", column, "missing_value", "The date is blank.")
-        _add(
-            problems,
-            f,
-            reason == "month_first",
-            column,
-            "month_first",
-            "This date reads as month-first (US style). Use day-first (31/01/2024) or YYYY-MM-DD.",
+
+def _parse_period_date(rows: Rows, canonical: str) -> pd.Series:
+    """One date column parsed, with a problem for each blank, bad, ambiguous or month-first date and for dates
+    written in a format other than the column's usual one."""
+    formats = date_formats(rows.frame[canonical])
+    parsed, reason = parse_dates(rows.frame[canonical], formats)
+    used = formats[formats.isin(["iso", "uk", "named"])]
+    if used.nunique() > 1:
+        majority = used.value_counts().idxmax()
+        rows.add(
+            formats.isin(["iso", "uk", "named"]) & (formats != majority),
+            canonical,
+            "mixed_date_formats",
+            f"Dates in this column mix formats; most rows use {majority.upper()} dates. Use one format "
+            "(YYYY-MM-DD is safest).",
         )
-        _add(
-            problems,
-            f,
-            reason == "two_digit_year",
-            column,
-            "ambiguous_date",
-            "A two-digit year is ambiguous. Write the year in full.",
-        )
-        _add(problems, f, reason == "bad_date", column, "bad_date", "This is not a valid date.")
-        dates[canonical] = parsed
-    start, end = dates["period_start"], dates["period_end"]
-    have = start.notna() & end.notna()
-    _add(
-        problems,
-        f,
-        have & (end < start),
-        _col(columns, "period_end"),
-        "period_end_before_start",
-        "The period ends before it starts.",
+    rows.add(formats == "blank", canonical, "missing_value", "The date is blank.")
+    rows.add(
+        reason == "month_first",
+        canonical,
+        "month_first",
+        "This date reads as month-first (US style). Use day-first (31/01/2024) or YYYY-MM-DD.",
     )
-    _add(
-        problems,
-        f,
+    rows.add(
+        reason == "two_digit_year",
+        canonical,
+        "ambiguous_date",
+        "A two-digit year is ambiguous. Write the year in full.",
+    )
+    rows.add(reason == "bad_date", canonical, "bad_date", "This is not a valid date.")
+    return parsed
+
+
+def _check_periods(rows: Rows, reference: Reference, codes: _Codes) -> tuple[pd.Series, pd.Series]:
+    """Both dates parsed; a period ends after it starts, not after today, and is whole calendar months of the
+    indicator's frequency. Returns the parsed start and end."""
+    start, end = _parse_period_date(rows, "period_start"), _parse_period_date(rows, "period_end")
+    have = start.notna() & end.notna()
+    rows.add(have & (end < start), "period_end", "period_end_before_start", "The period ends before it starts.")
+    rows.add(
         end.notna() & (end > pd.Timestamp(reference.today)),
-        _col(columns, "period_end"),
+        "period_end",
         "period_in_future",
         f"The period ends after today ({reference.today:%d %B %Y}).",
     )
     months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
-    expected = indicator_code.map(attribute("period_months")).astype(float)
+    expected = codes.of_indicator("period_months").astype(float)
     aligned = (start.dt.day == 1) & (end == end + pd.offsets.MonthEnd(0))
-    wrong_length = have & expected.notna() & ((months != expected) | ~aligned) & (end >= start)
-    _add(
-        problems,
-        f,
-        wrong_length,
-        _col(columns, "period_start"),
+    rows.add(
+        have & expected.notna() & ((months != expected) | ~aligned) & (end >= start),
+        "period_start",
         "period_frequency",
         lambda i: (
-            f"{indicator_code[i]} is reported for periods of {int(expected[i])} calendar month"
+            f"{codes.indicator[i]} is reported for periods of {int(expected[i])} calendar month"
             f"{'s' if expected[i] != 1 else ''} (first day to last day); this row's period does not match."
         ),
     )
+    return start, end
 
-    # Numbers, suppression and arithmetic.
+
+def _check_numbers(rows: Rows, codes: _Codes) -> tuple[dict[str, pd.Series], pd.Series]:
+    """The number columns parsed, then the counts, the value's arithmetic and its interval checked. Returns
+    the parsed numbers (the value computed where the file gave none) and which rows are suppressed."""
+    numbers, suppressed = _parse_number_columns(rows)
+    _check_counts(rows, codes, numbers)
+    numbers["value"] = _check_value(rows, codes, numbers)
+    _check_interval(rows, numbers)
+    return numbers, suppressed
+
+
+def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
+    """Each number column parsed (suppression markers as suppressed, never zero); a row is suppressed when its
+    numerator or value is, or when both are left blank on purpose."""
+    f = rows.frame
     numbers, suppressed_any = {}, pd.Series(False, index=f.index)
     for canonical in NUMBER_COLUMNS:
-        column = _col(columns, canonical)
         values, suppressed, reason = parse_numbers(f[canonical])
         numbers[canonical] = values
         if canonical in ("numerator", "value"):
             suppressed_any |= suppressed
-        _add(problems, f, reason == "not_a_number", column, "not_a_number", "This is not a number.")
-        _add(problems, f, reason == "overflow", column, "overflow", "This number is too large to be a real value.")
-        _add(
-            problems,
-            f,
-            reason == "decimal_comma",
-            column,
-            "decimal_comma",
-            "Read a decimal comma as a decimal point.",
-            "warning",
+        rows.add(reason == "not_a_number", canonical, "not_a_number", "This is not a number.")
+        rows.add(reason == "overflow", canonical, "overflow", "This number is too large to be a real value.")
+        rows.add(
+            reason == "decimal_comma", canonical, "decimal_comma", "Read a decimal comma as a decimal point.", "warning"
         )
-    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
-    blank_value = num.isna() & value.isna() & ~suppressed_any
+    blank_value = numbers["numerator"].isna() & numbers["value"].isna() & ~suppressed_any
     explicit_blank = _blank(f["numerator"]) & _blank(f["value"])
-    suppressed_all = suppressed_any | (blank_value & explicit_blank)
-    _add(problems, f, num < 0, _col(columns, "numerator"), "negative_count", "A count cannot be negative.")
-    _add(problems, f, den < 0, _col(columns, "denominator"), "negative_count", "A count cannot be negative.")
-    _add(
-        problems,
-        f,
+    return numbers, suppressed_any | (blank_value & explicit_blank)
+
+
+def _check_counts(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> None:
+    """Counts are not negative, a denominator is not zero, a numerator has its denominator (or a value), and a
+    proportion's numerator does not exceed its denominator."""
+    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
+    rows.add(num < 0, "numerator", "negative_count", "A count cannot be negative.")
+    rows.add(den < 0, "denominator", "negative_count", "A count cannot be negative.")
+    rows.add(
         (den == 0) & num.notna(),
-        _col(columns, "denominator"),
+        "denominator",
         "zero_denominator",
         "The denominator is zero, so no value can be computed.",
     )
     # A numerator needs its denominator to be checked, given an interval and summed up the hierarchy, except
     # for an indicator that is itself a count (its value given); without a value nothing can be computed.
-    needs_denominator = num.notna() & (indicator_code.map(attribute("unit")).ne("count") | value.isna())
-    if "denominator" not in columns and needs_denominator.any():
+    needs_denominator = num.notna() & (codes.of_indicator("unit").ne("count") | value.isna())
+    if "denominator" not in rows.columns and needs_denominator.any():
         # The column is absent (a generic file without it): one error naming it, not one per row.
-        first = int(f.loc[needs_denominator.idxmax(), LINE])
-        problems.add(
+        first = int(rows.frame.loc[needs_denominator.idxmax(), LINE])
+        rows.problems.add(
             Problem(
                 1,
                 "denominator",
@@ -324,155 +304,113 @@ def _validate(
             )
         )
     else:
-        _add(
-            problems,
-            f,
+        rows.add(
             num.notna() & den.isna() & value.isna(),
-            _col(columns, "denominator"),
+            "denominator",
             "missing_value",
             "A numerator needs a denominator (or give the value).",
         )
-    is_proportion = indicator_code.map(attribute("unit")).eq("percent")
-    _add(
-        problems,
-        f,
-        is_proportion & (num > den),
-        _col(columns, "numerator"),
+    rows.add(
+        codes.of_indicator("unit").eq("percent") & (num > den),
+        "numerator",
         "numerator_above_denominator",
         "For a proportion the numerator cannot exceed the denominator.",
     )
-    multiplier = indicator_code.map(attribute("multiplier")).astype(float)
+
+
+def _check_value(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> pd.Series:
+    """A value given beside its counts matches them to the decimals it was written with. Returns the value, or
+    where the file gave none, the one the counts give."""
+    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
+    multiplier = codes.of_indicator("multiplier").astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = num / den.where(den > 0) * multiplier
-    decimals = _decimals(f["value"])
+    decimals = _decimals(rows.frame["value"])
     tolerance = np.maximum(0.5 * 10.0 ** (-decimals) * 1.0001, 1e-9 * computed.abs())
-    inconsistent = value.notna() & computed.notna() & ((value - computed).abs() > tolerance)
-    _add(
-        problems,
-        f,
-        inconsistent,
-        _col(columns, "value"),
+    rows.add(
+        value.notna() & computed.notna() & ((value - computed).abs() > tolerance),
+        "value",
         "value_inconsistent",
         lambda i: (
             f"The value {value[i]:g} does not match numerator / denominator x {multiplier[i]:g} = {computed[i]:.4g}."
         ),
     )
-    lower, upper = numbers["lower_ci"], numbers["upper_ci"]
-    final_value = value.where(value.notna(), computed)
-    _add(
-        problems,
-        f,
+    return value.where(value.notna(), computed)
+
+
+def _check_interval(rows: Rows, numbers: dict[str, pd.Series]) -> None:
+    """The limits are in order and the value lies within them."""
+    lower, upper, value = numbers["lower_ci"], numbers["upper_ci"], numbers["value"]
+    rows.add(
         lower.notna() & upper.notna() & (lower > upper),
-        _col(columns, "lower_ci"),
+        "lower_ci",
         "interval_order",
         "The lower limit is above the upper limit.",
     )
-    outside = final_value.notna() & (
-        (lower.notna() & (lower > final_value + 1e-9)) | (upper.notna() & (upper < final_value - 1e-9))
-    )
-    _add(
-        problems,
-        f,
-        outside,
-        _col(columns, "value"),
-        "value_outside_interval",
-        "The value lies outside its own confidence interval.",
-    )
+    outside = value.notna() & ((lower.notna() & (lower > value + 1e-9)) | (upper.notna() & (upper < value - 1e-9)))
+    rows.add(outside, "value", "value_outside_interval", "The value lies outside its own confidence interval.")
 
-    # Duplicate keys within the file.
+
+def _check_duplicates(
+    rows: Rows, codes: _Codes, breakdown: pd.Series, category: pd.Series, start: pd.Series, end: pd.Series
+) -> None:
+    """No key twice within the file: each repeat names the line that first gave it."""
     key_frame = pd.DataFrame(
         {
-            "indicator_code": indicator_code,
-            "org_code": org_code,
+            "indicator_code": codes.indicator,
+            "org_code": codes.org,
             "start": start,
             "end": end,
             "breakdown": breakdown,
             "category": category,
         }
     )
-    duplicated = key_frame.duplicated(keep="first") & have
-    if duplicated.any():
-        first_line = (
-            key_frame.assign(line=f[LINE]).groupby(list(key_frame.columns), dropna=False)["line"].transform("first")
-        )
-        _add(
-            problems,
-            f,
-            duplicated,
-            _col(columns, "indicator_code"),
-            "duplicate_row",
-            lambda i: f"The same indicator, area, period, breakdown and category as line {int(first_line[i])}.",
-        )
+    duplicated = key_frame.duplicated(keep="first") & start.notna() & end.notna()
+    if not duplicated.any():
+        return
+    first_line = (
+        key_frame.assign(line=rows.frame[LINE])
+        .groupby(list(key_frame.columns), dropna=False)["line"]
+        .transform("first")
+    )
+    rows.add(
+        duplicated,
+        "indicator_code",
+        "duplicate_row",
+        lambda i: f"The same indicator, area, period, breakdown and category as line {int(first_line[i])}.",
+    )
 
-    if problems.errors:
-        return Validated(frame=pd.DataFrame(), problems=problems)
 
-    typed = pd.DataFrame(
+def _typed(
+    rows: Rows,
+    reference: Reference,
+    codes: _Codes,
+    start: pd.Series,
+    end: pd.Series,
+    numbers: dict[str, pd.Series],
+    suppressed: pd.Series,
+) -> pd.DataFrame:
+    """The rows as they are loaded: ids for codes, dates, floats, and no numbers where suppressed."""
+    f = rows.frame
+    return pd.DataFrame(
         {
             "line": f[LINE].astype(int),
-            "indicator_id": indicator_code.map(attribute("id")).astype(int),
-            "area_id": org_code.map({code: area_id for code, (area_id, _) in reference.areas.items()}).astype(int),
+            "indicator_id": codes.of_indicator("id").astype(int),
+            "area_id": codes.org.map({code: area_id for code, (area_id, _) in reference.areas.items()}).astype(int),
             "period_start": _as_dates(start),
             "period_end": _as_dates(end),
-            "breakdown": breakdown,
-            "category": category,
-            "numerator": num.where(~suppressed_all),
-            "denominator": den,
-            "value": final_value.where(~suppressed_all),
-            "lower_ci": lower.where(~suppressed_all),
-            "upper_ci": upper.where(~suppressed_all),
-            "suppressed": suppressed_all,
+            "breakdown": f["breakdown"].astype(str),
+            "category": f["category"].astype(str),
+            "numerator": numbers["numerator"].where(~suppressed),
+            "denominator": numbers["denominator"],
+            "value": numbers["value"].where(~suppressed),
+            "lower_ci": numbers["lower_ci"].where(~suppressed),
+            "upper_ci": numbers["upper_ci"].where(~suppressed),
+            "suppressed": suppressed,
             "note": _clean_note(f["note"]),
-            "multiplier": multiplier,
+            "multiplier": codes.of_indicator("multiplier").astype(float),
         }
     )
-    return Validated(frame=typed, problems=problems)
-
-
-def check_text(
-    frame: pd.DataFrame,
-    columns: dict[str, str],
-    names: Iterable[str],
-    problems: ProblemList,
-    *,
-    max_length: int,
-    check_formulas: bool = True,
-) -> None:
-    """The checks every free-text field gets (notes; practice and PCN names from ODS files): no formula, no
-    markup, and no more than ``max_length`` characters (refused with a message, never cut to fit)."""
-    for canonical in names:
-        if canonical not in frame.columns:
-            continue
-        series, column = frame[canonical], _col(columns, canonical)
-        if check_formulas:
-            _add(
-                problems,
-                frame,
-                is_formula(series),
-                column,
-                "formula",
-                "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula.",
-            )
-        _add(
-            problems,
-            frame,
-            is_markup(series),
-            column,
-            "markup",
-            "This cell holds HTML or XML markup (a <tag>). Plain text only.",
-        )
-        length = text_length(series)
-        _add(
-            problems,
-            frame,
-            length > max_length,
-            column,
-            "too_long",
-            lambda i, length=length: (
-                f"This text is {int(length[i]):,} characters long; the limit is "
-                f"{max_length:,}. Shorten it (nothing is cut to fit)."
-            ),
-        )
 
 
 def _attributes(indicators: dict[str, IndicatorRule]):

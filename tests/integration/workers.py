@@ -16,12 +16,20 @@ REPO = Path(__file__).resolve().parents[2]
 
 needs_worker = [
     pytest.mark.worker,
+    # One parallel test process runs them all: a worker takes any task on the shared broker queue, and it works on
+    # the database of the process that started it.
+    pytest.mark.xdist_group("celery_worker"),
     pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (a real broker)"),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="needs DATABASE_URL pointing at PostgreSQL (the worker and the test share the database)",
     ),
 ]
+
+
+def log_path(name: str) -> Path:
+    """The worker's log, one per test process (pytest-xdist runs several)."""
+    return REPO / "var" / f"celery-{name}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 
 
 def worker_database_url() -> str:
@@ -41,7 +49,7 @@ def start_worker(name: str, **env: str) -> subprocess.Popen:
 
     previous_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    log = (REPO / "var" / f"celery-{name}.log").open("w")
+    log = log_path(name).open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,7 +80,7 @@ def start_worker(name: str, **env: str) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"worker exited early: {(REPO / 'var' / f'celery-{name}.log').read_text()[-2000:]}")
+            pytest.fail(f"worker exited early: {log_path(name).read_text()[-2000:]}")
         replies = app.control.ping(timeout=1.0)
         if any(name in next(iter(r)) for r in replies):
             process.previous_eager = previous_eager

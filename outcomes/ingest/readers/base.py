@@ -14,8 +14,8 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
+from ..parsed import Table
 from ..problems import Problem
-from ..table import Table
 
 CANONICAL = [
     "indicator_code",
@@ -75,31 +75,3 @@ READERS: dict[str, Reader] = {}
 def register(cls: type[Reader]) -> type[Reader]:
     READERS[cls.name] = cls()
     return cls
-
-
-def get_reader(name: str) -> Reader:
-    from . import generic  # noqa: F401  (registration side effect)
-
-    _import_all()
-    try:
-        return READERS[name]
-    except KeyError as exc:
-        raise KeyError(f"Unknown format '{name}'. Known: {', '.join(sorted(READERS))}.") from exc
-
-
-def detect_reader(table: Table) -> Reader | None:
-    """The first reader whose signature columns the table has; the generic template last."""
-    _import_all()
-    ordered = sorted(READERS.values(), key=lambda r: r.name == "generic")
-    return next((r for r in ordered if r.matches(table)), None)
-
-
-def _import_all() -> None:
-    import importlib
-    import pkgutil
-
-    from .. import readers
-
-    for module in pkgutil.iter_modules(readers.__path__):
-        if module.name not in {"base"}:
-            importlib.import_module(f"{readers.__name__}.{module.name}")

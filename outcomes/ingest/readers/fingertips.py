@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 #: Our role -> the export's column name as published (profile download and API CSV). Columns are matched on

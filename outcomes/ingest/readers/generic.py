@@ -8,8 +8,8 @@ import pandas as pd
 from ...models.choices import BREAKDOWN_CATEGORIES
 from ..headers import GENERIC_ALIASES, map_columns, normalise, suggest
 from ..labels import breakdown_code, category_code
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 REQUIRED = {"indicator_code", "org_code", "period_start", "period_end"}

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..headers import normalise
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from .base import Reader, ReaderOutput, register
 from .ods import PCN_CODE
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
 SOURCE = "fixtures/sources/gpps.toml"

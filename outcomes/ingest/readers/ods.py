@@ -19,8 +19,8 @@ from typing import ClassVar
 import pandas as pd
 
 from ..headers import normalise
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from .base import Reader, ReaderOutput, register
 
 #: epraccur's 27 columns, by position (NHS Digital/England ODS "GP Practices" file layout).

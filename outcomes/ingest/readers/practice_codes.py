@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..parsed import LINE
 from ..problems import Problem
-from ..table import LINE
 
 
 def our_practices() -> set[str]:

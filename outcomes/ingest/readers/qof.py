@@ -25,8 +25,8 @@ import pandas as pd
 from django.conf import settings
 
 from ..headers import normalise
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 

@@ -25,8 +25,8 @@ from collections import defaultdict
 import pandas as pd
 
 from ..headers import normalise
+from ..parsed import LINE, Table
 from ..problems import Problem
-from ..table import LINE, Table
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
 

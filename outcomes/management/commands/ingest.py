@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.ingest.problems import Problem
-from outcomes.ingest.readers.base import READERS, _import_all
+from outcomes.ingest.readers import READERS
 from outcomes.models import Extract
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,6 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
-        _import_all()
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS), *sorted(FORMAT_ALIASES)])
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")

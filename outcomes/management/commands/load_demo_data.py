@@ -13,7 +13,7 @@ from django.db import transaction
 from audit.history import change_source
 from outcomes import actions
 from outcomes.demo import DemoStructure, Practice, generate
-from outcomes.models import Area, Extract, Indicator, Observation, PracticeMembership
+from outcomes.models import NUMBER_COLUMNS, Area, Extract, Indicator, Observation, PracticeMembership
 from outcomes.rollup import interval_function
 
 HARROW = "E09000015"
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                     "period_end": r["period_end"],
                     "breakdown": r["breakdown"],
                     "category": r["category"],
-                    **{k: None if pd.isna(r[k]) else float(r[k]) for k in actions.NUMBER_FIELDS},
+                    **{k: None if pd.isna(r[k]) else float(r[k]) for k in NUMBER_COLUMNS},
                     "note": "Demo data",
                 }
                 for r in rows.to_dict("records")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dashboards import jsna_page, pages, warm
+from dashboards import jsna_page, pages, tasks, warm
 from outcomes.signals import extract_loaded
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
 
 def test_a_load_queues_warming_only_when_enabled(settings, monkeypatch):
     sent = []
-    monkeypatch.setattr(warm.warm_pages_task, "delay", lambda: sent.append(1))
+    monkeypatch.setattr(tasks.warm_pages_task, "delay", lambda: sent.append(1))
     settings.DASHBOARD_WARM_AFTER_LOAD = False
     extract_loaded.send(sender=None, extract=None)
     assert sent == []

@@ -11,9 +11,19 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.world("empty")]
 
 RIGHT = "demo-board-2026"
+
+
+@pytest.fixture(autouse=True)
+def users():
+    """The logins these tests sign in as, with the demo's names and passwords."""
+    factories.UserFactory(username="board", role="board", password=RIGHT)
+    factories.UserFactory(username="analyst", role="analyst", password="demo-analyst-2026")
+    factories.UserFactory(username="admin", role="admin", password="demo-admin-2026")
 
 
 def sign_in(client, username: str = "board", password: str = RIGHT, address: str = "10.0.0.1"):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, OperationalError, connection, connections,
 from outcomes import actions
 from outcomes.models import Area, Extract, Indicator, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 D = dt.date
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers")
 MISSING = 987_654_321

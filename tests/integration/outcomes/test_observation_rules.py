@@ -6,10 +6,19 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from outcomes import actions
-from outcomes.models import Area, Extract, Indicator, Observation, Target
+from outcomes.models import Extract, Observation, Target
+from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("empty")]
 D = dt.date
+
+
+def care_experience():
+    """An annual borough percentage, as OUT3_CARE_EXPERIENCE is, and Harrow."""
+    indicator = factories.IndicatorFactory(
+        code="OUT3_CARE_EXPERIENCE", frequency="annual", levels=["borough"], is_additive=False
+    )
+    return indicator, factories.BoroughFactory(code="E09000015", name="Harrow")
 
 
 @pytest.fixture
@@ -19,9 +28,10 @@ def extract():
 
 @pytest.fixture
 def key():
+    indicator, harrow = care_experience()
     return {
-        "indicator": Indicator.objects.get(code="OUT3_CARE_EXPERIENCE"),
-        "area": Area.objects.get(code="E09000015"),
+        "indicator": indicator,
+        "area": harrow,
         "period_start": D(2030, 4, 1),
         "period_end": D(2031, 3, 31),
     }
@@ -91,10 +101,11 @@ def test_load_inserts_then_supersedes_then_leaves_identical_rows_alone(key):
     ],
 )
 def test_targets_missing_what_their_kind_needs_are_refused(kind, fields):
+    indicator, harrow = care_experience()
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(
-            indicator=Indicator.objects.get(code="OUT3_CARE_EXPERIENCE"),
-            area=Area.objects.get(code="E09000015"),
+            indicator=indicator,
+            area=harrow,
             kind=kind,
             source_text="x",
             **fields,

@@ -8,21 +8,41 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tests import factories
 from workstreams import actions
-from workstreams.models import CommunityInsight, InsightTheme, Person, Risk, RiskReview, StatusReport, Workstream
+from workstreams.models import CommunityInsight, InsightTheme, Risk, RiskReview, StatusReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("empty")]
 TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture
 def workstream():
-    return Workstream.objects.get(code="estates")
+    return factories.WorkstreamFactory(code="estates", name="Estates")
 
 
 @pytest.fixture
 def owner():
-    return Person.objects.get(name="Priya Shah (demo)")
+    return factories.PersonFactory(name="Priya Shah (demo)")
+
+
+@pytest.fixture
+def open_risk(workstream, owner):
+    """An open risk with the first review of its history, opened as the product opens risks."""
+    risk = actions.open_risk(
+        title="Workforce gaps",
+        description="Vacancies in the neighbourhood teams.",
+        workstream=workstream,
+        owner=owner,
+        likelihood=4,
+        impact=3,
+        target_likelihood=2,
+        target_impact=2,
+        review_date=dt.date(2027, 1, 1),
+        opened_on=dt.date(2026, 10, 1),
+    )
+    assert risk.status == "open"
+    return risk
 
 
 def report(workstream, **overrides):
@@ -97,8 +117,8 @@ def test_opening_a_risk_numbers_it_and_starts_its_history(owner, workstream):
     assert [(r.likelihood, r.impact, r.note) for r in risk.reviews.all()] == [(3, 4, "Risk opened.")]
 
 
-def test_a_review_changes_the_score_and_keeps_the_old_one(owner):
-    risk = Risk.objects.filter(status="open").first()
+def test_a_review_changes_the_score_and_keeps_the_old_one(open_risk):
+    risk = open_risk
     before = risk.reviews.count()
     old_score = risk.score
     actions.review_risk(
@@ -127,8 +147,8 @@ def test_a_review_changes_the_score_and_keeps_the_old_one(owner):
         ({"next_review": dt.date(2026, 11, 1)}, "next_review"),
     ],
 )
-def test_bad_reviews_are_refused_and_change_nothing(overrides, field):
-    risk = Risk.objects.filter(status="open").first()
+def test_bad_reviews_are_refused_and_change_nothing(open_risk, overrides, field):
+    risk = open_risk
     reviews, score = RiskReview.objects.count(), risk.score
     values = {
         "risk": risk,
@@ -146,8 +166,8 @@ def test_bad_reviews_are_refused_and_change_nothing(overrides, field):
     assert RiskReview.objects.count() == reviews and risk.score == score
 
 
-def test_closing_a_risk_needs_no_next_review():
-    risk = Risk.objects.filter(status="open").first()
+def test_closing_a_risk_needs_no_next_review(open_risk):
+    risk = open_risk
     actions.review_risk(
         risk=risk, likelihood=1, impact=1, next_review=None, note="Closed.", reviewed_by=None, status="closed"
     )
@@ -156,7 +176,7 @@ def test_closing_a_risk_needs_no_next_review():
 
 
 def test_insight_cannot_be_marked_acting_without_saying_what_was_done():
-    theme = InsightTheme.objects.first()
+    theme = InsightTheme.objects.create(code="access", name="Access to appointments")
     with pytest.raises(ValidationError) as error:
         actions.record_insight(
             theme=theme, heard_on=dt.date(2026, 10, 1), source="Forum", what_we_heard="Long waits.", status="acting"

@@ -9,7 +9,7 @@ import pytest
 from workstreams.forms import InsightForm, InsightResponseForm
 from workstreams.models import InsightTheme, Workstream
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 
 
 @pytest.mark.parametrize("pk", [str(2**63), str(-(2**63) - 1), "1" * 40])

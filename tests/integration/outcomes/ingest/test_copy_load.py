@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 
 from outcomes import actions
-from outcomes.ingest import load, pgcopy
+from outcomes.actions import observations as load
+from outcomes.ingest import pgcopy
 from outcomes.models import Area, Extract, Indicator, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 D = dt.date
 ORDER = ["period_start", "area_id"]
 

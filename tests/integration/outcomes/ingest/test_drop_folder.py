@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.ingest.tasks import scan_drop_folder
 from outcomes.models import Extract, Observation
+from outcomes.tasks import scan_drop_folder
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery"), pytest.mark.world("reference")]
 GOOD = (
     "indicator_code,org_code,period_start,period_end,numerator,denominator,value\n"
     "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,600,1000,60.0\n"

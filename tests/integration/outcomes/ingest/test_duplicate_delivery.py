@@ -40,7 +40,8 @@ def receive() -> Extract:
 def claim_locks_held() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",  # not other runs'
             [pipeline.CLAIM_NAMESPACE],
         )
         return cursor.fetchone()[0]

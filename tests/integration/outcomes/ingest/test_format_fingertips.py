@@ -13,7 +13,7 @@ from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Extract, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
 SAMPLE = REPO / "fixtures" / "samples" / "fingertips_example.csv"
 

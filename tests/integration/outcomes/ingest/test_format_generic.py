@@ -12,7 +12,7 @@ from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Extract, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"
 
 

@@ -26,7 +26,7 @@ from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Area, Extract, PracticeMembership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 SAMPLES = Path(__file__).resolve().parents[4] / "fixtures" / "samples"
 EPRACCUR = SAMPLES / "epraccur_sample.csv"
 EPCN = SAMPLES / "epcn_sample.csv"

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from outcomes.ingest.pii import find_identifiers
 from outcomes.ingest.problems import FileRefused
-from outcomes.ingest.readers.base import READERS, _import_all
+from outcomes.ingest.readers import READERS
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
 REAL = REPO / "tests" / "data" / "real-files"
 
@@ -50,7 +50,6 @@ SEEDS = [
     (REPO / "fixtures" / "samples" / "epcn_sample.csv").read_bytes(),
     (REPO / "fixtures" / "samples" / "GPPS_2024_Practice_data_sample.csv").read_bytes(),
 ]
-_import_all()
 FORMATS = sorted(READERS)  # every reader, those added later included
 NASTY = [b",", b'"', b"\r", b"\n", b"\r\n", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b";", b"\t", b"=1+1", b"NA", b"*"]
 

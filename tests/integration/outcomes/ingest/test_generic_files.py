@@ -15,7 +15,7 @@ from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Extract, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 
 HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value,note"
 ROW1 = "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,600,1000,60.0,"

@@ -10,7 +10,7 @@ from outcomes.ingest import pipeline, reference
 from outcomes.models import Extract
 from workstreams.models import Partner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 
 HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value,note"
 

@@ -310,7 +310,7 @@ def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
 
 @pytest.mark.usefixtures("eager_celery")
 def test_the_drop_folder_files_a_nothing_loaded_file_as_refused(settings, tmp_path):
-    from outcomes.ingest.tasks import scan_drop_folder
+    from outcomes.tasks import scan_drop_folder
 
     settings.INGEST_DROP_FOLDER = tmp_path
     (tmp_path / "incoming").mkdir()

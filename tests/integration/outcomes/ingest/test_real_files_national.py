@@ -22,7 +22,7 @@ from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Area, Extract, Observation, PracticeMembership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
 REGISTRATIONS = REAL / "gp_registrations_2021-01_excerpt.csv"  # CCG era, EXTRACT_DATE 01JAN2021
 REGISTRATIONS_2026 = REAL / "gp_registrations_2026-04_excerpt.csv"  # Sub-ICB era, EXTRACT_DATE 2026-04-01

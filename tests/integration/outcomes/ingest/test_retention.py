@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.tasks import delete_refused_files, scan_drop_folder
 from outcomes.models import Extract
+from outcomes.tasks import delete_refused_files, scan_drop_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 GOOD = (

@@ -7,10 +7,10 @@ from django.db import OperationalError
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.tasks import ingest_extract_task
 from outcomes.models import Extract, Observation
+from outcomes.tasks import ingest_extract_task
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery"), pytest.mark.world("reference")]
 GOOD = (
     "indicator_code,org_code,period_start,period_end,numerator,denominator,value\n"
     "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,600,1000,60.0\n"

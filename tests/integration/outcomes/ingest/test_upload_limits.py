@@ -12,10 +12,10 @@ from django.core.management import call_command
 
 from outcomes import actions
 from outcomes.ingest import pipeline
-from outcomes.ingest.tasks import scan_drop_folder
 from outcomes.models import Extract, Observation
+from outcomes.tasks import scan_drop_folder
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery"), pytest.mark.world("reference")]
 
 HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value,note"
 ROW1 = "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,600,1000,60.0,"

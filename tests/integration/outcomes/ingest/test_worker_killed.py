@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 
 from outcomes import actions
-from outcomes.ingest.load import ADVISORY_NAMESPACE
+from outcomes.actions.observations import ADVISORY_NAMESPACE
 from outcomes.ingest.pipeline import CLAIM_NAMESPACE
-from outcomes.ingest.tasks import enqueue
 from outcomes.models import Area, Extract, Indicator, Observation
+from outcomes.tasks import enqueue
 
 from ...workers import needs_worker, start_worker, stop_worker
 
@@ -68,13 +68,15 @@ def wait_for(predicate, timeout: float, what: str) -> None:
 
 
 def lock_holder(namespace: int, key: int, *, in_transaction: bool = False) -> int | None:
-    """The backend pid of another session holding advisory lock (namespace, key), optionally only while that
-    session is inside an open transaction."""
+    """The backend pid of another session holding advisory lock (namespace, key) in this database (parallel test
+    processes have databases of their own on the same server), optionally only while that session is inside an
+    open transaction."""
     open_transaction = "AND a.xact_start IS NOT NULL AND a.state IN ('active', 'idle in transaction')"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objid = %s AND l.objsubid = 2 AND l.granted
+                 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                  AND a.pid <> pg_backend_pid() {open_transaction if in_transaction else ""}""",
             [namespace, key],
         )
@@ -83,7 +85,7 @@ def lock_holder(namespace: int, key: int, *, in_transaction: bool = False) -> in
 
 
 def load_in_progress(indicator_id: int) -> int | None:
-    """The pid of a session whose open transaction holds the indicator's per-load lock (outcomes.ingest.load)."""
+    """The pid of a session whose open transaction holds the indicator's per-load lock (actions.observations)."""
     return lock_holder(ADVISORY_NAMESPACE, indicator_id, in_transaction=True)
 
 

@@ -1,25 +1,29 @@
-"""The bulk path for validated rows: COPY into a temporary table and two set-based statements on PostgreSQL.
+"""The observation load: insert new rows, supersede changed ones, leave identical ones alone.
 
-Semantics are those of ``outcomes.actions.load_observations`` (insert new keys, supersede changed rows,
-leave identical rows alone); other databases use that function's batched ORM path. Loads of the same
-indicators are serialised with transaction-scoped advisory locks, so two extracts touching the same keys
-at once queue rather than race; the partial unique index is the final guard either way.
+One module for both paths: batched ORM writes on SQLite, and on PostgreSQL COPY into a temporary table with two
+set-based statements. Loads of the same indicators are serialised with transaction-scoped advisory locks, so two
+extracts touching the same keys at once queue rather than race; the partial unique index is the final guard
+either way. Observations are superseded, never overwritten (ADR 0001).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
 
-from ..actions import LoadResult
-from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Observation
-from . import pgcopy
+from ..ingest import pgcopy
+from ..models import KEY_COLUMNS, NUMBER_COLUMNS, VALUE_COLUMNS, Extract, Observation
 
+BATCH_SIZE = 2000
 ADVISORY_NAMESPACE = 7_441_921  # arbitrary, fixed: "observation loads" in pg_advisory_xact_lock(ns, id)
 COLUMNS = [*KEY_COLUMNS, *VALUE_COLUMNS]
+
 COVERAGE_DEFAULTS = {
     "covered_practices": 0,
     "member_practices": 0,
@@ -27,8 +31,11 @@ COVERAGE_DEFAULTS = {
     "coverage_basis": "",
     "missing_practices": "",
 }
+
 COPY_CHUNK_ROWS = 100_000
+
 COPY_READ_BYTES = 1 << 20
+
 #: How each column goes over binary COPY (the temporary table's types below).
 COLUMN_KINDS = [
     ("indicator_id", "int8"),
@@ -47,6 +54,144 @@ COLUMN_KINDS = [
     ("coverage_basis", "text"),
     ("missing_practices", "text"),
 ]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    inserted: int = 0
+    superseded: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: LoadResult) -> LoadResult:
+        return LoadResult(
+            self.inserted + other.inserted, self.superseded + other.superseded, self.unchanged + other.unchanged
+        )
+
+
+@transaction.atomic
+def load_observations(*, extract: Extract, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> LoadResult:
+    """Insert new rows, supersede changed ones, leave identical ones alone.
+
+    ``rows`` (mappings or a DataFrame) carry ``indicator_id``, ``area_id``, ``period_start``, ``period_end``,
+    ``breakdown``, ``category`` and the VALUE_COLUMNS. The superseded row is kept, marked with the extract that
+    replaced it. On PostgreSQL the rows go in by COPY with set-based statements; elsewhere by batched ORM
+    writes. Loads of the same indicator are serialised, and the partial unique index guarantees one current
+    row per key whatever happens.
+    """
+    frame = _as_frame(rows)
+    if frame.empty:
+        return LoadResult()
+    key = list(KEY_COLUMNS)
+    duplicated = frame.duplicated(subset=key)
+    if duplicated.any():
+        raise ValueError(f"Duplicate observation key in one load: {tuple(frame.loc[duplicated, key].iloc[0])}")
+    lock_indicators(frame["indicator_id"].unique())
+    if connection.vendor == "postgresql":
+        return copy_load(extract_id=extract.pk, frame=frame)
+    return _orm_load(extract, frame)
+
+
+def _as_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(list(rows))
+    if frame.empty:
+        return frame
+    for column, default in (("breakdown", "all"), ("category", "all")):
+        if column not in frame:
+            frame[column] = default
+    for field in VALUE_COLUMNS:
+        if field not in frame:
+            frame[field] = _default(field)
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    frame["is_derived"] = frame["is_derived"].fillna(False).astype(bool)
+    frame["note"] = frame["note"].fillna("").astype(str)
+    for field in ("coverage_basis", "missing_practices"):
+        frame[field] = frame[field].fillna("").astype(str)
+    for field in ("covered_practices", "member_practices"):
+        frame[field] = pd.to_numeric(frame[field], errors="coerce").fillna(0).astype("int64")
+    frame["coverage_share"] = pd.to_numeric(frame["coverage_share"], errors="coerce").astype(float)
+    for field in NUMBER_COLUMNS:
+        frame[field] = pd.to_numeric(frame[field], errors="coerce").astype(float)
+    return frame
+
+
+def _default(field: str) -> Any:
+    return {
+        "suppressed": False,
+        "is_derived": False,
+        "note": "",
+        "covered_practices": 0,
+        "member_practices": 0,
+        "coverage_basis": "",
+        "missing_practices": "",
+    }.get(field)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is b
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+    return a == b
+
+
+def _key(row: Mapping[str, Any]) -> tuple:
+    return (
+        row["indicator_id"],
+        row["area_id"],
+        row["period_start"],
+        row["period_end"],
+        row.get("breakdown", "all"),
+        row.get("category", "all"),
+    )
+
+
+def _orm_load(extract: Extract, frame: pd.DataFrame) -> LoadResult:
+    records = frame.to_dict("records")
+    for row in records:
+        for field in (*NUMBER_COLUMNS, "coverage_share"):
+            if row[field] != row[field]:  # NaN -> None
+                row[field] = None
+    indicator_ids = {r["indicator_id"] for r in records}
+    area_ids = {r["area_id"] for r in records}
+    starts = [r["period_start"] for r in records]
+    current = {
+        (o.indicator_id, o.area_id, o.period_start, o.period_end, o.breakdown, o.category): o
+        for o in Observation.objects.select_for_update().filter(
+            indicator_id__in=indicator_ids,
+            area_id__in=area_ids,
+            period_start__gte=min(starts),
+            period_start__lte=max(starts),
+            is_current=True,
+        )
+    }
+    to_insert: list[Observation] = []
+    to_supersede: list[Observation] = []
+    unchanged = 0
+    for row in records:
+        existing = current.get(_key(row))
+        if existing is not None:
+            if all(_same(getattr(existing, f), row[f]) for f in VALUE_COLUMNS):
+                unchanged += 1
+                continue
+            existing.is_current = False
+            existing.superseded_by = extract
+            to_supersede.append(existing)
+        to_insert.append(
+            Observation(
+                indicator_id=row["indicator_id"],
+                area_id=row["area_id"],
+                period_start=row["period_start"],
+                period_end=row["period_end"],
+                breakdown=row["breakdown"],
+                category=row["category"],
+                extract=extract,
+                **{f: row[f] for f in VALUE_COLUMNS},
+            )
+        )
+    # Supersede first: the partial unique index would refuse a second current row for the key.
+    Observation.objects.bulk_update(to_supersede, ["is_current", "superseded_by"], batch_size=BATCH_SIZE)
+    Observation.objects.bulk_create(to_insert, batch_size=BATCH_SIZE)
+    return LoadResult(inserted=len(to_insert), superseded=len(to_supersede), unchanged=unchanged)
 
 
 def lock_indicators(indicator_ids) -> None:

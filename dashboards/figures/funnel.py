@@ -1,0 +1,313 @@
+"""The funnel plot of practices or PCNs against Harrow, its table and its summary sentence. Pure (no Django)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from outcomes.disclosure import display_counts, suppress_counts
+from outcomes.stats.funnel import (
+    HIGH_001,
+    HIGH_025,
+    LOW_001,
+    LOW_025,
+    funnel_limits,
+    funnel_significance,
+)
+from outcomes.units import hover_suffix
+
+from ..plotly_spec import (
+    Figure,
+    add_trace,
+    new_figure,
+    scatter,
+    update_layout,
+    update_xaxis,
+    update_yaxis,
+)
+from .base import (
+    MDC_COMMON,
+    NHS_DARK_BLUE,
+    NHS_DARK_GREY,
+    NHS_LIGHT_BLUE,
+    NHS_TEXT,
+    _base_layout,
+    _fmt,
+    _note,
+    _with_meta,
+)
+
+FUNNEL_WORDS = {
+    HIGH_001: "Above the 99.8% limit",
+    HIGH_025: "Above the 95% limit",
+    LOW_025: "Below the 95% limit",
+    LOW_001: "Below the 99.8% limit",
+}
+# significance -> (colour, symbol); up and down triangles say "above" and "below" without colour.
+_FUNNEL_STYLES = {
+    HIGH_001: (NHS_DARK_BLUE, "triangle-up"),
+    HIGH_025: (NHS_LIGHT_BLUE, "triangle-up-open"),
+    LOW_025: (NHS_LIGHT_BLUE, "triangle-down-open"),
+    LOW_001: (NHS_DARK_BLUE, "triangle-down"),
+}
+WITHIN_LIMITS = "Within the 95% limits"
+
+
+def funnel_table(
+    frame: pd.DataFrame,
+    *,
+    statistic: str = "proportion",
+    multiplier: float = 100,
+    suppress_small_counts: bool = False,
+    decimals: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units, limits) for a funnel plot. ``units``: the input rows with valid counts plus value, significance
+    (PHE label), ``significance_words``, ``outlier`` (outside the 95% limits), ``shown`` (False when its counts
+    are suppressed), ``numerator_display``/``denominator_display``, and ``x_shown``/``value_shown``, where the
+    unit is drawn; ``limits``: `funnel_limits`' table.
+
+    Under control (``suppress_small_counts``: the small-number rule applied here; or a frame whose counts have
+    been through disclosure control and so has ``disclosure_suppressed``) everything is computed from the
+    controlled counts of the units shown: the limits, the average, each unit's value and significance. Limits
+    from the exact counts would give the exact total away (the curves encode the average to many digits), and
+    a value from exact counts beside rounded ones would give the exact counts away. Hidden units keep their row
+    (``shown`` False) with no value. Values are drawn rounded to ``decimals``.
+    """
+    data = frame.copy()
+    data["numerator"] = pd.to_numeric(data["numerator"], errors="coerce")
+    data["denominator"] = pd.to_numeric(data["denominator"], errors="coerce")
+    hidden = np.zeros(len(data), dtype=bool)
+    if "disclosure_suppressed" in data.columns:
+        hidden |= data["disclosure_suppressed"].fillna(False).astype(bool).to_numpy()
+    controlled = suppress_small_counts or "disclosure_suppressed" in data.columns
+    if suppress_small_counts:
+        for column in ("numerator", "denominator"):
+            rule = suppress_counts(data[column].to_numpy())
+            data[f"{column}_display"] = display_counts(rule.values, rule.suppressed)
+            data[column] = rule.values  # the limits and points use only the controlled counts
+            hidden |= rule.suppressed
+    for column in ("numerator", "denominator"):
+        if f"{column}_display" not in data.columns:
+            data[f"{column}_display"] = display_counts(data[column].to_numpy(), np.zeros(len(data), dtype=bool))
+    usable = (data["numerator"].notna() & (data["denominator"] > 0)).to_numpy()
+    data = data[usable | hidden].reset_index(drop=True)
+    hidden = hidden[usable | hidden]
+    use = ~hidden
+    if not use.any():
+        raise ValueError("a funnel plot needs at least one unit with a numerator and a positive denominator")
+    x, n = data["numerator"].to_numpy(float)[use], data["denominator"].to_numpy(float)[use]
+    value = np.full(len(data), np.nan)
+    value[use] = x / n * multiplier
+    data["value"] = value
+    if statistic == "proportion":
+        limits = funnel_limits(x, n, statistic="proportion", multiplier=multiplier)
+        significance = funnel_significance(x, n, statistic="proportion")
+    elif statistic == "rate":
+        limits = funnel_limits(
+            x, n, statistic="rate", multiplier=multiplier, rate=value[use], rate_type="crude", years_of_data=1
+        )
+        significance = funnel_significance(
+            x, n, statistic="rate", rate=value[use], rate_type="crude", multiplier=multiplier
+        )
+    else:
+        raise ValueError("statistic must be 'proportion' or 'rate'")
+    labels = np.full(len(data), "", dtype=object)
+    labels[use] = significance
+    data["significance"] = labels
+    data["significance_words"] = [FUNNEL_WORDS.get(s, WITHIN_LIMITS) for s in labels]
+    data["outlier"] = data["significance"].isin(list(FUNNEL_WORDS))
+    data["shown"] = use
+    if controlled:
+        data["x_shown"] = data["denominator"].where(use)
+        data["value_shown"] = np.round(data["value"].to_numpy(float), decimals)
+    else:
+        data["x_shown"], data["value_shown"] = data["denominator"], data["value"]
+    data.attrs["controlled"] = controlled
+    return data, limits
+
+
+def _curve_x(limits: pd.DataFrame, statistic: str) -> np.ndarray:
+    """The x (denominator) of each row of a `funnel_limits` table: the population for proportions; for rates the
+    smaller of the rows' 95% populations (the limits of one row sit at different populations)."""
+    if statistic == "proportion":
+        return limits["Population"].to_numpy(float)
+    return limits[["lower_2s_population_1_year", "upper_2s_population_1_year"]].min(axis=1).to_numpy(float)
+
+
+def funnel_figure(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: str | None = None,
+    statistic: str = "proportion",
+    multiplier: float = 100,
+    suppress_small_counts: bool = False,
+    unit: str = "%",
+    decimals: int = 1,
+    height: int = 460,
+    table: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> Figure:
+    """Funnel plot of units (practices) against their denominators, with PHE 95% and 99.8% limits.
+
+    ``frame`` columns: ``name`` (shown on outliers and in hover), ``numerator``, ``denominator``; optional ``code``,
+    ``disclosure_suppressed`` (rows not drawn), ``numerator_display``/``denominator_display`` (used in hover).
+    ``statistic`` "proportion" (value = numerator / denominator x ``multiplier``, 100 for a percentage) or "rate"
+    (crude rate per ``multiplier``). Limits come from `outcomes.stats.funnel.funnel_limits` and each unit's
+    significance from ``funnel_significance``; units outside the 95% limits are labelled with their name and drawn
+    as triangles (up: above; filled: beyond 99.8%). ``highlight`` (a ``code`` or ``name``) rings one unit, e.g. the
+    PCN lead's practice. With ``suppress_small_counts`` (anyone but analysts) units with a count of 1-7 are not
+    drawn and counts in hover are rounded to 5; the limits still use every unit. ``table`` is `funnel_table`'s
+    result for the same arguments when the caller has it already (the exact limits are the costly part).
+    """
+    units, limits = table or funnel_table(
+        frame,
+        statistic=statistic,
+        multiplier=multiplier,
+        suppress_small_counts=suppress_small_counts,
+        decimals=decimals,
+    )
+    # Under control the limits and the average are drawn a decimal place finer than values are shown, not at full
+    # precision (the average is the exact ratio of the units' summed counts).
+    curve_y = (
+        (lambda y: np.round(np.asarray(y, dtype=float), decimals + 1)) if units.attrs["controlled"] else (lambda y: y)
+    )
+    fig = new_figure()
+    fmt = f",.{decimals}f"
+    for level, label, dash, width in (("3s", "99.8%", "solid", 1.5), ("2s", "95%", "dash", 1.5)):
+        for side in ("lower", "upper"):
+            curve_x = "Population" if statistic == "proportion" else f"{side}_{level}_population_1_year"
+            xs = limits[curve_x]
+            add_trace(
+                fig,
+                scatter(
+                    x=xs,
+                    y=curve_y(limits[f"{side}_{level}_limit"]),
+                    mode="lines",
+                    name=f"{label} {side} limit",
+                    legendgroup=label,
+                    showlegend=side == "upper",
+                    line={"color": NHS_DARK_GREY, "width": width, "dash": dash},
+                    hovertemplate=f"{label} {side} limit: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
+                ),
+            )
+    baseline = float(curve_y(limits["baseline"].iloc[0]))
+    curves = fig["data"]
+    x_min = float(np.nanmin(curves[0]["x"])) if statistic == "proportion" else float(units["x_shown"].min())
+    x_max = float(max(np.nanmax(np.asarray(t["x"], dtype=float)) for t in curves))
+    add_trace(
+        fig,
+        scatter(
+            x=[x_min, x_max],
+            y=[baseline, baseline],
+            mode="lines",
+            name=f"Average of all units ({_fmt(baseline, decimals, unit)})",
+            line={"color": NHS_TEXT, "width": 1.5},
+            hovertemplate=f"Average: %{{y:{fmt}}}{hover_suffix(unit)}<extra></extra>",
+        ),
+    )
+    shown = units[units["shown"]]
+    hover = (
+        "<b>%{customdata[0]}</b><br>"
+        + f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>"
+        + "Numerator: %{customdata[1]}<br>Denominator: %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+    )
+
+    def customdata(rows: pd.DataFrame) -> np.ndarray:
+        return rows[["name", "numerator_display", "denominator_display", "significance_words"]].to_numpy(object)
+
+    within = shown[~shown["outlier"]]
+    add_trace(
+        fig,
+        scatter(
+            x=within["x_shown"],
+            y=within["value_shown"],
+            mode="markers",
+            name=WITHIN_LIMITS,
+            marker={"color": MDC_COMMON, "size": 8, "symbol": "circle", "line": {"color": "white", "width": 1}},
+            customdata=customdata(within),
+            hovertemplate=hover,
+        ),
+    )
+    for significance, (colour, symbol) in _FUNNEL_STYLES.items():
+        rows = shown[shown["significance"] == significance]
+        if rows.empty:
+            continue
+        add_trace(
+            fig,
+            scatter(
+                x=rows["x_shown"],
+                y=rows["value_shown"],
+                mode="markers+text",
+                name=FUNNEL_WORDS[significance],
+                text=rows["name"],
+                textposition="top center" if significance in (HIGH_001, HIGH_025) else "bottom center",
+                cliponaxis=False,
+                marker={"color": colour, "size": 11, "symbol": symbol, "line": {"color": colour, "width": 2}},
+                customdata=customdata(rows),
+                hovertemplate=hover,
+            ),
+        )
+    if highlight is not None:
+        keys = shown["code"] if "code" in shown.columns else shown["name"]
+        chosen = shown[(keys == highlight) | (shown["name"] == highlight)]
+        if not chosen.empty:
+            add_trace(
+                fig,
+                scatter(
+                    x=chosen["x_shown"],
+                    y=chosen["value_shown"],
+                    mode="markers+text",
+                    name=f"{chosen['name'].iloc[0]} (selected)",
+                    text=chosen["name"].where(~chosen["outlier"], ""),  # outliers are named already
+                    textposition="middle right",
+                    marker={"size": 20, "symbol": "circle-open", "color": NHS_TEXT, "line": {"width": 2.5}},
+                    customdata=customdata(chosen),
+                    hovertemplate=hover,
+                ),
+            )
+    _base_layout(fig, title=title, y_title=y_title, height=height)
+    update_layout(fig, hovermode="closest")
+    # Zoom on the units: the limits fan out towards a denominator of 1, far from any practice.
+    # Only the units drawn set the ranges: a hidden practice's denominator must not show through the axis.
+    drawn = units[units["shown"]]
+    drawn_x = drawn["x_shown"].to_numpy(float) if not drawn.empty else np.array([x_min, x_max])
+    near = limits[_curve_x(limits, statistic) >= 0.5 * np.nanmin(drawn_x)]
+    limit_columns = ["lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit"]
+    ys = np.concatenate([drawn["value_shown"].to_numpy(float), curve_y(near[limit_columns].to_numpy(float)).ravel()])
+    low, high = float(np.nanmin(ys)), float(np.nanmax(ys))
+    pad = 0.12 * (high - low or abs(high) or 1)  # room for the outliers' names
+    update_yaxis(fig, range=[max(low - pad, 0), high + pad])
+    update_xaxis(
+        fig,
+        title={"text": x_title},
+        showgrid=True,
+        gridcolor="#e8edee",
+        range=[0, 1.05 * float(np.nanmax(drawn_x))],
+    )
+    hidden = int((~units["shown"]).sum())
+    if hidden:
+        _note(
+            fig,
+            f"{hidden} unit{'s' if hidden != 1 else ''} not shown: a count of 1 to 7, or one that would reveal it, "
+            "is suppressed.",
+        )
+    return _with_meta(fig, summary_sentence_funnel(units, baseline=baseline, unit=unit, decimals=decimals))
+
+
+def summary_sentence_funnel(units: pd.DataFrame, *, baseline: float, unit: str = "%", decimals: int = 1) -> str:
+    """Plain-language summary of a funnel plot from `funnel_table`'s units (only the units shown are named)."""
+    shown = units[units["shown"]]
+    parts = [f"The average of all {len(units)} units is {_fmt(baseline, decimals, unit)}."]
+    for words, codes in (("above", (HIGH_001, HIGH_025)), ("below", (LOW_001, LOW_025))):
+        rows = shown[shown["significance"].isin(codes)]
+        if not rows.empty:
+            beyond = {HIGH_001: ", beyond 99.8%", LOW_001: ", beyond 99.8%"}
+            names = ", ".join(
+                f"{r.name} ({_fmt(r.value, decimals, unit)}{beyond.get(r.significance, '')})" for r in rows.itertuples()
+            )
+            parts.append(f"{len(rows)} {'is' if len(rows) == 1 else 'are'} {words} the 95% limits: {names}.")
+    if not shown["outlier"].any():
+        parts.append("All units shown are within the 95% limits.")
+    return " ".join(parts)
