@@ -17,7 +17,15 @@ from outcomes.units import MISSING as MISSING_TEXT
 
 from . import significance
 from .chart import Chart
-from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
+from .figures import (
+    figure_json,
+    figure_summary,
+    funnel_figure,
+    funnel_table,
+    spine_figure,
+    spine_table,
+    wrap_label,
+)
 
 
 @dataclass(frozen=True)
@@ -202,19 +210,25 @@ def build(
         # A dormant, closed or proposed practice says so beside its name (ODS status, from epraccur).
         practice_names = {p.pk: p.name + p.status_note for p in data.practices}  # full names
         codes = {p.pk: p.code for p in data.practices}
+        harrow = _values_at(data.latest, data.borough.pk)  # the borough's headline: exact, and the funnels' centre
         for indicator_id, group in data.practice_latest.groupby("indicator_id", sort=False):
             indicator = by_id[indicator_id]
             latest_end = group["period_end"].max()
             group = group[
                 (group["period_end"] == latest_end) & group["numerator"].notna() & group["denominator"].notna()
             ]
+            statistic = FUNNEL_STATISTICS.get(indicator.unit)
+            target = _funnel_centre(harrow.get((indicator_id, latest_end), (None, False))[0], indicator)
+            # Around Harrow's value a practice's limits depend on nothing but its own counts, so one practice is
+            # enough; around the practices' own average (no Harrow value for the period) three are needed.
+            needed = 1 if target is not None else 3
             if not unsuppressed:
-                # The funnel is drawn from the controlled counts alone (limits, average, points and their
-                # significance): limits from the exact counts would give the PCN's exact rate away.
+                # Points and their significance come from the controlled counts alone; without Harrow's value the
+                # limits would too (limits from the exact counts would give the PCN's exact rate away).
                 group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS)
-                if int((~group["disclosure_suppressed"]).sum()) < 3:
-                    continue  # too few practices left to draw limits from; the practice table still lists them
-            if len(group) < 3 or indicator.unit not in ("percent", "rate"):
+                if int((~group["disclosure_suppressed"]).sum()) < needed:
+                    continue  # too few practices left to draw; the matrix and the practice table still list them
+            if len(group) < needed or statistic is None:
                 continue
             frame = pd.DataFrame(
                 {
@@ -222,6 +236,7 @@ def build(
                     "code": group["area_id"].map(codes),
                     "numerator": group["numerator"],
                     "denominator": group["denominator"],
+                    "link": [_indicator_url(indicator.code, codes[a]) for a in group["area_id"]],
                 }
             )
             if not unsuppressed:
@@ -230,14 +245,20 @@ def build(
                     denominator_display=group["denominator_display"],
                     disclosure_suppressed=group["disclosure_suppressed"],
                 )
-            statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = period_label(group["period_start"].iloc[0], latest_end)
+            centred = {"target": target, "benchmark": data.borough.display_name}
+            if target is not None:
+                centred["polarity"] = indicator.polarity
             units, limits = funnel_table(
-                frame, statistic=statistic, multiplier=indicator.multiplier, decimals=indicator.decimal_places
+                frame,
+                statistic=statistic,
+                multiplier=indicator.multiplier,
+                decimals=indicator.decimal_places,
+                **centred,
             )
             figure = funnel_figure(
                 frame,
-                title=f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
+                title=wrap_label(f"{indicator.display_name}: {data.pcn.display_name} practices, {period}", 44),
                 x_title="Denominator (patients or population)",
                 y_title=_unit(indicator) or indicator.get_unit_display(),
                 statistic=statistic,
@@ -249,7 +270,10 @@ def build(
             units = units.copy()
             # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown; the
             # others show the value as drawn (to the indicator's decimal places under disclosure control).
-            units["value"] = units["value_shown"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
+            units["value"] = [
+                indicator.format_value(v) if s else SUPPRESSED_TEXT
+                for v, s in zip(units["value_shown"], units["shown"], strict=True)
+            ]
             units["significance_words"] = units["significance_words"].where(units["shown"], "Not shown")
             shown = [
                 c
@@ -259,12 +283,13 @@ def build(
             funnels.append(
                 Chart(
                     f"funnel-{indicator.code}",
-                    figure["layout"]["title"]["text"],
+                    f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
                     figure_json(figure),
                     figure_summary(figure),
                     _text(units[shown]),
                     shown,
                     [_indicator_url(indicator.code, code) for code in units["code"]],
+                    labels={"significance_words": f"Compared with {data.borough.display_name}"},
                 )
             )
         practice_table = _practice_table(data, by_id, latest, unsuppressed, controlled_frame, practice_names, codes)
@@ -307,6 +332,16 @@ POLARITY_WORDS = {
     "low_is_good": "Lower is better",
     "no_judgement": "Higher is neither better nor worse",
 }
+
+
+def _funnel_centre(value: float | None, indicator) -> float | None:
+    """Harrow's value as a funnel's centre, or None where it cannot be one (missing, or a percentage of 0 or 100:
+    no spread around it)."""
+    if value is None or value != value or value <= 0:
+        return None
+    if indicator.unit == "percent" and value >= indicator.multiplier:
+        return None
+    return float(value)
 
 
 def _values_at(frame: pd.DataFrame, area_id: int) -> dict[tuple, tuple[float | None, bool]]:

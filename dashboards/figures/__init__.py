@@ -68,6 +68,7 @@ from .funnel import (
     funnel_figure,
     funnel_table,
     summary_sentence_funnel,
+    wrap_label,
 )
 from .spc import (
     _RULE_PATTERNS,
@@ -162,4 +163,5 @@ __all__ = [
     "summary_sentence_spine",
     "tick_label",
     "trend_figure",
+    "wrap_label",
 ]
