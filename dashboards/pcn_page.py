@@ -465,13 +465,18 @@ def _matrix(data: PcnData, by_id: dict, table: pd.DataFrame, practice_names: dic
     """Practices by indicators at each indicator's latest practice period (the funnel's); a practice with no value
     for that period shows "no data" (the practice table lists its older value)."""
     columns, cells_by_column = [], []
+    fields = ["indicator_id", "area_id", "period_end", "period", "value", "verdict", "level", "pcn_value"]
+    records = table[[*fields, "harrow_value"]].to_dict("records")
+    by_indicator: dict[int, list[dict]] = {}
+    for record in records:
+        by_indicator.setdefault(record["indicator_id"], []).append(record)
     for indicator in data.indicators:
-        rows = table[table["indicator_id"] == indicator.pk]
-        if rows.empty:
+        rows = by_indicator.get(indicator.pk)
+        if not rows:
             continue
-        end = rows["period_end"].max()
-        rows = rows[rows["period_end"] == end]
-        first = rows.iloc[0]
+        end = max(r["period_end"] for r in rows)
+        rows = [r for r in rows if r["period_end"] == end]
+        first = rows[0]
         columns.append(
             MatrixColumn(
                 indicator.code,
@@ -482,7 +487,7 @@ def _matrix(data: PcnData, by_id: dict, table: pd.DataFrame, practice_names: dic
                 first["harrow_value"],
             )
         )
-        cells_by_column.append({r.area_id: r for r in rows.itertuples()})
+        cells_by_column.append({r["area_id"]: r for r in rows})
     out = []
     for practice in data.practices:
         cells = []
@@ -492,7 +497,7 @@ def _matrix(data: PcnData, by_id: dict, table: pd.DataFrame, practice_names: dic
             if row is None:
                 cells.append(MatrixCell(MISSING_TEXT, "no data", "", link))
             else:
-                cells.append(MatrixCell(row.value, row.verdict, row.level, link))
+                cells.append(MatrixCell(row["value"], row["verdict"], row["level"], link))
         out.append(MatrixRow(practice_names[practice.pk], codes[practice.pk], cells))
     return PracticeMatrix(columns, out)
 

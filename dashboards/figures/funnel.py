@@ -383,10 +383,11 @@ def _marks_by_comparison(fig: Figure, shown: pd.DataFrame, hover: str, customdat
             **_links(inside),
         ),
     )
+    outside = dict(tuple(shown[shown["comparison"].isin(sig.OUTSIDE)].groupby(["comparison", "level"], sort=False)))
     for comparison in sig.OUTSIDE:
         for level in ("99.8%", "95%"):
-            rows = shown[(shown["comparison"] == comparison) & (shown["level"] == level)]
-            if rows.empty:
+            rows = outside.get((comparison, level))
+            if rows is None:
                 continue
             style = sig.STYLES[comparison]
             add_trace(
@@ -416,16 +417,18 @@ def summary_sentence_funnel(units: pd.DataFrame, *, baseline: float, unit: str =
     benchmark = units.attrs.get("benchmark")
     if benchmark and "comparison" in units.columns:
         parts = [f"The limits are around {benchmark}'s value, {_fmt(baseline, decimals, unit)}."]
+        records = shown[["name", "value", "comparison", "level"]].to_dict("records")
         for comparison in sig.OUTSIDE:
-            rows = shown[shown["comparison"] == comparison]
-            if not rows.empty:
+            rows = [r for r in records if r["comparison"] == comparison]
+            if rows:
                 names = ", ".join(
-                    f"{r.name} ({_fmt(r.value, decimals, unit)}{', beyond 99.8%' if r.level == '99.8%' else ''})"
-                    for r in rows.itertuples()
+                    f"{r['name']} ({_fmt(r['value'], decimals, unit)}"
+                    f"{', beyond 99.8%' if r['level'] == '99.8%' else ''})"
+                    for r in rows
                 )
                 verb = "is" if len(rows) == 1 else "are"
                 parts.append(f"{len(rows)} {verb} significantly {comparison} than {benchmark}: {names}.")
-        if not shown["comparison"].isin(sig.OUTSIDE).any():
+        if not any(r["comparison"] in sig.OUTSIDE for r in records):
             parts.append(f"All units shown are similar to {benchmark}.")
         return " ".join(parts)
     parts = [f"The average of all {len(units)} units is {_fmt(baseline, decimals, unit)}."]
