@@ -63,6 +63,7 @@ from .breakdown import (
 from .funnel import (
     _FUNNEL_STYLES,
     FUNNEL_WORDS,
+    HOVER_LINE,
     WITHIN_LIMITS,
     _curve_x,
     funnel_figure,
@@ -99,6 +100,7 @@ __all__ = [
     "COMPARATOR_COLOURS",
     "FONT",
     "FUNNEL_WORDS",
+    "HOVER_LINE",
     "IMD_LABELS",
     "MAX_TICKS",
     "MDC_COMMON",

@@ -251,14 +251,21 @@ def funnel_figure(
         ),
     )
     shown = units[units["shown"]]
+    # The hover wraps the whole name and the verdict at spaces (customdata[4], [5]) so that on a phone neither
+    # runs past the plot; customdata[0] and [3] keep them on one line for anything reading the data.
     hover = (
-        "<b>%{customdata[0]}</b><br>"
+        "<b>%{customdata[4]}</b><br>"
         + f"Value: %{{y:{fmt}}}{hover_suffix(unit)}<br>"
-        + "Numerator: %{customdata[1]}<br>Denominator: %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+        + "Numerator: %{customdata[1]}<br>Denominator: %{customdata[2]}<br>%{customdata[5]}<extra></extra>"
+    )
+    shown = shown.assign(
+        hover_name=[wrap_label(n, HOVER_LINE) for n in shown["name"]],
+        hover_words=[wrap_label(w, HOVER_LINE) for w in shown["significance_words"]],
     )
 
     def customdata(rows: pd.DataFrame) -> np.ndarray:
-        return rows[["name", "numerator_display", "denominator_display", "significance_words"]].to_numpy(object)
+        columns = ["name", "numerator_display", "denominator_display", "significance_words", "hover_name"]
+        return rows[[*columns, "hover_words"]].to_numpy(object)
 
     if "comparison" in units.columns:
         _marks_by_comparison(fig, shown, hover, customdata, benchmark=units.attrs.get("benchmark") or benchmark)
@@ -352,6 +359,10 @@ def _marks_by_side(fig: Figure, shown: pd.DataFrame, hover: str, customdata) -> 
                 **_links(rows),
             ),
         )
+
+
+#: Characters per line of a hover's name and verdict (about 240 px at 13 px: inside a phone's plot).
+HOVER_LINE = 34
 
 
 def wrap_label(text: str, width: int = 18) -> str:

@@ -96,7 +96,9 @@ def test_full_names_in_the_hover_none_printed_to_be_cut_off():
     names = [row[0] for t in fig.data if t.customdata is not None for row in t.customdata]
     assert LONG in names  # whole, never shortened
     assert all(t.mode in ("lines", "markers") for t in fig.data)  # no names printed on the plot
-    assert all("%{customdata[0]}" in t.hovertemplate for t in fig.data if t.customdata is not None)
+    assert all("%{customdata[4]}" in t.hovertemplate for t in fig.data if t.customdata is not None)
+    hover_names = [row[4] for t in fig.data if t.customdata is not None for row in t.customdata]
+    assert wrap_label(LONG, figures.HOVER_LINE) in hover_names  # wrapped at spaces to fit a phone's plot
 
 
 def test_each_point_links_to_its_practice():
