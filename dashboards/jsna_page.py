@@ -104,13 +104,14 @@ class JsnaPage:
     def table(self) -> Table:
         """The table as the page shows it (numbers at each indicator's decimals), for CSV and XLSX."""
         rows = [(stage, row) for stage, stage_rows in self.stages for row in stage_rows]
-        decimals = [dict.fromkeys(NUMBER_COLUMNS, r.indicator.decimal_places) | {"Count": 0} for _, r in rows]
+        places: list[int | None] = [r.indicator.decimal_places for _, r in rows]
         body = [[stage, *row.export] for stage, row in rows]
         for item in self.awaiting:
             unit = _unit_words(item.indicator)
             body.append([item.stage, item.indicator.display_name, "", unit, *[None] * 6, AWAITING.capitalize(), ""])
-            decimals.append({})
-        return Table(EXPORT_HEADER, body, row_decimals=decimals)
+            places.append(None)
+        counts = [0 if p is not None else None for p in places]
+        return Table(EXPORT_HEADER, body, dict.fromkeys(NUMBER_COLUMNS, places) | {"Count": counts})
 
 
 def _number(value: Any) -> float | None:

@@ -77,4 +77,5 @@ def pcn(code: str, shows_practices: bool, unsuppressed: bool, data=None, version
     def build():
         return pcn_page.build(data or pcn_data(code), shows_practices=shows_practices, unsuppressed=unsuppressed)
 
-    return cached(("pcn", code, shows_practices, unsuppressed), build, version)
+    # "matrix": the page object gained the practice matrix (issue 13.6); pages cached before it are not reused.
+    return cached(("pcn", "matrix", code, shows_practices, unsuppressed), build, version)

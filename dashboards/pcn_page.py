@@ -12,11 +12,88 @@ from outcomes.coverage import frame_caveats
 from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
 from outcomes.models import KEY_COLUMNS
 from outcomes.selectors import PcnData
-from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.stats.funnel import funnel_comparisons
+from outcomes.units import MISSING as MISSING_TEXT
 from outcomes.units import count_text, format_value
 
+from . import significance
 from .chart import Chart
-from .figures import figure_json, figure_summary, funnel_figure, funnel_table, spine_figure, spine_table
+from .figures import (
+    figure_json,
+    figure_summary,
+    funnel_figure,
+    funnel_table,
+    spine_figure,
+    spine_table,
+    wrap_label,
+)
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    """One practice-level indicator in the matrix: its latest practice period, and the PCN's and Harrow's values
+    for that period (with units; "*" for a suppressed PCN value, "—" for none)."""
+
+    code: str
+    name: str
+    period: str
+    polarity: str  # "Higher is better", "Lower is better", "Higher is neither better nor worse"
+    pcn: str
+    harrow: str
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """A practice's latest value for one indicator, with its funnel comparison with Harrow."""
+
+    text: str  # the value with its unit, "*" (suppressed) or "—" (no data)
+    comparison: str  # better, worse, higher, lower, similar, not compared, suppressed, no data
+    level: str  # "95%", "99.8%" (the limits it lies outside) or ""
+    link: str  # the practice's trend page for the indicator
+
+    @property
+    def css(self) -> str:
+        return significance.css_class(self.comparison, self.level)
+
+    @property
+    def symbol(self) -> str:
+        return significance.STYLES[self.comparison].text_symbol
+
+    @property
+    def short(self) -> str:
+        return significance.short_words(self.comparison, self.level)
+
+    @property
+    def words(self) -> str:
+        return significance.words(self.comparison, self.level)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    practice: str  # the practice's full name (and its ODS status when not active)
+    code: str
+    cells: list[MatrixCell]
+
+
+@dataclass(frozen=True)
+class PracticeMatrix:
+    """Practices (rows) by practice-level indicators (columns), each cell coloured by significance against Harrow."""
+
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many cells of each verdict, for the summary below the matrix (in the key's order)."""
+        found = [c.comparison for r in self.rows for c in r.cells]
+        return {k: found.count(k) for k in significance.STYLES if found.count(k)}
+
+    @property
+    def key(self) -> list[MatrixCell]:
+        """One sample cell per look used in the matrix (verdict and level), in a fixed order, for its key."""
+        used = {(c.comparison, c.level) for r in self.rows for c in r.cells}
+        order = [(c, lv) for c in significance.STYLES for lv in ("99.8%", "95%", "")]
+        return [MatrixCell("", c, lv, "") for c, lv in order if (c, lv) in used]
 
 
 @dataclass
@@ -29,6 +106,8 @@ class PcnPage:
     shows_practices: bool = False
     practice_links: list[str] = field(default_factory=list)  # each practice row's indicator page for the practice
     practice_export: pd.DataFrame | None = None  # the practice table as shown, with numbers as numbers (downloads)
+    practice_export_decimals: list[int] = field(default_factory=list)  # each export row's decimals (its indicator's)
+    matrix: PracticeMatrix | None = None
 
     @property
     def linked_practice_rows(self) -> list[tuple[dict, str]]:
@@ -132,21 +211,27 @@ def build(
     funnels, practice_rows, practice_columns, practice_links = [], [], [], []
     if shows_practices and not data.practice_latest.empty:
         # A dormant, closed or proposed practice says so beside its name (ODS status, from epraccur).
-        practice_names = {p.pk: p.display_name + p.status_note for p in data.practices}
+        practice_names = {p.pk: p.name + p.status_note for p in data.practices}  # full names
         codes = {p.pk: p.code for p in data.practices}
+        harrow = _values_at(data.latest, data.borough.pk)  # the borough's headline: exact, and the funnels' centre
         for indicator_id, group in data.practice_latest.groupby("indicator_id", sort=False):
             indicator = by_id[indicator_id]
             latest_end = group["period_end"].max()
             group = group[
                 (group["period_end"] == latest_end) & group["numerator"].notna() & group["denominator"].notna()
             ]
+            statistic = FUNNEL_STATISTICS.get(indicator.unit)
+            target = _funnel_centre(harrow.get((indicator_id, latest_end), (None, False))[0], indicator)
+            # Around Harrow's value a practice's limits depend on nothing but its own counts, so one practice is
+            # enough; around the practices' own average (no Harrow value for the period) three are needed.
+            needed = 1 if target is not None else 3
             if not unsuppressed:
-                # The funnel is drawn from the controlled counts alone (limits, average, points and their
-                # significance): limits from the exact counts would give the PCN's exact rate away.
+                # Points and their significance come from the controlled counts alone; without Harrow's value the
+                # limits would too (limits from the exact counts would give the PCN's exact rate away).
                 group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS)
-                if int((~group["disclosure_suppressed"]).sum()) < 3:
-                    continue  # too few practices left to draw limits from; the practice table still lists them
-            if len(group) < 3 or indicator.unit not in ("percent", "rate"):
+                if int((~group["disclosure_suppressed"]).sum()) < needed:
+                    continue  # too few practices left to draw; the matrix and the practice table still list them
+            if len(group) < needed or statistic is None:
                 continue
             frame = pd.DataFrame(
                 {
@@ -154,6 +239,7 @@ def build(
                     "code": group["area_id"].map(codes),
                     "numerator": group["numerator"],
                     "denominator": group["denominator"],
+                    "link": [_indicator_url(indicator.code, codes[a]) for a in group["area_id"]],
                 }
             )
             if not unsuppressed:
@@ -162,14 +248,20 @@ def build(
                     denominator_display=group["denominator_display"],
                     disclosure_suppressed=group["disclosure_suppressed"],
                 )
-            statistic = "proportion" if indicator.unit == "percent" else "rate"
             period = indicator.period_label(group["period_start"].iloc[0], latest_end)
+            centred = {"target": target, "benchmark": data.borough.display_name}
+            if target is not None:
+                centred["polarity"] = indicator.polarity
             units, limits = funnel_table(
-                frame, statistic=statistic, multiplier=indicator.multiplier, decimals=indicator.decimal_places
+                frame,
+                statistic=statistic,
+                multiplier=indicator.multiplier,
+                decimals=indicator.decimal_places,
+                **centred,
             )
             figure = funnel_figure(
                 frame,
-                title=f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
+                title=wrap_label(f"{indicator.display_name}: {data.pcn.display_name} practices, {period}", 44),
                 x_title="Denominator (patients or population)",
                 y_title=_unit(indicator) or indicator.get_unit_display(),
                 statistic=statistic,
@@ -181,7 +273,10 @@ def build(
             units = units.copy()
             # A practice not drawn keeps its row, but nothing derived from its suppressed counts is shown; the
             # others show the value as drawn (to the indicator's decimal places under disclosure control).
-            units["value"] = units["value_shown"].astype(object).where(units["shown"], SUPPRESSED_TEXT)
+            units["value"] = [
+                indicator.format_value(v) if s else SUPPRESSED_TEXT
+                for v, s in zip(units["value_shown"], units["shown"], strict=True)
+            ]
             units["significance_words"] = units["significance_words"].where(units["shown"], "Not shown")
             shown = [
                 c
@@ -191,34 +286,16 @@ def build(
             funnels.append(
                 Chart(
                     f"funnel-{indicator.code}",
-                    figure["layout"]["title"]["text"],
+                    f"{indicator.display_name}: {data.pcn.display_name} practices, {period}",
                     figure_json(figure),
                     figure_summary(figure),
                     _text(units[shown]),
                     shown,
                     [_indicator_url(indicator.code, code) for code in units["code"]],
+                    labels={"significance_words": f"Compared with {data.borough.display_name}"},
                 )
             )
-        table = data.practice_latest.assign(
-            practice=data.practice_latest["area_id"].map(practice_names),
-            indicator=data.practice_latest["indicator_id"].map(lambda i: by_id[i].display_name),
-            period=[
-                by_id[i].period_label(s, e)
-                for i, s, e in zip(
-                    data.practice_latest["indicator_id"],
-                    data.practice_latest["period_start"],
-                    data.practice_latest["period_end"],
-                    strict=True,
-                )
-            ],
-        )
-        if not unsuppressed:
-            table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS)
-        else:
-            table = table.assign(
-                numerator_display=table["numerator"].map(count_text),
-                denominator_display=table["denominator"].map(count_text),
-            )
+        practice_table = _practice_table(data, by_id, latest, unsuppressed, controlled_frame, practice_names, codes)
         practice_columns = [
             "practice",
             "indicator",
@@ -226,72 +303,215 @@ def build(
             "numerator_display",
             "denominator_display",
             "value",
+            "pcn_value",
+            "harrow_value",
             "comparison",
         ]
-        table = table.sort_values(["practice", "indicator"])
-        table["comparison"] = _against_borough(table, data, by_id)
-        hidden = (
-            table["disclosure_suppressed"].astype(bool)
-            if "disclosure_suppressed" in table.columns
-            else pd.Series(False, index=table.index)
-        )
-        table["value"] = [
-            SUPPRESSED_TEXT if h else by_id[i].format_value(None if pd.isna(v) else float(v))
-            for h, i, v in zip(hidden, table["indicator_id"], table["value"], strict=True)
-        ]
-        practice_rows = _text(table[practice_columns])
-        keys = zip(table["indicator_id"], table["area_id"], strict=True)
+        practice_rows = _text(practice_table[practice_columns])
+        keys = zip(practice_table["indicator_id"], practice_table["area_id"], strict=True)
         practice_links = [_indicator_url(by_id[i].code, codes[a]) for i, a in keys]
-        practice_export = pd.DataFrame(
-            {
-                "practice": table["practice"],
-                "indicator": table["indicator"],
-                "period": table["period"],
-                "numerator": table["numerator_display"].map(_shown_count),
-                "denominator": table["denominator_display"].map(_shown_count),
-                "value": table["value"],
-            }
-        )
+        practice_export, practice_export_decimals = _export(practice_table, by_id)
+        matrix = _matrix(data, by_id, practice_table, practice_names, codes)
     else:
-        practice_export = None
+        practice_export, practice_export_decimals, matrix = None, [], None
     return PcnPage(
-        data, spine, funnels, practice_rows, practice_columns, shows_practices, practice_links, practice_export
+        data,
+        spine,
+        funnels,
+        practice_rows,
+        practice_columns,
+        shows_practices,
+        practice_links,
+        practice_export,
+        practice_export_decimals,
+        matrix,
     )
 
 
-#: Decimals of the practice table's value column, as the page shows it (_number_text).
-PRACTICE_VALUE_DECIMALS = 2
+#: The funnel each unit's counts go through (other units have no funnel: not compared).
+FUNNEL_STATISTICS = {"percent": "proportion", "rate": "rate"}
+POLARITY_WORDS = {
+    "high_is_good": "Higher is better",
+    "low_is_good": "Lower is better",
+    "no_judgement": "Higher is neither better nor worse",
+}
+
+
+def _funnel_centre(value: float | None, indicator) -> float | None:
+    """Harrow's value as a funnel's centre, or None where it cannot be one (missing, or a percentage of 0 or 100:
+    no spread around it)."""
+    if value is None or value != value or value <= 0:
+        return None
+    if indicator.unit == "percent" and value >= indicator.multiplier:
+        return None
+    return float(value)
+
+
+def _values_at(frame: pd.DataFrame, area_id: int) -> dict[tuple, tuple[float | None, bool]]:
+    """(indicator_id, period_end) -> (value, suppressed) of one area's rows in a latest-headline frame."""
+    if frame.empty:
+        return {}
+    rows = frame[frame["area_id"] == area_id]
+    hidden = (
+        rows["disclosure_suppressed"].astype(bool)
+        if "disclosure_suppressed" in rows.columns
+        else pd.Series(False, index=rows.index)
+    )
+    return {
+        (r.indicator_id, r.period_end): (None if pd.isna(r.value) else float(r.value), bool(h))
+        for r, h in zip(rows.itertuples(), hidden, strict=True)
+    }
+
+
+def _practice_table(
+    data: PcnData,
+    by_id: dict,
+    latest: pd.DataFrame,
+    unsuppressed: bool,
+    controlled_frame: pd.DataFrame | None,
+    practice_names: dict,
+    codes: dict,
+) -> pd.DataFrame:
+    """Each practice's latest value of each practice-level indicator, as shown (controlled counts for all but
+    analysts), with the PCN's value as shown and Harrow's (exact: the borough's headline) for the same period, and
+    the practice's funnel comparison with Harrow (`outcomes.stats.funnel.funnel_comparisons`, from the counts
+    shown, so a reader can check it from the page). A suppressed row stays suppressed: no value, no comparison."""
+    frame = data.practice_latest
+    table = frame.assign(
+        practice=frame["area_id"].map(practice_names),
+        indicator=frame["indicator_id"].map(lambda i: by_id[i].display_name),
+        period=[
+            by_id[i].period_label(s, e)
+            for i, s, e in zip(frame["indicator_id"], frame["period_start"], frame["period_end"], strict=True)
+        ],
+    )
+    if not unsuppressed:
+        table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS)
+    else:
+        table = table.assign(
+            numerator_display=table["numerator"].map(count_text),
+            denominator_display=table["denominator"].map(count_text),
+            disclosure_suppressed=False,
+        )
+    table = table.sort_values(["practice", "indicator"], kind="stable").reset_index(drop=True)
+    hidden = table["disclosure_suppressed"].astype(bool)
+    harrow, pcn = _values_at(data.latest, data.borough.pk), _values_at(latest, data.pcn.pk)
+    keys = list(zip(table["indicator_id"], table["period_end"], strict=True))
+    table["harrow_number"] = [harrow.get(k, (None, False))[0] for k in keys]
+    table["pcn_number"] = [pcn.get(k, (None, False))[0] for k in keys]
+    table["pcn_hidden"] = [pcn.get(k, (None, False))[1] for k in keys]
+    table["verdict"], table["level"] = "not compared", ""
+    for (indicator_id, _), group in table.groupby(["indicator_id", "period_end"], sort=False):
+        indicator = by_id[indicator_id]
+        statistic = FUNNEL_STATISTICS.get(indicator.unit)
+        target = group["harrow_number"].iloc[0]
+        if statistic is None or target is None:
+            continue
+        result = funnel_comparisons(
+            group["numerator"].to_numpy(float),
+            group["denominator"].to_numpy(float),
+            target=target,
+            statistic=statistic,
+            multiplier=indicator.multiplier,
+            polarity=indicator.polarity,
+        )
+        table.loc[group.index, "verdict"] = result["comparison"].to_numpy()
+        table.loc[group.index, "level"] = result["level"].to_numpy()
+    table.loc[hidden, ["verdict", "level"]] = ["suppressed", ""]
+    no_value = ~hidden & table["value"].isna()
+    table.loc[no_value, ["verdict", "level"]] = ["no data", ""]
+
+    def shown(indicator_id, value, is_hidden=False) -> str:
+        return SUPPRESSED_TEXT if is_hidden else by_id[indicator_id].format_value(value)
+
+    ids = table["indicator_id"]
+    table["value"] = table["value"].astype(float)
+    table["value_text"] = [shown(i, v, h) for i, v, h in zip(ids, table["value"], hidden, strict=True)]
+    table["pcn_value"] = [shown(i, v, h) for i, v, h in zip(ids, table["pcn_number"], table["pcn_hidden"], strict=True)]
+    table["harrow_value"] = [shown(i, v) for i, v in zip(ids, table["harrow_number"], strict=True)]
+    table["comparison"] = [significance.words(c, lv) for c, lv in zip(table["verdict"], table["level"], strict=True)]
+    table["practice_code"] = table["area_id"].map(codes)
+    return table.rename(columns={"value": "value_number", "value_text": "value"})
+
+
+def _export(table: pd.DataFrame, by_id: dict) -> tuple[pd.DataFrame, list[int]]:
+    """The practice table for download: numbers as numbers (the value, the PCN's and Harrow's at the indicator's
+    decimals) and the unit in its own column; "*" where the page shows a suppressed value; each row's decimals."""
+    hidden = table["disclosure_suppressed"].astype(bool)
+    indicators = table["indicator_id"].map(by_id)
+
+    def numbers(values: pd.Series, suppressed: pd.Series) -> list:
+        return [
+            SUPPRESSED_TEXT if h else (None if pd.isna(v) else float(v))
+            for v, h in zip(values, suppressed, strict=True)
+        ]
+
+    export = pd.DataFrame(
+        {
+            "practice": table["practice"],
+            "practice_code": table["practice_code"],
+            "indicator": table["indicator"],
+            "indicator_code": [i.code for i in indicators],
+            "period": table["period"],
+            "period_start": table["period_start"],
+            "period_end": table["period_end"],
+            "numerator": table["numerator_display"].map(_shown_count),
+            "denominator": table["denominator_display"].map(_shown_count),
+            "value": numbers(table["value_number"], hidden),
+            "unit": [i.unit_suffix or i.get_unit_display() for i in indicators],
+            "pcn_value": numbers(table["pcn_number"], table["pcn_hidden"].astype(bool)),
+            "harrow_value": numbers(table["harrow_number"], pd.Series(False, index=table.index)),
+            "comparison_with_harrow": table["comparison"],
+        }
+    )
+    return export, [i.decimal_places for i in indicators]
+
+
+def _matrix(data: PcnData, by_id: dict, table: pd.DataFrame, practice_names: dict, codes: dict) -> PracticeMatrix:
+    """Practices by indicators at each indicator's latest practice period (the funnel's); a practice with no value
+    for that period shows "no data" (the practice table lists its older value)."""
+    columns, cells_by_column = [], []
+    fields = ["indicator_id", "area_id", "period_end", "period", "value", "verdict", "level", "pcn_value"]
+    records = table[[*fields, "harrow_value"]].to_dict("records")
+    by_indicator: dict[int, list[dict]] = {}
+    for record in records:
+        by_indicator.setdefault(record["indicator_id"], []).append(record)
+    for indicator in data.indicators:
+        rows = by_indicator.get(indicator.pk)
+        if not rows:
+            continue
+        end = max(r["period_end"] for r in rows)
+        rows = [r for r in rows if r["period_end"] == end]
+        first = rows[0]
+        columns.append(
+            MatrixColumn(
+                indicator.code,
+                indicator.display_name,
+                first["period"],
+                POLARITY_WORDS.get(indicator.polarity, ""),
+                first["pcn_value"],
+                first["harrow_value"],
+            )
+        )
+        cells_by_column.append({r["area_id"]: r for r in rows})
+    out = []
+    for practice in data.practices:
+        cells = []
+        for column, found in zip(columns, cells_by_column, strict=True):
+            link = _indicator_url(column.code, practice.code)
+            row = found.get(practice.pk)
+            if row is None:
+                cells.append(MatrixCell(MISSING_TEXT, "no data", "", link))
+            else:
+                cells.append(MatrixCell(row["value"], row["verdict"], row["level"], link))
+        out.append(MatrixRow(practice_names[practice.pk], codes[practice.pk], cells))
+    return PracticeMatrix(columns, out)
 
 
 def _shown_count(text):
     """A count as the table shows it ("1,235", "*", ""), back to a whole number where it is one."""
     plain = str(text).replace(",", "").strip()
     return int(plain) if plain.isdigit() else plain
-
-
-def _against_borough(table: pd.DataFrame, data: PcnData, by_id: dict) -> list[str]:
-    """Each practice row's Fingertips comparison (polarity-aware, in words) with the borough's value for the same
-    indicator and period: the practice's 95% interval against Harrow's value; "Not compared" where the value is
-    suppressed or has no interval, or Harrow has no value for that period."""
-    borough = data.latest[data.latest["area_id"] == data.borough.pk] if not data.latest.empty else data.latest
-    values = {
-        (r.indicator_id, r.period_end): r.value
-        for r in borough.itertuples()
-        if r.value is not None and r.value == r.value
-    }
-    hidden = table.get("disclosure_suppressed", pd.Series(False, index=table.index)).astype(bool)
-    out = []
-    for row, is_hidden in zip(table.itertuples(), hidden, strict=True):
-        bench = values.get((row.indicator_id, row.period_end))
-        verdict = "not compared"
-        if bench is not None and not is_hidden:
-            verdict = str(
-                compare_to_benchmark(
-                    row.value, row.lower_ci, row.upper_ci, bench, polarity=by_id[row.indicator_id].polarity
-                )
-            )
-        out.append(verdict.capitalize())
-    return out
 
 
 def _indicator_url(indicator_code: str, area_code: str) -> str:

@@ -6,6 +6,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", board.board_overview, name="board"),
+    path("home/", areas.home, name="home"),
     path("board.csv", board.board_csv, name="board_csv"),
     path("glossary/", board.glossary, name="glossary"),
     path("data-status/", board.data_status, name="data_status"),

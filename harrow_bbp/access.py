@@ -81,6 +81,13 @@ def own_pcn_id(user: Any) -> int | None:
     return getattr(profile, "pcn_id", None)
 
 
+def own_pcn_code(user: Any) -> str | None:
+    """The code of the PCN a PCN lead leads (their landing page after signing in), or None."""
+    if own_pcn_id(user) is None:
+        return None
+    return user.profile.pcn.code
+
+
 def can_see_practices_of(user: Any, pcn_id: int) -> bool:
     """Practice-level detail: analysts and admins everywhere, PCN leads for their own PCN only."""
     if is_analyst(user):

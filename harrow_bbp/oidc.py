@@ -111,13 +111,25 @@ def _enabled(view):
     return login_not_required(wrapped)
 
 
+#: ``next`` values that mean "the site" rather than a page asked for (see `SignInView`).
+_STARTS = {"/", ""}
+
 sso_start = _enabled(OIDCAuthenticationRequestView.as_view())
 sso_callback = _enabled(OIDCAuthenticationCallbackView.as_view())
 
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
-    """Django's sign-in page, offering single sign-on when it is configured and saying when it failed."""
+    """Django's sign-in page, offering single sign-on when it is configured and saying when it failed.
+
+    Signing in lands on each role's start page (``LOGIN_REDIRECT_URL``: a PCN lead on their PCN). Opening the
+    site's address while signed out asks for ``?next=/``; that is where everyone starts, not a page asked for, so
+    it is dropped (from the form and from the single sign-on link) and the start page applies.
+    """
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return "" if url in _STARTS else url
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -103,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboards:board"
+LOGIN_REDIRECT_URL = "dashboards:home"  # each role's start page: a PCN lead's own PCN, else the overview
 LOGOUT_REDIRECT_URL = "login"
 
 # ---- SIGN-IN: lockout, passwords, session limits (issue 11 item 4; ADR 0010) -------------------------------------

@@ -67,30 +67,30 @@ def csv_text(value: Any, decimals: int | None) -> str:
     return str(value)
 
 
+#: Decimals for one column: one number for every row, or one per row (a column mixing indicators, each shown at
+#: its own decimals, as the PCN page's practice table); None: as they are.
+Decimals = int | Sequence[int | None] | None
+
+
 class Table:
     """A header, its rows and, per column, the decimals numbers are shown at (None: as they are)."""
 
     def __init__(
-        self,
-        header: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        decimals: Mapping[str, int] | None = None,
-        *,
-        row_decimals: Iterable[Mapping[str, int]] | None = None,
+        self, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: Mapping[str, Decimals] | None = None
     ) -> None:
         """``row_decimals`` (one mapping per row) overrides ``decimals`` cell by cell, for a table whose rows are
         different indicators shown at their own decimals (the JSNA table)."""
         self.header = [str(h) for h in header]
         self.decimals = [(decimals or {}).get(h) for h in self.header]
-        rows = [list(r) for r in rows]
-        overrides = list(row_decimals) if row_decimals is not None else [{}] * len(rows)
-        if len(overrides) != len(rows):
-            raise ValueError("row_decimals needs one mapping per row")
-        self.cell_decimals = [[o.get(h, d) for h, d in zip(self.header, self.decimals, strict=True)] for o in overrides]
-        self.rows = [row(r, d) for r, d in zip(rows, self.cell_decimals, strict=True)]
+        values = [list(r) for r in rows]
+        #: each cell's decimals (row by row), from the column's number or its per-row sequence
+        self.cell_decimals = [
+            [d[i] if isinstance(d, Sequence) else d for d in self.decimals] for i in range(len(values))
+        ]
+        self.rows = [row(r, d) for r, d in zip(values, self.cell_decimals, strict=True)]
 
     @classmethod
-    def from_frame(cls, frame, decimals: Mapping[str, int] | None = None) -> Table:
+    def from_frame(cls, frame, decimals: Mapping[str, Decimals] | None = None) -> Table:
         """A pandas DataFrame (no index)."""
         columns = [str(c) for c in frame.columns]
         return cls(columns, frame.itertuples(index=False, name=None), decimals)

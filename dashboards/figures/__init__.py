@@ -63,11 +63,13 @@ from .breakdown import (
 from .funnel import (
     _FUNNEL_STYLES,
     FUNNEL_WORDS,
+    HOVER_LINE,
     WITHIN_LIMITS,
     _curve_x,
     funnel_figure,
     funnel_table,
     summary_sentence_funnel,
+    wrap_label,
 )
 from .spc import (
     _RULE_PATTERNS,
@@ -98,6 +100,7 @@ __all__ = [
     "COMPARATOR_COLOURS",
     "FONT",
     "FUNNEL_WORDS",
+    "HOVER_LINE",
     "IMD_LABELS",
     "MAX_TICKS",
     "MDC_COMMON",
@@ -162,4 +165,5 @@ __all__ = [
     "summary_sentence_spine",
     "tick_label",
     "trend_figure",
+    "wrap_label",
 ]

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from harrow_bbp.access import can_see_practices_of, can_view, require, sees_unsuppressed_counts
+from harrow_bbp.access import (
+    can_see_practices_of,
+    can_view,
+    own_pcn_code,
+    own_pcn_id,
+    require,
+    sees_unsuppressed_counts,
+)
 from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import code_in_path
 from harrow_bbp.tabular import Table
@@ -13,7 +20,14 @@ from outcomes.models import Area
 from outcomes.selectors import pcn_data
 
 from .. import jsna_page, pages
-from ..pcn_page import PRACTICE_VALUE_DECIMALS
+
+
+@require(can_view)
+def home(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands (``LOGIN_REDIRECT_URL``) and the "My PCN" link: a PCN lead's own PCN page; everyone
+    else (and a PCN lead whose PCN is not set yet) the board overview."""
+    code = own_pcn_code(request.user)
+    return redirect("dashboards:pcn", code) if code else redirect("dashboards:board")
 
 
 @require(can_view)
@@ -29,11 +43,14 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
     if download:
         if page.practice_export is None:
             raise Http404("No practice table to download.")
+        decimals = page.practice_export_decimals  # each row at its indicator's decimals, as the page shows it
         table = Table.from_frame(
-            page.practice_export, {"numerator": 0, "denominator": 0, "value": PRACTICE_VALUE_DECIMALS}
+            page.practice_export,
+            {"numerator": 0, "denominator": 0, "value": decimals, "pcn_value": decimals, "harrow_value": decimals},
         )
         return table_response(table, filename=f"{code}-practices", format=download)
-    return render(request, "dashboards/pcn.html", {"page": page, "pcn": data.pcn, "pcns": data.pcns})
+    context = {"page": page, "pcn": data.pcn, "pcns": data.pcns, "is_own_pcn": own_pcn_id(request.user) == data.pcn.pk}
+    return render(request, "dashboards/pcn.html", context)
 
 
 @require(can_view)

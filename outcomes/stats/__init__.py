@@ -6,7 +6,14 @@ choices made where the references disagree.
 """
 
 from .benchmark import compare_to_benchmark
-from .funnel import funnel_limits, funnel_significance, proportion_funnel, sr_funnel, sr_funnel_limits
+from .funnel import (
+    funnel_comparisons,
+    funnel_limits,
+    funnel_significance,
+    proportion_funnel,
+    sr_funnel,
+    sr_funnel_limits,
+)
 from .inequality import sii
 from .intervals import byar_ci, dsr, dsr_non_independent, mean_ci, rate_ci, wilson_ci
 from .spc import SPCBatchResult, SPCResult, spc, spc_many
@@ -23,6 +30,7 @@ __all__ = [
     "compare_to_benchmark",
     "dsr",
     "dsr_non_independent",
+    "funnel_comparisons",
     "funnel_limits",
     "funnel_significance",
     "mean_ci",

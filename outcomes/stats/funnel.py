@@ -28,6 +28,16 @@ Choices where the references disagree or are silent:
   from the average for DSRs; the limit tables use the supplied denominator for every row when one is given. We
   follow the peer in both places.
 * For SHMI truncation, phi and tau^2 use only the units kept after truncation; for winsorisation, all units.
+
+**Funnels around a given value** (``target=``; the PCN page's practices against Harrow): PHE centres the limits on
+the units' own pooled average. Comparing a PCN's practices with the borough needs the limits centred on the
+borough's value instead, so ``funnel_limits`` and ``funnel_significance`` take an optional ``target`` (a proportion
+on the 0-1 scale, or a rate per one unit of denominator) that replaces the pooled average and nothing else: with
+``target`` equal to the pooled average the PHE tables and labels are reproduced exactly (tested on the peer's
+vectors). A practice's limits then do not depend on the other practices drawn, so one practice can be compared on
+its own, and limits never encode a total that disclosure control hides. ``funnel_comparison`` turns PHE's
+High/Low labels into the Fingertips words for the indicator's polarity (better/worse, or higher/lower where
+higher is neither good nor bad), and ``funnel_comparisons`` does both for rows that may lack counts.
 """
 
 from __future__ import annotations
@@ -48,6 +58,9 @@ __all__ = [
     "Overdispersion",
     "SrFunnel",
     "funnel_axis_points",
+    "funnel_comparison",
+    "funnel_comparisons",
+    "funnel_level",
     "funnel_limits",
     "funnel_significance",
     "overdispersion",
@@ -113,6 +126,16 @@ def _axis(denominators: NDArray[np.float64], years: float = 1.0) -> tuple[float,
 # ------------------------------------------------------------------------------------------------- PHE limits
 
 
+def _centre(target: float | None, pooled: float, statistic: str) -> float:
+    """The funnel's centre line: the pooled average (PHE) unless a target is given (e.g. the borough's value)."""
+    if target is None:
+        return float(pooled)
+    centre = float(target)
+    if not math.isfinite(centre) or centre <= 0 or (statistic == "proportion" and centre >= 1):
+        raise ValueError("the target must be a proportion strictly between 0 and 1, or a positive rate")
+    return centre
+
+
 def _proportion_limit(p: float, population: NDArray[np.float64], average: float, side: str) -> NDArray[np.float64]:
     """Score-test funnel: the proportions a population of N would reach with one-sided probability p."""
     half = special.ndtri(p) * np.sqrt(average * (1 - average) / population)
@@ -149,8 +172,12 @@ def funnel_limits(
     rate: ArrayLike | None = None,
     rate_type: RateType | None = None,
     years_of_data: float | None = None,
+    target: float | None = None,
 ) -> pd.DataFrame:
     """PHE funnel limit table (100 rows) for proportions, ratios (O/E) or rates (B5).
+
+    ``target``: centre the limits on this value (proportion 0-1, or rate per one unit of denominator) instead of
+    the units' pooled average; not for ratios, which are always centred on 1.
 
     proportion: ``numerator``/``denominator`` are x and n; columns Population, lower/upper_2s/3s_limit, baseline.
     ratio: ``numerator`` observed, ``denominator`` expected; x-axis is observed events; limits O/mu (minus 1 for
@@ -162,7 +189,7 @@ def funnel_limits(
         if denominator is None:
             raise ValueError("proportions need a denominator")
         n = _f(denominator)
-        average = x.sum() / n.sum()
+        average = _centre(target, x.sum() / n.sum(), statistic)
         axis_min, axis_max = _axis(n)
         population = funnel_axis_points(axis_min, axis_max)
         table = pd.DataFrame({"Population": population})
@@ -176,6 +203,8 @@ def funnel_limits(
     if statistic == "ratio":
         if denominator is None:
             raise ValueError("ratios need the expected values as denominator")
+        if target is not None:
+            raise ValueError("ratio funnels are centred on 1: no target")
         axis_min, axis_max = _axis(_f(denominator))
         observed = funnel_axis_points(axis_min, axis_max, ratio=True)
         table = pd.DataFrame({"Observed_events": observed})
@@ -193,7 +222,7 @@ def funnel_limits(
         d = _derived_denominator(
             x, _f(rate), None if denominator is None else _f(denominator), rate_type, multiplier, for_limits=True
         )
-        average = x.sum() / np.nansum(d)
+        average = _centre(target, x.sum() / np.nansum(d), statistic)
         axis_min, axis_max = _axis(d, years_of_data)
         events = funnel_axis_points(math.floor(axis_min * average), math.ceil(axis_max * average))
         table = pd.DataFrame({"Events": events})
@@ -227,11 +256,14 @@ def funnel_significance(
     rate: ArrayLike | None = None,
     rate_type: RateType | None = None,
     multiplier: float | None = None,
+    target: float | None = None,
 ) -> NDArray[np.object_]:
     """Each unit's PHE funnel significance (B5); independent of the order of units.
 
     proportion: x/n against the pooled average's 99.8% then 95% limits. ratio: O against E using exact Poisson
     limits of O (Byar from 10 events). rate: O against the weighted average rate, with derived denominators.
+    ``target`` replaces the pooled average (proportions: 0-1; rates: per one unit of denominator), as in
+    `funnel_limits`; each unit's label then depends on its own counts alone.
     """
     x = _f(numerator)
     if np.any(x < 0):
@@ -244,7 +276,7 @@ def funnel_significance(
             raise ValueError("proportions need a denominator")
         if np.any(x > n):
             raise ValueError("numerators must be less than or equal to denominator for a proportion statistic")
-        average = x.sum() / n.sum()
+        average = _centre(target, x.sum() / n.sum(), statistic)
         p = x / n
         # PHE tests the low limits first (only a tie could make the order matter).
         return _label(
@@ -258,12 +290,14 @@ def funnel_significance(
     if statistic == "ratio":
         if n is None:
             raise ValueError("ratios need the expected values as denominator")
+        if target is not None:
+            raise ValueError("ratio funnels are centred on 1: no target")
         return _poisson_significance(x, n, 1.0)
     if statistic == "rate":
         if rate is None or rate_type not in ("dsr", "crude") or multiplier is None:
             raise ValueError("rates need rate, rate_type ('dsr' or 'crude') and multiplier")
         d = _derived_denominator(x, _f(rate), n, rate_type, multiplier, for_limits=False)
-        average = x.sum() / np.nansum(d)
+        average = _centre(target, x.sum() / np.nansum(d), statistic)
         labels = _poisson_significance(x, d, average)
         if rate_type == "dsr":
             labels = np.where(x < 10, DSR_NOT_APPLICABLE, labels).astype(object)
@@ -286,6 +320,96 @@ def _poisson_significance(
                 (reference > high_95, LOW_025),
             ]
         )
+
+
+# ------------------------------------------------------------------------------------------------- polarity
+
+NOT_COMPARED = "not compared"
+_HIGH = (HIGH_001, HIGH_025)
+_LOW = (LOW_001, LOW_025)
+# PHE label side -> Fingertips word, by polarity (as `outcomes.stats.benchmark`, whose polarities these are).
+_SIDE_WORDS: dict[str, dict[str, str]] = {
+    "high_is_good": {"high": "better", "low": "worse"},
+    "low_is_good": {"high": "worse", "low": "better"},
+    "no_judgement": {"high": "higher", "low": "lower"},
+}
+
+
+def funnel_comparison(significance: ArrayLike, *, polarity: str) -> NDArray[np.object_]:
+    """PHE funnel labels in Fingertips' words for the indicator's polarity: "better"/"worse" (or "higher"/"lower"
+    where a higher value is neither good nor bad), "similar" inside the 95% limits, "not compared" for a unit with
+    no label ("" or None) or PHE's "Not applicable" (a DSR from under 10 events)."""
+    if polarity not in _SIDE_WORDS:
+        raise ValueError(f"polarity must be one of {', '.join(_SIDE_WORDS)}")
+    words = _SIDE_WORDS[polarity]
+    labels = np.asarray(significance, dtype=object)
+    out = np.full(labels.shape, NOT_COMPARED, dtype=object)
+    out[np.isin(labels, _HIGH)] = words["high"]
+    out[np.isin(labels, _LOW)] = words["low"]
+    out[labels == NOT_SIGNIFICANT] = "similar"
+    return out
+
+
+def funnel_level(significance: ArrayLike) -> NDArray[np.object_]:
+    """How far out a unit lies: "99.8%" beyond the outer limits, "95%" between the two, "" inside or not compared."""
+    labels = np.asarray(significance, dtype=object)
+    out = np.full(labels.shape, "", dtype=object)
+    out[np.isin(labels, (HIGH_025, LOW_025))] = "95%"
+    out[np.isin(labels, (HIGH_001, LOW_001))] = "99.8%"
+    return out
+
+
+def funnel_comparisons(
+    numerator: ArrayLike,
+    denominator: ArrayLike,
+    *,
+    target: float | None,
+    statistic: Literal["proportion", "rate"],
+    multiplier: float,
+    polarity: str,
+) -> pd.DataFrame:
+    """Each unit against a funnel centred on ``target`` (the borough's value, on the indicator's scale: a
+    percentage for multiplier 100, a rate per ``multiplier``), one row per unit in input order.
+
+    Columns: ``value`` (numerator / denominator x multiplier), ``significance`` (PHE label, "" when not compared),
+    ``comparison`` (`funnel_comparison`) and ``level`` (`funnel_level`). Rows whose counts are missing or invalid
+    (no denominator, a proportion over 1), or every row when there is no usable target, are "not compared" rather
+    than an error: a page shows them anyway. Rates are crude (the denominator is person-time or population).
+    """
+    x, n = np.broadcast_arrays(_f(numerator), _f(denominator))
+    x, n = x.astype(float), n.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = x / n * multiplier
+    usable = np.isfinite(x) & np.isfinite(n) & (n > 0) & (x >= 0)
+    if statistic == "proportion":
+        usable &= x <= n
+    elif statistic != "rate":
+        raise ValueError("statistic must be 'proportion' or 'rate'")
+    centre = None if target is None else float(target) / multiplier
+    if centre is not None and not (math.isfinite(centre) and centre > 0 and (statistic == "rate" or centre < 1)):
+        centre = None  # a borough value of 0% or 100% (or none) has no funnel to compare with
+    labels = np.full(x.shape, "", dtype=object)
+    if centre is not None and usable.any():
+        if statistic == "proportion":
+            labels[usable] = funnel_significance(x[usable], n[usable], statistic="proportion", target=centre)
+        else:
+            labels[usable] = funnel_significance(
+                x[usable],
+                n[usable],
+                statistic="rate",
+                rate=value[usable],
+                rate_type="crude",
+                multiplier=multiplier,
+                target=centre,
+            )
+    return pd.DataFrame(
+        {
+            "value": np.where(usable, value, np.nan),
+            "significance": labels,
+            "comparison": funnel_comparison(labels, polarity=polarity),
+            "level": funnel_level(labels),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------- FunnelPlotR SR

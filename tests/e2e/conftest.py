@@ -115,6 +115,17 @@ def server(django_db_setup, django_db_blocker, browser) -> Iterator[str]:
             app.conf.task_always_eager = eager
 
 
+def landing_path(username: str) -> str:
+    """Where signing in lands: a PCN lead's own PCN page, everyone else the board overview."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from harrow_bbp.access import own_pcn_code
+
+    code = own_pcn_code(get_user_model().objects.get(username=username))
+    return reverse("dashboards:pcn", args=[code]) if code else reverse("dashboards:board")
+
+
 def is_test_database(connection) -> bool:
     """Whether pytest-django has pointed the connection at a test database (these tests write to it)."""
     name = str(connection.settings_dict["NAME"])
@@ -167,7 +178,8 @@ def signed_in(server, browser) -> Iterator[Callable[[str], Any]]:
         page.fill("#id_password", PASSWORDS[role])
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
-        assert page.url.rstrip("/") == server.rstrip("/"), f"{role} did not get past the login form: {page.url}"
+        landing = server.rstrip("/") + landing_path(role)
+        assert page.url.rstrip("/") == landing.rstrip("/"), f"{role} did not land on {landing}: {page.url}"
         return page
 
     yield sign_in

@@ -158,13 +158,14 @@ def _read_pcn_page(published: Published, client, pcn: str, latest: dict) -> None
         )
     for funnel in page.funnels:
         code = funnel.key.removeprefix("funnel-")
-        # The funnel's average is the PCN's rate (the ratio of its practices' sums): beside the PCN's shown
-        # denominator it is a value at the precision the chart draws it.
-        average = next(t for t in json.loads(funnel.figure_json)["data"] if t["name"].startswith("Average"))
+        # A funnel drawn around its practices' own average (no Harrow value for the period) gives the PCN's rate
+        # (the ratio of its practices' sums): beside the PCN's shown denominator it is a value at the precision
+        # the chart draws it. One drawn around Harrow's value gives only Harrow's, which is published exactly.
+        average = [t for t in json.loads(funnel.figure_json)["data"] if t["name"].startswith("Average")]
         period = next(iter({latest[(code, names[r["name"]])] for r in funnel.table}))
         key = (code, pcn, *period, "all", "all")
-        for shown in list(published.cells.get(key, [])):
-            published.add(key, Shown(shown.numerator, shown.denominator, repr(float(average["y"][0])), page=url))
+        for shown in list(published.cells.get(key, [])) if average else []:
+            published.add(key, Shown(shown.numerator, shown.denominator, repr(float(average[0]["y"][0])), page=url))
         for row in funnel.table:
             practice = names[row["name"]]
             start, end = latest[(code, practice)]

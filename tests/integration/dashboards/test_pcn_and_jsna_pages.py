@@ -78,29 +78,45 @@ def test_practice_counts_are_controlled_for_the_pcn_lead_but_not_for_analysts(ro
     )
 
 
-def test_funnels_name_the_outliers(role_client):
-    """The practices named on the funnel are those outside the 95% limits of the PCN's practices' own counts."""
+def test_funnels_mark_the_practices_outside_harrows_limits(role_client):
+    """The practices marked on the funnel are those outside the 95% limits around Harrow's value for the same
+    period (computed here from the database), marked better or worse, and named in the summary."""
     import json
 
-    from outcomes.stats.funnel import funnel_significance
+    from django.contrib.auth import get_user_model
 
-    page = role_client("analyst").get(pcn("U84846")).context["page"]
+    from outcomes.stats.funnel import funnel_comparison, funnel_significance
+
+    pcn_code = get_user_model().objects.get(username="pcnlead").profile.pcn.code  # no PCN code written here
+    page = role_client("analyst").get(pcn(pcn_code)).context["page"]
     diabetes = next(c for c in page.funnels if c.key == "funnel-PERF_DIABETES_9CP")
-    assert len(diabetes.table) == 6 and all(row["name"] for row in diabetes.table)
+    assert len(diabetes.table) == len(_practices(pcn_code)) and all(row["name"] for row in diabetes.table)
     rows = Observation.objects.filter(
         indicator__code="PERF_DIABETES_9CP",
-        area__code__in=_practices("U84846"),
+        area__code__in=_practices(pcn_code),
         is_current=True,
         breakdown="all",
     )
     end = rows.latest("period_end").period_end
+    harrow = Observation.objects.get(
+        indicator__code="PERF_DIABETES_9CP", area__level="borough", period_end=end, is_current=True, breakdown="all"
+    )
     rows = list(rows.filter(period_end=end).values_list("area__name", "numerator", "denominator"))
-    labels = funnel_significance([r[1] for r in rows], [r[2] for r in rows], statistic="proportion")
-    expected = {name for (name, _, _), label in zip(rows, labels, strict=True) if label != "Not significant"}
+    labels = funnel_significance(
+        [r[1] for r in rows], [r[2] for r in rows], statistic="proportion", target=harrow.value / 100
+    )
+    verdicts = dict(zip([r[0] for r in rows], funnel_comparison(labels, polarity="high_is_good"), strict=True))
     figure = json.loads(diabetes.figure_json)
-    named = {n for t in figure["data"] if t.get("mode") == "markers+text" for n in t["text"] if n}
-    assert named == expected and expected, (named, expected)
+    marked = {
+        row[0]: trace["name"].split(" than ")[0].lower()
+        for trace in figure["data"]
+        if " than Harrow" in trace.get("name", "")
+        for row in trace["customdata"]
+    }
+    expected = {name: verdict for name, verdict in verdicts.items() if verdict != "similar"}
+    assert marked == expected and {"better", "worse"} <= set(expected.values()), (marked, expected)
     assert all(name in diabetes.summary for name in expected)
+    assert any(t["name"] == f"Harrow ({harrow.value:.1f}%)" for t in figure["data"])
 
 
 def _older_copies(indicator_codes, area_codes, years: int = 10) -> list[dict]:

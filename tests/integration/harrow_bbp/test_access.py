@@ -269,8 +269,8 @@ def test_roles_and_pcn_scope(django_user_model):
 
 def test_login_page_is_public_and_signs_in(client):
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": "board", "password": "demo-board-2026"})
-    assert response.status_code == 302 and response.url == reverse("dashboards:board")
+    response = client.post(reverse("login"), {"username": "board", "password": "demo-board-2026"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("dashboards:board")
 
 
 @pytest.mark.parametrize(

@@ -181,3 +181,18 @@ def test_the_sign_in_page_offers_single_sign_on_only_when_configured(client, sso
 
 def test_groups_exist_for_every_mapped_role():
     assert set(Group.objects.values_list("name", flat=True)) >= set(access.ROLES)
+
+
+def test_a_pcn_lead_signing_in_from_the_sites_address_lands_on_their_pcn(client, sso, settings, django_user_model):
+    """The sign-in page given next=/ (opening the site signed out) sends no next to the provider, so single sign-on
+    ends on the start page, which is a PCN lead's own PCN (issue 13.6)."""
+    lead_group = "3c4d-pcn-lead-group-id"
+    settings.OIDC_ROLE_GROUPS = {**settings.OIDC_ROLE_GROUPS, lead_group: access.PCN_LEAD}
+    page = client.get(reverse("login"), {"next": "/"}).content.decode()
+    assert f'href="{reverse("oidc_authentication_init")}"' in page  # no "?next=/" carried on
+    set_provider_user(sso, "entra-oid-lead", preferred_username="pcnlead", groups=[lead_group])
+    response = sign_in_through_provider(client, "entra-oid-lead", next_path="")
+    assert response.status_code == 302 and response.url == reverse("dashboards:home")
+    own = django_user_model.objects.get(username="pcnlead").profile.pcn
+    landing = client.get(response.url)
+    assert landing.status_code == 302 and landing.url == reverse("dashboards:pcn", args=[own.code])

@@ -74,11 +74,22 @@ def test_rows_of_different_indicators_keep_their_own_decimals_in_csv_and_xlsx():
     table = Table(
         ["Indicator", "Value"],
         [["Dementia", 3.95], ["Hypertension", 35600.0], ["Obesity", 9.0]],
-        {"Value": 1},
-        row_decimals=[{"Value": 2}, {"Value": 0}, {}],
+        {"Value": [2, 0, 1]},
     )
     lines = table.csv().splitlines()
     assert lines[1:] == ["Dementia,3.95", "Hypertension,35600", "Obesity,9.0"]
     sheet = load_workbook(io.BytesIO(table.xlsx()), read_only=False).active
     assert [sheet.cell(r, 2).number_format for r in (2, 3, 4)] == ["0.00", "0", "0.0"]
     assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == [3.95, 35600, 9.0]
+
+
+def test_a_column_can_take_each_rows_decimals():
+    """A column mixing indicators (the PCN page's practice table) writes each value at its own indicator's
+    decimals, in the CSV as text and in the XLSX as a rounded number with a matching format."""
+    table = Table(["value", "unit"], [[41.04, "%"], [10.5806, "per 1,000"], ["*", "%"]], {"value": [1, 2, 1]})
+    rows = list(csv.reader(io.StringIO(table.csv())))
+    assert rows[1:] == [["41.0", "%"], ["10.58", "per 1,000"], ["*", "%"]]
+    cells = list(load_workbook(io.BytesIO(table.xlsx())).active.iter_rows(values_only=False))
+    assert (cells[1][0].value, cells[1][0].number_format) == (41.0, "0.0")
+    assert (cells[2][0].value, cells[2][0].number_format) == (10.58, "0.00")
+    assert cells[3][0].value == "*" and cells[3][0].data_type == "s"
