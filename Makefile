@@ -78,4 +78,4 @@ bench: install
 	$(BIN)/python bench/stats.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.* htmlcov

@@ -5,7 +5,7 @@ packages are missing (``.ci/run`` installs Chromium; ``make install`` the packag
 downloads a browser: it drives the Debian package through ``executable_path``.
 
 The database: these tests are ordinary ``django_db`` tests, each rolled back to the session's data
-(tests/conftest.py loads the reference data, 24 months of demo data and the demo users once). One
+(the demo world of tests/conftest.py, loaded once per process). One
 live server serves them all, and it uses the test's own database connection, on SQLite (Django does
 that for an in-memory database) and on PostgreSQL alike, so what the browser writes (uploads) is
 inside the test's transaction and rolled back with it. pytest-django's ``live_server`` fixture would
@@ -47,18 +47,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def ensure_demo_data() -> None:
-    """The session's reference data, 24 months of demo data and the demo users, unless they are there."""
-    from django.core.management import call_command
+    """The demo world (reference data, 24 months of demo data, the demo users and governance), unless it is there:
+    the database may hold less (an earlier test in this process needed only the reference data, or a transactional
+    test flushed it)."""
+    from tests.conftest import load_world
 
-    from outcomes.models import Area
-
-    if Area.objects.exists():
-        return
-    with open(os.devnull, "w") as quiet:
-        call_command("load_reference_data", stdout=quiet)
-        call_command("load_demo_data", months=24, stdout=quiet)
-        call_command("create_demo_users", stdout=quiet)
-        call_command("load_demo_governance", stdout=quiet)
+    load_world("demo")
 
 
 @pytest.fixture(scope="session")

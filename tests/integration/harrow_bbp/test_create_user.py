@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from harrow_bbp.access import roles_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 PASSWORD = "correct-horse-battery-2026"
 
 

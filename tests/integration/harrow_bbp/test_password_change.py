@@ -5,10 +5,23 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 
 OLD = {"board": "demo-board-2026", "analyst": "demo-analyst-2026", "pcnlead": "demo-pcnlead-2026"}
 NEW = "Harrow-outcomes-new-2026!"
+
+
+@pytest.fixture(autouse=True)
+def users():
+    """One login per role, with the demo's names and passwords (the PCN lead's PCN is any PCN in the reference data)."""
+    from outcomes.models import Area
+
+    factories.UserFactory(username="board", role="board", password=OLD["board"])
+    factories.UserFactory(username="analyst", role="analyst", password=OLD["analyst"])
+    pcn = Area.objects.filter(level="pcn").order_by("code").first()
+    factories.UserFactory(username="pcnlead", role="pcn_lead", pcn=pcn, password=OLD["pcnlead"])
 
 
 @pytest.mark.parametrize("username", ["board", "analyst", "pcnlead"])

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from outcomes.models import Extract, Observation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
 GOOD = (
     "indicator_code,org_code,period_start,period_end,numerator,denominator,value\n"
