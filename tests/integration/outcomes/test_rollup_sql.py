@@ -190,8 +190,8 @@ def test_a_count_indicators_values_sum_the_same_in_the_database_and_in_pandas():
         for breakdown, category, value in (("all", "all", 5000.0 + i), ("sex", "female", 2600.0 + i))
     ]
     actions.load_observations(extract=_extract("lists.csv"), rows=rows)
-    in_database = _sorted(actions._group_sums(indicator, [end], in_database=True))
-    in_pandas = _sorted(actions._group_sums(indicator, [end], in_database=False))
+    in_database = _sorted(_group_sums(indicator, [end], in_database=True))
+    in_pandas = _sorted(_group_sums(indicator, [end], in_database=False))
     pd.testing.assert_frame_equal(in_database, in_pandas, check_dtype=False)
     totals = in_database[in_database["category"] == "all"]
     borough = totals[totals["practices"] == totals["practices"].max()].iloc[0]
