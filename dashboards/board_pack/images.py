@@ -17,6 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+#: How many times a chart is tried before the pack gives up: under load Chromium now and then answers a render with
+#: a JavaScript error or a timeout that the same figure does not raise on the next try (seen in CI, not locally).
+ATTEMPTS = 3
+
 #: Where Debian puts Chromium; Kaleido (choreographer) finds it there too.
 CHROMIUM = "/usr/bin/chromium"
 #: Pixel size of a chart in the pack (drawn at ``SCALE`` times this for print sharpness).
@@ -71,6 +75,18 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+class ChartDrawingError(RuntimeError):
+    """The browser failed to draw a chart on every try."""
+
+
+def chart_title(figure: dict[str, Any]) -> str:
+    """A figure's title as plain text, for an error message."""
+    title = figure.get("layout", {}).get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    return str(title) if title else "untitled"
+
+
 class ChartSession:
     """One Kaleido browser session on an event loop in a thread of its own, started at once: figures are handed in
     with ``draw`` as they are built and drawn while the caller goes on (Chromium starting and drawing overlaps the
@@ -104,13 +120,28 @@ class ChartSession:
         async with kaleido.Kaleido(**options) as k:
             while (item := await asyncio.to_thread(self._todo.get)) is not None:
                 figure, width, height = item
-                png = await k.calc_fig(
-                    for_print(figure, width=width, height=height),
-                    opts={"format": "png", "width": width, "height": height, "scale": self._scale},
-                )
-                out.append(bytes(png))
+                png = await self._draw_one(k, figure, width, height, number=len(out) + 1)
+                out.append(png)
                 self._drawn.put(len(out))
         return out
+
+    async def _draw_one(self, k: Any, figure: dict[str, Any], width: int, height: int, *, number: int) -> bytes:
+        """One figure as PNG bytes, tried up to ATTEMPTS times; the last failure names the chart and the browser's
+        own message, so the pack's error and the worker's log say what went wrong rather than only its kind."""
+        from kaleido.errors import JavascriptError, KaleidoError
+
+        printed = for_print(figure, width=width, height=height)
+        opts = {"format": "png", "width": width, "height": height, "scale": self._scale}
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return bytes(await k.calc_fig(printed, opts=opts))
+            except (JavascriptError, KaleidoError, TimeoutError) as exc:
+                if attempt == ATTEMPTS:
+                    raise ChartDrawingError(
+                        f"Chart {number} ({chart_title(figure)}) could not be drawn after {ATTEMPTS} tries: "
+                        f"{type(exc).__name__}: {str(exc)[:300]}"
+                    ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def draw(self, figure: dict[str, Any], *, width: int = WIDTH, height: int = HEIGHT) -> None:
         """Hand in a figure to draw at (width, height) CSS pixels; returns at once."""

@@ -137,3 +137,39 @@ def test_sizes_must_match_the_figures(monkeypatch):
     monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
     with pytest.raises(ValueError, match="One size per figure"):
         images.render_pngs([{"data": []}], sizes=[(1, 1), (2, 2)])
+
+
+@pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
+def test_a_chart_the_browser_fails_once_is_drawn_on_the_next_try(monkeypatch):
+    import kaleido
+    from kaleido.errors import JavascriptError
+
+    real = kaleido.Kaleido.calc_fig
+    calls = []
+
+    async def flaky(self, fig, opts=None, **kwargs):
+        calls.append(fig["layout"].get("title"))
+        if len(calls) == 1:
+            raise JavascriptError("{'type': 'object', 'subtype': 'error', 'description': 'TypeError: transient'}")
+        return await real(self, fig, opts, **kwargs)
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", flaky)
+    pngs = images.render_pngs([{"data": [{"y": [1, 2]}], "layout": {"title": "A"}}], sizes=[(300, 200)], scale=1)
+    assert [images.png_size(p) for p in pngs] == [(300, 200)] and calls == ["A", "A"]
+
+
+@pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
+def test_a_chart_that_fails_every_try_names_itself_and_the_browsers_message(monkeypatch):
+    import kaleido
+    from kaleido.errors import JavascriptError
+
+    async def broken(self, fig, opts=None, **kwargs):
+        raise JavascriptError("TypeError: cannot read properties of undefined")
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", broken)
+    figures = [{"data": []}, {"data": [], "layout": {"title": {"text": "Emergency admissions"}}}]
+    with pytest.raises(images.ChartDrawingError) as caught:
+        images.render_pngs(figures)
+    message = str(caught.value)
+    assert "Chart 1 (untitled)" in message and f"after {images.ATTEMPTS} tries" in message
+    assert "TypeError: cannot read properties of undefined" in message
