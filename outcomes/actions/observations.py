@@ -239,21 +239,21 @@ def _copy_in(cursor, frame: pd.DataFrame, table: str, constants: dict[str, tuple
             )
 
 
-def _any_current(cursor, frame: pd.DataFrame) -> bool:
-    """Whether any current row might share a key with ``frame``. Conservative (False means every key is new)
-    and cheap whatever the table's statistics say: per (indicator, area) pair of the frame, one descent of the
-    unique index into the frame's span of period starts for that pair, with a row counting only if its start
-    and end are among the frame's. A query that lets the planner pick its own join can, with statistics taken
-    before a million rows were added in this transaction, compare every current row of the areas with every
-    period (seconds), and does so for the roll-ups that follow a large load."""
+def _pairs_with_current(cursor, frame: pd.DataFrame) -> set[tuple[int, int]]:
+    """The (indicator, area) pairs of ``frame`` for which a current row might share a key with one of its rows.
+    Conservative (a pair not returned has no such row) and cheap whatever the table's statistics say: per pair,
+    one descent of the unique index into the frame's span of period starts for that pair, with a row counting
+    only if its start and end are among the frame's. A query that lets the planner pick its own join can, with
+    statistics taken before a million rows were added in this transaction, compare every current row of the
+    areas with every period (seconds), and does so for the roll-ups that follow a large load."""
     table = Observation._meta.db_table
     spans = frame.groupby(["indicator_id", "area_id"], sort=False)["period_start"].agg(["min", "max"]).reset_index()
     # A scalar subquery per pair is a SubPlan the planner cannot turn into a join: each is an index probe.
     cursor.execute(
-        f"""SELECT EXISTS (SELECT 1 FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) AS k(i, a, lo, hi)
+        f"""SELECT k.i, k.a FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) AS k(i, a, lo, hi)
             WHERE (SELECT true FROM {table} o WHERE o.is_current AND o.indicator_id = k.i AND o.area_id = k.a
                    AND o.period_start BETWEEN k.lo AND k.hi
-                   AND o.period_start = ANY(%s::date[]) AND o.period_end = ANY(%s::date[]) LIMIT 1))""",
+                   AND o.period_start = ANY(%s::date[]) AND o.period_end = ANY(%s::date[]) LIMIT 1)""",
         [
             [int(i) for i in spans["indicator_id"]],
             [int(a) for a in spans["area_id"]],
@@ -263,7 +263,7 @@ def _any_current(cursor, frame: pd.DataFrame) -> bool:
             list(frame["period_end"].unique()),
         ],
     )
-    return cursor.fetchone()[0]
+    return {(int(i), int(a)) for i, a in cursor.fetchall()}
 
 
 def _temporary_columns() -> str:
@@ -291,9 +291,19 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
         # The references are checked once per statement by triggers (migration 0006); anything deferrable is
         # checked as each statement runs rather than queued per row for COMMIT.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        if not _any_current(cursor, frame):
-            _copy_in(cursor, frame, table, {"extract_id": ("int8", extract_id), "is_current": ("bool", True)})
-            return LoadResult(inserted=len(frame))
+        shared = _pairs_with_current(cursor, frame)
+        if shared:
+            pairs = pd.MultiIndex.from_arrays([frame["indicator_id"].astype("int64"), frame["area_id"].astype("int64")])
+            merging = pairs.isin(list(shared))
+            fresh, frame = frame[~merging], frame[merging]
+        else:
+            fresh, frame = frame, frame.iloc[:0]
+        # Pairs with no current row in their span go straight in: in a roll-up, one borough row of the plan's
+        # baseline would otherwise send every PCN row of the load through the temporary table too.
+        if not fresh.empty:
+            _copy_in(cursor, fresh, table, {"extract_id": ("int8", extract_id), "is_current": ("bool", True)})
+        if frame.empty:
+            return LoadResult(inserted=len(fresh))
         cursor.execute(f"CREATE TEMP TABLE incoming_obs ({_temporary_columns()}) ON COMMIT DROP")
         _copy_in(cursor, frame, "incoming_obs", {})
         cursor.execute("ANALYZE incoming_obs")
@@ -311,4 +321,4 @@ def copy_load(*, extract_id: int, frame: pd.DataFrame) -> LoadResult:
         )
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE incoming_obs")
-    return LoadResult(inserted=inserted, superseded=superseded, unchanged=len(frame) - inserted)
+    return LoadResult(inserted=len(fresh) + inserted, superseded=superseded, unchanged=len(frame) - inserted)

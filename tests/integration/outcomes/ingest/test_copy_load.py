@@ -108,25 +108,44 @@ def test_chunk_reader_returns_the_bytes_in_order_whatever_the_read_size():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
-def test_only_frames_whose_keys_are_all_new_skip_the_comparison_with_current_rows():
+def test_only_pairs_with_a_current_row_of_the_same_key_are_compared_with_current_rows():
     existing = Observation.objects.filter(is_current=True, breakdown="all").order_by("pk").first()
     row = {c: getattr(existing, c) for c in ("indicator_id", "area_id", "period_start", "period_end")}
+    pair = (row["indicator_id"], row["area_id"])
     same_period = Observation.objects.filter(is_current=True, **row).values("area_id")
     other_area = Area.objects.exclude(pk__in=same_period).order_by("pk").first().pk  # no row for this period
     with connection.cursor() as cursor:
-        assert load._any_current(cursor, pd.DataFrame([row]))
-        assert load._any_current(cursor, pd.DataFrame([{**row, "area_id": other_area}, row]))
+        assert load._pairs_with_current(cursor, pd.DataFrame([row])) == {pair}
+        assert load._pairs_with_current(cursor, pd.DataFrame([{**row, "area_id": other_area}, row])) == {pair}
         later_end = {**row, "period_end": existing.period_end + dt.timedelta(days=1)}
-        assert not load._any_current(cursor, pd.DataFrame([later_end]))  # another period, so another key
-        assert not load._any_current(cursor, pd.DataFrame([{**row, "area_id": other_area}]))
+        assert not load._pairs_with_current(cursor, pd.DataFrame([later_end]))  # another period, so another key
+        assert not load._pairs_with_current(cursor, pd.DataFrame([{**row, "area_id": other_area}]))
         # A current row whose period lies between the frame's periods for that indicator and area is no match.
         day = dt.timedelta(days=1)
         around = [
             {**row, "period_start": existing.period_start - 40 * day, "period_end": existing.period_start - 10 * day},
             {**row, "period_start": existing.period_end + 10 * day, "period_end": existing.period_end + 40 * day},
         ]
-        assert not load._any_current(cursor, pd.DataFrame(around))
-        assert load._any_current(cursor, pd.DataFrame([*around, row]))
+        assert not load._pairs_with_current(cursor, pd.DataFrame(around))
+        assert load._pairs_with_current(cursor, pd.DataFrame([*around, row])) == {pair}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_a_load_mixing_new_pairs_with_existing_keys_inserts_supersedes_and_leaves_alone_as_it_should():
+    first = actions.create_extract(file_name="m1.csv", content=b"m", format="generic", source="command")
+    frame = _frame(["a", "b", "c", "d"])
+    actions.load_observations(extract=first, rows=frame)
+    # The same rows again (one changed, three identical), and the same rows for four other areas: new pairs.
+    others = Area.objects.exclude(pk__in=frame["area_id"].unique()).order_by("pk").values_list("pk", flat=True)
+    again = frame.copy()
+    again.loc[0, "numerator"] = again.loc[0, "numerator"] + 1
+    again.loc[0, "value"] = None
+    elsewhere = frame.assign(area_id=list(others[: len(frame)]))
+    second = actions.create_extract(file_name="m2.csv", content=b"m", format="generic", source="command")
+    result = actions.load_observations(extract=second, rows=pd.concat([again, elsewhere], ignore_index=True))
+    assert result == actions.LoadResult(inserted=len(elsewhere) + 1, superseded=1, unchanged=len(frame) - 1)
+    assert Observation.objects.filter(extract=second, is_current=True).count() == len(elsewhere) + 1
+    assert Observation.objects.filter(extract=first, is_current=False, superseded_by=second).count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
