@@ -77,6 +77,7 @@ def _directions(
     benchmark_lower: NDArray[np.float64],
     benchmark_upper: NDArray[np.float64],
     denominator: NDArray[np.float64],
+    *,
     unit: float,
     confidence: float,
 ) -> tuple[NDArray[np.int_], NDArray[np.bool_]]:
