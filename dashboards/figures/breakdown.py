@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.stats.benchmark import as_polarity, compare_to_benchmark
 from outcomes.stats.inequality import SiiResult
 from outcomes.units import hover_suffix
 from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES
@@ -192,7 +192,7 @@ def breakdown_figure(
                     hoverinfo="skip",
                 ),
             )
-    if use_rank:
+    if sii_result is not None:  # use_rank
         ends = [sii_result.intercept, sii_result.intercept + sii_result.sii]
         interval = sii_result.sii_limits.get(0.95)
         name = f"Slope index of inequality: {_fmt(sii_result.sii, decimals, unit)}"
@@ -232,7 +232,7 @@ def comparisons(data: pd.DataFrame, benchmark: float, polarity: str) -> np.ndarr
         data["lower_ci"].to_numpy(float),
         data["upper_ci"].to_numpy(float),
         benchmark,
-        polarity=polarity,
+        polarity=as_polarity(polarity),
     )
     return np.array([_SPINE_FOLD.get(str(v), str(v)) for v in np.atleast_1d(found)], dtype=object)
 
@@ -244,7 +244,8 @@ def summary_sentence_breakdown(
     shown = data[data["value"].notna()]
     if shown.empty:
         return "No group has a value to show."
-    high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
+    # By position (idxmax is the index label at argmax), so each is one row even if the index repeats a label.
+    high, low = shown.iloc[shown["value"].argmax()], shown.iloc[shown["value"].argmin()]
     parts = [
         f"Highest: {high['label']} ({_fmt(high['value'], decimals, unit)}); "
         f"lowest: {low['label']} ({_fmt(low['value'], decimals, unit)})."

@@ -448,7 +448,8 @@ def summary_sentence_funnel(units: pd.DataFrame, *, baseline: float, unit: str =
         if not rows.empty:
             beyond = {HIGH_001: ", beyond 99.8%", LOW_001: ", beyond 99.8%"}
             names = ", ".join(
-                f"{r.name} ({_fmt(r.value, decimals, unit)}{beyond.get(r.significance, '')})" for r in rows.itertuples()
+                f"{name} ({_fmt(value, decimals, unit)}{beyond.get(significance, '')})"
+                for name, value, significance in zip(rows["name"], rows["value"], rows["significance"], strict=True)
             )
             parts.append(f"{len(rows)} {'is' if len(rows) == 1 else 'are'} {words} the 95% limits: {names}.")
     if not shown["outlier"].any():

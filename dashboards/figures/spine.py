@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.stats.benchmark import as_polarity, compare_to_benchmark
 
 from ..plotly_spec import (
     Figure,
@@ -79,8 +79,8 @@ def spine_table(frame: pd.DataFrame) -> pd.DataFrame:
         if len(focus) != 1 or len(bench) > 1:
             raise ValueError(f"{indicator}: need exactly one focus row and at most one benchmark row")
         f = focus.iloc[0]
-        in_range = pd.to_numeric(group.loc[group["role"].isin(["focus", "comparison"]), "value"], errors="coerce")
-        in_range = in_range.dropna().to_numpy(float)
+        range_values = pd.to_numeric(group.loc[group["role"].isin(["focus", "comparison"]), "value"], errors="coerce")
+        in_range = range_values.dropna().to_numpy(float)
         low, q25, q75, high = (
             np.percentile(in_range, [0, 25, 75, 100]) if in_range.size else (np.nan, np.nan, np.nan, np.nan)
         )
@@ -91,7 +91,8 @@ def spine_table(frame: pd.DataFrame) -> pd.DataFrame:
         if "comparison" in f and isinstance(f["comparison"], str) and f["comparison"]:
             comparison = f["comparison"]
         else:
-            comparison = compare_to_benchmark(value, lower, upper, bench_value, polarity=polarity)
+            # Scalar inputs, so a str (an array only for array inputs).
+            comparison = str(compare_to_benchmark(value, lower, upper, bench_value, polarity=as_polarity(polarity)))
         comparison = _SPINE_FOLD.get(comparison, comparison)
         flip = polarity == "low_is_good"
         ends = sorted([float(_position(q25, low, high, flip)), float(_position(q75, low, high, flip))])
@@ -158,10 +159,11 @@ def spine_figure(
     def real(v: float, unit: str) -> str:
         return _fmt(v, decimals, unit)
 
+    records = table.to_dict("records")  # a row's values typed as the cells they are (itertuples' are a union)
     range_text = [
-        f"<b>{r.indicator}</b><br>Range of {r.areas} areas: {real(r.minimum, r.unit)} to {real(r.maximum, r.unit)}"
-        f"<br>Middle half: {real(r.q25, r.unit)} to {real(r.q75, r.unit)}"
-        for r in table.itertuples()
+        f"<b>{r['indicator']}</b><br>Range of {r['areas']} areas: {real(r['minimum'], r['unit'])} to "
+        f"{real(r['maximum'], r['unit'])}<br>Middle half: {real(r['q25'], r['unit'])} to {real(r['q75'], r['unit'])}"
+        for r in records
     ]
     fig = new_figure()
     add_trace(
@@ -201,7 +203,7 @@ def spine_figure(
             mode="markers",
             name=f"{benchmark_name} value",
             marker={"symbol": "line-ns", "size": 26, "line": {"color": NHS_TEXT, "width": 3}, "color": NHS_TEXT},
-            customdata=[f"{r.benchmark_area}: {real(r.benchmark, r.unit)}" for r in table.itertuples()],
+            customdata=[f"{r['benchmark_area']}: {real(r['benchmark'], r['unit'])}" for r in records],
             hovertemplate="%{customdata}<extra></extra>",
         ),
     )
@@ -211,14 +213,14 @@ def spine_figure(
         if rows.empty:
             continue
         text = [
-            f"<b>{r.focus_area}</b>: {real(r.value, r.unit)}"
+            f"<b>{r['focus_area']}</b>: {real(r['value'], r['unit'])}"
             + (
-                f" (95% CI {real(r.lower_ci, r.unit)} to {real(r.upper_ci, r.unit)})"
-                if np.isfinite(r.lower_ci) and np.isfinite(r.upper_ci)
+                f" (95% CI {real(r['lower_ci'], r['unit'])} to {real(r['upper_ci'], r['unit'])})"
+                if np.isfinite(r["lower_ci"]) and np.isfinite(r["upper_ci"])
                 else ""
             )
-            + f"<br>{_comparison_words(r.comparison, r.benchmark_area)} ({real(r.benchmark, r.unit)})"
-            for r in rows.itertuples()
+            + f"<br>{_comparison_words(r['comparison'], r['benchmark_area'])} ({real(r['benchmark'], r['unit'])})"
+            for r in rows.to_dict("records")
         ]
         add_trace(
             fig,

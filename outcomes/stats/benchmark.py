@@ -29,14 +29,14 @@ the benchmark falls. They differ only when a value lies outside its own interval
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from outcomes.stats.intervals import poisson_mean_limit
 
-__all__ = ["METHODS", "POLARITIES", "compare_to_benchmark"]
+__all__ = ["METHODS", "POLARITIES", "as_polarity", "compare_to_benchmark"]
 
 Polarity = Literal["high_is_good", "low_is_good", "no_judgement"]
 Method = Literal["ci_overlap", "ci_95", "ci_95_998", "double_ci", "spc_proportion", "spc_dsr"]
@@ -58,6 +58,17 @@ _FINGERTIPS_Z = {0.95: 1.96, 0.998: 3.0902}
 _FINGERTIPS_TAIL = {0.95: 0.025, 0.998: 0.001}
 
 
+def as_polarity(value: str) -> Polarity:
+    """`value` (a polarity read from data or a form) as a Polarity; ValueError, naming the choices, if it is not."""
+    if not _is_polarity(value):
+        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}")
+    return value
+
+
+def _is_polarity(value: str) -> TypeGuard[Polarity]:
+    return value in POLARITIES
+
+
 def _f(x: ArrayLike | None) -> NDArray[np.float64]:
     return np.asarray(np.nan if x is None else x, dtype=float)
 
@@ -77,6 +88,7 @@ def _directions(
     benchmark_lower: NDArray[np.float64],
     benchmark_upper: NDArray[np.float64],
     denominator: NDArray[np.float64],
+    *,
     unit: float,
     confidence: float,
 ) -> tuple[NDArray[np.int_], NDArray[np.bool_]]:
@@ -156,8 +168,7 @@ def compare_to_benchmark(
     ``unit`` (e.g. 100 for percentages, 100 000 for rates) by the SPC methods, with ``confidence`` 0.95 or 0.998.
     Missing inputs give "not compared" rather than an error, since dashboards show such rows anyway.
     """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}")
+    as_polarity(polarity)
     arrays = np.broadcast_arrays(
         *(
             _f(a)

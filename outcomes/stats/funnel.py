@@ -531,7 +531,8 @@ def sr_funnel(
     for label in ("95", "998"):
         units[f"lower{label}"] = limits[f"ll{label}"].to_numpy()
         units[f"upper{label}"] = limits[f"ul{label}"].to_numpy()
-        units[f"significance{label}"] = _flag(ratio, units[f"lower{label}"], units[f"upper{label}"])
+        lower_col, upper_col = units[f"lower{label}"].to_numpy(), units[f"upper{label}"].to_numpy()
+        units[f"significance{label}"] = _flag(ratio, lower_col, upper_col)
     return SrFunnel(units, od)
 
 
@@ -569,5 +570,6 @@ def proportion_funnel(
             upper = np.sin(np.clip(centre + spread, 0, np.pi / 2)) ** 2
         units[f"lower{label}"] = np.clip(lower, 0, 1)
         units[f"upper{label}"] = np.clip(upper, 0, 1)
-        units[f"significance{label}"] = _flag(p, units[f"lower{label}"], units[f"upper{label}"])
+        lower_col, upper_col = units[f"lower{label}"].to_numpy(), units[f"upper{label}"].to_numpy()
+        units[f"significance{label}"] = _flag(p, lower_col, upper_col)
     return SrFunnel(units, od)

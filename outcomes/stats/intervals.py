@@ -187,7 +187,8 @@ def _exact_poisson(x: NDArray[np.float64], level: float) -> tuple[NDArray[np.flo
     alpha = 1 - level
     with np.errstate(invalid="ignore"):
         lower = np.where(x > 0, special.gammaincinv(np.where(x > 0, x, 1.0), alpha / 2), 0.0)
-        upper = special.gammaincinv(x + 1, 1 - alpha / 2)
+        # scipy-stubs type a ufunc's result as float32 | float64 by input; x is float64, so this is a no-op.
+        upper = np.asarray(special.gammaincinv(x + 1, 1 - alpha / 2), dtype=np.float64)
     return np.where(np.isnan(x), np.nan, lower), upper
 
 
@@ -218,7 +219,8 @@ def rate_ci(
 def rate_ci_method(count: ArrayLike) -> NDArray[np.object_]:
     """Which method ``rate_ci`` used per count: "Exact", "Byars", or None for a missing count (PHE labels)."""
     x = _as_float(count)
-    return np.where(np.isnan(x), None, np.where(x < EXACT_BELOW, "Exact", "Byars")).astype(object)
+    missing = np.array(None, dtype=object)  # numpy's stubs take no bare None as an array
+    return np.where(np.isnan(x), missing, np.where(x < EXACT_BELOW, "Exact", "Byars")).astype(object)
 
 
 _SERIES_STOP = 1e-10

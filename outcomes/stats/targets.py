@@ -235,16 +235,23 @@ class _Goal:
     def describe(self) -> str:
         if self.target is not None:
             return f"{self.name} of {self.fmt.value(self.target)}"
-        return f"the target range of {self.fmt.value(self.lower)} to {self.fmt.value(self.upper)}"
+        lower, upper = self._band()
+        return f"the target range of {self.fmt.value(lower)} to {self.fmt.value(upper)}"
 
     def position(self, v: float) -> str:
         if self.target is not None:
             return _relation(v - self.target, self.fmt)
-        if v < self.lower:
-            return _relation(v - self.lower, self.fmt)
-        if v > self.upper:
-            return _relation(v - self.upper, self.fmt)
+        lower, upper = self._band()
+        if v < lower:
+            return _relation(v - lower, self.fmt)
+        if v > upper:
+            return _relation(v - upper, self.fmt)
         return "is within "
+
+    def _band(self) -> tuple[float, float]:
+        """A goal without a single target is a band, which assess_target builds with both sides set."""
+        assert self.lower is not None and self.upper is not None, "a band goal has both sides"
+        return self.lower, self.upper
 
     def assessment(self, status: Status, reason: str, projected: float | None = None) -> TargetAssessment:
         return TargetAssessment(

@@ -200,7 +200,7 @@ def spc(
         special_cause_flag=special,
         groups=groups,
         variation_type=variation_type,
-        variation_icon=None if too_few else variation_icon(variation_type, improvement, last_direction),
+        variation_icon=None if variation_type is None else variation_icon(variation_type, improvement, last_direction),
         assurance_type=assurance,
         assurance_icon=ASSURANCE_ICON.get(assurance) if assurance else None,
         warnings=tuple(warnings),

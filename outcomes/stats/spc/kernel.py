@@ -86,9 +86,9 @@ def kernel(
     lines[2] = mean
     np.less(y, lines[:3, :, None], out=cmp[:3, :, :m])
     np.greater(y, lines[2:, :, None], out=cmp[3:6, :, :m])
-    flags, codes = apply_rules(cmp, two_in_three_rule, shift_length, trend_length)
+    flags, plane_codes = apply_rules(cmp, two_in_three_rule, shift_length, trend_length)
     flags = flags.reshape(6, k, width)[..., :m]  # without the gaps
-    codes = [code.reshape(k, width)[:, :m] for code in codes]
+    codes = [code.reshape(k, width)[:, :m] for code in plane_codes]
     return Core(mean, amr, lines, frozen(moving_range), flags, codes)
 
 
@@ -99,7 +99,7 @@ def single(
     two_in_three_rule: str,
     shift_length: int,
     trend_length: int,
-) -> tuple[list[float], float, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+) -> tuple[list[float], float, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
     """`kernel` for one series of n >= 2 points with the whole series as baseline: (lines, amr, limits,
     moving_range, flags, codes), where `lines` are Python floats in the order of LINES and `limits` their (5, n)
     per-point array; `flags` (6, n) and `codes` (three (n,) arrays) are `apply_rules`'s for one row. `total` is
@@ -182,8 +182,8 @@ def apply_rules(
         | direction_down << 12 * size
     )
     nbytes = -(-_OUT_PLANES * size // 8)
-    bits = np.unpackbits(np.frombuffer(word.to_bytes(nbytes, "little"), np.uint8), None, _OUT_PLANES * size, "little")
-    bits = bits.reshape(_OUT_PLANES, size)
+    word_bytes = np.frombuffer(word.to_bytes(nbytes, "little"), np.uint8)
+    bits = np.unpackbits(word_bytes, None, _OUT_PLANES * size, "little").reshape(_OUT_PLANES, size)
     signs = np.subtract(bits[9:11], bits[11:13]).view(np.int8)  # 0 - 1 wraps to 255, which is -1 as int8
     rule = np.add.reduce(bits[5:9], 0, np.uint8).view(np.int8)  # uint8: reduce would widen by default
     bits.setflags(write=False)

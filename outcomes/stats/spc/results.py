@@ -63,7 +63,7 @@ def variation_icon(point_type: str, improvement: Improvement, direction: int = 0
 
 
 @lru_cache(maxsize=4)
-def batch_variation_icons(improvement: str) -> np.ndarray:
+def batch_variation_icons(improvement: Improvement) -> np.ndarray:
     """Icon names by point-type code; the neutral code is resolved per row from its direction."""
     return np.array([variation_icon(pt, improvement, 1) for pt in POINT_TYPES])
 

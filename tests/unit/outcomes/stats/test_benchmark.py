@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from outcomes.stats.benchmark import compare_to_benchmark
+from outcomes.stats.benchmark import POLARITIES, as_polarity, compare_to_benchmark
 
 from . import vectors as rv
 
@@ -111,3 +111,10 @@ def test_rejects_unknown_polarity_and_method() -> None:
         compare_to_benchmark(1, 0, 2, 1, polarity="RagHighIsGood")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="method"):
         compare_to_benchmark(1, 0, 2, 1, polarity="high_is_good", method="quintiles")  # type: ignore[arg-type]
+
+
+def test_as_polarity_passes_the_three_polarities_and_refuses_any_other() -> None:
+    assert [as_polarity(p) for p in POLARITIES] == ["high_is_good", "low_is_good", "no_judgement"]
+    for bad in ("RagHighIsGood", "", "High_is_good"):
+        with pytest.raises(ValueError, match="polarity must be one of high_is_good, low_is_good, no_judgement"):
+            as_polarity(bad)
