@@ -63,6 +63,8 @@ _BREAKDOWN_WORDS = {
     "imd_quintile": "deprivation (IMD quintile)",
     "partner": "partner organisation",
 }
+#: The two ends of the IMD quintiles, as every label of a quintile names them.
+IMD_QUINTILE_ENDS: dict[str, str] = {"1": "most deprived", "5": "least deprived"}
 _ETHNICITY_WORDS = {
     "asian": "Asian",
     "black": "Black",
@@ -83,8 +85,8 @@ def group_label(breakdown: str, category: str) -> str:
     (most deprived)", ("age", "18-44") is "aged 18 to 44", ("age", "75+") is "aged 75 and over"."""
     category = str(category)
     if breakdown == "imd_quintile":
-        note = {"1": " (most deprived)", "5": " (least deprived)"}.get(category, "")
-        return f"IMD quintile {category}{note}"
+        end = IMD_QUINTILE_ENDS.get(category)
+        return f"IMD quintile {category} ({end})" if end else f"IMD quintile {category}"
     if breakdown == "age":
         if category.endswith("+"):
             return f"aged {category[:-1]} and over"
