@@ -36,14 +36,13 @@ from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from outcomes.vocabulary import BREAKDOWN_CATEGORIES  # noqa: E402  (pure: no Django)
+
 PYTHON = sys.executable
 CATEGORIES = [
-    ("all", "all"),
-    ("sex", "female"),
-    ("sex", "male"),
-    *[("age", a) for a in ("0-4", "5-17", "18-44", "45-64", "65-74", "75+")],
-    *[("imd_quintile", q) for q in "12345"],
-    *[("ethnicity", e) for e in ("asian", "black", "mixed", "white", "other", "not_stated")],
+    (breakdown, category)
+    for breakdown in ("all", "sex", "age", "imd_quintile", "ethnicity")
+    for category in BREAKDOWN_CATEGORIES[breakdown]
 ]
 
 

@@ -118,6 +118,11 @@ def extract_detail(pk: int) -> Extract | None:
     return Extract.objects.select_related("uploaded_by").filter(pk=pk).first()
 
 
+def loaded_extract(pk: int) -> Extract | None:
+    """One extract whose rows were loaded (only those can have values held back for coverage), or None."""
+    return Extract.objects.filter(pk=pk, status=Extract.Status.LOADED).first()
+
+
 def draft_with_people(pk: int) -> IndicatorDraft | None:
     """One tracking draft with its people and extract, or None."""
     return IndicatorDraft.objects.select_related("created_by", "approved_by", "extract").filter(pk=pk).first()

@@ -17,11 +17,21 @@ BREAKDOWN_NAMES: dict[str, str] = {
     "partner": "Partner organisation",
 }
 
+#: Our age bands, each with the first and last year of age it holds (75+ has no last year: 999).
+AGE_BAND_YEARS: dict[str, tuple[int, int]] = {
+    "0-4": (0, 4),
+    "5-17": (5, 17),
+    "18-44": (18, 44),
+    "45-64": (45, 64),
+    "65-74": (65, 74),
+    "75+": (75, 999),
+}
+
 #: The categories each breakdown allows (the codes stored on observations), in the order they are shown.
 BREAKDOWN_CATEGORIES: dict[str, tuple[str, ...]] = {
     "all": ("all",),
     "sex": ("female", "male"),
-    "age": ("0-4", "5-17", "18-44", "45-64", "65-74", "75+"),
+    "age": tuple(AGE_BAND_YEARS),
     # ONS 2021 census high-level ethnic groups.
     "ethnicity": ("asian", "black", "mixed", "white", "other", "not_stated"),
     # IMD 2019 quintile: 1 = most deprived (the Core20 population).
@@ -53,6 +63,8 @@ _BREAKDOWN_WORDS = {
     "imd_quintile": "deprivation (IMD quintile)",
     "partner": "partner organisation",
 }
+#: The two ends of the IMD quintiles, as every label of a quintile names them.
+IMD_QUINTILE_ENDS: dict[str, str] = {"1": "most deprived", "5": "least deprived"}
 _ETHNICITY_WORDS = {
     "asian": "Asian",
     "black": "Black",
@@ -73,8 +85,8 @@ def group_label(breakdown: str, category: str) -> str:
     (most deprived)", ("age", "18-44") is "aged 18 to 44", ("age", "75+") is "aged 75 and over"."""
     category = str(category)
     if breakdown == "imd_quintile":
-        note = {"1": " (most deprived)", "5": " (least deprived)"}.get(category, "")
-        return f"IMD quintile {category}{note}"
+        end = IMD_QUINTILE_ENDS.get(category)
+        return f"IMD quintile {category} ({end})" if end else f"IMD quintile {category}"
     if breakdown == "age":
         if category.endswith("+"):
             return f"aged {category[:-1]} and over"

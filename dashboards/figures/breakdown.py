@@ -10,7 +10,7 @@ import pandas as pd
 from outcomes.stats.benchmark import as_polarity, compare_to_benchmark
 from outcomes.stats.inequality import SiiResult
 from outcomes.units import hover_suffix
-from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES
+from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES, IMD_QUINTILE_ENDS
 
 from ..plotly_spec import (
     Figure,
@@ -32,7 +32,8 @@ from .base import (
 )
 from .spine import _SPINE_FOLD, SPINE_STYLES, _comparison_words
 
-IMD_LABELS = {"1": "1 (most deprived)", "5": "5 (least deprived)"}
+#: An IMD quintile on a chart's axis: "1 (most deprived)".
+IMD_LABELS = {quintile: f"{quintile} ({end})" for quintile, end in IMD_QUINTILE_ENDS.items()}
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 
 

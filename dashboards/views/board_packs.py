@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -75,7 +75,9 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ready(pk: int) -> BoardPack:
-    pack = get_object_or_404(BoardPack, pk=pk)
+    pack = board_pack_detail(pk)
+    if pack is None:
+        raise Http404("No such board pack.")
     if pack.status != BoardPack.Status.READY:
         raise Http404("This pack is not ready.")
     return pack

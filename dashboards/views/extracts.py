@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from harrow_bbp import csv_safe
@@ -20,7 +20,13 @@ from harrow_bbp.tabular import Table
 from outcomes import actions, drafts
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.models import Extract
-from outcomes.selectors import extract_detail, extract_filter_choices, extract_history, held_back_for_coverage
+from outcomes.selectors import (
+    extract_detail,
+    extract_filter_choices,
+    extract_history,
+    held_back_for_coverage,
+    loaded_extract,
+)
 from outcomes.tasks import enqueue
 
 from ..forms import CoverageAcceptanceForm, UploadForm
@@ -152,7 +158,9 @@ def _detail(request: HttpRequest, extract: Extract, form: CoverageAcceptanceForm
 @require(can_upload)
 def accept_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     """An analyst accepts a PCN or borough value held back for coverage, with a reason; it is derived at once."""
-    extract = get_object_or_404(Extract, pk=pk, status=Extract.Status.LOADED)
+    extract = loaded_extract(pk)
+    if extract is None:
+        raise Http404("No such loaded extract.")
     held = held_back_for_coverage(extract.pk)
     form = CoverageAcceptanceForm(request.POST, held_back=held)
     if not form.is_valid():
@@ -199,7 +207,9 @@ def error_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problems(pk: int, format: str) -> HttpResponse:
-    extract = get_object_or_404(Extract, pk=pk)
+    extract = extract_detail(pk)
+    if extract is None:
+        raise Http404("No such extract.")
     problems = [("error", p) for p in extract.errors] + [("warning", p) for p in extract.warnings]
     problems.sort(key=lambda item: (item[1].get("line") is None, item[1].get("line") or 0))
     # headers and messages can carry an uploaded =HYPERLINK(...): the table makes every cell formula-safe

@@ -8,14 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from harrow_bbp.access import can_approve_draft, can_track_indicators, require
 from harrow_bbp.params import BadParameter
 from outcomes import drafts
-from outcomes.models import Extract, IndicatorDraft
-from outcomes.selectors import draft_with_people
+from outcomes.models import IndicatorDraft
+from outcomes.selectors import draft_with_people, extract_detail
 from outcomes.tasks import enqueue
 from workstreams.forms import apply_errors
 
@@ -34,7 +34,9 @@ def _fingertips_id(value: str | None) -> int:
 @require(can_track_indicators)
 @require_POST
 def start(request: HttpRequest, pk: int) -> HttpResponse:
-    extract = get_object_or_404(Extract, pk=pk)
+    extract = extract_detail(pk)
+    if extract is None:
+        raise Http404("No such extract.")
     fingertips_id = _fingertips_id(request.POST.get("fingertips_id"))
     try:
         draft = drafts.start_tracking(extract=extract, fingertips_id=fingertips_id, user=request.user)
@@ -85,7 +87,9 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_track_indicators)
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(IndicatorDraft, pk=pk)
+    draft = draft_with_people(pk)
+    if draft is None:
+        raise Http404("No such draft.")
     if not can_approve_draft(request.user, draft):
         raise PermissionDenied
     try:
@@ -100,7 +104,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_track_indicators)
 @require_POST
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
-    extract = get_object_or_404(Extract, pk=pk)
+    extract = extract_detail(pk)
+    if extract is None:
+        raise Http404("No such extract.")
     try:
         new = drafts.rerun_extract(extract=extract, user=request.user)
     except ValidationError as error:

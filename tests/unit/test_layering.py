@@ -83,16 +83,53 @@ VIEWS_AND_PAGE_BUILDERS = [
 ]
 
 
-def test_views_and_page_builders_read_through_selectors() -> None:
-    """No ``Model.objects`` in a view or a page builder: a query there escapes the selectors' fixed query counts and
-    their tests. Add a selector instead (``outcomes``, ``workstreams`` or ``dashboards`` ``selectors.py``)."""
+#: Django's shortcuts that query a model themselves: a read in disguise.
+QUERYING_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
+
+
+def _direct_reads(source: str) -> list[tuple[int, str]]:
+    """Each place (line, what) where ``source`` reads the ORM itself: a ``Model.objects`` manager, or one of
+    Django's querying shortcuts, however it is imported or called."""
     import ast
 
-    offenders = []
-    for path in VIEWS_AND_PAGE_BUILDERS:
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr == "objects":
-                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in {"objects", *QUERYING_SHORTCUTS}:
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.Name) and node.id in QUERYING_SHORTCUTS:
+            found.append((node.lineno, node.id))
+        elif isinstance(node, ast.ImportFrom):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name in QUERYING_SHORTCUTS]
+    return sorted(found)
+
+
+def test_direct_reads_are_found() -> None:
+    """The check below sees each way a view could read the ORM itself, and passes a selector call."""
+    source = (
+        "from django.shortcuts import get_object_or_404 as fetch\n"
+        "from django import shortcuts\n"
+        "a = Extract.objects.get(pk=1)\n"
+        "b = shortcuts.get_list_or_404(Extract)\n"
+        "c = get_object_or_404(Extract, pk=1)\n"
+        "d = extract_detail(1)\n"
+    )
+    assert _direct_reads(source) == [
+        (1, "get_object_or_404"),
+        (3, "objects"),
+        (4, "get_list_or_404"),
+        (5, "get_object_or_404"),
+    ]
+
+
+def test_views_and_page_builders_read_through_selectors() -> None:
+    """No ``Model.objects`` and no ``get_object_or_404`` / ``get_list_or_404`` in a view or a page builder: a query
+    there escapes the selectors' fixed query counts and their tests. Add a selector instead (``outcomes``,
+    ``workstreams`` or ``dashboards`` ``selectors.py``) that returns None for a missing row; the view raises Http404.
+    """
+    offenders = [
+        f"{path.relative_to(REPO)}:{line} {what}"
+        for path in VIEWS_AND_PAGE_BUILDERS
+        for line, what in _direct_reads(path.read_text())
+    ]
     assert len(VIEWS_AND_PAGE_BUILDERS) > 15
     assert offenders == []

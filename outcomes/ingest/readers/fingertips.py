@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ...problems import Problem
+from ..labels import sex_code
 from ..parsed import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 from .fingertips_values import _clean_count, _number, breakdown_of, counts_consistent, parse_period
@@ -249,11 +250,12 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
                 skipped[(t.code, f"it is not reported at {areas[area[i]]} level")].append(line)
                 continue
             breakdown, category = "all", "all"
-            if t.sex is None and sex.lower() != "persons":
-                if "sex" not in t.breakdowns or sex.lower() not in ("male", "female"):
+            ours = sex_code(sex)
+            if t.sex is None and ours != "all":
+                if "sex" not in t.breakdowns or ours is None:
                     skipped[(t.code, f"sex '{sex}' is not a breakdown of {t.code}")].append(line)
                     continue
-                breakdown, category = "sex", sex.lower()
+                breakdown, category = "sex", ours
             if col["category_type"][i]:
                 if breakdown != "all":
                     skipped[(t.code, "rows split by sex and a category at once")].append(line)

@@ -1,6 +1,7 @@
 """The values of a Fingertips export, read one cell at a time: its periods ("2019/20", "Jan - Mar 2024", rolling
-windows), its categories (IMD quintiles, ethnic groups) as our breakdowns, and its counts checked against its
-values. Pure; the reader (``fingertips``) applies them row by row. See docs/formats/fingertips.md.
+windows), its category types (IMD quintiles, ethnic groups) as our breakdowns, their categories read through the
+shared table of spellings (``outcomes.ingest.labels``), and its counts checked against its values. Pure; the
+reader (``fingertips``) applies them row by row. See docs/formats/fingertips.md.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import datetime as dt
 import re
 
 import numpy as np
+
+from ..labels import ethnic_group, imd_quintile
 
 MONTHS = {
     m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
@@ -101,40 +104,6 @@ def parse_period(text: str, sortable: str, span: str = "", year_type: str | None
 # ------------------------------------------------------------------------------------------------ categories
 
 
-def imd_quintile(category: str) -> str | None:
-    """'Most deprived quintile (IMD2019)' -> '1' ... 'Least deprived quintile (IMD2019)' -> '5'."""
-    text = re.sub(r"\(imd\s*\d{4}\)", "", category.lower()).strip()
-    if "quintile" not in text:
-        return None
-    if "most deprived" in text:
-        return "1"
-    if "least deprived" in text:
-        return "5"
-    for pattern, quintile in ((r"\b(2nd|second)\b", "2"), (r"\b(3rd|third|median)\b", "3"), (r"\b(4th|fourth)\b", "4")):
-        if re.search(pattern, text):
-            return quintile
-    if m := re.search(r"\b([1-5])\b", text):
-        return m[1]
-    return None
-
-
-ETHNIC_GROUPS = {
-    "white": ("white", "white ethnic groups", "all white"),
-    "asian": ("asian", "asian or asian british", "asian, asian british or asian welsh", "asian ethnic groups"),
-    "black": (
-        "black",
-        "black or black british",
-        "black, black british, black welsh, caribbean or african",
-        "black, black british, caribbean or african",
-        "black ethnic groups",
-    ),
-    "mixed": ("mixed", "mixed or multiple ethnic groups", "mixed ethnic groups", "mixed/multiple ethnic groups"),
-    "other": ("other", "other ethnic group", "other ethnic groups", "any other ethnic group"),
-    "not_stated": ("not stated", "unknown", "not known"),
-}
-_ETHNIC = {name: ours for ours, names in ETHNIC_GROUPS.items() for name in names}
-
-
 def breakdown_of(category_type: str, category: str) -> tuple[str, str] | str:
     """(breakdown, category) in our terms, or the reason the category row is skipped."""
     kind = category_type.lower()
@@ -148,8 +117,8 @@ def breakdown_of(category_type: str, category: str) -> tuple[str, str] | str:
         quintile = imd_quintile(category)
         return ("imd_quintile", quintile) if quintile else f"an unrecognised quintile '{category[:40]}'"
     if "ethnic" in kind:
-        ours = _ETHNIC.get(re.sub(r"\s+", " ", category.strip().lower()))
-        return ("ethnicity", ours) if ours else f"an ethnic group we do not hold ('{category[:40]}')"
+        found = ethnic_group(category, detailed=False)  # a detailed group's value is its own, not its group's
+        return ("ethnicity", found[0]) if found else f"an ethnic group we do not hold ('{category[:40]}')"
     return "a category type we do not map"
 
 

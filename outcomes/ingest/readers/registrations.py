@@ -25,7 +25,9 @@ from collections import defaultdict
 import pandas as pd
 
 from ...problems import Problem
+from ...vocabulary import AGE_BAND_YEARS
 from ..headers import find_roles, normalise
+from ..labels import sex_code
 from ..parsed import LINE, Table
 from . import practice_codes
 from .base import CANONICAL, Reader, ReaderOutput, register
@@ -43,8 +45,6 @@ ROLES = {
     "total_female": ("total_female",),
     "postcode": ("postcode",),
 }
-#: Our age bands (outcomes.vocabulary.BREAKDOWN_CATEGORIES["age"]) as inclusive (first, last) years.
-AGE_BANDS = {"0-4": (0, 4), "5-17": (5, 17), "18-44": (18, 44), "45-64": (45, 64), "65-74": (65, 74), "75+": (75, 999)}
 #: TYPE / ORG_TYPE labels of rows that are not practices (national, region, ICB, sub-ICB, CCG, STP and PCN totals).
 NON_PRACTICE = r"PCN|CCG|ICB|STP|REGION|NATIONAL|ENGLAND|COUNTRY"
 MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -90,7 +90,7 @@ def age_span(text: str) -> tuple[int, int] | None:
 
 
 def band_of(span: tuple[int, int]) -> str | None:
-    return next((band for band, (lo, hi) in AGE_BANDS.items() if lo <= span[0] and span[1] <= hi), None)
+    return next((band for band, (lo, hi) in AGE_BAND_YEARS.items() if lo <= span[0] and span[1] <= hi), None)
 
 
 def _first_year(label: str) -> int:
@@ -197,11 +197,10 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
             continue
         key = (cell["practice"][i], extracted)
         if "count" in roles:
-            sex = cell["sex"][i].strip().lower()
-            if sex not in ("all", "male", "female", "persons"):
+            sex = sex_code(cell["sex"][i])
+            if sex is None:
                 problems.append(Problem(line, roles["sex"], "bad_category", "The sex should be ALL, MALE or FEMALE."))
                 continue
-            sex = "all" if sex == "persons" else sex
             span = None
             if "age" in roles and cell["age"][i].strip().upper() not in ("ALL", ""):
                 try:
@@ -271,7 +270,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
             else:
                 for span, number in persons.items():
                     bands[band_of(span)] += number
-                for band in AGE_BANDS:
+                for band in AGE_BAND_YEARS:
                     if band in bands:
                         cells.append(("age", band, bands[band]))
         rows += [
@@ -299,7 +298,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
                 roles.get("age"),
                 "age_bands_not_ours",
                 f"The file's age groups ({', '.join(sorted(unbanded, key=_first_year)[:4])}) "
-                "do not fit our age bands (0-4, 5-17, 18-44, 45-64, 65-74, 75+), so no age breakdown was loaded; "
+                f"do not fit our age bands ({', '.join(AGE_BAND_YEARS)}), so no age breakdown was loaded; "
                 "the single-year-of-age files give one.",
                 "warning",
             )

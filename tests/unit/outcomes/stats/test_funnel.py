@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from outcomes.stats.funnel import (
@@ -17,6 +16,7 @@ from outcomes.stats.funnel import (
 )
 from outcomes.stats.intervals import poisson_mean_limit
 
+from . import funnel_vectors as fv
 from . import vectors as rv
 
 # Peer values printed with fewer digits than their stated tolerance: FunnelPlotR's expectations have 7 significant
@@ -25,21 +25,6 @@ from . import vectors as rv
 # exact scipy chi-square / a direct port of the PHE series to every printed digit, so only these two vectors also
 # allow half a unit in the last printed decimal; every other vector uses the README rule unchanged.
 PRINT_LIMITED = {"funnelplotr-poisson-sr-limits", "phe-funnel-ratio-limits"}
-
-
-def _assert_table(
-    table: pd.DataFrame, expected: dict, tolerance: dict, rename: dict[str, str] | None = None, printed: bool = False
-) -> None:
-    rename = rename or {}
-    rows = expected["rows"]
-    assert len(table) == len(rows)
-    for j, column in enumerate(expected["columns"]):
-        got = table[rename.get(column, column)].tolist()
-        want = [row[j] for row in rows]
-        if isinstance(want[0], str):
-            assert got == want, column
-        else:
-            rv.assert_close(got, want, tolerance, column, printed=printed)
 
 
 def _run(vector: dict) -> None:
@@ -58,21 +43,14 @@ def _run(vector: dict) -> None:
         elif statistic == "ratio":
             got = funnel_significance(inp["observed"], inp["expected"], statistic="ratio")
         else:
-            got = funnel_significance(
-                inp["count"],
-                rv.null_to_nan(inp["denominator"]),
-                statistic="rate",
-                rate=rv.null_to_nan(inp["rate"]),
-                rate_type=inp["rate_type"],
-                multiplier=inp["multiplier"],
-            )
+            got = fv.rate_significance(inp)
         assert len(got) == len(exp["significance"])
         mismatches = [(i, g, e) for i, (g, e) in enumerate(zip(got, exp["significance"], strict=True)) if g != e]
         assert not mismatches, mismatches[:5]
         return
     if statistic == "proportion":
         table = funnel_limits(inp["numerator"], inp["denominator"], multiplier=inp["multiplier"])
-        _assert_table(table, exp, tol)
+        fv.assert_table(table, exp, tol)
         if "method" in exp:
             assert (exp["statistic"], exp["method"]) == ("proportion", "Wilson")
         return
@@ -83,18 +61,9 @@ def _run(vector: dict) -> None:
             index = [exp["columns"].index(c) for c in columns]
             subset = {"columns": columns, "rows": [[row[i] for i in index] for row in exp["rows"]]}
             rename = {c: c.rsplit("_", 1)[0] + "_limit" for c in columns if c.endswith(("_count", "_isr"))}
-            _assert_table(table, subset, tol, rename, printed=printed)
+            fv.assert_table(table, subset, tol, rename, printed=printed)
         return
-    table = funnel_limits(
-        inp["numerator"],
-        inp.get("denominator"),
-        statistic="rate",
-        rate=inp["rate"],
-        rate_type=inp["rate_type"],
-        multiplier=inp["multiplier"],
-        years_of_data=inp["years_of_data"],
-    )
-    _assert_table(table, exp, tol)
+    fv.assert_table(fv.rate_limits(inp), exp, tol)
 
 
 @pytest.mark.parametrize("vector", rv.vectors("funnel"), ids=rv.ids("funnel"))

@@ -28,8 +28,8 @@ from outcomes.stats.funnel import (
     funnel_significance,
 )
 
+from . import funnel_vectors as fv
 from . import vectors as rv
-from .test_funnel import _assert_table
 
 RATE_SIGNIFICANCE = [v["id"] for v in rv.vectors("funnel") if v["id"].startswith("phe-funnel-rate-significance")]
 RATE_LIMITS = [v["id"] for v in rv.vectors("funnel") if v["id"].startswith("phe-funnel-rate-limits")]
@@ -63,22 +63,14 @@ def test_target_at_the_pooled_average_gives_phes_proportion_limit_table(vid):
     inp = vector["input"]
     x, n = np.asarray(inp["numerator"], dtype=float), np.asarray(inp["denominator"], dtype=float)
     table = funnel_limits(x, n, multiplier=inp["multiplier"], target=x.sum() / n.sum())
-    _assert_table(table, vector["expected"], vector["tolerance"])
+    fv.assert_table(table, vector["expected"], vector["tolerance"])
 
 
 @pytest.mark.parametrize("vid", RATE_SIGNIFICANCE)
 def test_target_at_the_pooled_average_gives_phes_rate_labels(vid):
     vector = rv.by_id("funnel", vid)
     inp = vector["input"]
-    got = funnel_significance(
-        inp["count"],
-        rv.null_to_nan(inp["denominator"]),
-        statistic="rate",
-        rate=rv.null_to_nan(inp["rate"]),
-        rate_type=inp["rate_type"],
-        multiplier=inp["multiplier"],
-        target=_pooled_rate(inp),
-    )
+    got = fv.rate_significance(inp, target=_pooled_rate(inp))
     assert list(got) == vector["expected"]["significance"]
 
 
@@ -86,17 +78,7 @@ def test_target_at_the_pooled_average_gives_phes_rate_labels(vid):
 def test_target_at_the_pooled_average_gives_phes_rate_limit_tables(vid):
     vector = rv.by_id("funnel", vid)
     inp = vector["input"]
-    table = funnel_limits(
-        inp["numerator"],
-        inp.get("denominator"),
-        statistic="rate",
-        rate=inp["rate"],
-        rate_type=inp["rate_type"],
-        multiplier=inp["multiplier"],
-        years_of_data=inp["years_of_data"],
-        target=_pooled_rate(inp),
-    )
-    _assert_table(table, vector["expected"], vector["tolerance"])
+    fv.assert_table(fv.rate_limits(inp, target=_pooled_rate(inp)), vector["expected"], vector["tolerance"])
 
 
 def test_proportion_limits_are_centred_on_the_target_at_each_denominator():

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from outcomes.ingest.readers.fingertips import FingertipsReader, Tracked, convert
-from outcomes.ingest.readers.fingertips_values import breakdown_of, counts_consistent, imd_quintile, parse_period
+from outcomes.ingest.readers.fingertips_values import breakdown_of, counts_consistent, parse_period
 
 from .tables import make_table
 
@@ -86,8 +86,8 @@ def test_categories_map_to_our_breakdowns_or_give_a_reason():
     assert "local" in breakdown_of("LSOA11 deprivation quintiles within area (IMD2019)", "Most deprived quintile")
     assert breakdown_of("Ethnic groups", "Black, Black British, Caribbean or African") == ("ethnicity", "black")
     assert "do not hold" in breakdown_of("Ethnic groups", "Asian - Indian")
-    assert imd_quintile("Median quintile") == "3"
-    assert imd_quintile("Most deprived decile") is None
+    assert "do not hold" in breakdown_of("Ethnic groups", "Indian")  # a detailed group's rate is its own
+    assert breakdown_of("Ethnic groups", "Not recorded") == ("ethnicity", "not_stated")  # the shared spellings
 
 
 def test_counts_pass_only_when_they_reproduce_the_value():
