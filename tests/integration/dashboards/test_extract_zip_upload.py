@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from outcomes.models import Extract, Observation
+from outcomes.models import Extract, IndicatorDraft, Observation
+
+from .test_indicator_drafts import EXPORT, FID, NAME
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 REAL = Path(__file__).resolve().parents[3] / "tests" / "data" / "real-files"
@@ -103,3 +105,15 @@ def test_a_damaged_zip_from_the_page_is_refused_with_a_reason(role_client):
     post(role_client("analyst"), content[: len(content) // 2], "epraccur.zip")
     extract = Extract.objects.latest("pk")
     assert extract.status == Extract.Status.REFUSED and extract.errors[0]["message"]
+
+
+def test_tracking_an_indicator_starts_from_a_zipped_export(role_client):
+    """The draft definition is read from the file inside the ZIP, as from a plain export."""
+    client = role_client("analyst")
+    post(client, zipped({"indicator-data.csv": EXPORT.encode()}), "indicator-data.zip")
+    extract = Extract.objects.latest("pk")
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"] and extract.member == "indicator-data.csv"
+    response = client.post(reverse("dashboards:start_tracking", args=[extract.pk]), {"fingertips_id": FID})
+    draft = IndicatorDraft.objects.get(fingertips_id=FID)
+    assert response.status_code == 302 and draft.extract_id == extract.pk
+    assert draft.name == NAME and draft.seen["rows"] == 4

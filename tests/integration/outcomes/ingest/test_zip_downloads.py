@@ -17,6 +17,7 @@ from django.core.management import call_command
 from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Area, Extract, Observation, PracticeMembership
+from outcomes.tasks import scan_drop_folder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
@@ -355,3 +356,27 @@ def test_the_command_never_crashes_on_a_broken_zip(tmp_path, content):
     assert exit_info.value.code == 1
     assert "Refused broken.zip" in err.getvalue() and "Traceback" not in err.getvalue()
     assert Extract.objects.latest("pk").status == Extract.Status.REFUSED
+
+
+# ------------------------------------------------------------------------------------------- the drop folder
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_zips_dropped_in_the_folder_load_and_a_patient_data_zip_leaves_no_copy(settings, tmp_path):
+    settings.INGEST_DROP_FOLDER = tmp_path / "drop"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    incoming = tmp_path / "drop" / "incoming"
+    incoming.mkdir(parents=True)
+    (incoming / "epraccur.zip").write_bytes(zipped({"epraccur.csv": EPRACCUR.read_bytes()}))
+    rows = b"practice_code,patient name,date of birth\nE84068,A B,1961-01-01\n"
+    (incoming / "clinic.zip").write_bytes(zipped({"clinic_list.csv": rows}))
+
+    assert scan_drop_folder() == 2
+
+    loaded = Extract.objects.get(file_name="epraccur.zip")
+    assert (loaded.source, loaded.status, loaded.member) == ("drop_folder", "loaded", "epraccur.csv")
+    refused = Extract.objects.get(file_name="clinic.zip")
+    assert {"patient_identifiable", "file_deleted"} <= {e["code"] for e in refused.errors}
+    assert refused.stored_file == ""
+    assert [p.name.split("-", 1)[1] for p in (tmp_path / "drop" / "taken").iterdir()] == ["epraccur.zip"]
+    assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file() and p.name.startswith("clinic")]
