@@ -105,7 +105,7 @@ def unwrap(
     except Exception as exc:  # BadZipFile, and the struct/OS errors a truncated directory gives
         message = f"{name} is damaged and cannot be opened ({_reason(exc)}). Download it again."
         raise _refuse("bad_zip", message) from exc
-    files = _files(entries, name)
+    files = _files(entries, name, len(content))
     if not files:
         raise _refuse("zip_empty", f"{name} holds no files.")
     data = [info for info in files if _is_data(info.filename)]
@@ -122,7 +122,7 @@ def unwrap(
     return _recognised(archive, data, files, limits, format, name)
 
 
-def _files(entries: list[zipfile.ZipInfo], name: str) -> list[zipfile.ZipInfo]:
+def _files(entries: list[zipfile.ZipInfo], name: str, packed: int) -> list[zipfile.ZipInfo]:
     """The archive's files worth looking at, after refusing the whole archive for any unsafe member."""
     files = []
     for info in entries:
@@ -134,6 +134,8 @@ def _files(entries: list[zipfile.ZipInfo], name: str) -> list[zipfile.ZipInfo]:
                 f"{name} holds a file whose name leads outside the archive ('{_clip(raw)}'). It is refused as "
                 "unsafe; download the file again from its publisher.",
             )
+        if info.compress_size > packed:  # a directory claiming more packed bytes than the archive holds
+            raise _refuse("bad_zip", f"{name} is damaged ('{_clip(raw)}' is said to be larger than the archive).")
         if info.is_dir() or parts[0] == "__MACOSX" or parts[-1].startswith(".") or not parts[-1]:
             continue
         if info.flag_bits & 0x1:
@@ -214,7 +216,7 @@ def _recognised(
         None,
         None,
         "zip_member_read",
-        f"Read '{chosen.filename}' from the ZIP archive (its columns are the {labels[chosen.filename]}); "
+        f"Read '{_clip(chosen.filename)}' from the ZIP archive (its columns are the {labels[chosen.filename]}); "
         f"not read: {others}.",
         "warning",
     )

@@ -213,9 +213,10 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
             limits=archive.limits_from_settings(),
         )
         problems.extend(opened.warnings)
-        if opened.member and opened.member != extract.member:
-            _ours(extract).update(member=opened.member)
-            extract.member = opened.member
+        member = (opened.member or "")[: Extract._meta.get_field("member").max_length]
+        if member and member != extract.member:
+            _ours(extract).update(member=member)
+            extract.member = member
         content = opened.content
         sniffed = sniff(content)
         problems.extend(sniffed.warnings)

@@ -65,6 +65,8 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         file = Path(path)
+        if len(member) > Extract._meta.get_field("member").max_length:
+            raise CommandError("--member: give the name of the file inside the ZIP (at most 255 characters).")
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
         try:

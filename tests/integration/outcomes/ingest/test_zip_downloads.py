@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from outcomes import actions
 from outcomes.ingest import pipeline
@@ -380,3 +380,12 @@ def test_zips_dropped_in_the_folder_load_and_a_patient_data_zip_leaves_no_copy(s
     assert refused.stored_file == ""
     assert [p.name.split("-", 1)[1] for p in (tmp_path / "drop" / "taken").iterdir()] == ["epraccur.zip"]
     assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file() and p.name.startswith("clinic")]
+
+
+def test_a_member_with_a_very_long_name_is_read_and_recorded_clipped():
+    name = "d" * 300 + "/epraccur.csv"
+    extract = run("epraccur.zip", zipped({name: EPRACCUR.read_bytes()}), dry_run=True)
+    assert extract.status == Extract.Status.VALID, extract.errors
+    assert extract.member == name[:255]
+    with pytest.raises(CommandError, match="at most 255 characters"):
+        call_command("ingest", str(EPRACCUR), "--member", "x" * 300)

@@ -175,3 +175,10 @@ def test_damaged_archives_and_their_mutations_are_refused_never_raised():
             read_table(opened.content, sniff(opened.content))
         except FileRefused as refused:
             assert refused.problems and refused.problems[0].message
+
+
+def test_a_directory_claiming_more_packed_bytes_than_the_archive_holds_is_refused():
+    content = bytearray(zipped({"epraccur.csv": EPRACCUR}))
+    central = content.rindex(b"PK\x01\x02")
+    content[central + 20 : central + 24] = struct.pack("<I", 10**9)  # compressed size
+    assert refusal(bytes(content)) == "bad_zip"
