@@ -93,7 +93,7 @@ def unwrap(
                 None,
                 None,
                 "member_ignored",
-                f"A file inside a ZIP archive was named ('{member[:100]}'), but this file is not a ZIP archive; "
+                f"A file inside a ZIP archive was named ('{_clip(member)}'), but this file is not a ZIP archive; "
                 "it was read as it is.",
                 "warning",
             )
