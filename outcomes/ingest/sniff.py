@@ -49,7 +49,7 @@ def sniff(content: bytes) -> Sniffed:
 
 def _zip_kind(content: bytes) -> Sniffed:
     """A workbook; an OpenDocument spreadsheet (refused: not read); any other ZIP is an archive, which the
-    pipeline opens before sniffing (``archive.unwrap``), so here it is one inside another."""
+    pipeline opens before sniffing (``archive.unwrap``), so here it is one inside another or another package."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = archive.namelist()
@@ -65,7 +65,11 @@ def _zip_kind(content: bytes) -> Sniffed:
         return Sniffed("xlsx")
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise _refuse("opendocument", "This is an OpenDocument file (.ods), which is not read. Save it as XLSX or CSV.")
-    raise _refuse("zip_archive", "This is a ZIP archive inside a ZIP archive. Unzip it and upload the file inside.")
+    raise _refuse(
+        "zip_archive",
+        "This ZIP archive cannot be read as a table (an archive inside an archive, or a kind of package we do not "
+        "open). Unzip it and upload the CSV or XLSX inside.",
+    )
 
 
 def decode(content: bytes) -> tuple[str, str, list[Problem]]:
