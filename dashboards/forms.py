@@ -13,8 +13,19 @@ def format_choices() -> list[tuple[str, str]]:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Extract file", help_text="CSV or XLSX. Aggregate counts only: never patient data.")
+    file = forms.FileField(
+        label="Extract file",
+        help_text="CSV, XLSX, or a ZIP download holding one (as NHS Digital and ODS publish them). "
+        "Aggregate counts only: never patient data.",
+    )
     format = forms.ChoiceField(label="Format", choices=format_choices, initial="auto")
+    member = forms.CharField(
+        label="File inside a ZIP (optional)",
+        required=False,
+        max_length=255,
+        help_text="Only for a ZIP holding several data files the formats could read: the name of the one to load, "
+        "e.g. PREVALENCE_2122.csv. Otherwise the file inside is found for you.",
+    )
     dry_run = forms.BooleanField(
         label="Check only (dry run): validate and report what would change, but write nothing", required=False
     )

@@ -225,6 +225,11 @@ INGEST_MAX_UPLOAD_ROWS = int(os.environ.get("INGEST_MAX_UPLOAD_ROWS", "250000"))
 INGEST_DROP_FOLDER = Path(os.environ.get("INGEST_DROP_FOLDER", BASE_DIR / "var" / "dropfolder"))
 # A workbook is a ZIP: its uncompressed size is capped before it is opened (upload page and drop folder).
 INGEST_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("INGEST_MAX_XLSX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+# A ZIP download (every source, manage.py ingest too): the file read inside it may expand to at most this many
+# bytes, and to at most this many times its packed size once over 10 MB (a ZIP bomb), checked before and while
+# it is unpacked (docs/adr/0030-zip-downloads.md). 0 = no limit.
+INGEST_MAX_UNZIPPED_BYTES = int(os.environ.get("INGEST_MAX_UNZIPPED_BYTES", str(2 * 1024**3)))
+INGEST_MAX_UNZIPPED_RATIO = int(os.environ.get("INGEST_MAX_UNZIPPED_RATIO", "100"))
 # Stored bytes of refused (not patient-identifiable) files are deleted after this many days by Celery beat.
 #: Below this covered share of a PCN's or borough's members (by registered patients, else denominator, else
 #: practices) a roll-up is held back unless an analyst accepts it (docs/adr/0018-coverage-of-derived-values.md).

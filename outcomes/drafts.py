@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import storage
+from .ingest import archive
 from .ingest.fingertips_proposal import propose
 from .ingest.sniff import sniff
 from .ingest.table import read_table
@@ -95,7 +96,9 @@ def start_tracking(*, extract: Extract, fingertips_id: int, user: Any) -> Indica
     if not file_kept(extract):
         raise ValidationError("The file has been deleted, so the definition cannot be read from it. Upload it again.")
     try:
-        content = storage.read(extract)
+        content = archive.unwrap(
+            storage.read(extract), member=extract.member or None, limits=archive.limits_from_settings()
+        ).content
         table = read_table(content, sniff(content))
     except (FileRefused, OSError) as error:
         raise ValidationError("The stored file can no longer be read; upload it again.") from error
@@ -231,6 +234,7 @@ def rerun_extract(*, extract: Extract, user: Any) -> Extract:
         format=extract.format or "auto",
         source=Extract.Source.UPLOAD,
         uploaded_by=user,
+        member=extract.member,
     )
     Extract.objects.filter(pk=new.pk).update(note=f"Run again of extract {extract.pk}.")
     new.note = f"Run again of extract {extract.pk}."

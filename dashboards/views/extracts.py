@@ -46,6 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             source=Extract.Source.UPLOAD,
             uploaded_by=request.user,
             dry_run=form.cleaned_data["dry_run"],
+            member=form.cleaned_data["member"],
         )
         enqueue(extract)
         return redirect("dashboards:extract", pk=extract.pk)
@@ -96,7 +97,7 @@ def history(request: HttpRequest) -> HttpResponse:
     if download:
         rows = (
             [
-                e.file_name,
+                e.shown_name,
                 e.dry_run,
                 display_name(e.uploaded_by, e.get_source_display()),
                 e.received_at,

@@ -22,10 +22,13 @@ def create_extract(
     source: str,
     uploaded_by: Any = None,
     dry_run: bool = False,
+    member: str = "",
 ) -> Extract:
-    """Record a file's arrival at once, before anything is read from it."""
+    """Record a file's arrival at once, before anything is read from it (``member``: the file to read inside a
+    ZIP download, when the sender named one)."""
     return Extract.objects.create(
         file_name=file_name,
+        member=member,
         sha256=hashlib.sha256(content).hexdigest(),
         size_bytes=len(content),
         format=format,
@@ -81,7 +84,14 @@ def refuse_unread_extract(*, file_name: str, size_bytes: int, source: str, code:
 
 
 def receive_extract(
-    *, file_name: str, content: bytes, format: str, source: str, uploaded_by: Any = None, dry_run: bool = False
+    *,
+    file_name: str,
+    content: bytes,
+    format: str,
+    source: str,
+    uploaded_by: Any = None,
+    dry_run: bool = False,
+    member: str = "",
 ) -> Extract:
     """Record an arriving file and keep its bytes for the ingest task (committed before the task is queued)."""
     with transaction.atomic():
@@ -92,6 +102,7 @@ def receive_extract(
             source=source,
             uploaded_by=uploaded_by,
             dry_run=dry_run,
+            member=(member or "").strip(),
         )
     storage.save(extract, content)
     return extract

@@ -1,6 +1,7 @@
 """Run one extract from stored bytes to loaded (or refused) observations. The task and the command call this.
 
-Stages: sniff -> parse -> refuse patient-identifiable data -> reader -> validate -> load in ONE transaction.
+Stages: open a ZIP download (archive.unwrap) -> sniff -> parse -> refuse patient-identifiable data -> reader ->
+validate -> load in ONE transaction.
 Progress is written outside the load transaction so the upload page can show it; the load itself is all or
 nothing, so a worker killed half way leaves no rows and the re-delivered task starts again cleanly.
 
@@ -22,6 +23,7 @@ import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -37,7 +39,7 @@ from ..models import Area, Extract, Indicator
 from ..problems import FileRefused, Problem, ProblemList
 from ..rollup import interval_function
 from ..signals import extract_loaded
-from . import reference
+from . import archive, reference
 from .limits import NO_LIMITS, Limits
 from .pii import find_identifiers
 from .readers import detect_reader, get_reader
@@ -204,11 +206,23 @@ def run_extract(extract_id: int, *, max_rows: int | None = None) -> Outcome:
 def _run(extract: Extract, limits: Limits) -> Outcome:
     problems = ProblemList()
     try:
-        content = storage.read(extract)
+        opened = archive.unwrap(
+            storage.read(extract),
+            member=extract.member or None,
+            format=extract.format,
+            limits=archive.limits_from_settings(),
+        )
+        problems.extend(opened.warnings)
+        member = (opened.member or "")[: Extract._meta.get_field("member").max_length]
+        if member and member != extract.member:
+            _ours(extract).update(member=member)
+            extract.member = member
+        content = opened.content
         sniffed = sniff(content)
         problems.extend(sniffed.warnings)
         table = read_table(content, sniffed, limits)
-        table.file_name = extract.file_name
+        # readers that take the year from the name (QOF, GPPS) see the name of the file inside a ZIP download
+        table.file_name = PurePosixPath(extract.member).name if extract.member else extract.file_name
     except FileRefused as refused:
         problems.extend(refused.problems)
         return _refuse(extract, problems, delete_bytes=refused.delete_bytes)

@@ -48,13 +48,28 @@ def sniff(content: bytes) -> Sniffed:
 
 
 def _zip_kind(content: bytes) -> Sniffed:
+    """A workbook; an OpenDocument spreadsheet (refused: not read); any other ZIP is an archive, which the
+    pipeline opens before sniffing (``archive.unwrap``), so here it is one inside another or another package."""
     try:
-        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    except zipfile.BadZipFile as exc:
-        raise _refuse("not_a_table", "The file looks like a ZIP archive but is damaged.") from exc
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = archive.namelist()
+        mimetype = b""
+        if "mimetype" in names:
+            with archive.open("mimetype") as member:  # its first bytes only, whatever its size
+                mimetype = member.read(100)
+    except Exception as exc:  # BadZipFile, and the struct/OS errors a truncated archive gives
+        raise _refuse(
+            "not_a_table", "The file looks like a ZIP archive or workbook but is damaged. Download it again."
+        ) from exc
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return Sniffed("xlsx")
-    raise _refuse("zip_archive", "This is a ZIP archive. Unzip it and upload the CSV or XLSX inside.")
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise _refuse("opendocument", "This is an OpenDocument file (.ods), which is not read. Save it as XLSX or CSV.")
+    raise _refuse(
+        "zip_archive",
+        "This ZIP archive cannot be read as a table (an archive inside an archive, or a kind of package we do not "
+        "open). Unzip it and upload the CSV or XLSX inside.",
+    )
 
 
 def decode(content: bytes) -> tuple[str, str, list[Problem]]:

@@ -35,6 +35,10 @@ class ExtractSource(models.TextChoices):
     DEMO = "demo", "Generated demo data"
 
 
+#: Between a ZIP download's name and the name of the file read inside it (a single right-pointing angle quote).
+MEMBER_SEPARATOR = " \u203a "
+
+
 class Extract(models.Model):
     """Provenance of every file that has fed the tracker (upload, command, drop folder or reference data)."""
 
@@ -45,6 +49,12 @@ class Extract(models.Model):
     sha256 = models.CharField(max_length=64)
     size_bytes = models.BigIntegerField(default=0)
     format = models.CharField(max_length=40)
+    member = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="For a ZIP download: the file inside it that was read (or that the sender named).",
+    )
     source = models.CharField(max_length=12, choices=Source.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     dry_run = models.BooleanField(default=False)
@@ -83,7 +93,12 @@ class Extract(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+        return f"{self.shown_name} ({self.get_status_display()})"
+
+    @property
+    def shown_name(self) -> str:
+        """The file's name, and for a ZIP download the file read inside it: "epraccur.zip \u203a epraccur.csv"."""
+        return f"{self.file_name}{MEMBER_SEPARATOR}{self.member}" if self.member else self.file_name
 
 
 class Observation(models.Model):

@@ -1,4 +1,7 @@
-"""`manage.py ingest PATH [--format NAME] [--dry-run] [--max-rows N]`: validate and load one file.
+"""`manage.py ingest PATH [--format NAME] [--member NAME] [--dry-run] [--max-rows N]`: validate and load one file.
+
+PATH may be a ZIP download as published (``epraccur.zip``, ``gp-reg-pat-prac-all.zip``, a QOF zip): the data file
+inside it is read (``--member`` names it when the archive holds several the formats could read).
 
 Exit 0 when loaded (or valid, with --dry-run); exit 1 when refused, when nothing in the file was ours to load,
 or when the system failed, always with the reasons on stderr and never a traceback. Nothing is written on
@@ -26,7 +29,10 @@ FORMAT_ALIASES = {"ods_epraccur": "epraccur", "ods_pcn": "epcn", "ods_epcn": "ep
 
 
 class Command(BaseCommand):
-    help = "Validate and load one extract file (CSV or XLSX)."
+    help = (
+        "Validate and load one extract file: CSV, XLSX, or a ZIP download holding one (as NHS Digital and ODS "
+        "publish them; --member names the file to read when the archive holds several)."
+    )
     # The system checks import the URLconf and so every page builder (plotly, scipy): seconds of start-up for a
     # command that serves no page. `manage.py check`, the tests and every server process still run them.
     requires_system_checks: list[str] = []
@@ -34,6 +40,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *sorted(READERS), *sorted(FORMAT_ALIASES)])
+        parser.add_argument(
+            "--member",
+            default="",
+            metavar="NAME",
+            help="For a ZIP holding several data files: the one to read (its name inside the archive).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
         parser.add_argument(
             "--max-rows",
@@ -42,8 +54,19 @@ class Command(BaseCommand):
             help="Refuse the file at the first row over this many (default: no limit).",
         )
 
-    def handle(self, *args, path: str, format: str, dry_run: bool, max_rows: int | None = None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        path: str,
+        format: str,
+        dry_run: bool,
+        max_rows: int | None = None,
+        member: str = "",
+        **options,
+    ) -> None:
         file = Path(path)
+        if len(member) > Extract._meta.get_field("member").max_length:
+            raise CommandError("--member: give the name of the file inside the ZIP (at most 255 characters).")
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
         try:
@@ -56,6 +79,7 @@ class Command(BaseCommand):
             format=FORMAT_ALIASES.get(format, format),
             source=Extract.Source.COMMAND,
             dry_run=dry_run,
+            member=member,
         )
         try:
             outcome = pipeline.run_extract(extract.pk, max_rows=max_rows)
@@ -79,18 +103,19 @@ class Command(BaseCommand):
             )
             raise SystemExit(1) from None
         e = outcome.extract
+        shown = e.shown_name  # "epraccur.zip \u203a epraccur.csv" for a ZIP download
         for warning in e.warnings:
             self.stderr.write(f"warning: {Problem(**warning)}")
         if not outcome.ok:
             for error in e.errors:
                 self.stderr.write(f"error: {Problem(**error)}")
             if [error["code"] for error in e.errors] == ["nothing_loaded"]:
-                self.stderr.write(f"Nothing loaded from {file.name}: nothing was written.")
+                self.stderr.write(f"Nothing loaded from {shown}: nothing was written.")
             else:
-                self.stderr.write(f"Refused {file.name}: {e.error_count:,} errors; nothing was written.")
+                self.stderr.write(f"Refused {shown}: {e.error_count:,} errors; nothing was written.")
             raise SystemExit(1)
         verb = "Valid (dry run, nothing written)" if dry_run else "Loaded"
         self.stdout.write(
-            f"{verb} {file.name} as {e.format}: {e.rows_read:,} rows read, {e.rows_inserted:,} inserted, "
+            f"{verb} {shown} as {e.format}: {e.rows_read:,} rows read, {e.rows_inserted:,} inserted, "
             f"{e.rows_superseded:,} superseded, {e.rows_unchanged:,} unchanged, {e.warning_count:,} warnings."
         )

@@ -5,6 +5,8 @@ with messages from the command: never another exception. Bounded so the file run
 
 from __future__ import annotations
 
+import io
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from outcomes.ingest.archive import unwrap
 from outcomes.ingest.pii import find_identifiers
 from outcomes.ingest.readers import READERS
 from outcomes.ingest.sniff import sniff
@@ -41,6 +44,17 @@ ACHIEVEMENT = (
     b"E84068,HYP008,NUMERATOR,900\r\nE84068,HYP008,DENOMINATOR,1200\r\nE84068,HYP008,PCAS,40\r\n"
     b"E84068,DM012,ACHIEVED_POINTS,4\r\nA81001,AF006,REGISTER,310\r\n"
 )
+
+
+def _zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A real file wrapped as NHS Digital and ODS publish it (epraccur.zip, a QOF zip of several CSVs)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 SEEDS = [
     (REAL / "epraccur_harrow_excerpt.csv").read_bytes(),
     _head(REAL / "epraccur_2019-12_excerpt.csv", 25),
@@ -59,6 +73,11 @@ SEEDS = [
     _head(REAL / "qof_prevalence_1920_excerpt.csv", 30),
     (REAL / "GPPS_2026_Practice_data_columns_excerpt.csv").read_bytes(),
     ACHIEVEMENT,
+    _zipped({"epraccur.csv": (REAL / "epraccur_harrow_excerpt.csv").read_bytes()}),
+    _zipped(
+        {"gp-reg-pat-prac-all.csv": _harrow(REAL / "gp_registrations_2021-01_excerpt.csv", 10)}, zipfile.ZIP_STORED
+    ),
+    _zipped({"PREVALENCE_2223.csv": _head(REAL / "qof_prevalence_1920_excerpt.csv", 30), "readme.txt": b"QOF"}),
     (REPO / "fixtures" / "samples" / "generic_example.csv").read_bytes(),
     (REPO / "fixtures" / "samples" / "epcn_sample.csv").read_bytes(),
     (REPO / "fixtures" / "samples" / "GPPS_2024_Practice_data_sample.csv").read_bytes(),
@@ -94,6 +113,7 @@ def mutated(draw) -> bytes:
 def read_every_way(content: bytes, name: str = "PREVALENCE_2223.csv") -> set[str]:
     """The pure stages as the pipeline runs them, and every reader whose columns match; the readers that did."""
     try:
+        content = unwrap(content).content  # a ZIP download: the file inside, as the pipeline reads it
         table = read_table(content, sniff(content))
     except FileRefused:
         return set()

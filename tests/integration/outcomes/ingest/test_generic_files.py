@@ -75,11 +75,23 @@ def test_files_that_are_not_tables_are_refused(content, code):
     refused_with(content, code)
 
 
-def test_a_zip_that_is_not_a_workbook_is_refused():
+def test_a_zip_that_is_not_a_workbook_is_read_as_the_file_inside():
+    """A ZIP download is opened (tests/integration/outcomes/ingest/test_zip_downloads.py has the real files)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("data.csv", GOOD)
-    refused_with(buffer.getvalue(), "zip_archive")
+    extract = run(buffer.getvalue(), "extract.zip")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert (extract.member, extract.rows_inserted) == ("data.csv", 2)
+
+
+def test_an_opendocument_spreadsheet_is_refused_saying_what_to_do():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    extract = refused_with(buffer.getvalue(), "opendocument", name="extract.ods")
+    assert "Save it as XLSX or CSV" in extract.errors[0]["message"]
 
 
 def test_a_ragged_row_is_refused_with_its_line():
