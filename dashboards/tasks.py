@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from outcomes.signals import extract_loaded
 
 from . import warm
-from .board_pack import actions, pdf
+from .board_pack import actions, images, pdf
 from .models import BoardPack
 from .signals import board_pack_requested
 
@@ -38,11 +38,18 @@ def generate_board_pack(pack_id: int) -> dict:
         log.exception("Board pack %s failed", pack_id)
         actions.fail_board_pack(
             pack=pack,
-            error=f"The system failed while generating this pack ({type(exc).__name__}). Nothing was published; "
+            error=f"The system failed while generating this pack ({failure(exc)}). Nothing was published; "
             "try again, and tell the data team if it fails again.",
         )
         return {"status": BoardPack.Status.FAILED}
     return {"status": pack.status, "pages": pack.page_count, "sha256": pack.pdf_sha256}
+
+
+def failure(exc: Exception) -> str:
+    """What the pack's page says went wrong: the chart the browser could not draw, else the error's kind."""
+    if isinstance(exc, images.ChartDrawingError):
+        return str(exc).split(": ", 1)[0]
+    return type(exc).__name__
 
 
 @receiver(board_pack_requested)

@@ -10,12 +10,15 @@ import asyncio
 import base64
 import concurrent.futures
 import copy
+import logging
 import os
 import queue
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: How many times a chart is tried before the pack gives up: under load Chromium now and then answers a render with
 #: a JavaScript error or a timeout that the same figure does not raise on the next try (seen in CI, not locally).
@@ -87,6 +90,31 @@ def chart_title(figure: dict[str, Any]) -> str:
     return str(title) if title else "untitled"
 
 
+class _Browser:
+    """A Kaleido browser started when first needed and closed (and started afresh) on demand."""
+
+    def __init__(self) -> None:
+        self._kaleido: Any = None
+
+    async def kaleido(self) -> Any:
+        if self._kaleido is None:
+            import kaleido
+
+            options: dict[str, Any] = {"n": 1, "mathjax": False}
+            plotly_js = plotly_js_path()
+            if plotly_js is not None:
+                options["plotlyjs"] = str(plotly_js)
+            started = kaleido.Kaleido(**options)
+            await started.__aenter__()
+            self._kaleido = started
+        return self._kaleido
+
+    async def close(self) -> None:
+        started, self._kaleido = self._kaleido, None
+        if started is not None:
+            await started.__aexit__(None, None, None)
+
+
 class ChartSession:
     """One Kaleido browser session on an event loop in a thread of its own, started at once: figures are handed in
     with ``draw`` as they are built and drawn while the caller goes on (Chromium starting and drawing overlaps the
@@ -110,37 +138,38 @@ class ChartSession:
         self._future = self._pool.submit(asyncio.run, self._run())
 
     async def _run(self) -> list[bytes]:
-        import kaleido
-
-        options: dict[str, Any] = {"n": 1, "mathjax": False}
-        plotly_js = plotly_js_path()
-        if plotly_js is not None:
-            options["plotlyjs"] = str(plotly_js)
         out: list[bytes] = []
-        async with kaleido.Kaleido(**options) as k:
+        browser = _Browser()
+        try:
             while (item := await asyncio.to_thread(self._todo.get)) is not None:
                 figure, width, height = item
-                png = await self._draw_one(k, figure, width, height, number=len(out) + 1)
-                out.append(png)
+                out.append(await self._draw_one(browser, figure, width, height, number=len(out) + 1))
                 self._drawn.put(len(out))
+        finally:
+            await browser.close()
         return out
 
-    async def _draw_one(self, k: Any, figure: dict[str, Any], width: int, height: int, *, number: int) -> bytes:
-        """One figure as PNG bytes, tried up to ATTEMPTS times; the last failure names the chart and the browser's
-        own message, so the pack's error and the worker's log say what went wrong rather than only its kind."""
+    async def _draw_one(
+        self, browser: _Browser, figure: dict[str, Any], width: int, height: int, *, number: int
+    ) -> bytes:
+        """One figure as PNG bytes, tried up to ATTEMPTS times, each retry in a new browser (a tab whose page or
+        JavaScript context went wrong fails every figure after it); the last failure names the chart and the
+        browser's own message, so the pack's error and the worker's log say what went wrong, not only its kind."""
         from kaleido.errors import JavascriptError, KaleidoError
 
         printed = for_print(figure, width=width, height=height)
         opts = {"format": "png", "width": width, "height": height, "scale": self._scale}
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return bytes(await k.calc_fig(printed, opts=opts))
+                return bytes(await (await browser.kaleido()).calc_fig(printed, opts=opts))
             except (JavascriptError, KaleidoError, TimeoutError) as exc:
+                log.warning("Chart %s (%s), try %s of %s: %s", number, chart_title(figure), attempt, ATTEMPTS, exc)
                 if attempt == ATTEMPTS:
                     raise ChartDrawingError(
                         f"Chart {number} ({chart_title(figure)}) could not be drawn after {ATTEMPTS} tries: "
                         f"{type(exc).__name__}: {str(exc)[:300]}"
                     ) from exc
+                await browser.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
     def draw(self, figure: dict[str, Any], *, width: int = WIDTH, height: int = HEIGHT) -> None:

@@ -171,6 +171,26 @@ def test_a_failure_marks_the_pack_failed_with_a_plain_message(
     assert "The pack was not generated" in page and "hx-trigger" not in page
 
 
+def test_a_chart_the_browser_cannot_draw_is_named_in_the_packs_failure(
+    role_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dashboards.board_pack import actions as pack_actions
+    from dashboards.board_pack import images, pdf
+
+    def cannot_draw(*args, **kwargs):
+        raise images.ChartDrawingError(
+            "Chart 2 (Emergency admissions) could not be drawn after 3 tries: JavascriptError: TypeError: x"
+        )
+
+    monkeypatch.setattr(pack_actions, "build_board_pack", cannot_draw)
+    monkeypatch.setattr(pdf, "missing", lambda: None)
+    _, pack = generate(role_client("analyst"), capture=django_capture_on_commit_callbacks)
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.FAILED
+    assert "(Chart 2 (Emergency admissions) could not be drawn after 3 tries)" in pack.error
+    assert "TypeError" not in pack.error and "try again" in pack.error
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The generated pack
 

@@ -153,9 +153,19 @@ def test_a_chart_the_browser_fails_once_is_drawn_on_the_next_try(monkeypatch):
             raise JavascriptError("{'type': 'object', 'subtype': 'error', 'description': 'TypeError: transient'}")
         return await real(self, fig, opts, **kwargs)
 
+    started = []
+    real_enter = kaleido.Kaleido.__aenter__
+
+    async def enter(self):
+        started.append(self)
+        return await real_enter(self)
+
     monkeypatch.setattr(kaleido.Kaleido, "calc_fig", flaky)
-    pngs = images.render_pngs([{"data": [{"y": [1, 2]}], "layout": {"title": "A"}}], sizes=[(300, 200)], scale=1)
-    assert [images.png_size(p) for p in pngs] == [(300, 200)] and calls == ["A", "A"]
+    monkeypatch.setattr(kaleido.Kaleido, "__aenter__", enter)
+    figures = [{"data": [{"y": [1, 2]}], "layout": {"title": t}} for t in ("A", "B")]
+    pngs = images.render_pngs(figures, sizes=[(300, 200), (200, 100)], scale=1)
+    assert [images.png_size(p) for p in pngs] == [(300, 200), (200, 100)] and calls == ["A", "A", "B"]
+    assert len(started) == 2  # the retry ran in a new browser, which then drew the rest
 
 
 @pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
