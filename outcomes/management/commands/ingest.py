@@ -112,10 +112,15 @@ class Command(BaseCommand):
             if [error["code"] for error in e.errors] == ["nothing_loaded"]:
                 self.stderr.write(f"Nothing loaded from {shown}: nothing was written.")
             else:
-                self.stderr.write(f"Refused {shown}: {e.error_count:,} errors; nothing was written.")
+                self.stderr.write(f"Refused {shown}: {counted(e.error_count, 'error')}; nothing was written.")
             raise SystemExit(1)
         verb = "Valid (dry run, nothing written)" if dry_run else "Loaded"
         self.stdout.write(
             f"{verb} {shown} as {e.format}: {e.rows_read:,} rows read, {e.rows_inserted:,} inserted, "
-            f"{e.rows_superseded:,} superseded, {e.rows_unchanged:,} unchanged, {e.warning_count:,} warnings."
+            f"{e.rows_superseded:,} superseded, {e.rows_unchanged:,} unchanged, {counted(e.warning_count, 'warning')}."
         )
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 warning', '2 warnings', '1,204 errors'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

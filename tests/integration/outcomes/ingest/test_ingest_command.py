@@ -26,6 +26,7 @@ def test_a_valid_file_loads_and_says_what_happened(tmp_path):
     out = StringIO()
     call_command("ingest", str(path), stdout=out)
     assert "Loaded survey.csv as generic: 1 rows read, 1 inserted" in out.getvalue()
+    assert out.getvalue().rstrip().endswith(", 0 warnings.")
     assert Extract.objects.latest("pk").source == "command"
 
 
@@ -43,7 +44,17 @@ def test_a_refused_file_exits_1_with_every_error_on_stderr(tmp_path):
     text = err.getvalue()
     assert "Line 3, column 'numerator': A count cannot be negative. [negative_count]" in text
     assert "Line 4, column 'indicator_code'" in text and "[unknown_indicator]" in text
+    assert f"Refused bad.csv: {text.count('error: ')} errors; nothing was written." in text
     assert Observation.objects.count() == before
+
+
+def test_one_error_is_one_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(GOOD + "OUT3_CARE_EXPERIENCE,E09000015,2020-04-01,2021-03-31,-1,1000,\n")
+    err = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("ingest", str(path), stderr=err)
+    assert "Refused bad.csv: 1 error; nothing was written." in err.getvalue()
 
 
 def test_dry_run_validates_without_writing(tmp_path):
