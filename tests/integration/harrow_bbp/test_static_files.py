@@ -16,6 +16,9 @@ from django.core.management import call_command
 from django.template import engines
 from django.test import override_settings
 
+# One process runs the module, so the collection below (gzip and Brotli of every file: tens of seconds) is made once.
+pytestmark = pytest.mark.xdist_group("static_files")
+
 MANIFEST_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
