@@ -71,3 +71,17 @@ def test_at_1366_px_the_comparators_beside_the_latest_value_are_whole_words(sign
     assert {"London", "England"} <= {k.strip() for k in keys}, keys
     broken = page.evaluate(BROKEN_WORDS, ".nhsuk-grid-column-one-third .nhsuk-summary-list__key")
     assert not broken, f"broken mid-word: {broken}"
+
+
+def test_at_1366_px_the_extracts_history_fits_without_scrolling_sideways(signed_in):
+    """Long file names ("demo/JSNA_LIFE_EXPECTANCY_FEMALE.csv") once held the File column at their full width,
+    pushing the counts out of view at 1366 px."""
+    page = signed_in("analyst")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(reverse("dashboards:extracts"))
+    widths = page.evaluate(
+        "() => { const t = document.querySelector('main table'); return [t.scrollWidth, t.parentElement.clientWidth]; }"
+    )
+    assert widths[0] <= widths[1], f"the table is {widths[0]} px wide in a {widths[1]} px container"
+    names = page.locator("main table tbody td:first-child a").all_inner_texts()
+    assert any(len(n) > 30 and " " not in n for n in names), names  # a long file name is there to test it
