@@ -4,7 +4,7 @@ and "Londo/n" and "Englan/d" broken mid-word beside the indicator page's latest 
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -85,3 +85,28 @@ def test_at_1366_px_the_extracts_history_fits_without_scrolling_sideways(signed_
     assert widths[0] <= widths[1], f"the table is {widths[0]} px wide in a {widths[1]} px container"
     names = page.locator("main table tbody td:first-child a").all_inner_texts()
     assert any(len(n) > 30 and " " not in n for n in names), names  # a long file name is there to test it
+
+
+TOOLBAR_OVER_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(chart => {
+    const bar = chart.querySelector('.modebar'), title = chart.querySelector('.gtitle');
+    if (!bar || !title) return [];
+    const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+    const over = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return over ? [`${chart.dataset.figure}: the toolbar (shown on hover) covers "${title.textContent}"`] : [];
+})"""
+
+
+@pytest.mark.parametrize(
+    ("width", "path"),
+    [
+        (768, reverse_lazy("dashboards:indicator", args=["OUT4_STAFF_TURNOVER"])),  # "... by partner organisation"
+        (1366, reverse_lazy("dashboards:indicator_area", args=["OUT5_ACSC_ADMISSIONS", "E84008"])),  # a practice
+    ],
+)
+def test_wider_than_a_phone_a_long_chart_title_wraps_before_the_toolbar(signed_in, width, path):
+    page = signed_in("analyst")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(str(path))
+    charts_drawn(page)
+    problems = page.evaluate(TOOLBAR_OVER_TITLE)
+    assert not problems, "\n".join(problems)

@@ -3,11 +3,13 @@
 // opens the point's page when it is clicked; the table under each chart has the same links for keyboards.
 // On a phone (a chart narrower than NARROW px) the figure is fitted to it before it is drawn: no toolbar over
 // the title, the title and the notes above the plot wrapped between words, at most MAX_NARROW_TICKS period ticks
-// (so they stay level), and the legend at the foot of the figure instead of over the axis labels.
+// (so they stay level), and the legend at the foot of the figure instead of over the axis labels. Wider, a title
+// that would run under the toolbar wraps before it.
 (function () {
   "use strict";
   var NARROW = 600;
   var MAX_NARROW_TICKS = 4;
+  var TOOLBAR = 260;  // px of plotly's toolbar at the top right of a chart, and a gap
   function follow(event) {
     var point = event && event.points && event.points[0];
     var links = point && point.data && point.data.meta && point.data.meta.links;
@@ -37,14 +39,14 @@
   function legendRows(data) {
     return (data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; }).length;
   }
-  function fitNarrow(layout, data, width) {
-    var margin = layout.margin = layout.margin || {};
-    var top = margin.t === undefined ? 80 : margin.t;
-    var needed = 12;  // the title at the top of the figure, then the notes, then the plot
+  function topRoom(layout, width, titleWidth, wrapNotes) {
+    // The title wrapped between words to `titleWidth` px and placed at the top of the figure, then the notes
+    // above the plot (wrapped to the width on a phone): the top margin they need.
+    var needed = 12;
     var title = layout.title && layout.title.text;
     if (title) {
       var size = (layout.title.font && layout.title.font.size) || 16;
-      layout.title.text = wrap(String(title).replace(/<br\s*\/?>/gi, " "), Math.max(16, Math.floor((width - 10) / (size * 0.55))));
+      layout.title.text = wrap(String(title).replace(/<br\s*\/?>/gi, " "), Math.max(16, Math.floor(titleWidth / (size * 0.55))));
       layout.title.yref = "container";
       layout.title.y = 1;
       layout.title.yanchor = "top";
@@ -55,10 +57,28 @@
     (layout.annotations || []).forEach(function (note) {  // the notes between the title and the plot
       if (note.yref !== "paper" || !(note.y >= 1) || !note.text) { return; }
       var size = (note.font && note.font.size) || 12;
-      note.text = wrap(note.text, Math.max(16, Math.floor((width - 20) / (size * 0.55))));
+      if (wrapNotes) { note.text = wrap(note.text, Math.max(16, Math.floor((width - 20) / (size * 0.55)))); }
       needed += 10 + lineCount(note.text) * Math.round(size * 1.35);
     });
-    margin.t = Math.max(top, needed + 12);
+    return needed + 12;
+  }
+  function fitBesideToolbar(layout, width) {
+    // Wider than a phone the toolbar shows on hover at the top right: a title that would run under it wraps.
+    var title = layout.title && layout.title.text;
+    if (!title) { return; }
+    var size = (layout.title.font && layout.title.font.size) || 16;
+    var longest = Math.max.apply(null, String(title).split(/<br\s*\/?>/i).map(function (l) { return l.length; }));
+    if (longest * size * 0.55 <= width - TOOLBAR) { return; }
+    var margin = layout.margin = layout.margin || {};
+    var top = margin.t === undefined ? 80 : margin.t;
+    margin.t = Math.max(top, topRoom(layout, width, width - TOOLBAR, false));
+    if (layout.height) { layout.height += margin.t - top; }
+  }
+  function fitNarrow(layout, data, width) {
+    var margin = layout.margin = layout.margin || {};
+    var top = margin.t === undefined ? 80 : margin.t;
+    var needed = topRoom(layout, width, width - 10, true);
+    margin.t = Math.max(top, needed);
     var extra = margin.t - top;
     Object.keys(layout).forEach(function (key) {
       if (!/^xaxis\d*$/.test(key)) { return; }
@@ -87,6 +107,8 @@
       if (el.clientWidth && el.clientWidth < NARROW) {
         fitNarrow(layout, figure.data, el.clientWidth);
         config.displayModeBar = false;
+      } else if (el.clientWidth) {
+        fitBesideToolbar(layout, el.clientWidth);
       }
       window.Plotly.newPlot(el, figure.data, layout, config);
       if (el.on) { el.on("plotly_click", follow); }
