@@ -241,6 +241,8 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         comparators={a.display_name: f for a, f in data.comparators.items()},
         target=None if band else target_line,
         band=band,
+        target_text=None if target_line is None else indicator.format_value(target_line),
+        frequency=indicator.frequency,
     )
     valued = data.series.dropna(subset=["value"])
     caveats = frame_caveats(valued)

@@ -3,7 +3,6 @@ counts under disclosure control, comparison with Harrow and the slope index of i
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from outcomes.coverage import frame_caveats
@@ -56,16 +55,19 @@ def category_chart(
         polarity=polarity,
     )
     summary = figure_summary(figure)
-    shown = rows.assign(
-        value_text=[indicator.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]],
+    # The table lists the groups as the chart does: in its order ("5-17" before "18-44") and by its labels
+    # ("Not stated", "1 (most deprived)", "CLCH"), never the raw codes ("not_stated", "clch").
+    ordered = breakdown_table(rows)
+    shown = ordered.assign(
+        value_text=[indicator.format_value(None if pd.isna(v) else float(v)) for v in ordered["value"]],
         interval=[
             ""
             if pd.isna(lo) or pd.isna(hi)
             else f"{indicator.format_value(float(lo))} to {indicator.format_value(float(hi))}"
-            for lo, hi in zip(rows.get("lower_ci", np.nan), rows.get("upper_ci", np.nan), strict=False)
+            for lo, hi in zip(ordered["lower_ci"], ordered["upper_ci"], strict=True)
         ],
     )
-    label = shown["category_label"] if "category_label" in shown else shown["category"]
+    label = shown["label"]
     numerator = shown["numerator_display"] if "numerator_display" in shown else shown["numerator"].map(count_text)
     denominator = (
         shown["denominator_display"] if "denominator_display" in shown else shown["denominator"].map(count_text)
@@ -76,13 +78,12 @@ def category_chart(
     ]
     columns = ["category", "value", "interval", "numerator", "denominator"]
     if benchmark is not None and polarity is not None:
-        verdicts = comparisons(breakdown_table(rows), benchmark, polarity)
-        order = breakdown_table(rows)["label"].tolist()
-        by_label = dict(zip(order, verdicts, strict=True))
+        verdicts = comparisons(ordered, benchmark, polarity)
+        by_label = dict(zip(ordered["label"].tolist(), verdicts, strict=True))
         for row, name in zip(table, label, strict=True):
             row["comparison"] = str(by_label.get(str(name), "not compared")).capitalize()
         columns.append("comparison")
-    caveats = frame_caveats(rows)
+    caveats = frame_caveats(ordered)
     if any(caveats):  # PCN values that cover only some of their practices say so in the table
         columns.append("coverage")
         for row, caveat in zip(table, caveats, strict=True):

@@ -108,6 +108,9 @@ class PcnPage:
     practice_export: pd.DataFrame | None = None  # the practice table as shown, with numbers as numbers (downloads)
     practice_export_decimals: list[int] = field(default_factory=list)  # each export row's decimals (its indicator's)
     matrix: PracticeMatrix | None = None
+    # Indicators the spine leaves out because this PCN's latest row has no value to show (small numbers withheld,
+    # or none published): named under the chart, so a reader does not take it for every indicator.
+    spine_missing: list[str] = field(default_factory=list)
 
     @property
     def linked_practice_rows(self) -> list[tuple[dict, str]]:
@@ -144,12 +147,15 @@ def build(
         # PCN values from suppressed counts are not shown (nor used for the range), the others at the precision
         # shown; the borough's row is not under control.
         latest = overlay_controlled(latest, controlled_frame, keys=CONTROL_KEYS)
+    spine_missing: list[str] = []
     labels = _spine_labels([by_id[i] for i in latest["indicator_id"].unique()] if not latest.empty else [])
     for indicator_id, group in latest.groupby("indicator_id", sort=False):
         indicator = by_id[indicator_id]
         label = labels[indicator.code]
         focus = group[group["area_id"] == data.pcn.pk]
         if focus.empty or focus["value"].isna().all():
+            if not focus.empty:  # a row without a value: withheld (small numbers) or not published
+                spine_missing.append(label)
             continue
         period_end = focus["period_end"].iloc[0]
         codes_by_name.setdefault(label, indicator.code)
@@ -325,6 +331,7 @@ def build(
         practice_export,
         practice_export_decimals,
         matrix,
+        spine_missing,
     )
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from outcomes.stats.benchmark import as_polarity, compare_to_benchmark
 from outcomes.stats.inequality import SiiResult
 from outcomes.units import hover_suffix
-from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES, IMD_QUINTILE_ENDS
+from outcomes.vocabulary import BREAKDOWN_AXIS_TITLES, BREAKDOWN_NAMES, IMD_QUINTILE_ENDS, group_label
 
 from ..plotly_spec import (
     Figure,
@@ -67,6 +67,8 @@ def breakdown_table(frame: pd.DataFrame) -> pd.DataFrame:
         labels = data["category_label"].astype(str)
     elif breakdown == "imd_quintile":
         labels = data["category"].map(lambda c: IMD_LABELS.get(c, c))
+    elif breakdown == "partner":  # "clch" is "CLCH", "harrow-council" is "Harrow Council"
+        labels = data["category"].map(lambda c: group_label(breakdown, c))
     else:
         labels = data["category"].map(lambda c: c.replace("_", " ").capitalize() if c[:1].isalpha() else c)
     data["label"] = list(labels)

@@ -19,6 +19,7 @@ from .base import (
     NHS_WARM_YELLOW,
     _base_layout,
     _target_band,
+    frequency_ticks,
 )
 
 
@@ -32,11 +33,15 @@ def trend_figure(
     target: float | None = None,
     band: tuple[float, float] | None = None,
     height: int = 360,
+    target_text: str | None = None,
+    frequency: str | None = None,
 ) -> Figure:
     """A trend of ``value`` by ``period_end`` with its interval, comparator lines and the target.
 
     ``series`` and each comparator frame need ``period_end`` and ``value`` (``lower_ci``/``upper_ci``
     optional). Intervals are drawn as a shaded band so a board member sees the uncertainty at a glance.
+    ``target_text``: the target as the page writes it, with its unit ("37.4%"); ``frequency``: the measure's, for
+    ticks at its own periods (`frequency_ticks`).
     """
     fig = new_figure()
     if band is not None:
@@ -88,6 +93,10 @@ def trend_figure(
             fig,
             y=target,
             line={"color": NHS_WARM_YELLOW, "width": 2, "dash": "dash"},
-            annotation_text=f"Target {target:,.2f}".rstrip("0").rstrip("."),
+            annotation_text=f"Target {target_text}" if target_text else f"Target {target:,.2f}".rstrip("0").rstrip("."),
         )
-    return _base_layout(fig, title=title, y_title=y_title, height=height)
+    _base_layout(fig, title=title, y_title=y_title, height=height)
+    if frequency:
+        dates = list(data["period_end"]) + [d for f in (comparators or {}).values() for d in f["period_end"]]
+        frequency_ticks(fig, dates, frequency)
+    return fig

@@ -48,7 +48,7 @@ def test_an_upload_loads_and_the_result_page_shows_the_counts(role_client):
     assert extract.status == Extract.Status.LOADED and extract.uploaded_by.username == "analyst"
     page = client.get(response.url).content.decode()
     assert "Loaded" in page and "hx-trigger" not in page  # finished: no more polling
-    history = client.get(reverse("dashboards:extracts")).content.decode()
+    history = client.get(reverse("dashboards:extracts")).content.decode().replace("<wbr>", "")  # as it reads
     assert "extract.csv" in history and "Alex Analyst (demo)" in history  # the name, not the login
 
 

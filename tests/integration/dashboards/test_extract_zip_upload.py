@@ -54,8 +54,8 @@ def test_an_uploaded_epraccur_zip_loads_and_the_pages_name_the_file_read(role_cl
     counts = ("rows_read", "rows_inserted", "rows_superseded", "rows_unchanged", "warnings")
     assert [getattr(extract, c) for c in counts] == [getattr(expected, c) for c in counts]
     assert extract.rows_superseded + extract.rows_unchanged == 28  # our 28 practices in the excerpt
-    assert SHOWN in client.get(response.url).content.decode()
-    assert SHOWN in client.get(reverse("dashboards:extracts")).content.decode()
+    assert SHOWN in client.get(response.url).content.decode().replace("<wbr>", "")  # as it reads
+    assert SHOWN in client.get(reverse("dashboards:extracts")).content.decode().replace("<wbr>", "")
     download = client.get(reverse("dashboards:extracts"), {"format": "csv"}).content.decode("utf-8-sig")
     assert SHOWN in download
 

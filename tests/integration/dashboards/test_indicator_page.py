@@ -169,3 +169,19 @@ def test_progress_against_the_target_trajectory_is_drawn_and_said(board_client):
     words = "ahead of" if latest["value"] <= on_path else "behind"  # lower is better
     assert f"would be at {on_path:.1f}% by {latest['period_end']:%B %Y}" in page.spc_chart.summary
     assert f"it is {words} that path" in page.spc_chart.summary
+
+
+def test_the_breakdown_tables_name_the_groups_in_words_in_the_charts_order(role_client):
+    """The table under a breakdown chart once listed raw codes ("not_stated", "female", "clch", "harrow-council")
+    with the age bands sorted as text ("45-64" before "5-17")."""
+    tables = {
+        c.key: [row["category"] for row in c.table]
+        for code in ("OUT5_ACSC_ADMISSIONS", "OUT4_STAFF_TURNOVER")
+        for c in role_client("analyst").get(url(code)).context["page"].breakdown_charts
+    }
+    assert tables["breakdown-age"] == ["0-4", "5-17", "18-44", "45-64", "65-74", "75+"]
+    assert tables["breakdown-sex"] == ["Female", "Male"]
+    assert "Not stated" in tables["breakdown-ethnicity"] and "not_stated" not in tables["breakdown-ethnicity"]
+    assert tables["breakdown-imd_quintile"][0] == "1 (most deprived)"
+    assert tables["breakdown-imd_quintile"][-1] == "5 (least deprived)"
+    assert tables["breakdown-partner"] == ["CLCH", "CNWL", "Harrow Council", "Harrow Health", "LNWUHT"]

@@ -40,11 +40,18 @@ def test_the_spine_compares_the_pcn_with_the_others_and_the_borough(role_client)
     page = role_client("analyst").get(pcn("U84846")).context["page"]
     assert page.spine is not None
     names = {row["indicator"] for row in page.spine.table}
-    assert {"ACSC emergency admissions", "Diabetes 9 care processes"} <= names
+    assert {"ACSC emergency admissions", "Diabetes 9 care processes"} <= names and page.spine_missing == []
     # A board member's spine leaves out an indicator whose PCN value is hidden (the demo's monthly ACSC counts
     # are small enough that complementary suppression hides the latest month: ADR 0008).
-    board = role_client("board").get(pcn("U84846")).context["page"]
+    response = role_client("board").get(pcn("U84846"))
+    board = response.context["page"]
     assert "Diabetes 9 care processes" in {row["indicator"] for row in board.spine.table}
+    # ...and says so under the chart, naming it (the walk found Outcome 5 missing without a word)
+    shown = {row["indicator"] for row in board.spine.table}
+    assert names - shown and set(board.spine_missing) == names - shown
+    assert f"No value shown for Healthsense: {', '.join(board.spine_missing)} (small numbers" in (
+        response.content.decode()
+    )
 
 
 def test_two_indicators_with_one_short_name_each_keep_their_own_spine_row(role_client):

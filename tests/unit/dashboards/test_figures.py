@@ -459,3 +459,26 @@ def test_full_coverage_adds_nothing_and_a_second_note_shares_the_box():
     figures.mark_partial_coverage(fig, ["2024-01-31"], [1.0], ["Covers 1 of 2 practices"])
     notes = fig["layout"]["annotations"]
     assert len(notes) == 1 and notes[0]["text"] == f"Fewer than 13 points<br>{figures.PARTIAL_COVERAGE_NOTE}"
+
+
+def test_the_overview_trend_labels_its_target_with_the_unit_and_ticks_at_the_measures_periods():
+    """The walk found "Target 37.4" on a chart in per cent and yearly ticks (2018, 2020) for a measure whose periods
+    are school years ending in August."""
+    import datetime as dt
+
+    ends = [dt.date(year, 8, 31) for year in (2017, 2019, 2022, 2024)]
+    london = pd.DataFrame({"period_end": ends[1:], "value": [27.0, 25.6, 24.1]})
+    fig = figures.trend_figure(
+        pd.DataFrame({"period_end": ends, "value": [39.6, 42.4, 41.5, 39.9]}),
+        title="T",
+        y_title="Per cent",
+        area_name="Harrow",
+        comparators={"London": london},
+        target=37.4,
+        target_text="37.4%",
+        frequency="annual",
+    )
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["Target 37.4%"]
+    assert fig["layout"]["xaxis"]["tickvals"] == [d.isoformat() for d in ends]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["2017", "2019", "2022", "2024"]
+    go.Figure(fig)
