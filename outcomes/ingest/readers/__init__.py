@@ -8,7 +8,23 @@ from ..parsed import Table
 from . import fingertips, generic, geography, gpps, ods, qof, registrations  # noqa: F401  (each registers a reader)
 from .base import READERS, Reader, ReaderOutput, register
 
-__all__ = ["READERS", "Reader", "ReaderOutput", "detect_reader", "get_reader", "register"]
+__all__ = ["READERS", "Reader", "ReaderOutput", "detect_reader", "format_label", "get_reader", "register"]
+
+#: Formats an extract records that no reader reads: how the history and an extract's page name them.
+OTHER_FORMATS = {
+    "auto": "Not yet read (detected when the file is read)",
+    "reference_toml": "Reference data: an indicator definition (fixtures)",
+    "demo": "Generated demo data",
+    "": "Not known",
+}
+
+
+def format_label(name: str) -> str:
+    """What analysts read for an extract's format code: the reader's own label, never a bare code."""
+    reader = READERS.get(name)
+    if reader is not None:
+        return reader.label
+    return OTHER_FORMATS.get(name, name)
 
 
 def get_reader(name: str) -> Reader:

@@ -113,3 +113,21 @@ def test_problem_report_xlsx_matches_the_csv_and_is_formula_safe(role_client):
     cells = [c for r in sheet.iter_rows() for c in r]
     assert all(c.data_type != "f" for c in cells)
     assert [["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)] == rows
+
+
+def test_formats_are_named_as_analysts_know_them_not_by_their_codes(role_client, many):
+    import re
+
+    from outcomes.ingest.readers import READERS
+
+    client = role_client("analyst")
+    html = client.get(reverse("dashboards:extracts")).content.decode()
+    options = dict(re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', html))
+    for code in ("generic", "demo", "reference_toml"):
+        assert code in options and options[code] != code, code  # every format in the filter has words
+    assert options["generic"] == READERS["generic"].label
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    assert READERS["generic"].label in cells and "generic" not in cells
+    extract = Extract.objects.filter(format="generic").latest("pk")
+    page = client.get(reverse("dashboards:extract", args=[extract.pk])).content.decode()
+    assert READERS["generic"].label in page
