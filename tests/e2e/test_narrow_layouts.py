@@ -3,6 +3,8 @@ and "Londo/n" and "Englan/d" broken mid-word beside the indicator page's latest 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse, reverse_lazy
 
@@ -110,3 +112,27 @@ def test_wider_than_a_phone_a_long_chart_title_wraps_before_the_toolbar(signed_i
     charts_drawn(page)
     problems = page.evaluate(TOOLBAR_OVER_TITLE)
     assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_a_board_pack_is_no_wider_than_the_screen_and_its_tables_scroll_inside_it(
+    signed_in, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from dashboards.models import BoardPack
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with django_capture_on_commit_callbacks(execute=True):  # the pack is made on commit, eagerly, as in `make demo`
+        call_command("load_demo_board_pack", stdout=io.StringIO())
+    pack = BoardPack.objects.get(status=BoardPack.Status.READY)
+    page = signed_in("board")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("dashboards:board_pack_html", args=[pack.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Every table that is wider than the screen is inside a section that scrolls and can take the keyboard's focus.
+    stranded = page.evaluate(
+        """() => [...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > innerWidth + 1)
+            .filter(t => { const s = t.closest('section'); return !s || getComputedStyle(s).overflowX !== 'auto'
+                || s.tabIndex !== 0; }).map(t => t.querySelector('caption')?.textContent || t.className)"""
+    )
+    assert stranded == []
