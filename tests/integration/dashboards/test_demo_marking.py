@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -55,6 +57,6 @@ def test_the_board_pack_tags_each_demo_outcome_page():
 
     gathered = content.gather(dt.date.today().replace(day=1) - dt.timedelta(days=1))
     html = content.render_html(gathered)
-    pages = html.split('<section class="section outcome"')[1:]
+    pages = re.split(r'<section[^>]* class="section outcome"', html)[1:]
     assert pages and len(pages) == len(gathered.outcomes)
     assert all('<strong class="demo-tag">Demo data</strong>' in p.split("</section>")[0] for p in pages)
