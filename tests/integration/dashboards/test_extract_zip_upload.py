@@ -4,8 +4,6 @@ when the archive holds several, and deletes an archive whose file is patient-ide
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,20 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from outcomes.models import Extract, IndicatorDraft, Observation
+from tests.archives import zipped
 
 from .test_indicator_drafts import EXPORT, FID, NAME
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 REAL = Path(__file__).resolve().parents[3] / "tests" / "data" / "real-files"
 SHOWN = "epraccur.zip \u203a epraccur.csv"
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def post(client, content: bytes, name: str, **extra):

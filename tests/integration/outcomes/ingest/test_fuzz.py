@@ -5,7 +5,6 @@ with messages from the command: never another exception. Bounded so the file run
 
 from __future__ import annotations
 
-import io
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -22,6 +21,7 @@ from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.models import Extract
 from outcomes.problems import FileRefused
+from tests.archives import zipped as _zipped
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
@@ -44,15 +44,6 @@ ACHIEVEMENT = (
     b"E84068,HYP008,NUMERATOR,900\r\nE84068,HYP008,DENOMINATOR,1200\r\nE84068,HYP008,PCAS,40\r\n"
     b"E84068,DM012,ACHIEVED_POINTS,4\r\nA81001,AF006,REGISTER,310\r\n"
 )
-
-
-def _zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """A real file wrapped as NHS Digital and ODS publish it (epraccur.zip, a QOF zip of several CSVs)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 SEEDS = [

@@ -5,7 +5,6 @@ archives are refused with a reason, never a traceback."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -18,6 +17,7 @@ from outcomes import actions
 from outcomes.ingest import pipeline
 from outcomes.models import Area, Extract, Observation, PracticeMembership
 from outcomes.tasks import scan_drop_folder
+from tests.archives import zipped
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
@@ -29,14 +29,6 @@ EPCN = REAL / "ePCN_2023-02_excerpt.xlsx"
 FINGERTIPS = REAL / "fingertips_93553_harrow_excerpt.csv"
 #: Codes of the problems only a ZIP gives (which member was read); everything else must be the plain file's.
 ZIP_ONLY = {"zip_member_read"}
-
-
-def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def run(name: str, content: bytes, *, dry_run: bool = False, member: str = "", format: str = "auto") -> Extract:

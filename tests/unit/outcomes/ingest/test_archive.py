@@ -4,7 +4,6 @@ OGL v3.0), zipped as ODS publishes it."""
 
 from __future__ import annotations
 
-import io
 import random
 import struct
 import zipfile
@@ -17,18 +16,11 @@ from outcomes.ingest.archive import ArchiveLimits, is_archive, unwrap
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 from outcomes.problems import FileRefused
+from tests.archives import zipped
 
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
 EPRACCUR = (REAL / "epraccur_harrow_excerpt.csv").read_bytes()
 WORKBOOK = (REAL / "ePCN_2023-02_excerpt.xlsx").read_bytes()
-
-
-def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as out:
-        for name, data in members.items():
-            out.writestr(name, data)
-    return buffer.getvalue()
 
 
 def refusal(content: bytes, **options) -> str:
