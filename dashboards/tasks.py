@@ -48,7 +48,7 @@ def generate_board_pack(pack_id: int) -> dict:
 def failure(exc: Exception) -> str:
     """What the pack's page says went wrong: the chart the browser could not draw, else the error's kind."""
     if isinstance(exc, images.ChartDrawingError):
-        return str(exc).split(": ", 1)[0]
+        return exc.summary  # the chart's title may hold a colon ("GP access: % good")
     return type(exc).__name__
 
 

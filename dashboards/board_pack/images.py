@@ -79,7 +79,12 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 class ChartDrawingError(RuntimeError):
-    """The browser failed to draw a chart on every try."""
+    """The browser failed to draw a chart on every try: ``summary`` names the chart (for the pack's page), the
+    message adds the browser's own words (for the log)."""
+
+    def __init__(self, summary: str, detail: str = "") -> None:
+        super().__init__(f"{summary}: {detail}" if detail else summary)
+        self.summary = summary
 
 
 def chart_title(figure: dict[str, Any]) -> str:
@@ -166,8 +171,8 @@ class ChartSession:
                 log.warning("Chart %s (%s), try %s of %s: %s", number, chart_title(figure), attempt, ATTEMPTS, exc)
                 if attempt == ATTEMPTS:
                     raise ChartDrawingError(
-                        f"Chart {number} ({chart_title(figure)}) could not be drawn after {ATTEMPTS} tries: "
-                        f"{type(exc).__name__}: {str(exc)[:300]}"
+                        f"Chart {number} ({chart_title(figure)}) could not be drawn after {ATTEMPTS} tries",
+                        f"{type(exc).__name__}: {str(exc)[:300]}",
                     ) from exc
                 await browser.close()
         raise AssertionError("unreachable")  # pragma: no cover

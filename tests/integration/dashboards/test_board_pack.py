@@ -179,7 +179,7 @@ def test_a_chart_the_browser_cannot_draw_is_named_in_the_packs_failure(
 
     def cannot_draw(*args, **kwargs):
         raise images.ChartDrawingError(
-            "Chart 2 (Emergency admissions) could not be drawn after 3 tries: JavascriptError: TypeError: x"
+            "Chart 2 (Emergency admissions) could not be drawn after 3 tries", "JavascriptError: TypeError: x"
         )
 
     monkeypatch.setattr(pack_actions, "build_board_pack", cannot_draw)
