@@ -22,6 +22,27 @@ def test_the_selector_names_indicators_whose_current_values_are_demo():
     assert not Observation.objects.filter(indicator__in=real, is_current=True, extract__source="demo").exists()
 
 
+def test_the_selector_agrees_with_reading_every_current_row():
+    """The probe (first demo row per indicator) gives what a full read gives, also once an indicator's current
+    rows come from a real extract and another's only partly do."""
+
+    def every_current_row() -> set[int]:
+        rows = Observation.objects.filter(is_current=True, extract__source="demo").order_by()
+        return set(rows.values_list("indicator_id", flat=True).distinct())
+
+    assert indicators_with_demo_data() == every_current_row()
+    real = Extract.objects.create(file_name="real.csv", sha256="0" * 64, format="generic", source="command")
+    wholly, partly = sorted(every_current_row())[:2]
+    Observation.objects.filter(indicator_id=wholly).update(extract=real)
+    first = Observation.objects.filter(indicator_id=partly, is_current=True).order_by("-area_id", "-period_start")[
+        0
+    ]  # the last the probe reaches
+    Observation.objects.filter(indicator_id=partly).exclude(pk=first.pk).update(extract=real)
+    found = indicators_with_demo_data()
+    assert found == every_current_row()
+    assert wholly not in found and partly in found
+
+
 def test_every_outcome_tile_carries_the_tag(board_client):
     html = board_client.get(reverse("dashboards:board")).content.decode()
     for indicator in outcome_indicators():
