@@ -24,7 +24,7 @@ from outcomes.stats.spc import spc
 from outcomes.units import format_value
 from outcomes.vocabulary import BREAKDOWN_TITLES
 
-from .board import IMPROVEMENT, assess, period_months, same_period_length
+from .board import IMPROVEMENT, assess, latest_valued, months_spanned, same_period_length
 from .category_chart import category_chart
 from .chart import Chart, y_title
 from .figures import (
@@ -69,11 +69,6 @@ def _unit(indicator) -> str:
     return indicator.unit_suffix
 
 
-def _latest(frame: pd.DataFrame) -> pd.Series | None:
-    data = frame.dropna(subset=["value"])
-    return None if data.empty else data.iloc[-1]
-
-
 def build(
     data: IndicatorData,
     *,
@@ -106,8 +101,8 @@ def build(
     own = data.series
     if controlled and not own.empty:
         own = control(own)
-    latest_row = _latest(data.series)  # the latest period with a value, whether or not it may be shown
-    months = None if latest_row is None else int(period_months(latest_row.to_frame().T).iloc[0])
+    latest_row = latest_valued(data.series)  # the latest period with a value, whether or not it may be shown
+    months = None if latest_row is None else months_spanned(latest_row["period_start"], latest_row["period_end"])
     if latest_row is not None:
         latest_row = own.loc[latest_row.name]  # the same row, as it may be shown
     latest_value = None if latest_row is None else _f(latest_row["value"])
