@@ -99,7 +99,7 @@ def assess(target: Target, data: OutcomeData, as_of: dt.date) -> TargetView:
                 if comparator_value is None:
                     comparator_latest = latest_valued(comparator)
                     comparator_value = None if comparator_latest is None else float(comparator_latest["value"])
-        valued = series.dropna(subset=["value"])
+        valued = with_values(series)
         return assess_target(
             kind=target.kind,
             polarity=indicator.polarity,
@@ -190,6 +190,11 @@ def period_months(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(months, index=frame.index, dtype="int64")
 
 
+def with_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a value: a boolean mask, a fraction of ``dropna(subset=...)``'s cost on small frames."""
+    return frame[frame["value"].notna().to_numpy()]
+
+
 def months_spanned(start: dt.date, end: dt.date) -> int:
     """Calendar months from ``start``'s to ``end``'s, both counted. Plain date arithmetic: ``pd.to_datetime`` on
     each small frame cost a board build a third of its time."""
@@ -254,7 +259,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         target_text=None if target_line is None else indicator.format_value(target_line),
         frequency=indicator.frequency,
     )
-    valued = data.series.dropna(subset=["value"])
+    valued = with_values(data.series)
     caveats = frame_caveats(valued)
     mark_partial_coverage(figure, list(valued["period_end"]), list(valued["value"]), caveats)
     table = [
@@ -353,7 +358,7 @@ def measure_icons(indicator: Indicator, series: pd.DataFrame, rebases, target: f
     """Variation and assurance icons of a measure's headline series (its latest period length only)."""
     latest = latest_valued(series)
     months = None if latest is None else months_spanned(latest["period_start"], latest["period_end"])
-    valued = same_period_length(series, months).dropna(subset=["value"])
+    valued = with_values(same_period_length(series, months))
     result = _spc(indicator, valued, rebases, target)
     if result is None:
         return MeasureIcons(indicator, None, None)

@@ -46,7 +46,7 @@ def trend_figure(
     fig = new_figure()
     if band is not None:
         _target_band(fig, band, "Target band", opacity=0.12)
-    data = series.dropna(subset=["value"])
+    data = series[series["value"].notna().to_numpy()]
     if {"lower_ci", "upper_ci"} <= set(data.columns) and data["lower_ci"].notna().any():
         ci = data.dropna(subset=["lower_ci", "upper_ci"])
         add_trace(
@@ -74,7 +74,7 @@ def trend_figure(
         ),
     )
     for index, (name, frame) in enumerate((comparators or {}).items()):
-        frame = frame.dropna(subset=["value"])
+        frame = frame[frame["value"].notna().to_numpy()]
         if frame.empty:
             continue
         add_trace(
