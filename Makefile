@@ -42,6 +42,9 @@ demo: demo-data
 # an xdist_group marker and run in one process (docs/adr/0023-test-worlds-and-parallel-runs.md). PARALLEL= runs
 # in one process.
 PARALLEL ?= -n 2 --dist loadgroup
+# Test runs write compiled and assertion-rewritten modules to __pycache__ (ignored by git) even where the
+# environment sets PYTHONDONTWRITEBYTECODE: rewriting the tests' asserts anew took 8 s of every test process's start.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 # Coverage of the application code, with its floor (fail_under in pyproject.toml).
 COVERAGE ?= --cov --cov-report=term:skip-covered
 
@@ -54,11 +57,13 @@ test: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/djlint . --lint
-	$(BIN)/pytest $(PARALLEL) $(COVERAGE) $(PYTEST_ARGS)
+	$(PYTEST) $(PARALLEL) $(COVERAGE) $(PYTEST_ARGS)
 
-## make test-fast: the unit and integration tests on SQLite with eager Celery, in parallel (no browser, no checks)
+## make test-fast: the unit and integration tests on SQLite with eager Celery, in parallel: no browser tests, no
+## checks, none marked slow (Chromium, servers, subprocesses, whole-site sweeps), a tenth of the Hypothesis examples
 test-fast: install
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/pytest tests/unit tests/integration $(PARALLEL) -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL HARROW_QUICK_EXAMPLES=1 $(PYTEST) tests/unit tests/integration -m "not slow" \
+	  $(PARALLEL) -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/djlint . --lint

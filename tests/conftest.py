@@ -148,6 +148,14 @@ def _django_db_helper(_world, _django_db_helper):
     return _django_db_helper
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _disclosure_control_once_per_input() -> None:
+    """Each distinct controlled frame is computed once per process (tests/controlled_memo.py)."""
+    from tests import controlled_memo
+
+    controlled_memo.install()
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with no cached pages: a page cached by an earlier, rolled-back test would carry the data

@@ -195,6 +195,7 @@ def test_a_chart_the_browser_cannot_draw_is_named_in_the_packs_failure(
 # The generated pack
 
 
+@pytest.mark.slow  # draws with Chromium and lays out the PDF
 @needs_renderer
 def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     role_client, django_capture_on_commit_callbacks
@@ -309,6 +310,7 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
     print(f"board pack generated in {pack.duration_seconds:.1f}s, {pack.page_count} pages")
 
 
+@pytest.mark.slow  # draws with Chromium and lays out the PDF
 @needs_renderer
 def test_a_kept_pack_reads_as_it_was_after_new_data_arrive(role_client, django_capture_on_commit_callbacks):
     # With no governance data at all the pack still reads sensibly.

@@ -123,6 +123,7 @@ def crowd_the_pack() -> None:
         )
 
 
+@pytest.mark.slow  # lays out the PDF many times
 @needs_weasyprint
 def test_however_long_the_notes_no_section_splits_and_no_table_leaves_a_lone_row():
     from dashboards.board_pack import pdf
@@ -183,6 +184,7 @@ def test_progress_is_never_written_over_a_finished_pack():
     assert pack.summary == {"outcomes": []} and pack.progress is None
 
 
+@pytest.mark.slow  # draws the charts with Chromium
 def test_the_pack_reports_its_progress_in_order_as_it_is_built(monkeypatch):
     from dashboards.board_pack import pdf
 

@@ -47,6 +47,7 @@ def _paths() -> list[str]:
     return [*paths, reverse("dashboards:pcn", args=["U84846"]), reverse("dashboards:pcn", args=["U89806"])]
 
 
+@pytest.mark.slow  # every page a role can reach
 @pytest.mark.parametrize("username", ["board", "pcnlead", "analyst"])
 def test_every_chart_has_a_title_axis_titles_a_summary_and_a_table(role_client, username):
     client = role_client(username)

@@ -19,7 +19,7 @@ from outcomes.selectors import HARROW_CODE
 from .attacks import Published, Shown, Truth, attack
 from .loading import load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # every page's CSV and chart data, for two roles
 
 SMALL = {  # practice -> numerator for the latest period: small counts beside the demo's own small monthly counts
     "PERF_DIABETES_9CP": (3, 6),

@@ -175,6 +175,7 @@ def _board_pages(client) -> list[str]:
     return paths
 
 
+@pytest.mark.slow  # every page a role can reach
 @pytest.mark.parametrize("role", ["board", "pcnlead"])
 def test_no_page_shows_developer_text(role_client, role):
     """Every page a board member or PCN lead may open (the analysts' upload pages are outside this issue)."""

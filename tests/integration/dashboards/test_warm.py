@@ -11,6 +11,7 @@ from outcomes.signals import extract_loaded
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # builds every page for every role
 def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
     from django.core.cache import cache
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # two gunicorn servers
+
 REPO = Path(__file__).resolve().parents[3]
 USERNAME, PASSWORD = "lockme", "Correct-horse-battery-2026"
 

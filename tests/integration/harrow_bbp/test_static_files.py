@@ -17,7 +17,7 @@ from django.template import engines
 from django.test import override_settings
 
 # One process runs the module, so the collection below (gzip and Brotli of every file: tens of seconds) is made once.
-pytestmark = pytest.mark.xdist_group("static_files")
+pytestmark = [pytest.mark.xdist_group("static_files"), pytest.mark.slow]  # runs collectstatic
 
 MANIFEST_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
+
 from .test_access import PARAM, RowValues, all_patterns
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +148,7 @@ def row_values():
 @pytest.mark.parametrize(
     ("route", "callback"), [(r, p.callback) for r, _, p in PATTERNS], ids=[r for r, *_ in PATTERNS]
 )
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_no_parameter_value_gives_a_server_error(role_client, row_values, username, route, callback, data):
     client = role_client(username)

@@ -22,6 +22,7 @@ from outcomes.ingest.table import read_table
 from outcomes.models import Extract
 from outcomes.problems import FileRefused
 from tests.archives import zipped as _zipped
+from tests.examples import examples
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REPO = Path(__file__).resolve().parents[4]
@@ -126,14 +127,16 @@ def test_every_reader_has_a_seed_it_reads():
     assert read == set(READERS), set(READERS) - read
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(mutated(), st.sampled_from(NAMES))
 def test_no_input_crashes_a_reader(content, name):
     read_every_way(content, name)
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )

@@ -67,6 +67,7 @@ def test_dry_run_validates_without_writing(tmp_path):
     assert Observation.objects.count() == before
 
 
+@pytest.mark.slow  # runs manage.py in subprocesses
 def test_the_command_exit_codes_from_a_shell(tmp_path):
     """The real process, as an analyst's script runs it, on a scratch SQLite database."""
     env = {

@@ -120,6 +120,7 @@ def test_a_session_draws_what_is_handed_in_while_the_caller_goes_on_and_closes_o
     assert failed._future.done()  # the browser was closed, not left running
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
 def test_each_figure_is_drawn_at_its_own_size_and_progress_is_told_after_each():
     done = []
@@ -139,6 +140,7 @@ def test_sizes_must_match_the_figures(monkeypatch):
         images.render_pngs([{"data": []}], sizes=[(1, 1), (2, 2)])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
 def test_a_chart_the_browser_fails_once_is_drawn_on_the_next_try(monkeypatch):
     import kaleido
@@ -168,6 +170,7 @@ def test_a_chart_the_browser_fails_once_is_drawn_on_the_next_try(monkeypatch):
     assert len(started) == 2  # the retry ran in a new browser, which then drew the rest
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(images.chromium_path() is None, reason="kaleido needs Debian's Chromium (make system-packages)")
 def test_a_chart_that_fails_every_try_names_itself_and_the_browsers_message(monkeypatch):
     import kaleido

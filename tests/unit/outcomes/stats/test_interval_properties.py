@@ -10,9 +10,10 @@ from hypothesis.extra.numpy import arrays
 from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.funnel import funnel_significance, proportion_funnel
 from outcomes.stats.intervals import ESP2013, dsr, mean_ci, rate_ci, wilson_ci
+from tests.examples import examples
 
 EPS = 1e-9
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=examples(60), deadline=None)
 
 counts = st.integers(min_value=0, max_value=10**7)
 positive = st.integers(min_value=1, max_value=10**8)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes.stats.spc import SPCResult, spc
+from tests.examples import examples
 
 from . import vectors as rv
 
@@ -102,7 +103,7 @@ options = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=series, opts=options)
 def test_fast_path_equals_general_kernel(values, opts):
     fast, general = both_paths(values, **opts)
@@ -140,7 +141,7 @@ def test_extreme_values_give_the_same_answer_and_warnings(values):
     assert_identical(fast, general)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=series)
 def test_options_outside_the_fast_path_are_unchanged(values):
     """Rebasing and fixed baselines always take the general kernel."""

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from outcomes.stats.spc import assurance_type, spc, spc_many
 from outcomes.stats.spc.results import assurance_name
+from tests.examples import examples
 
 from .test_spc_rules import shift_marks, shift_sides, trend_directions, trend_marks, two_in_three_points
 
@@ -154,7 +155,7 @@ small_ints = st.lists(st.integers(-2, 2), max_size=40)
 lengths = st.integers(2, 8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=small_ints, length=lengths)
 def test_shift_rules_equal_loops(values, length):
     rel = [int(np.sign(v)) for v in values]
@@ -167,7 +168,7 @@ def test_shift_rules_equal_loops(values, length):
     assert shift_marks(rel, length) == expected_marks
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=small_ints, length=lengths)
 def test_trend_rules_equal_loops(values, length):
     y = list(np.cumsum(values)) if values else []
@@ -180,7 +181,7 @@ def test_trend_rules_equal_loops(values, length):
     assert trend_marks(y, length) == (marks if y else [])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(points=st.lists(st.tuples(st.booleans(), st.integers(-1, 1)), max_size=30))
 def test_two_in_three_equals_loop(points):
     close = [c for c, _ in points]

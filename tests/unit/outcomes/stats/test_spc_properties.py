@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from outcomes.stats.spc import SCREEN_FACTOR, spc, spc_many
+from tests.examples import examples
 
 series = st.lists(st.integers(-40, 40), min_size=2, max_size=40)
 improvements = st.sampled_from(["increase", "decrease"])
@@ -38,7 +39,7 @@ def generic(values: list[int], result) -> bool:
     return mr.size == 0 or np.min(np.abs(mr - SCREEN_FACTOR * mr.mean())) >= scale
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     values=series,
     shift=st.integers(-10_000, 10_000),
@@ -55,7 +56,7 @@ def test_flags_and_point_types_survive_shift_and_positive_scaling(values, shift,
     assert moved.variation_icon == base.variation_icon
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=60), opts=options)
 def test_limits_contain_the_mean(values, opts):
     result = spc(values, **opts)
@@ -75,7 +76,7 @@ SWAP = {
 }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=series, opts=options, target=st.none() | st.integers(-50, 50))
 def test_reversing_improvement_swaps_improvement_and_concern(values, opts, target):
     up = spc(values, improvement="increase", target=target, **opts)
@@ -89,7 +90,7 @@ def test_reversing_improvement_swaps_improvement_and_concern(values, opts, targe
     assert (neutral.point_type == "special_cause_neutral").tolist() == up.special_cause_flag.tolist()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     rows=st.integers(1, 5).flatmap(
         lambda k: st.lists(st.lists(st.integers(-20, 20), min_size=15, max_size=15), min_size=k, max_size=k)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomes.stats.spc import rules
+from tests.examples import examples
 
 # ----------------------------------------------------------------------------------------------------------------
 # Adapters: one series as bitsets (bit i = point i).
@@ -98,7 +99,7 @@ rows = st.integers(1, 12).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(rows=rows, length=st.integers(2, 9))
 def test_rules_on_a_batch_equal_the_rules_row_by_row(rows, length):
     k = len(rows)
@@ -136,7 +137,7 @@ def naive_reached(bits: list[int], length: int) -> list[int]:
     return [int(i + 1 >= length and all(bits[i - length + 1 : i + 1])) for i in range(len(bits))]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(bits=st.lists(st.integers(0, 1), max_size=40), length=st.integers(1, 15))
 def test_run_reached_and_part_of_run_equal_their_definitions(bits, length):
     """The doubling steps give what the definitions say, for every length (not only 7)."""
