@@ -215,7 +215,9 @@ def comparable(data: OutcomeData) -> OutcomeData:
     )
 
 
-def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
+def build_tile(data: OutcomeData, borough: Area, as_of: dt.date, *, drawn: bool = True) -> OutcomeTile:
+    """The outcome's tile. ``drawn=False`` leaves out the chart, table, sparkline and comparators, for a tile read
+    only for its state (the board's changes since last month), which is half the time of a drawn one."""
     data = comparable(data)
     indicator = data.indicator
     latest = latest_valued(data.series)
@@ -223,7 +225,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     if indicator.unit == "rate" and indicator.unit_label:
         unit_text = f"Rate {indicator.unit_label}"
     comparators = []
-    for area, frame in data.comparators.items():
+    for area, frame in data.comparators.items() if drawn else ():
         row = latest_valued(frame)
         if row is not None:
             comparison = "not compared"
@@ -248,20 +250,23 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
     targets = [assess(t, data, as_of) for t in data.targets]
     band = next(((t.lower, t.upper) for t in data.targets if t.kind == "band"), None)
     target_line = next((v.assessment.target_value for v in targets if v.assessment.target_value is not None), None)
-    figure = trend_figure(
-        data.series,
-        title=f"{indicator.display_name}, {borough.display_name}",
-        y_title=unit_text[:1].upper() + unit_text[1:],
-        area_name=borough.display_name,
-        comparators={a.display_name: f for a, f in data.comparators.items()},
-        target=None if band else target_line,
-        band=band,
-        target_text=None if target_line is None else indicator.format_value(target_line),
-        frequency=indicator.frequency,
-    )
+    figure = None
+    if drawn:
+        figure = trend_figure(
+            data.series,
+            title=f"{indicator.display_name}, {borough.display_name}",
+            y_title=unit_text[:1].upper() + unit_text[1:],
+            area_name=borough.display_name,
+            comparators={a.display_name: f for a, f in data.comparators.items()},
+            target=None if band else target_line,
+            band=band,
+            target_text=None if target_line is None else indicator.format_value(target_line),
+            frequency=indicator.frequency,
+        )
     valued = with_values(data.series)
     caveats = frame_caveats(valued)
-    mark_partial_coverage(figure, list(valued["period_end"]), list(valued["value"]), caveats)
+    if figure is not None:
+        mark_partial_coverage(figure, list(valued["period_end"]), list(valued["value"]), caveats)
     table = [
         {
             "coverage": caveat,
@@ -274,6 +279,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
             ),
         }
         for r, caveat in zip(valued.itertuples(), caveats, strict=True)
+        if drawn
     ]
     if latest is None:
         latest_text, latest_period = "No data yet", ""
@@ -288,7 +294,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         )
     sparkline = ""
     recent = valued.tail(SPARKLINE_POINTS)
-    if len(recent) >= 2:
+    if drawn and len(recent) >= 2:
         first = recent.iloc[0]
         first_period = indicator.period_label(first["period_start"], first["period_end"])
         sparkline = sparkline_svg(
@@ -323,7 +329,7 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date) -> OutcomeTile:
         latest_period=latest_period,
         comparators=comparators,
         targets=targets,
-        figure_json=figure_json(figure),
+        figure_json="" if figure is None else figure_json(figure),
         table=table,
         summary=summary,
         sparkline=sparkline,
@@ -417,7 +423,8 @@ def overdue_indicators(indicators: list[Indicator], latest: pd.DataFrame, as_of:
     return out
 
 
-def board_tiles(as_of: dt.date, *, up_to: dt.date | None = None) -> tuple[Area, list[OutcomeTile]]:
-    """The tiles assessed on ``as_of``; ``up_to`` limits the data to periods ending by then (board packs)."""
+def board_tiles(as_of: dt.date, *, up_to: dt.date | None = None, drawn: bool = True) -> tuple[Area, list[OutcomeTile]]:
+    """The tiles assessed on ``as_of``; ``up_to`` limits the data to periods ending by then (board packs);
+    ``drawn=False`` for tiles read only for their state (``build_tile``)."""
     borough, outcomes = board_outcomes(up_to=up_to)
-    return borough, [build_tile(data, borough, as_of) for data in outcomes]
+    return borough, [build_tile(data, borough, as_of, drawn=drawn) for data in outcomes]

@@ -34,7 +34,7 @@ def board_changes(today: dt.date, version: str | None = None) -> dict[str, list[
 
     def build():
         last, before = month_ends(today)
-        states = [board_state(board_tiles(end, up_to=end)[1]) for end in (before, last)]
+        states = [board_state(board_tiles(end, up_to=end, drawn=False)[1]) for end in (before, last)]
         return changes_since(*states)
 
     return cached(("board_changes", today), build, version)

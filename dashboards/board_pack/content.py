@@ -336,7 +336,7 @@ def gather(
     before = last_complete_month(month)
     progress(0.02, "Reading the outcome measures")
     borough, tiles = board_tiles(end, up_to=end)
-    _, earlier = board_tiles(month_end(before), up_to=month_end(before))
+    _, earlier = board_tiles(month_end(before), up_to=month_end(before), drawn=False)
     rows = scorecard(tiles, changes_since(board_state(earlier), board_state(tiles)))
     measures = [*(r.tile for r in rows), *tracked_measure_icons(borough, up_to=end)]
     matrix, without_icons = mdc_matrix((m.variation_code, m.assurance_code, m) for m in measures)

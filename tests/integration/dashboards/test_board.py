@@ -244,3 +244,22 @@ def test_a_tile_compares_harrow_with_nwl_by_harrow_s_interval(board_client, valu
     (comparator,) = [c for c in tile.comparators if c.name == "NWL"]
     assert comparator.comparison == verdict
     assert f"Harrow {verdict}" in html
+
+
+@pytest.mark.parametrize("months_back", [0, 1, 2, 6])
+def test_a_tile_read_only_for_its_state_has_the_state_of_the_drawn_tile(months_back):
+    """The board's changes since last month read undrawn tiles: their statuses, latest period and special-cause
+    points are the drawn tiles' own, month by month."""
+    import datetime as dt
+
+    from dashboards.board import board_tiles
+    from dashboards.overview import board_state
+
+    end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    for _ in range(months_back):
+        end = end.replace(day=1) - dt.timedelta(days=1)
+    _, drawn = board_tiles(end, up_to=end)
+    _, undrawn = board_tiles(end, up_to=end, drawn=False)
+    assert board_state(undrawn) == board_state(drawn)
+    assert any(t.special_cause_ends for t in drawn) and any(t.latest_period_end for t in drawn)
+    assert all(t.figure_json == "" and t.table == [] and t.sparkline == "" for t in undrawn)
