@@ -125,10 +125,12 @@ MAX_TICKS = 12
 
 
 def tick_label(day, frequency: str) -> str:
-    """A period end as its axis label: a financial year ("2023/24") for an annual or biennial measure whose year
-    ends in March, else the year it ends in; month and year for monthly and quarterly measures."""
+    """A period end as its axis label, as the pages name the period (``outcomes.periods.period_label``): for an
+    annual or biennial measure a split year ("2023/24") when its year ends in March (financial) or August
+    (academic: the tooth-decay survey's "2016/17 academic year" is ticked "2016/17", not "2017"), else the year it
+    ends in; month and year for monthly and quarterly measures."""
     if frequency in ("annual", "biennial"):
-        return f"{day.year - 1}/{day.year % 100:02d}" if day.month == 3 else f"{day.year}"
+        return f"{day.year - 1}/{day.year % 100:02d}" if day.month in (3, 8) else f"{day.year}"
     return f"{day:%b %Y}"
 
 

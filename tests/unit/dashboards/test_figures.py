@@ -480,5 +480,5 @@ def test_the_overview_trend_labels_its_target_with_the_unit_and_ticks_at_the_mea
     )
     assert [a["text"] for a in fig["layout"]["annotations"]] == ["Target 37.4%"]
     assert fig["layout"]["xaxis"]["tickvals"] == [d.isoformat() for d in ends]
-    assert fig["layout"]["xaxis"]["ticktext"] == ["2017", "2019", "2022", "2024"]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["2016/17", "2018/19", "2021/22", "2023/24"]  # as periods are named
     go.Figure(fig)

@@ -77,7 +77,9 @@ def test_min_points_is_validated():
     ("day", "frequency", "label"),
     [
         (dt.date(2024, 3, 31), "annual", "2023/24"),
-        (dt.date(2024, 8, 31), "biennial", "2024"),
+        (dt.date(2024, 8, 31), "biennial", "2023/24"),  # an academic year, as the pages name it
+        (dt.date(2024, 8, 31), "annual", "2023/24"),
+        (dt.date(2024, 12, 31), "annual", "2024"),  # a calendar year
         (dt.date(2024, 6, 30), "quarterly", "Jun 2024"),
         (dt.date(2024, 1, 31), "monthly", "Jan 2024"),
     ],
