@@ -276,6 +276,27 @@ def test_qof_achievement_reads_the_long_layout_and_reports_nothing_tracked():
     assert (row["numerator"], row["denominator"], row["period_start"]) == ("1050", "1400", "2022-04-01")
 
 
+def test_qof_achievement_by_region_with_its_three_region_columns_reads_the_same():
+    """From 2022/23 achievement is published per NHS England region, with REGION_ODS_CODE, REGION_ONS_CODE and
+    REGION_NAME before the four columns, and PCAS among the measures (as public code reading the London files for
+    2022/23 and 2024/25 shows; no real copy was found). The year comes from the name (_2425: April 2024)."""
+    rows = ["REGION_ODS_CODE,REGION_ONS_CODE,REGION_NAME,PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE"]
+    for practice in ("E84068", "F83001"):  # ours, and one in another borough
+        for code, numerator, denominator in (("HYP008", 600, 800), ("HYP009", 100, 150)):
+            for measure, value in (("NUMERATOR", numerator), ("DENOMINATOR", denominator), ("PCAS", 12)):
+                rows.append(f"Y56,E40000003,LONDON,{practice},{code},{measure},{value}")
+    content = ("\n".join(rows) + "\n").encode()
+    extract = run(PREVALENCE, name="ACHIEVEMENT_LONDON_2425.csv", content=content)
+    assert extract.format == "qof_achievement"
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    table = read_table(content, sniff(content))
+    table.file_name = "ACHIEVEMENT_LONDON_2425.csv"
+    output = convert_achievement(table, Mapping(achievement={"X_HYP_TARGET": ("HYP008", "HYP009")}), {"E84068"})
+    [row] = output.frame.to_dict("records")
+    assert (row["org_code"], row["numerator"], row["denominator"]) == ("E84068", "700", "950")
+    assert (row["period_start"], row["period_end"]) == ("2024-04-01", "2025-03-31")
+
+
 # ------------------------------------------------------------------------------------------------ geography
 
 
