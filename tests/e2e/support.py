@@ -1,4 +1,5 @@
-"""What the browser tests share: how to start Chromium, the demo logins, and axe's findings as text."""
+"""What the browser tests share: how to start Chromium, the demo logins, axe's findings as text, and words broken
+across lines."""
 
 from __future__ import annotations
 
@@ -50,3 +51,27 @@ def describe(violations: list[dict]) -> str:
 
 def blocking(violations: list[dict]) -> list[dict]:
     return [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+
+
+# Each word in the text under ``selector`` (optionally only in text inside ``within``) as a DOM range: a word
+# split over two lines has two line boxes.
+_BROKEN_WORDS = """({selector, within, pattern}) => [...document.querySelectorAll(selector)].flatMap(root => {
+    const broken = [], walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), re = new RegExp(pattern, "g");
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (within && !node.parentElement.closest(within)) continue;
+        for (const m of node.data.matchAll(re)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+            if (tops.size > 1) broken.push(m[0]);
+        }
+    }
+    return broken;
+})"""
+
+
+def broken_words(page, selector: str, *, within: str | None = None, pattern: str = r"[A-Za-z]{4,}") -> list[str]:
+    """The words (``pattern``: by default four or more letters, so a break after a hyphen is allowed) whose
+    letters lie on two lines, in the text under ``selector``."""
+    return page.evaluate(_BROKEN_WORDS, {"selector": selector, "within": within, "pattern": pattern})

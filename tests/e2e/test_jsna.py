@@ -10,29 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from .support import axe_violations, blocking, describe
+from .support import axe_violations, blocking, broken_words, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-#: Every word in the tables and tags, as a DOM range: a word split over two lines has two line boxes. A unit joined by
-#: a no-break space ("per\u00a01,000") counts as one word, so a unit split over two lines is caught too.
-BROKEN_WORDS = """() => {
-  const broken = [];
-  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.parentElement.closest("table, .app-tag")) continue;
-    const re = /[^ \\t\\n]+/g;
-    let match;
-    while ((match = re.exec(node.data))) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-      if (tops.size > 1) broken.push(match[0]);
-    }
-  }
-  return broken;
-}"""
 TABLES = """() => [...document.querySelectorAll("main .app-table-scroll")].map(box => {
   const r = box.getBoundingClientRect();
   return [r.left, r.right, box.scrollWidth, box.clientWidth];
@@ -55,7 +36,9 @@ def test_the_jsna_page_fits_the_window_breaks_no_word_and_passes_axe(signed_in, 
         assert any(scroll_width > client for _, _, scroll_width, client in boxes)
     elif width >= 1200:  # at 1366 px every column shows without scrolling
         assert all(scroll_width <= client for _, _, scroll_width, client in boxes), boxes
-    assert page.evaluate(BROKEN_WORDS) == []
+    # Every word in the tables and tags; a unit joined by a no-break space ("per\u00a01,000") counts as one word,
+    # so a unit split over two lines is caught too.
+    assert broken_words(page, "main", within="table, .app-tag", pattern=r"[^ \t\n]+") == []
     assert page.locator("table.app-jsna .app-jsna__value").count() >= 20
     violations = blocking(axe_violations(page))
     assert not violations, describe(violations)

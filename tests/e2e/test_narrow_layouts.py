@@ -8,6 +8,8 @@ import io
 import pytest
 from django.urls import reverse, reverse_lazy
 
+from .support import broken_words
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # Every title, axis title, note and tick label of every chart inside its chart; no toolbar; the title above the plot.
@@ -24,21 +26,6 @@ CHART_PROBLEMS = """() => [...document.querySelectorAll('.js-plotly-plot')].flat
     if (title && plot && title.getBoundingClientRect().bottom > plot.getBoundingClientRect().top + 1)
         problems.push(`${name}: the title runs into the plot`);
     return problems;
-})"""
-
-# A word of four or more letters whose letters are on two lines (a break after a hyphen is allowed).
-BROKEN_WORDS = """(selector) => [...document.querySelectorAll(selector)].flatMap(el => {
-    const broken = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        for (const m of n.textContent.matchAll(/[A-Za-z]{4,}/g)) {
-            const range = document.createRange();
-            range.setStart(n, m.index);
-            range.setEnd(n, m.index + m[0].length);
-            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-            if (tops.size > 1) broken.push(m[0]);
-        }
-    }
-    return broken;
 })"""
 
 
@@ -71,7 +58,7 @@ def test_at_1366_px_the_comparators_beside_the_latest_value_are_whole_words(sign
     page.goto(reverse("dashboards:indicator", args=["OUT1_TOOTH_DECAY"]))
     keys = page.locator(".nhsuk-grid-column-one-third .nhsuk-summary-list__key").all_inner_texts()
     assert {"London", "England"} <= {k.strip() for k in keys}, keys
-    broken = page.evaluate(BROKEN_WORDS, ".nhsuk-grid-column-one-third .nhsuk-summary-list__key")
+    broken = broken_words(page, ".nhsuk-grid-column-one-third .nhsuk-summary-list__key")
     assert not broken, f"broken mid-word: {broken}"
 
 
