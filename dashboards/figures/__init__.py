@@ -49,6 +49,7 @@ from .base import (
     mark_partial_coverage,
     safe_json,
     tick_label,
+    with_values,
 )
 from .breakdown import (
     _LEADING_NUMBER,
@@ -165,5 +166,6 @@ __all__ = [
     "summary_sentence_spine",
     "tick_label",
     "trend_figure",
+    "with_values",
     "wrap_label",
 ]

@@ -20,6 +20,7 @@ from .base import (
     _base_layout,
     _target_band,
     frequency_ticks,
+    with_values,
 )
 
 
@@ -46,7 +47,7 @@ def trend_figure(
     fig = new_figure()
     if band is not None:
         _target_band(fig, band, "Target band", opacity=0.12)
-    data = series[series["value"].notna().to_numpy()]
+    data = with_values(series)
     if {"lower_ci", "upper_ci"} <= set(data.columns) and data["lower_ci"].notna().any():
         ci = data.dropna(subset=["lower_ci", "upper_ci"])
         add_trace(
@@ -74,7 +75,7 @@ def trend_figure(
         ),
     )
     for index, (name, frame) in enumerate((comparators or {}).items()):
-        frame = frame[frame["value"].notna().to_numpy()]
+        frame = with_values(frame)
         if frame.empty:
             continue
         add_trace(
