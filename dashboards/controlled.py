@@ -3,22 +3,31 @@ anyone but an analyst (see `outcomes.disclosure.control_observations` and ADR 00
 
 Built once per data version and cached, so the indicator pages of every area, the PCN page and the CSV
 downloads all show the same cells suppressed: a cell hidden on one page and shown on another would undo the
-complementary suppression.
+complementary suppression. Computing it takes seconds for a large indicator, and the page cache keeps it only for
+minutes, so the result is also stored in the database (``ControlledFrame``) under a fingerprint of its inputs and
+read back, not recomputed, while they are unchanged (ADR 0031).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import time
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
+from outcomes import disclosure, disclosure_groups, disclosure_secondary, rollup
 from outcomes.disclosure import control_observations
 from outcomes.disclosure_groups import additive_groups
 from outcomes.models import KEY_COLUMNS, Indicator
 from outcomes.rollup import interval_function
-from outcomes.selectors import HierarchyObservations, hierarchy_observations
+from outcomes.selectors import HierarchyIdentity, HierarchyObservations, hierarchy_identity, hierarchy_observations
 
+from .actions import store_controlled_frame
 from .cache import cached
+from .selectors import stored_controlled_frame
 
 #: How a page's rows are matched to the controlled frame.
 KEYS = list(KEY_COLUMNS)
@@ -44,9 +53,62 @@ def control_hierarchy(observations: HierarchyObservations) -> pd.DataFrame:
     )
 
 
+@functools.cache
+def rules_digest() -> str:
+    """SHA-256 of the source of the code that computes a controlled frame: a change to the rules is a new input."""
+    digest = hashlib.sha256()
+    for module in (disclosure, disclosure_groups, disclosure_secondary, rollup):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(observations: HierarchyObservations | HierarchyIdentity) -> str:
+    """SHA-256 of everything `control_hierarchy` reads: the indicator's current rows (by their keys' identity:
+    `outcomes.selectors.HierarchyIdentity`), the practices' memberships, the PCNs' borough, the indicator's
+    multiplier, interval method and decimals, and the rules (`rules_digest`). The same for an indicator's rows
+    and for their identity, so a stored frame is found without reading the rows."""
+    indicator = observations.indicator
+    digest = hashlib.sha256(rules_digest().encode())
+    settings = (indicator.pk, indicator.multiplier, indicator.interval_method, indicator.decimal_places)
+    digest.update(repr((settings, sorted(observations.pcn_parent.items()))).encode())
+    memberships = observations.memberships
+    digest.update(repr((list(memberships.columns), len(memberships))).encode())
+    digest.update(pd.util.hash_pandas_object(memberships, index=False).to_numpy().tobytes())
+    digest.update(repr(tuple(observations.row_identity)).encode())
+    return digest.hexdigest()
+
+
+def stored_or_controlled(observations: HierarchyObservations) -> pd.DataFrame:
+    """`control_hierarchy`'s frame, read from the database when it was stored for exactly these inputs, else
+    computed and stored for the next reader."""
+    if observations.frame.empty:
+        return control_hierarchy(observations)
+    key = fingerprint(observations)
+    indicator_id = observations.indicator.pk
+    stored = stored_controlled_frame(indicator_id, key)
+    if stored is not None:
+        return stored
+    started = time.perf_counter()
+    frame = control_hierarchy(observations)
+    seconds = time.perf_counter() - started
+    store_controlled_frame(indicator_id=indicator_id, fingerprint=key, frame=frame, seconds=seconds)
+    return frame
+
+
 def controlled_observations(indicator: Indicator, version: str | None = None) -> pd.DataFrame:
-    """`control_hierarchy` for the indicator in Harrow, cached by data version."""
-    return cached(("controlled", indicator.pk), lambda: control_hierarchy(hierarchy_observations(indicator)), version)
+    """The indicator's controlled frame in Harrow, cached by data version; when not cached, the stored frame for
+    its current inputs (found by their identity, without reading the rows), else computed from them."""
+
+    def build() -> pd.DataFrame:
+        identity = hierarchy_identity(indicator)
+        if identity.row_identity[0]:
+            stored = stored_controlled_frame(indicator.pk, fingerprint(identity))
+            if stored is not None:
+                return stored
+        return stored_or_controlled(hierarchy_observations(indicator))
+
+    return cached(("controlled", indicator.pk), build, version)
 
 
 def controlled_for(indicators: Iterable[Indicator], version: str | None = None) -> pd.DataFrame:

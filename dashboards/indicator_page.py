@@ -15,7 +15,7 @@ import pandas as pd
 from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
-from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area
 from outcomes.models import KEY_COLUMNS, Area
 from outcomes.periods import rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
@@ -86,12 +86,13 @@ def build(
         from .controlled import controlled_observations
 
         controlled_frame = controlled_observations(indicator)
+    by_area = None if unsuppressed or controlled_frame is None else rows_by_area(controlled_frame)
 
     def control(frame: pd.DataFrame) -> pd.DataFrame:
         """Rows below borough level as the one controlled frame has them (see ADR 0008)."""
         if unsuppressed or frame.empty:
             return frame
-        return overlay_controlled(frame, controlled_frame, keys=CONTROL_KEYS, decimals=decimals)
+        return overlay_controlled(frame, controlled_frame, keys=CONTROL_KEYS, decimals=decimals, by_area=by_area)
 
     # Below borough level the area's own counts are under disclosure control for everyone but analysts: its
     # values from suppressed counts are not shown, the others are recomputed from the controlled counts, and the
@@ -232,8 +233,15 @@ def build(
     )
     if latest_row is not None and data.pcns and "pcn" in indicator.levels:
         rows, links = [], []
-        for order, (pcn, frame) in enumerate(data.pcns.items()):
-            same = control(frame[frame["period_end"] == latest_row["period_end"]])
+        # Each PCN's rows for the latest period, controlled in one pass (a pass costs the same for one row or many).
+        latest_end = latest_row["period_end"]
+        at_latest = {pcn: frame[frame["period_end"] == latest_end] for pcn, frame in data.pcns.items()}
+        parts = [f for f in at_latest.values() if not f.empty]
+        shown_at_latest = control(pd.concat(parts)) if parts else None
+        for order, (pcn, frame) in enumerate(at_latest.items()):
+            if shown_at_latest is not None and not frame.empty:
+                frame = shown_at_latest[shown_at_latest["area_id"] == pcn.pk]
+            same = frame
             if not same.empty:
                 rows.append(
                     same.iloc[-1].to_dict()
@@ -264,9 +272,13 @@ def build(
     breakdown_charts = []
     if not data.breakdowns.empty:
         frame = same_period_length(data.breakdowns, months) if months else data.breakdowns
+        frame = frame.reset_index(drop=True)
+        # Every breakdown's latest rows, controlled in one pass, then taken breakdown by breakdown.
+        latest_rows = frame["period_end"] == frame.groupby("breakdown", sort=False)["period_end"].transform("max")
+        shown_latest = control(frame[latest_rows])
         for breakdown, rows in frame.groupby("breakdown", sort=False):
             last = rows["period_end"].max()
-            rows = control(rows[rows["period_end"] == last])
+            rows = shown_latest.loc[rows.index[(rows["period_end"] == last).to_numpy()]]
             title = (
                 f"{indicator.display_name} by {BREAKDOWN_TITLES.get(breakdown, breakdown).lower()}, "
                 f"{area.display_name}, {indicator.period_label(rows['period_start'].iloc[0], last)}"

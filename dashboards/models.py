@@ -107,3 +107,29 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Page version {self.number}"
+
+
+class ControlledFrame(models.Model):
+    """An indicator's disclosure-controlled frame (``dashboards.controlled``), kept until its inputs change.
+
+    Complementary suppression over a large indicator takes seconds (OUT5 at the 1M-row benchmark: about 4.5 s of
+    CPU), and the page cache holds its result only for minutes, so without this every board member opening a PCN
+    page after a quiet spell waited for it. The frame is stored under a fingerprint of everything it is computed
+    from (the indicator's rows, the practices' memberships, the indicator's settings and the rules' source), so a
+    stored frame is only ever read for exactly the inputs it was computed from: one row per indicator, replaced
+    when any input changes. The worker's warming after a load (``dashboards.warm``) fills it; a page that finds
+    no frame for its inputs computes and stores one.
+
+    ``frame`` is a pickle written only by this application (``dashboards.actions.store_controlled_frame``), the
+    same trust as the page cache, which Django pickles too.
+    """
+
+    indicator = models.OneToOneField("outcomes.Indicator", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the inputs the frame was computed from.")
+    frame = models.BinaryField()
+    rows = models.PositiveIntegerField()
+    seconds = models.FloatField(help_text="How long the frame took to compute.")
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Controlled frame of indicator {self.indicator_id} ({self.rows} rows)"

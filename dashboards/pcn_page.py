@@ -9,7 +9,7 @@ import pandas as pd
 from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
-from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area
 from outcomes.models import KEY_COLUMNS
 from outcomes.selectors import PcnData
 from outcomes.stats.funnel import funnel_comparisons
@@ -137,6 +137,7 @@ def build(
         from .controlled import controlled_for
 
         controlled_frame = controlled_for(data.indicators)
+    by_area = None if unsuppressed else rows_by_area(controlled_frame)
     by_code = {i.code: i for i in data.indicators}
     names = {a.pk: a.display_name for a in [*data.pcns, data.borough]}
     codes_by_name = {}  # indicator display name -> code, for the spine rows' links
@@ -146,7 +147,7 @@ def build(
     if not unsuppressed and not latest.empty:
         # PCN values from suppressed counts are not shown (nor used for the range), the others at the precision
         # shown; the borough's row is not under control.
-        latest = overlay_controlled(latest, controlled_frame, keys=CONTROL_KEYS)
+        latest = overlay_controlled(latest, controlled_frame, keys=CONTROL_KEYS, by_area=by_area)
     spine_missing: list[str] = []
     labels = _spine_labels([by_id[i] for i in latest["indicator_id"].unique()] if not latest.empty else [])
     for indicator_id, group in latest.groupby("indicator_id", sort=False):
@@ -234,7 +235,7 @@ def build(
             if not unsuppressed:
                 # Points and their significance come from the controlled counts alone; without Harrow's value the
                 # limits would too (limits from the exact counts would give the PCN's exact rate away).
-                group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS)
+                group = overlay_controlled(group, controlled_frame, keys=CONTROL_KEYS, by_area=by_area)
                 if int((~group["disclosure_suppressed"]).sum()) < needed:
                     continue  # too few practices left to draw; the matrix and the practice table still list them
             if len(group) < needed or statistic is None:
@@ -393,7 +394,7 @@ def _practice_table(
         ],
     )
     if not unsuppressed:
-        table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS)
+        table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS, by_area=rows_by_area(controlled_frame))
     else:
         table = table.assign(
             numerator_display=table["numerator"].map(count_text),

@@ -38,7 +38,7 @@ The same rule is what this module implements, with these choices where the rule 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -53,6 +53,7 @@ __all__ = [
     "control_observations",
     "display_counts",
     "overlay_controlled",
+    "rows_by_area",
     "suppress_counts",
 ]
 
@@ -289,27 +290,53 @@ def control_observations(
     return out
 
 
+def rows_by_area(controlled: pd.DataFrame) -> dict[int, np.ndarray]:
+    """The positions of a controlled frame's rows by area id: for a page that overlays many small frames on one
+    large controlled frame (`overlay_controlled`'s ``by_area``), found once instead of at every call."""
+    if controlled.empty or "area_id" not in controlled.columns:
+        return {}
+    return dict(controlled.groupby("area_id", sort=False).indices)
+
+
 def overlay_controlled(
-    frame: pd.DataFrame, controlled: pd.DataFrame, *, keys: Sequence[str], decimals: int | None = None
+    frame: pd.DataFrame,
+    controlled: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    decimals: int | None = None,
+    by_area: Mapping[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """``frame`` (a page's rows) with its counts, values and flags taken from the one controlled frame.
 
     Rows are matched on ``keys`` (e.g. area_id, period_start, period_end, breakdown, category). A row the
     controlled frame does not hold (an area outside its hierarchy) falls back to the small-number rule
-    (`apply_disclosure_control`), so nothing leaves uncontrolled. The input frame is not modified.
+    (`apply_disclosure_control`), so nothing leaves uncontrolled. The input frame is not modified. ``by_area``:
+    `rows_by_area` of ``controlled``, when the caller overlays several frames on it.
     """
     out = frame.copy()
     if out.empty:
         return apply_disclosure_control(out, decimals=decimals)
     columns = [c for c in CONTROLLED_COLUMNS if c in controlled.columns]
+    # Only the rows of the page's own areas and indicators: a page shows a few areas of a frame holding every
+    # practice's rows.
+    if by_area is not None and "area_id" in keys:
+        found_rows = [by_area[a] for a in pd.unique(out["area_id"]) if a in by_area]
+        controlled = controlled.iloc[np.concatenate(found_rows)] if found_rows else controlled.iloc[:0]
+    for key in ("indicator_id", "area_id"):
+        if key in keys and key in controlled.columns:
+            controlled = controlled[controlled[key].isin(out[key].unique())]
     lookup = controlled.drop_duplicates(list(keys)).set_index(list(keys))[columns]
     index = pd.MultiIndex.from_frame(out[list(keys)]) if len(keys) > 1 else pd.Index(out[keys[0]])
     found = index.isin(lookup.index)
-    fallback = apply_disclosure_control(out, decimals=decimals)
     matched = lookup.reindex(index)
-    for column in columns:
-        base = fallback[column] if column in fallback.columns else pd.Series(np.nan, index=out.index)
-        out[column] = np.where(found, matched[column].to_numpy(), base.to_numpy())
+    if found.all():
+        for column in columns:
+            out[column] = matched[column].to_numpy()
+    else:
+        fallback = apply_disclosure_control(out, decimals=decimals)
+        for column in columns:
+            base = fallback[column] if column in fallback.columns else pd.Series(np.nan, index=out.index)
+            out[column] = np.where(found, matched[column].to_numpy(), base.to_numpy())
     for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
         if column in out.columns:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)

@@ -22,6 +22,8 @@ _control = controlled.control_hierarchy
 
 
 def _fingerprint(observations: HierarchyObservations) -> str:
+    """A hash of the content itself (tests change rows in place and in memory, which the application never does:
+    `dashboards.controlled.fingerprint` identifies rows by primary key)."""
     indicator = observations.indicator
     digest = hashlib.sha256()
     settings = (indicator.pk, indicator.multiplier, indicator.interval_method, indicator.decimal_places)

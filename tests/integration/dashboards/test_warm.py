@@ -20,6 +20,10 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
     # board, changes since last month, the matrix's icons, overdue list, JSNA; outcome indicators x areas x
     # levels; PCN pages x scopes
     assert count == 5 + 7 * 6 * 2 + 5 * 3
+    # ... and the controlled frames are stored, so a page built after the cache empties reads them back
+    from dashboards.models import ControlledFrame
+
+    assert ControlledFrame.objects.filter(indicator__code="OUT5_ACSC_ADMISSIONS", rows__gt=0).exists()
 
     def fail(*args, **kwargs):
         raise AssertionError("the board was built again instead of served from the cache")

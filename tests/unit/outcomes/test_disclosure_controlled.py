@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from outcomes.disclosure import control_observations, overlay_controlled
+from outcomes.disclosure import control_observations, overlay_controlled, rows_by_area
 from outcomes.rollup import interval_function
 
 KEYS = ["area_id", "breakdown", "category"]
@@ -83,3 +83,31 @@ def test_overlay_carries_the_controlled_cells_onto_a_pages_rows_and_controls_the
     assert list(out["disclosure_suppressed"]) == [True, False, True]  # area 2 is not in the frame: the rule
     assert out.loc[11, "numerator_display"] == "90" and out.loc[11, "value"] == round(90 / 10300 * 1000, 2)
     assert np.isnan(out.loc[10, "value"]) and np.isnan(out.loc[12, "value"])
+
+
+def test_overlay_on_a_frames_rows_by_area_gives_what_the_whole_frame_gives():
+    """`rows_by_area` only narrows the frame to the page's areas: found rows, rows left to the rule (area 2, not in
+    the frame) and the dtypes all come out as from the whole frame."""
+    two_areas = pd.concat([_frame(), _frame().assign(area_id=3, numerator=lambda f: f["numerator"] + 4)])
+    controlled = _control(two_areas.reset_index(drop=True))
+    by_area = rows_by_area(controlled)
+    assert sorted(by_area) == [1, 3] and len(by_area[1]) == len(by_area[3]) == 7
+    pages = [
+        controlled[controlled["area_id"] == 3][[*KEYS, "numerator", "denominator", "value"]],  # every row found
+        pd.DataFrame(
+            {
+                "area_id": [3, 2, 1],
+                "breakdown": ["age", "all", "all"],
+                "category": ["5-17", "all", "all"],
+                "numerator": [11.0, 3.0, 90.0],
+                "denominator": [1500.0, 400.0, 10300.0],
+                "value": [7.33, 7.5, 8.74],
+            }
+        ),
+        pd.DataFrame({"area_id": [2], "breakdown": ["all"], "category": ["all"], "numerator": [9.0], "value": [1.0]}),
+    ]
+    for page in pages:
+        whole = overlay_controlled(page, controlled, keys=KEYS)
+        narrowed = overlay_controlled(page, controlled, keys=KEYS, by_area=by_area)
+        pd.testing.assert_frame_equal(narrowed, whole, check_exact=True)
+    assert rows_by_area(controlled.iloc[:0]) == {}
