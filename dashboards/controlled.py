@@ -23,11 +23,11 @@ from outcomes.disclosure import control_observations
 from outcomes.disclosure_groups import additive_groups
 from outcomes.models import KEY_COLUMNS, Indicator
 from outcomes.rollup import interval_function
-from outcomes.selectors import HierarchyIdentity, HierarchyObservations, hierarchy_identity, hierarchy_observations
+from outcomes.selectors import HierarchyIdentity, HierarchyObservations, hierarchy_identities, hierarchy_observations
 
 from .actions import store_controlled_frame
-from .cache import cached
-from .selectors import stored_controlled_frame
+from .cache import cached, data_version
+from .selectors import stored_controlled_frames
 
 #: How a page's rows are matched to the controlled frame.
 KEYS = list(KEY_COLUMNS)
@@ -86,7 +86,7 @@ def stored_or_controlled(observations: HierarchyObservations) -> pd.DataFrame:
         return control_hierarchy(observations)
     key = fingerprint(observations)
     indicator_id = observations.indicator.pk
-    stored = stored_controlled_frame(indicator_id, key)
+    stored = stored_controlled_frames({indicator_id: key}).get(indicator_id)
     if stored is not None:
         return stored
     started = time.perf_counter()
@@ -97,22 +97,35 @@ def stored_or_controlled(observations: HierarchyObservations) -> pd.DataFrame:
 
 
 def controlled_observations(indicator: Indicator, version: str | None = None) -> pd.DataFrame:
-    """The indicator's controlled frame in Harrow, cached by data version; when not cached, the stored frame for
-    its current inputs (found by their identity, without reading the rows), else computed from them."""
-
-    def build() -> pd.DataFrame:
-        identity = hierarchy_identity(indicator)
-        if identity.row_identity[0]:
-            stored = stored_controlled_frame(indicator.pk, fingerprint(identity))
-            if stored is not None:
-                return stored
-        return stored_or_controlled(hierarchy_observations(indicator))
-
-    return cached(("controlled", indicator.pk), build, version)
+    """The indicator's controlled frame in Harrow (`controlled_for` of one indicator)."""
+    return _controlled([indicator], version)[0]
 
 
 def controlled_for(indicators: Iterable[Indicator], version: str | None = None) -> pd.DataFrame:
     """The controlled frames of several indicators in one frame (the PCN page's)."""
-    frames = [controlled_observations(i, version) for i in indicators]
-    frames = [f for f in frames if not f.empty]
+    frames = [f for f in _controlled(list(indicators), version) if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)
+
+
+def _controlled(indicators: list[Indicator], version: str | None) -> list[pd.DataFrame]:
+    """Each indicator's controlled frame: from the page cache (by data version); else the frame stored for its
+    current inputs, found by their identity without reading the rows; else computed from the rows and stored.
+    The identities and stored frames of all the indicators not in the cache are read together, on the first
+    one missing (a few queries for a PCN page's dozen indicators, not a few per indicator)."""
+    version = version or data_version()
+    stored: dict[int, pd.DataFrame] | None = None
+    identities: dict[int, HierarchyIdentity] = {}
+
+    def build(indicator: Indicator) -> pd.DataFrame:
+        nonlocal stored
+        if stored is None:
+            identities.update(hierarchy_identities(indicators))
+            keys = {pk: fingerprint(i) for pk, i in identities.items() if i.row_identity[0]}
+            stored = stored_controlled_frames(keys)
+        if indicator.pk in stored:
+            return stored.pop(indicator.pk)
+        if not identities[indicator.pk].row_identity[0]:  # no rows in the hierarchy: nothing to read or control
+            return control_hierarchy(identities[indicator.pk].without_rows())
+        return stored_or_controlled(hierarchy_observations(indicator))
+
+    return [cached(("controlled", i.pk), lambda i=i: build(i), version) for i in indicators]

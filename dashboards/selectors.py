@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -19,14 +20,23 @@ def board_pack_detail(pk: int) -> BoardPack | None:
     return BoardPack.objects.select_related("requested_by__person").filter(pk=pk).first()
 
 
+def stored_controlled_frames(fingerprints: Mapping[int, str]) -> dict[int, pd.DataFrame]:
+    """The controlled frames kept for exactly these inputs ({indicator id: fingerprint}), by indicator id; an
+    indicator whose frame was computed from other inputs, or never, is left out (one query)."""
+    if not fingerprints:
+        return {}
+    rows = ControlledFrame.objects.filter(indicator_id__in=list(fingerprints)).values_list(
+        "indicator_id", "fingerprint", "frame"
+    )
+    frames = {}
+    for indicator_id, fingerprint, payload in rows:
+        if fingerprint == fingerprints[indicator_id]:
+            frame = pickle.loads(bytes(payload))  # written only by this application (dashboards.actions)
+            categories = {c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+            frames[indicator_id] = frame.astype(categories)
+    return frames
+
+
 def stored_controlled_frame(indicator_id: int, fingerprint: str) -> pd.DataFrame | None:
     """The indicator's controlled frame if one is kept for exactly these inputs, else None (one query)."""
-    payload = (
-        ControlledFrame.objects.filter(indicator_id=indicator_id, fingerprint=fingerprint)
-        .values_list("frame", flat=True)
-        .first()
-    )
-    if payload is None:
-        return None
-    frame = pickle.loads(bytes(payload))  # written only by this application (dashboards.actions)
-    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+    return stored_controlled_frames({indicator_id: fingerprint}).get(indicator_id)

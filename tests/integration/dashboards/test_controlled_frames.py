@@ -161,3 +161,21 @@ def test_a_frame_stored_by_another_process_at_the_same_moment_is_not_an_error(ob
     frame = controlled.control_hierarchy(observations)
     actions.store_controlled_frame(indicator_id=observations.indicator.pk, fingerprint="f", frame=frame, seconds=0.1)
     assert not ControlledFrame.objects.exists()
+
+
+def test_a_pages_indicators_find_their_stored_frames_in_a_few_queries_whatever_their_number(computations):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    indicators = list(Indicator.objects.order_by("code"))
+    first = controlled.controlled_for(indicators)
+    computed = len(computations)
+    assert computed >= 5
+    for many in (indicators[:2], indicators):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            frame = controlled.controlled_for(many)
+        # the data version (3), the hierarchy and every identity (4), the stored frames (1, if any has rows)
+        assert len(queries) <= 8, "\n".join(q["sql"][:150] for q in queries)
+    assert len(computations) == computed  # none computed again
+    pd.testing.assert_frame_equal(frame, first)
