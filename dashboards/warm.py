@@ -1,7 +1,9 @@
 """Build the most-read pages into the cache after new data arrives, in a worker, so readers never wait.
 
 Covers the board (with its overdue list and the JSNA counts, so the JSNA page too), the outcome indicators for
-Harrow and each PCN (both disclosure levels) and the PCN pages (each practice scope). Other pages are built on
+Harrow and each PCN (both disclosure levels) and the PCN pages (each practice scope). Building those computes and
+stores the indicators' controlled frames (``dashboards.controlled``, ADR 0031), so a page built after the cache
+has emptied reads them back instead of computing them. Other pages are built on
 first request. The task (``dashboards.tasks.warm_pages_task``) runs only when a real broker is configured
 (DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for it.
 """
