@@ -1,11 +1,13 @@
 """Benchmark: how long, and how much memory, an upload over the row limit holds a worker before it is refused.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/harrow_bench .venv/bin/python bench/upload_limits.py
-        [--rows 300000] [--limit 250000] [--kind xlsx|xlsx-dimension|csv]
+        [--rows 300000] [--limit 250000] [--kind xlsx|xlsx-dimension|csv|zip]
 
 Writes a generic-format file of ``--rows`` rows to var/bench/ (never committed): a workbook as openpyxl's
 write-only mode saves it, with no ``<dimension>`` element (11.8 MB for 300,000 rows), the same workbook with
-the ``<dimension>`` Excel always writes, or the same rows as CSV. Then, in a fresh process measured by
+the ``<dimension>`` Excel always writes, the same rows as CSV, or that CSV inside a ZIP (``--kind zip``: the
+member is unpacked in memory before it is read, ADR 0030, so ``--rows 27000000`` measures a member of about the
+default ``INGEST_MAX_UNZIPPED_BYTES``, 2 GB). Then, in a fresh process measured by
 ``/usr/bin/time -v``, records it as an upload-page extract and runs the pipeline on it with
 ``INGEST_MAX_UPLOAD_ROWS=--limit``, as the Celery task would (and as the upload request itself does when
 Celery runs eagerly). Prints the outcome, the wall time and the peak RSS. The database named in DATABASE_URL
@@ -100,17 +102,45 @@ def write_csv(source: Path, target: Path) -> None:
             out.write(",".join("" if v is None else str(v) for v in row) + "\n")
 
 
+def write_rows_csv(target: Path, rows: int) -> None:
+    """The workbook's rows as CSV, written directly (openpyxl would take an hour for tens of millions of rows)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as out:
+        out.write("indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value\n")
+        for i in range(rows):
+            numerator, denominator = 10 + i % 90, 1000 + i % 5000
+            month = f"{2000 + i // 12000 % 26}-{1 + i // 1000 % 12:02d}"
+            out.write(
+                f"OUT5_ACSC_ADMISSIONS,E84{i % 1000:03d},{month}-01,{month}-28,all,all,"
+                f"{numerator},{denominator},{round(numerator / denominator * 1000, 1)}\n"
+            )
+
+
+def write_zip(source: Path, target: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.write(source, source.name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--limit", type=int, default=250_000)
-    parser.add_argument("--kind", choices=["xlsx", "xlsx-dimension", "csv"], default="xlsx")
+    parser.add_argument("--kind", choices=["xlsx", "xlsx-dimension", "csv", "zip"], default="xlsx")
     args = parser.parse_args()
     workbook = REPO / "var" / "bench" / f"upload-limits-{args.rows}.xlsx"
-    if not workbook.exists():
+    if args.kind != "zip" and not workbook.exists():
         write_workbook(workbook, args.rows)
     path = workbook
-    if args.kind == "xlsx-dimension":
+    if args.kind == "zip":
+        member = workbook.with_name(f"upload-limits-{args.rows}-rows.csv")
+        path = member.with_suffix(".zip")
+        if not path.exists():
+            write_rows_csv(member, args.rows)
+            write_zip(member, path)
+        print(f"member: {member.name}, {member.stat().st_size / 1_048_576:,.0f} MB unpacked")
+    elif args.kind == "xlsx-dimension":
         path = workbook.with_name(f"upload-limits-{args.rows}-dimension.xlsx")
         if not path.exists():
             add_dimension(workbook, path, args.rows)

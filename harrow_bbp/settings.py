@@ -228,7 +228,7 @@ INGEST_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("INGEST_MAX_XLSX_UNCOMPR
 # A ZIP download (every source, manage.py ingest too): the file read inside it may expand to at most this many
 # bytes, and to at most this many times its packed size once over 10 MB (a ZIP bomb), checked before and while
 # it is unpacked (docs/adr/0030-zip-downloads.md). 0 = no limit.
-INGEST_MAX_UNZIPPED_BYTES = int(os.environ.get("INGEST_MAX_UNZIPPED_BYTES", str(2 * 1024**3)))
+INGEST_MAX_UNZIPPED_BYTES = int(os.environ.get("INGEST_MAX_UNZIPPED_BYTES", str(512 * 1024**2)))
 INGEST_MAX_UNZIPPED_RATIO = int(os.environ.get("INGEST_MAX_UNZIPPED_RATIO", "100"))
 # Stored bytes of refused (not patient-identifiable) files are deleted after this many days by Celery beat.
 #: Below this covered share of a PCN's or borough's members (by registered patients, else denominator, else
