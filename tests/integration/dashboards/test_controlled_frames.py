@@ -179,3 +179,18 @@ def test_a_pages_indicators_find_their_stored_frames_in_a_few_queries_whatever_t
         assert len(queries) <= 8, "\n".join(q["sql"][:150] for q in queries)
     assert len(computations) == computed  # none computed again
     pd.testing.assert_frame_equal(frame, first)
+
+
+def test_after_a_real_load_a_page_shows_the_new_count_not_the_stored_frame(board_client, computations):
+    from tests.integration.dashboards.loading import replace_latest
+
+    url = reverse("dashboards:indicator_csv", args=[CODE, "U84846"])
+    assert board_client.get(url).status_code == 200
+    before = ControlledFrame.objects.get(indicator__code=CODE).fingerprint
+    old = replace_latest(CODE, "U84846", 4321)  # the PCN's latest headline, superseded by a new extract
+    body = board_client.get(url).content.decode()
+    assert ControlledFrame.objects.get(indicator__code=CODE).fingerprint != before
+    assert computations == [CODE, CODE]
+    trend = [line.split(",") for line in body.splitlines() if line.startswith("trend,U84846,")]
+    latest = next(row for row in trend if row[3] == old.period_end.isoformat() and row[4:6] == ["all", "all"])
+    assert latest[6] == "4320"  # the new count 4,321, rounded to 5 as every count below borough level is
