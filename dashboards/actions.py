@@ -8,7 +8,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import ControlledFrame
+from .models import ControlledFrame, StoredSummary
 
 
 def store_controlled_frame(*, indicator_id: int, fingerprint: str, frame: pd.DataFrame, seconds: float) -> None:
@@ -33,3 +33,22 @@ def store_controlled_frame(*, indicator_id: int, fingerprint: str, frame: pd.Dat
             ControlledFrame.objects.update_or_create(indicator_id=indicator_id, defaults=values)
     except IntegrityError:
         pass
+
+
+def store_summary(*, name: str, fingerprint: str, value: object, seconds: float) -> None:
+    """Keep ``value`` as the summary ``name`` for the inputs ``fingerprint`` names, replacing any kept for other
+    inputs. One upsert (INSERT ... ON CONFLICT DO UPDATE): two processes storing the same summary at once both
+    succeed, the later write winning with the same value."""
+    row = StoredSummary(
+        name=name,
+        fingerprint=fingerprint,
+        payload=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+        seconds=seconds,
+        computed_at=timezone.now(),
+    )
+    StoredSummary.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["fingerprint", "payload", "seconds", "computed_at"],
+    )

@@ -133,3 +133,25 @@ class ControlledFrame(models.Model):
 
     def __str__(self) -> str:
         return f"Controlled frame of indicator {self.indicator_id} ({self.rows} rows)"
+
+
+class StoredSummary(models.Model):
+    """A summary a board page is built from, kept in the database for the data version it was computed at
+    (``dashboards.stored``, ADR 0032).
+
+    The overview's "changed since last month" assesses every outcome at the ends of the last two months, and its
+    summary matrix runs SPC over every tracked measure: 60 % of the page's build at 10 million rows. The page
+    cache keeps them only for minutes; stored here, a page built after the cache has emptied reads them back. One
+    row per summary (``name``), replaced when its fingerprint (data version, the code's digest, the settings it
+    reads and its arguments) changes. ``payload`` is a pickle written only by this application
+    (``dashboards.actions.store_summary``), the same trust as the page cache.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what the summary was computed from.")
+    payload = models.BinaryField()
+    seconds = models.FloatField(help_text="How long the summary took to compute.")
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Stored summary {self.name}"

@@ -15,8 +15,9 @@ from outcomes.selectors import indicator_data, indicators_in_order, jsna_data, l
 
 from . import indicator_page, jsna_page, pcn_page
 from .board import board_tiles, overdue_indicators, tracked_measure_icons
-from .cache import cached
+from .cache import cached, data_version
 from .overview import board_state, changes_since
+from .stored import stored_or_computed
 
 
 def board(today: dt.date, version: str | None = None):
@@ -30,20 +31,28 @@ def month_ends(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def board_changes(today: dt.date, version: str | None = None) -> dict[str, list[str]]:
-    """What changed on the board between the last two complete months, by indicator code."""
+    """What changed on the board between the last two complete months, by indicator code (stored: ADR 0032)."""
+    version = version or data_version()
+    last, before = month_ends(today)
 
-    def build():
-        last, before = month_ends(today)
+    def compute():
         states = [board_state(board_tiles(end, up_to=end, drawn=False)[1]) for end in (before, last)]
         return changes_since(*states)
 
-    return cached(("board_changes", today), build, version)
+    return cached(
+        ("board_changes", today), lambda: stored_or_computed("board_changes", (last, before), compute, version), version
+    )
 
 
 def tracked_icons(borough: Area, version: str | None = None):
     """Variation and assurance icons of every tracked measure other than the outcomes (the board's tiles carry
-    theirs), for the Making Data Count summary matrix."""
-    return cached(("tracked_icons", borough.pk), lambda: tracked_measure_icons(borough), version)
+    theirs), for the Making Data Count summary matrix (stored: ADR 0032)."""
+    version = version or data_version()
+
+    def build():
+        return stored_or_computed("tracked_icons", (borough.pk,), lambda: tracked_measure_icons(borough), version)
+
+    return cached(("tracked_icons", borough.pk), build, version)
 
 
 def jsna(version: str | None = None):
@@ -51,12 +60,28 @@ def jsna(version: str | None = None):
     return cached(("jsna", 2), lambda: jsna_page.build(jsna_data()), version)
 
 
-def overdue(today: dt.date, borough: Area, version: str | None = None):
-    """Indicators overdue for new data on ``today`` (the board's list)."""
+def jsna_counts(version: str | None = None) -> dict[str, int]:
+    """The board's one line on the JSNA: how many indicators are better, similar or worse than England (stored:
+    ADR 0032)."""
+    version = version or data_version()
 
     def build():
+        return stored_or_computed("jsna_counts", (), lambda: jsna_page.england_counts(jsna(version)), version)
+
+    return cached(("jsna_counts",), build, version)
+
+
+def overdue(today: dt.date, borough: Area, version: str | None = None):
+    """Indicators overdue for new data on ``today`` (the board's line, the data-status page's list; stored: ADR
+    0032)."""
+    version = version or data_version()
+
+    def compute():
         indicators = indicators_in_order()
         return overdue_indicators(indicators, latest_headline([i.pk for i in indicators], [borough.pk]), today)
+
+    def build():
+        return stored_or_computed("overdue", (today, borough.pk), compute, version)
 
     return cached(("overdue", today, borough.pk), build, version)
 

@@ -302,7 +302,9 @@ def build(
                     labels={"significance_words": f"Compared with {data.borough.display_name}"},
                 )
             )
-        practice_table = _practice_table(data, by_id, latest, unsuppressed, controlled_frame, practice_names, codes)
+        practice_table = _practice_table(
+            data, by_id, latest, unsuppressed, controlled_frame, practice_names, codes, by_area=by_area
+        )
         practice_columns = [
             "practice",
             "indicator",
@@ -379,11 +381,14 @@ def _practice_table(
     controlled_frame: pd.DataFrame | None,
     practice_names: dict,
     codes: dict,
+    *,
+    by_area: dict | None = None,
 ) -> pd.DataFrame:
     """Each practice's latest value of each practice-level indicator, as shown (controlled counts for all but
     analysts), with the PCN's value as shown and Harrow's (exact: the borough's headline) for the same period, and
     the practice's funnel comparison with Harrow (`outcomes.stats.funnel.funnel_comparisons`, from the counts
-    shown, so a reader can check it from the page). A suppressed row stays suppressed: no value, no comparison."""
+    shown, so a reader can check it from the page). A suppressed row stays suppressed: no value, no comparison.
+    ``by_area``: `rows_by_area` of the controlled frame, when the page has it already."""
     frame = data.practice_latest
     table = frame.assign(
         practice=frame["area_id"].map(practice_names),
@@ -394,7 +399,8 @@ def _practice_table(
         ],
     )
     if not unsuppressed:
-        table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS, by_area=rows_by_area(controlled_frame))
+        by_area = by_area if by_area is not None else rows_by_area(controlled_frame)
+        table = overlay_controlled(table, controlled_frame, keys=CONTROL_KEYS, by_area=by_area)
     else:
         table = table.assign(
             numerator_display=table["numerator"].map(count_text),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
-from .models import BoardPack, ControlledFrame
+from .models import BoardPack, ControlledFrame, StoredSummary
 
 
 def board_packs(limit: int) -> list[BoardPack]:
@@ -40,3 +41,12 @@ def stored_controlled_frames(fingerprints: Mapping[int, str]) -> dict[int, pd.Da
 def stored_controlled_frame(indicator_id: int, fingerprint: str) -> pd.DataFrame | None:
     """The indicator's controlled frame if one is kept for exactly these inputs, else None (one query)."""
     return stored_controlled_frames({indicator_id: fingerprint}).get(indicator_id)
+
+
+def stored_summary(name: str, fingerprint: str) -> tuple[bool, Any]:
+    """(True, the summary) when ``name`` is kept for exactly these inputs, else (False, None) (one query)."""
+    payload = StoredSummary.objects.filter(name=name, fingerprint=fingerprint).values_list("payload", flat=True)
+    found = payload.first()
+    if found is None:
+        return False, None
+    return True, pickle.loads(bytes(found))  # written only by this application (dashboards.actions)

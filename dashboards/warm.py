@@ -22,12 +22,13 @@ def warm_pages() -> int:
     from . import pages  # here, not at start-up: the page builders import scipy and plotly (seconds per command)
 
     today, version = timezone.localdate(), data_version()
-    count = 5
+    count = 6
     borough, _ = pages.board(today, version)
     pages.board_changes(today, version)  # the overview's "since last month" and its matrix
     pages.tracked_icons(borough, version)
     pages.overdue(today, borough, version)
     pages.jsna(version)
+    pages.jsna_counts(version)
     pcns = [pcn.code for pcn in harrow_pcns()]
     for code in outcome_indicator_codes():
         for area_code in (HARROW_CODE, *pcns):

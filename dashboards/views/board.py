@@ -9,7 +9,7 @@ from harrow_bbp.access import can_view, is_analyst, require
 from outcomes.selectors import harrow, harrow_pcns
 from outcomes.stats.targets import STATUS_DEFINITIONS, STATUS_LABELS, STATUSES
 
-from .. import jsna_page, pages
+from .. import pages
 from ..board import PUBLICATION_LAG_MONTHS
 from ..cache import data_version
 from ..icons import (
@@ -35,7 +35,7 @@ def board_overview(request: HttpRequest) -> HttpResponse:
     measures = [*(r.tile for r in rows), *pages.tracked_icons(borough, version)]  # every tracked measure
     matrix, without_icons = mdc_matrix((m.variation_code, m.assurance_code, m) for m in measures)
     pcns = harrow_pcns()
-    jsna_counts = jsna_page.england_counts(pages.jsna(version))
+    jsna_counts = pages.jsna_counts(version)
     overdue = pages.overdue(today, borough, version)
     return render(
         request,

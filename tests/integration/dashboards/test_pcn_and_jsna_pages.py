@@ -215,4 +215,6 @@ def test_query_count_is_fixed(role_client, monkeypatch, page):
     with CaptureQueriesContext(connection) as second:
         assert client.get(url).status_code == 200
     assert len(builds) == 2 * per_request, "the second request must rebuild the page, not serve it from the cache"
-    assert len(first) == len(second) and len(first) < 60  # the board reads three months for its changes
+    # The board reads three months for its changes; when it computes its four stored summaries it reads and
+    # writes each once (ADR 0032): 8 of these queries.
+    assert len(first) == len(second) and len(first) <= 60

@@ -1,0 +1,164 @@
+"""The board overview's summaries are stored once per data version and read back, not recomputed, after the page
+cache has emptied; any new input (data, settings, code) computes them afresh (dashboards.stored, ADR 0032)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards import actions, pages, stored
+from dashboards.cache import data_version
+from dashboards.invalidation import bump_page_version
+from dashboards.models import StoredSummary
+from dashboards.selectors import stored_summary
+from outcomes.selectors import harrow
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 7)
+SUMMARIES = {"board_changes", "tracked_icons", "jsna_counts", "overdue"}
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The name of each summary computed (not read back), in order."""
+    calls: list[str] = []
+    original = stored.store_summary
+
+    def counted(*, name, **kwargs):
+        calls.append(name)
+        return original(name=name, **kwargs)
+
+    monkeypatch.setattr(stored, "store_summary", counted)
+    return calls
+
+
+def _all_four(today: dt.date = TODAY):
+    borough = harrow()
+    return (
+        pages.board_changes(today),
+        [(m.indicator.code, m.variation_code, m.assurance_code) for m in pages.tracked_icons(borough)],
+        pages.jsna_counts(),
+        [(o.indicator.code, o.latest_period, o.expected_by) for o in pages.overdue(today, borough)],
+    )
+
+
+def test_each_summary_is_stored_once_and_read_back_equal_after_the_cache_empties(computed):
+    cache.clear()
+    first = _all_four()
+    assert set(computed) == SUMMARIES and len(computed) == 4
+    assert set(StoredSummary.objects.values_list("name", flat=True)) == SUMMARIES
+    cache.clear()
+    again = _all_four()
+    assert len(computed) == 4  # nothing computed the second time
+    assert again == first
+    assert len(first[0]) == 7 and first[1] and sum(first[2].values()) and first[3]  # not empty summaries
+
+
+def test_a_new_data_version_computes_them_afresh_and_replaces_the_stored_rows(computed):
+    _all_four()
+    before = dict(StoredSummary.objects.values_list("name", "fingerprint"))
+    bump_page_version()  # what any edit of reference data does (ADR 0013)
+    cache.clear()
+    _all_four()
+    assert len(computed) == 8
+    after = dict(StoredSummary.objects.values_list("name", "fingerprint"))
+    assert set(after) == SUMMARIES  # one row per summary, replaced
+    assert all(after[name] != before[name] for name in SUMMARIES)
+
+
+def test_a_change_of_code_or_of_a_setting_read_is_a_new_input(monkeypatch, settings, computed):
+    version = data_version()
+    key = stored.fingerprint("board_changes", (dt.date(2026, 11, 30),), version)
+    assert stored.fingerprint("board_changes", (dt.date(2026, 11, 30),), version) == key
+    assert stored.fingerprint("board_changes", (dt.date(2026, 10, 31),), version) != key
+    assert stored.fingerprint("tracked_icons", (dt.date(2026, 11, 30),), version) != key
+    settings.SPC_MIN_POINTS = settings.SPC_MIN_POINTS + 1
+    assert stored.fingerprint("board_changes", (dt.date(2026, 11, 30),), version) != key
+    settings.SPC_MIN_POINTS = settings.SPC_MIN_POINTS - 1
+    monkeypatch.setattr(stored, "code_digest", lambda: "another release")
+    assert stored.fingerprint("board_changes", (dt.date(2026, 11, 30),), version) != key
+
+
+def test_the_code_digest_reads_the_apps_own_source_and_pins_not_the_installed_libraries(monkeypatch):
+    read: list[Path] = []
+    original = Path.read_bytes
+
+    def recorded(path: Path) -> bytes:
+        read.append(path.resolve())
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recorded)
+    stored.code_digest.cache_clear()
+    try:
+        digest = stored.code_digest()
+    finally:
+        stored.code_digest.cache_clear()
+    base = Path(django_settings.BASE_DIR).resolve()
+    names = {str(p.relative_to(base)) for p in read}
+    assert len(digest) == 64
+    assert {"dashboards/stored.py", "dashboards/board.py", "outcomes/stats/targets.py", "constraints.txt"} <= names
+    assert all(p.is_relative_to(base) and not p.is_relative_to(Path(sys.prefix).resolve()) for p in read)
+
+
+def test_a_summary_changes_with_its_month_ends_not_with_the_day(computed):
+    pages.board_changes(dt.date(2026, 12, 7))
+    cache.clear()
+    pages.board_changes(dt.date(2026, 12, 20))  # the same two month ends: read back
+    assert computed == ["board_changes"]
+    cache.clear()
+    pages.board_changes(dt.date(2027, 1, 3))  # a new month: other month ends
+    assert computed == ["board_changes", "board_changes"]
+
+
+def test_the_overview_built_after_the_cache_empties_computes_no_summary(client, django_user_model, monkeypatch):
+    client.force_login(django_user_model.objects.get(username="board"))
+    first = client.get(reverse("dashboards:board"))  # computes and stores them
+    assert first.status_code == 200
+    cache.clear()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a stored summary was computed again")
+
+    for name in ("tracked_measure_icons", "overdue_indicators", "board_state"):
+        monkeypatch.setattr(pages, name, refuse)
+    monkeypatch.setattr(pages.jsna_page, "england_counts", refuse)
+    response = client.get(reverse("dashboards:board"))
+    assert response.status_code == 200
+    assert _masked(response.content) == _masked(first.content)  # the same page, from the stored summaries
+
+
+def _masked(html: bytes) -> str:
+    """The page without what differs per request (CSP nonces, CSRF tokens)."""
+    text = re.sub(r'nonce="[^"]*"', 'nonce=""', html.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def test_a_second_store_of_a_summary_replaces_the_first_in_one_statement():
+    version = data_version()
+    key = stored.fingerprint("overdue", (TODAY, 1), version)
+    actions.store_summary(name="overdue", fingerprint="older inputs", value=["old"], seconds=0.1)
+    with CaptureQueriesContext(connection) as queries:
+        actions.store_summary(name="overdue", fingerprint=key, value=["kept"], seconds=0.1)
+    assert len(queries) == 1  # an upsert: two workers storing at once cannot collide
+    assert StoredSummary.objects.filter(name="overdue").count() == 1
+    assert stored_summary("overdue", key) == (True, ["kept"])
+    assert stored_summary("overdue", "older inputs") == (False, None)
+
+
+def test_the_worker_warming_after_a_load_stores_every_summary():
+    from dashboards import warm
+
+    cache.clear()
+    StoredSummary.objects.all().delete()
+    warm.warm_pages()
+    assert set(StoredSummary.objects.values_list("name", flat=True)) == SUMMARIES
