@@ -240,11 +240,13 @@ def main() -> None:
     from django.db import models
     from django.db.models import Sum
 
-    from dashboards.models import ControlledFrame
+    from dashboards.models import ControlledFrame, StoredSummary
 
     # No stored controlled frames at the start: the first request of the first page that needs one computes and
     # stores it (the worker's job after a load, dashboards.warm); the builds after it read it back (ADR 0031).
+    # Nor stored summaries (ADR 0032): the first overview computes and stores them, as the worker does after a load.
     ControlledFrame.objects.all().delete()
+    StoredSummary.objects.all().delete()
 
     def timed(use: Client, path: str, *, cold: bool) -> tuple[float, int]:
         if cold:
@@ -310,6 +312,10 @@ def main() -> None:
             f"Controlled frames computed and stored by the first requests (a worker's job after a load): "
             f"{stored['frames']} frames, {stored['rows']:,} rows, {stored['seconds']:.1f} s of computing"
         )
+    summaries = StoredSummary.objects.order_by("name").values_list("name", "seconds")
+    if summaries:
+        listed = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in summaries)
+        print(f"Board summaries computed and stored by the first requests (a worker's job after a load): {listed}")
     print(f"Pages over {AIM_MS} ms built or served: {', '.join(over) if over else 'none'}")
     if refused:
         print(f"NOT 200 for {args.user} (timed all the same): {', '.join(sorted(set(refused)))}")
