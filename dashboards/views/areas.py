@@ -17,7 +17,7 @@ from harrow_bbp.downloads import requested_format, table_response
 from harrow_bbp.params import code_in_path
 from harrow_bbp.tabular import Table
 from outcomes.models import Area
-from outcomes.selectors import pcn_data
+from outcomes.selectors import pcn_and_its_siblings
 
 from .. import jsna_page, pages
 
@@ -34,11 +34,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
     code_in_path(code, max_length=Area._meta.get_field("code").max_length)
     try:
-        data = pcn_data(code)
+        pcn, pcns = pcn_and_its_siblings(code)
     except Area.DoesNotExist as exc:
         raise Http404("No such PCN.") from exc
-    shows, unsuppressed = can_see_practices_of(request.user, data.pcn.pk), sees_unsuppressed_counts(request.user)
-    page = pages.pcn(code, shows, unsuppressed, data=data)
+    shows, unsuppressed = can_see_practices_of(request.user, pcn.pk), sees_unsuppressed_counts(request.user)
+    page = pages.pcn(code, shows, unsuppressed)  # the page's data is read only when it is built
     download = requested_format(request)
     if download:
         if page.practice_export is None:
@@ -49,7 +49,7 @@ def pcn_detail(request: HttpRequest, code: str) -> HttpResponse:
             {"numerator": 0, "denominator": 0, "value": decimals, "pcn_value": decimals, "harrow_value": decimals},
         )
         return table_response(table, filename=f"{code}-practices", format=download)
-    context = {"page": page, "pcn": data.pcn, "pcns": data.pcns, "is_own_pcn": own_pcn_id(request.user) == data.pcn.pk}
+    context = {"page": page, "pcn": pcn, "pcns": pcns, "is_own_pcn": own_pcn_id(request.user) == pcn.pk}
     return render(request, "dashboards/pcn.html", context)
 
 

@@ -155,10 +155,34 @@ def test_a_second_store_of_a_summary_replaces_the_first_in_one_statement():
     assert stored_summary("overdue", "older inputs") == (False, None)
 
 
-def test_the_worker_warming_after_a_load_stores_every_summary():
-    from dashboards import warm
+@pytest.mark.parametrize(("username", "suffix"), [("board", ""), ("pcnlead", ""), ("pcnlead", "?format=csv")])
+def test_a_pcn_page_from_its_stored_rows_is_the_page_from_the_whole_frames(role_client, monkeypatch, username, suffix):
+    """A board member's PCN page and a PCN lead's own (its practices shown, and their download) read only the
+    controlled rows they show, stored per data version; the page is the one the indicators' whole controlled
+    frames give, and a build after the cache empties neither identifies nor reads those frames."""
+    client = role_client(username)
+    url = reverse("dashboards:pcn", args=["U84846"]) + suffix
+    whole = {}
+
+    def from_whole_frames(data, shows_practices, version):
+        whole["rows"] = pages.controlled_for(data.indicators, version)
+        return whole["rows"]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pages, "pcn_controlled_rows", from_whole_frames)
+        cache.clear()
+        expected = client.get(url)
+    cache.clear()
+    computed = client.get(url)  # computes the rows it shows and stores them
+    (name,) = StoredSummary.objects.filter(name__startswith="pcn_controlled:U84846:").values_list("name", flat=True)
+    found, shown = stored_summary(name, stored.fingerprint(name, (), data_version()))
+    assert found and 0 < len(shown) < len(whole["rows"]) / 10
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a PCN page built from stored rows read the whole frames")
 
     cache.clear()
-    StoredSummary.objects.all().delete()
-    warm.warm_pages()
-    assert set(StoredSummary.objects.values_list("name", flat=True)) == SUMMARIES
+    monkeypatch.setattr(pages, "controlled_for", refuse)
+    again = client.get(url)
+    assert expected.status_code == computed.status_code == again.status_code == 200
+    assert _masked(expected.content) == _masked(computed.content) == _masked(again.content)

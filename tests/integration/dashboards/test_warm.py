@@ -17,13 +17,18 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
 
     cache.clear()
     count = warm.warm_pages()
-    # board, changes since last month, the matrix's icons, overdue list, JSNA; outcome indicators x areas x
-    # levels; PCN pages x scopes
+    # board, changes since last month, the matrix's icons, overdue list, JSNA page and its counts; outcome
+    # indicators x areas x levels; PCN pages x scopes
     assert count == 6 + 7 * 6 * 2 + 5 * 3
     # ... and the controlled frames are stored, so a page built after the cache empties reads them back
     from dashboards.models import ControlledFrame
 
     assert ControlledFrame.objects.filter(indicator__code="OUT5_ACSC_ADMISSIONS", rows__gt=0).exists()
+    # ... and so are the overview's summaries (ADR 0032)
+    from dashboards.models import StoredSummary
+
+    summaries = {"board_changes", "tracked_icons", "jsna_counts", "overdue"}
+    assert set(StoredSummary.objects.values_list("name", flat=True)) == summaries
 
     def fail(*args, **kwargs):
         raise AssertionError("the board was built again instead of served from the cache")
