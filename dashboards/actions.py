@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 import pandas as pd
@@ -52,3 +53,11 @@ def store_summary(*, name: str, fingerprint: str, value: object, seconds: float)
         unique_fields=["name"],
         update_fields=["fingerprint", "payload", "seconds", "computed_at"],
     )
+
+
+def forget_summaries_computed_before(*, when: dt.datetime) -> int:
+    """Delete the summaries computed before ``when``; returns how many. The worker's warm-up calls it after a load
+    (a new data version, so none of them can be read again): the per-page rows (one per indicator and area
+    viewed) would otherwise stay until that page is next built."""
+    deleted, _ = StoredSummary.objects.filter(computed_at__lt=when).delete()
+    return deleted

@@ -64,6 +64,18 @@ SUPPRESSED_WORDS = "Not shown: a count of 1 to 7, or one that would reveal it, i
 CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlled frame
 
 
+def controlled_rows_shown(data: IndicatorData, controlled: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the indicator's controlled frame that the page overlays: the area's own series and
+    breakdowns, and the PCNs' series. The page built from these is the page built from the whole frame (every
+    overlay matches rows by key); for OUT5 they are a few thousand of the frame's 80,000 rows (ADR 0032)."""
+    shown = [data.series, data.breakdowns, *data.pcns.values()]
+    keys = [frame[CONTROL_KEYS] for frame in shown if not frame.empty]
+    if not keys or controlled.empty:
+        return controlled.iloc[0:0].reset_index(drop=True)
+    wanted = pd.concat(keys, ignore_index=True).drop_duplicates()
+    return controlled.merge(wanted, on=CONTROL_KEYS, how="inner")
+
+
 def _unit(indicator) -> str:
     """The suffix the figures put after values ("%", "years", "per 100,000")."""
     return indicator.unit_suffix

@@ -3,9 +3,11 @@
 Covers the board (with its overdue list and the JSNA counts, so the JSNA page too), the outcome indicators for
 Harrow and each PCN (both disclosure levels) and the PCN pages (each practice scope). Building those computes and
 stores the indicators' controlled frames (``dashboards.controlled``, ADR 0031), so a page built after the cache
-has emptied reads them back instead of computing them. Other pages are built on
-first request. The task (``dashboards.tasks.warm_pages_task``) runs only when a real broker is configured
-(DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for it.
+has emptied reads them back instead of computing them, and stores the overview's summaries and the controlled
+rows each page shows (``dashboards.stored``, ADR 0032); summaries of earlier data versions are then deleted.
+Other pages are built on first request. The task (``dashboards.tasks.warm_pages_task``) runs only when a real
+broker is configured (DASHBOARD_WARM_AFTER_LOAD), since in-process (eager) tasks would make every upload wait for
+it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from outcomes.selectors import HARROW_CODE, harrow_pcns, outcome_indicator_codes
 
+from .actions import forget_summaries_computed_before
 from .cache import data_version
 
 
@@ -21,7 +24,7 @@ def warm_pages() -> int:
     """Build and cache the pages above at the current data version; returns how many were built or found."""
     from . import pages  # here, not at start-up: the page builders import scipy and plotly (seconds per command)
 
-    today, version = timezone.localdate(), data_version()
+    started, today, version = timezone.now(), timezone.localdate(), data_version()
     count = 6
     borough, _ = pages.board(today, version)
     pages.board_changes(today, version)  # the overview's "since last month" and its matrix
@@ -39,4 +42,5 @@ def warm_pages() -> int:
         for shows, unsuppressed in ((False, False), (True, False), (True, True)):
             pages.pcn(code, shows, unsuppressed, version=version)
             count += 1
+    forget_summaries_computed_before(when=started)  # computed for earlier data versions (ADR 0032)
     return count

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards import actions, pages, stored
 from dashboards.cache import data_version
@@ -186,3 +187,57 @@ def test_a_pcn_page_from_its_stored_rows_is_the_page_from_the_whole_frames(role_
     again = client.get(url)
     assert expected.status_code == computed.status_code == again.status_code == 200
     assert _masked(expected.content) == _masked(computed.content) == _masked(again.content)
+
+
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("board", "OUT5_ACSC_ADMISSIONS/"),
+        ("board", "OUT5_ACSC_ADMISSIONS/U84846/"),
+        ("pcnlead", "OUT5_ACSC_ADMISSIONS/U84846/data.csv"),
+    ],
+)
+def test_an_indicator_page_from_its_stored_rows_is_the_page_from_the_whole_frame(
+    role_client, monkeypatch, username, path
+):
+    """An indicator page under disclosure control (Harrow's, a PCN's, and a download) reads only the controlled
+    rows it shows, stored per data version: the same page as from the indicator's whole frame, and a build after
+    the cache empties does not read that frame."""
+    client = role_client(username)
+    url = f"/indicators/{path}"
+    whole = {}
+
+    def from_whole_frame(data, version):
+        whole["rows"] = pages.controlled_observations(data.indicator, version)
+        return whole["rows"]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pages, "indicator_controlled_rows", from_whole_frame)
+        cache.clear()
+        expected = client.get(url)
+    cache.clear()
+    computed = client.get(url)
+    name = "indicator_controlled:OUT5_ACSC_ADMISSIONS:" + ("U84846" if "U84846" in path else "E09000015")
+    found, shown = stored_summary(name, stored.fingerprint(name, (), data_version()))
+    assert found and 0 < len(shown) < len(whole["rows"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an indicator page built from stored rows read the whole frame")
+
+    cache.clear()
+    monkeypatch.setattr(pages, "controlled_observations", refuse)
+    again = client.get(url)
+    assert expected.status_code == computed.status_code == again.status_code == 200
+    assert _masked(expected.content) == _masked(computed.content) == _masked(again.content)
+
+
+def test_summaries_of_earlier_data_versions_are_deleted_after_the_warm_up(monkeypatch):
+    from dashboards import warm
+
+    actions.store_summary(name="indicator_controlled:OUT1_TOOTH_DECAY:E84008", fingerprint="old", value=1, seconds=0)
+    StoredSummary.objects.update(computed_at=timezone.now() - dt.timedelta(minutes=5))
+    monkeypatch.setattr(pages, "indicator", lambda *args, **kwargs: None)  # the rest of the warm-up, not its pages
+    monkeypatch.setattr(pages, "pcn", lambda *args, **kwargs: None)
+    warm.warm_pages()
+    names = set(StoredSummary.objects.values_list("name", flat=True))
+    assert names == SUMMARIES  # the overview's, computed now; the old page rows gone

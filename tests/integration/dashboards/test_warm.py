@@ -6,9 +6,12 @@ import pytest
 from django.urls import reverse
 
 from dashboards import jsna_page, pages, tasks, warm
+from outcomes.selectors import outcome_indicator_codes
 from outcomes.signals import extract_loaded
 
 pytestmark = pytest.mark.django_db
+
+PCNS = ("U84846", "U60450", "U51050", "U10339", "U89806")
 
 
 @pytest.mark.slow  # builds every page for every role
@@ -27,8 +30,14 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
     # ... and so are the overview's summaries (ADR 0032)
     from dashboards.models import StoredSummary
 
-    summaries = {"board_changes", "tracked_icons", "jsna_counts", "overdue"}
-    assert set(StoredSummary.objects.values_list("name", flat=True)) == summaries
+    names = set(StoredSummary.objects.values_list("name", flat=True))
+    assert {"board_changes", "tracked_icons", "jsna_counts", "overdue"} <= names
+    # ... with the controlled rows of every warmed page under disclosure control: each PCN page's two controlled
+    # scopes and each outcome's page for Harrow and each PCN
+    assert {f"pcn_controlled:{code}:{scope}" for code in PCNS for scope in ("pcns", "practices")} <= names
+    assert {n for n in names if n.startswith("indicator_controlled:")} == {
+        f"indicator_controlled:{code}:{area}" for code in outcome_indicator_codes() for area in ("E09000015", *PCNS)
+    }
 
     def fail(*args, **kwargs):
         raise AssertionError("the board was built again instead of served from the cache")
