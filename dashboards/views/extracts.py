@@ -18,6 +18,7 @@ from harrow_bbp.params import parse_choice, parse_page
 from harrow_bbp.people import display_name
 from harrow_bbp.tabular import Table
 from outcomes import actions, drafts
+from outcomes.ingest.readers import format_label
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.models import Extract
 from outcomes.selectors import (
@@ -101,7 +102,7 @@ def history(request: HttpRequest) -> HttpResponse:
                 e.dry_run,
                 display_name(e.uploaded_by, e.get_source_display()),
                 e.received_at,
-                e.format,
+                format_label(e.format),  # as the page shows it, not the reader's code
                 e.get_status_display(),
                 e.rows_read,
                 e.rows_inserted,

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from outcomes.ingest.readers import format_label
 from outcomes.models import Extract
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def many(django_user_model):
         Extract.objects.create(
             file_name=f"upload-{n:02d}.csv",
             sha256="0" * 64,
-            format="generic" if n % 2 else "qof",
+            format="generic" if n % 2 else "qof_prevalence",
             source=Extract.Source.UPLOAD,
             status=Extract.Status.REFUSED if n % 3 == 0 else Extract.Status.LOADED,
             uploaded_by=analyst,
@@ -48,7 +49,7 @@ def test_the_history_is_paged_25_at_a_time(role_client, many):
     ("params", "check"),
     [
         ({"status": "refused"}, lambda e: e.status == "refused"),
-        ({"file_format": "qof"}, lambda e: e.format == "qof"),
+        ({"file_format": "qof_prevalence"}, lambda e: e.format == "qof_prevalence"),
         ({"status": "loaded", "file_format": "generic"}, lambda e: e.status == "loaded" and e.format == "generic"),
     ],
 )
@@ -76,16 +77,18 @@ def test_bad_filters_are_a_400(role_client, params):
 
 def test_history_downloads_hold_the_filtered_rows_as_csv_and_xlsx(role_client, many):
     client = role_client("analyst")
-    params = {"status": "refused", "file_format": "qof"}
+    params = {"status": "refused", "file_format": "qof_prevalence"}
     rows = list(
         csv.reader(
             io.StringIO(client.get(reverse("dashboards:extracts"), {**params, "format": "csv"}).content.decode())
         )
     )
-    expected = Extract.objects.filter(status="refused", format="qof").count()
+    expected = Extract.objects.filter(status="refused", format="qof_prevalence").count()
     assert len(rows) == expected + 1 and rows[0][0] == "file"
     assert {r[rows[0].index("dry_run")] for r in rows[1:]} == {"no"}
     assert {r[rows[0].index("sent_by")] for r in rows[1:]} == {"Alex Analyst (demo)"}
+    # The format as the page shows it, not the reader's code
+    assert {r[rows[0].index("format")] for r in rows[1:]} == {format_label("qof_prevalence")} != {"qof_prevalence"}
     response = client.get(reverse("dashboards:extracts"), {**params, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)]
