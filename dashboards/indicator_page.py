@@ -15,7 +15,7 @@ import pandas as pd
 from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
-from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area, rows_with_keys_of
 from outcomes.models import KEY_COLUMNS, Area
 from outcomes.periods import rebase_positions
 from outcomes.selectors import IndicatorData, OutcomeData
@@ -66,14 +66,8 @@ CONTROL_KEYS = list(KEY_COLUMNS)  # how a page's rows are found in the controlle
 
 def controlled_rows_shown(data: IndicatorData, controlled: pd.DataFrame) -> pd.DataFrame:
     """The rows of the indicator's controlled frame that the page overlays: the area's own series and
-    breakdowns, and the PCNs' series. The page built from these is the page built from the whole frame (every
-    overlay matches rows by key); for OUT5 they are a few thousand of the frame's 80,000 rows (ADR 0032)."""
-    shown = [data.series, data.breakdowns, *data.pcns.values()]
-    keys = [frame[CONTROL_KEYS] for frame in shown if not frame.empty]
-    if not keys or controlled.empty:
-        return controlled.iloc[0:0].reset_index(drop=True)
-    wanted = pd.concat(keys, ignore_index=True).drop_duplicates()
-    return controlled.merge(wanted, on=CONTROL_KEYS, how="inner")
+    breakdowns, and the PCNs' series; for OUT5 a few thousand of the frame's 80,000 rows (ADR 0032)."""
+    return rows_with_keys_of(controlled, [data.series, data.breakdowns, *data.pcns.values()], CONTROL_KEYS)
 
 
 def _unit(indicator) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from django.urls import reverse
 
 from outcomes.coverage import frame_caveats
-from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area
+from outcomes.disclosure import SUPPRESSED_TEXT, overlay_controlled, rows_by_area, rows_with_keys_of
 from outcomes.models import KEY_COLUMNS
 from outcomes.selectors import PcnData
 from outcomes.stats.funnel import funnel_comparisons
@@ -128,15 +128,10 @@ CONTROL_KEYS = list(KEY_COLUMNS)
 
 def controlled_rows_shown(data: PcnData, controlled: pd.DataFrame, *, shows_practices: bool) -> pd.DataFrame:
     """The rows of the indicators' controlled frames that the page overlays: its PCNs' and borough's latest values
-    and, when it shows them, its practices' latest values. The page built from these is the page built from the
-    whole frames (every overlay matches rows by key), and they are a few thousand rows where the whole frames of a
-    PCN page's indicators are hundreds of thousands (ADR 0032)."""
+    and, when it shows them, its practices' latest values; a few thousand rows where the whole frames of a PCN
+    page's indicators are hundreds of thousands (ADR 0032)."""
     shown = [data.latest, *([data.practice_latest] if shows_practices else [])]
-    keys = [frame[CONTROL_KEYS] for frame in shown if not frame.empty]
-    if not keys or controlled.empty:
-        return controlled.iloc[0:0].reset_index(drop=True)
-    wanted = pd.concat(keys, ignore_index=True).drop_duplicates()
-    return controlled.merge(wanted, on=CONTROL_KEYS, how="inner")
+    return rows_with_keys_of(controlled, shown, CONTROL_KEYS)
 
 
 def build(

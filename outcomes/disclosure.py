@@ -54,6 +54,7 @@ __all__ = [
     "display_counts",
     "overlay_controlled",
     "rows_by_area",
+    "rows_with_keys_of",
     "suppress_counts",
 ]
 
@@ -296,6 +297,16 @@ def rows_by_area(controlled: pd.DataFrame) -> dict[int, np.ndarray]:
     if controlled.empty or "area_id" not in controlled.columns:
         return {}
     return dict(controlled.groupby("area_id", sort=False).indices)
+
+
+def rows_with_keys_of(controlled: pd.DataFrame, frames: Iterable[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
+    """The rows of a controlled frame whose ``keys`` appear in any of ``frames``: all that `overlay_controlled`
+    reads when it overlays those frames, so a page overlaid on them is the page overlaid on the whole frame."""
+    present = [frame[list(keys)] for frame in frames if not frame.empty]
+    if not present or controlled.empty:
+        return controlled.iloc[0:0].reset_index(drop=True)
+    wanted = pd.concat(present, ignore_index=True).drop_duplicates()
+    return controlled.merge(wanted, on=list(keys), how="inner")
 
 
 def overlay_controlled(

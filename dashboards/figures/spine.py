@@ -53,8 +53,6 @@ def _position(v, low: float, high: float, flip: bool):
 
 def _number(value: object) -> float:
     """A value as a float, NaN when it is missing or not a number (as ``pd.to_numeric(errors="coerce")``)."""
-    if value is None or isinstance(value, bool):
-        return np.nan if value is None else float(value)
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
