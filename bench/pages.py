@@ -273,6 +273,10 @@ def main() -> None:
     for name, path, signed_in in pages:
         use = client if signed_in else Client()
         first, _ = timed(use, path, cold=True)
+        # Untimed, served from the cache: after a first request of a minute (computing the frames at 10M) the
+        # session's last activity has moved, and its write (3 queries: harrow_bbp.session_limits) lands here,
+        # not in the first build's query count.
+        use.get(path)
         builds = [timed(use, path, cold=True) for _ in range(args.runs)]
         served = [timed(use, path, cold=False) for _ in range(args.runs)]
         build = statistics.median(ms for ms, _ in builds)

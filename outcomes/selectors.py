@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -345,7 +346,13 @@ class PcnData:
     indicators: list[Indicator]
     latest: pd.DataFrame  # latest headline per indicator for every Harrow PCN and the borough
     practices: list[Area]
-    practice_latest: pd.DataFrame  # latest headline per practice-level indicator for this PCN's practices
+
+    @functools.cached_property
+    def practice_latest(self) -> pd.DataFrame:
+        """The latest headline per practice-level indicator for this PCN's practices, read on first use: a page
+        whose practices' part is stored (ADR 0032) never needs it (one query, 35 ms at 10M observations)."""
+        ids = [i.pk for i in self.indicators if "practice" in i.levels]
+        return latest_headline(ids, [p.pk for p in self.practices])
 
 
 def pcn_data(pcn_code: str) -> PcnData:
@@ -357,9 +364,7 @@ def pcn_data(pcn_code: str) -> PcnData:
     practices = list(
         Area.objects.filter(memberships__pcn=pcn, memberships__end__isnull=True, level="practice").order_by("name")
     )
-    practice_indicators = [i.pk for i in indicators if "practice" in i.levels]
-    practice_latest = latest_headline(practice_indicators, [p.pk for p in practices])
-    return PcnData(pcn, borough, pcns, indicators, latest, practices, practice_latest)
+    return PcnData(pcn, borough, pcns, indicators, latest, practices)
 
 
 @dataclass

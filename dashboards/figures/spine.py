@@ -158,8 +158,10 @@ def spine_figure(
     y_title: str = "Indicator",
     decimals: int = 1,
     height: int | None = None,
+    table: pd.DataFrame | None = None,
 ) -> Figure:
-    """Fingertips-style spine chart: one row per indicator (see `spine_table` for the frame's columns).
+    """Fingertips-style spine chart: one row per indicator (see `spine_table` for the frame's columns); ``table``:
+    `spine_table(frame)`, when the caller has computed it already.
 
     Each row shows the range of the comparison areas (light bar: min to max; darker bar: 25th to 75th percentile),
     the benchmark (e.g. Harrow) as a vertical black marker line, and the focus area (a PCN) as a marker coloured and
@@ -167,7 +169,7 @@ def spine_figure(
     higher / lower for indicators without a polarity: blue triangles pointing right / left; not compared: open
     circle). Values are normalised per indicator so rows are comparable; hover gives the real values with units.
     """
-    table = spine_table(frame)
+    table = spine_table(frame) if table is None else table
     labels = list(table["indicator"])
 
     def real(v: float, unit: str) -> str:

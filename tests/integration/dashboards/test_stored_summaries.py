@@ -21,12 +21,13 @@ from dashboards.cache import data_version
 from dashboards.invalidation import bump_page_version
 from dashboards.models import StoredSummary
 from dashboards.selectors import stored_summary
-from outcomes.selectors import harrow
+from outcomes.selectors import PcnData, harrow
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 12, 7)
 SUMMARIES = {"board_changes", "tracked_icons", "jsna_counts", "overdue"}
+PRACTICES_CONTROLLED = "pcn_practices:U84846:controlled"
 
 
 @pytest.fixture
@@ -169,11 +170,27 @@ def test_a_second_store_of_a_summary_replaces_the_first_in_one_statement():
     assert stored_summary("overdue", "older inputs") == (False, None)
 
 
-@pytest.mark.parametrize(("username", "suffix"), [("board", ""), ("pcnlead", ""), ("pcnlead", "?format=csv")])
-def test_a_pcn_page_from_its_stored_rows_is_the_page_from_the_whole_frames(role_client, monkeypatch, username, suffix):
-    """A board member's PCN page and a PCN lead's own (its practices shown, and their download) read only the
-    controlled rows they show, stored per data version; the page is the one the indicators' whole controlled
-    frames give, and a build after the cache empties neither identifies nor reads those frames."""
+@pytest.mark.parametrize(
+    ("username", "suffix", "stored_names"),
+    [
+        ("board", "", {"pcn_controlled:U84846:pcns"}),
+        ("pcnlead", "", {"pcn_controlled:U84846:pcns", "pcn_controlled:U84846:practices", PRACTICES_CONTROLLED}),
+        (
+            "pcnlead",
+            "?format=csv",
+            {"pcn_controlled:U84846:pcns", "pcn_controlled:U84846:practices", PRACTICES_CONTROLLED},
+        ),
+        ("analyst", "", {"pcn_practices:U84846:exact"}),
+        ("analyst", "?format=csv", {"pcn_practices:U84846:exact"}),
+    ],
+)
+def test_a_pcn_page_from_its_stored_parts_is_the_page_from_the_whole_frames(
+    role_client, monkeypatch, username, suffix, stored_names
+):
+    """A board member's PCN page, and a PCN lead's and an analyst's with its practices (and their downloads), read
+    only what they show, stored per data version: the spine's controlled rows and the practices' part (funnels,
+    table, matrix). The page is the one computed from the indicators' whole controlled frames, and a build after
+    the cache empties neither reads those frames nor the practices' rows, nor computes a funnel."""
     client = role_client(username)
     url = reverse("dashboards:pcn", args=["U84846"]) + suffix
     whole = {}
@@ -184,17 +201,30 @@ def test_a_pcn_page_from_its_stored_rows_is_the_page_from_the_whole_frames(role_
 
     with monkeypatch.context() as patched:
         patched.setattr(pages, "pcn_controlled_rows", from_whole_frames)
+        patched.setattr(pages, "stored_or_computed", lambda name, parts, compute, version: compute())
         cache.clear()
         expected = client.get(url)
+    assert not StoredSummary.objects.filter(name__startswith="pcn_").exists()
     cache.clear()
-    computed = client.get(url)  # computes the rows it shows and stores them
-    (name,) = StoredSummary.objects.filter(name__startswith="pcn_controlled:U84846:").values_list("name", flat=True)
-    found, shown = stored_summary(name, stored.fingerprint(name, (), data_version()))
-    assert found and 0 < len(shown) < len(whole["rows"]) / 10
+    computed = client.get(url)  # computes what it shows and stores it
+    names = set(StoredSummary.objects.filter(name__startswith="pcn_").values_list("name", flat=True))
+    assert names == stored_names
+    if username != "analyst":
+        found, shown = stored_summary("pcn_controlled:U84846:pcns", _fingerprint("pcn_controlled:U84846:pcns"))
+        assert found and 0 < len(shown) < len(whole["rows"]) / 10
+    for name in names - {"pcn_controlled:U84846:pcns", "pcn_controlled:U84846:practices"}:
+        found, part = stored_summary(name, _fingerprint(name))
+        assert found and part.funnels and part.rows and part.matrix.rows  # the practices' part, not empty
 
     cache.clear()
     monkeypatch.setattr(pages, "controlled_for", _refusing("a PCN page built from stored rows read the whole frames"))
+    monkeypatch.setattr(pages, "practices_part", _refusing("a PCN page computed its stored practices' part"))
+    monkeypatch.setattr(PcnData, "practice_latest", property(_refusing("a PCN page read its practices' rows")))
     _assert_same_pages(expected, computed, client.get(url))
+
+
+def _fingerprint(name: str) -> str:
+    return stored.fingerprint(name, (), data_version())
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,8 @@ def test_warmed_pages_are_served_without_building(board_client, monkeypatch):
     # ... with the controlled rows of every warmed page under disclosure control: each PCN page's two controlled
     # scopes and each outcome's page for Harrow and each PCN
     assert {f"pcn_controlled:{code}:{scope}" for code in PCNS for scope in ("pcns", "practices")} <= names
+    # ... and what each PCN page shows of its practices, at both disclosure levels
+    assert {f"pcn_practices:{code}:{level}" for code in PCNS for level in ("controlled", "exact")} <= names
     assert {n for n in names if n.startswith("indicator_controlled:")} == {
         f"indicator_controlled:{code}:{area}" for code in outcome_indicator_codes() for area in ("E09000015", *PCNS)
     }

@@ -15,6 +15,7 @@ from dashboards.figures import (
     MDC_IMPROVEMENT,
     MDC_NEUTRAL,
     breakdown_table,
+    figure_json,
     figure_summary,
     funnel_table,
     spc_table,
@@ -346,6 +347,16 @@ def test_spine_figure_traces_and_titles():
     assert "70.0%" in better.customdata[0] and "Harrow" in better.customdata[0]
     assert "per 1,000" in better.customdata[1]
     assert "2 better" in figure_summary(fig.to_dict())
+
+
+def test_spine_figure_draws_the_table_it_is_given_as_the_one_it_would_compute():
+    """A caller holding `spine_table(frame)` (the PCN page) passes it rather than computing it twice."""
+    frame = _spine_frame()
+    table = spine_table(frame)
+    given = figures.spine_figure(frame, title="PCN 0", table=table)
+    assert figure_json(given) == figure_json(figures.spine_figure(frame, title="PCN 0"))
+    moved = table.assign(value_position=table["value_position"] * 0 + 0.25)
+    assert figure_json(figures.spine_figure(frame, title="PCN 0", table=moved)) != figure_json(given)  # the table given
 
 
 def test_spine_refuses_bad_frames():
