@@ -231,6 +231,8 @@ def test_the_pdf_for_the_demo_month_has_every_page_and_the_dashboards_figures(
         assert heading in text
     assert "Top risks" in text and "Heat map of open risks" in text and "Variation between PCNs" in text
     assert not pack.summary["layout_faults"], pack.summary["layout_faults"]
+    # No bare "None" a reader could take for a missing value leaking from the code: every empty cell says why.
+    assert not re.findall(r"\bNone\b", text)
 
     # The same figures the dashboard builds for the same month.
     assert {t.indicator.partnership_outcome for t in tiles} == {1, 2, 3, 4, 5}  # the five outcomes
