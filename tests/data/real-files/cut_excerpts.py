@@ -18,6 +18,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 HARROW_PRACTICE = re.compile(r"^E84\d{3}$")
+#: Our one Harrow practice whose code is not E84 (the 2022/23 and later excerpts keep it too).
+HARROW_Y_PRACTICE = "Y05080"
 NWL_SUB_ICB = {"W2U3Z", "08E", "07W", "07P", "08C", "08G", "08Y", "09A", "07Y", "QRV"}
 
 
@@ -70,6 +72,20 @@ def qof_mapping(number: int, f: list[str]) -> bool:
 
 def qof_prevalence(number: int, f: list[str]) -> bool:
     return HARROW_PRACTICE.match(f[0]) is not None or (f[0].startswith("A81") and number % 7 == 0)
+
+
+def qof_prevalence_2223(number: int, f: list[str]) -> bool:
+    ours = HARROW_PRACTICE.match(f[0]) is not None or f[0] == HARROW_Y_PRACTICE
+    mapped = ours and f[1] in {"DM", "HYP", "PC"}
+    return mapped or f[0] == "A81001" or number % 1000 == 0
+
+
+def gp_registrations_map(number: int, f: list[str]) -> bool:
+    return HARROW_PRACTICE.match(f[2]) is not None or f[2] == HARROW_Y_PRACTICE or number % 40 == 0
+
+
+def qof_mapping_2223(number: int, f: list[str]) -> bool:
+    return f[14] == HARROW_Y_PRACTICE or qof_mapping(number, f)
 
 
 # ------------------------------------------------------------------------------------------------ workbooks
@@ -170,6 +186,11 @@ def main(folder: Path) -> None:
     )
     cut_text(folder / "qof_MAPPING_NHS_GEOGRAPHIES_2021.csv", HERE / "qof_mapping_2021_excerpt.csv", qof_mapping)
     cut_text(folder / "qof_PREVALENCE_2021_v2.csv", HERE / "qof_prevalence_2021_excerpt.csv", qof_prevalence)
+    cut_text(folder / "PREVALENCE_2223.csv", HERE / "qof_prevalence_2223_excerpt.csv", qof_prevalence_2223)
+    cut_text(folder / "MAPPING_NHS_GEOGRAPHIES_2223.csv", HERE / "qof_mapping_2223_excerpt.csv", qof_mapping_2223)
+    cut_text(
+        folder / "gp-reg-pat-prac-map.csv", HERE / "gp_registrations_map_2026-08_excerpt.csv", gp_registrations_map
+    )
     cut_workbook(
         folder / "ePCN_2023-02_blackwellrd.xlsx",
         HERE / "ePCN_2023-02_excerpt.xlsx",

@@ -8,6 +8,9 @@ asserted below are read off the excerpts themselves.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -28,7 +31,10 @@ REGISTRATIONS = REAL / "gp_registrations_2021-01_excerpt.csv"  # CCG era, EXTRAC
 REGISTRATIONS_2026 = REAL / "gp_registrations_2026-04_excerpt.csv"  # Sub-ICB era, EXTRACT_DATE 2026-04-01
 PREVALENCE_1920 = REAL / "qof_prevalence_1920_excerpt.csv"  # 2019/20: PATIENT_LIST_SIZE, CVDPP on 30_74
 PREVALENCE = REAL / "qof_prevalence_2021_excerpt.csv"
+PREVALENCE_2223 = REAL / "qof_prevalence_2223_excerpt.csv"  # 2022/23: registers written as decimals ("758.0")
 GEOGRAPHY = REAL / "qof_mapping_2021_excerpt.csv"
+GEOGRAPHY_2223 = REAL / "qof_mapping_2223_excerpt.csv"  # ICB era: NAT_*, REGION_*, ICB_*, SUB_ICB_* columns
+PRACTICE_MAP_2026 = REAL / "gp_registrations_map_2026-08_excerpt.csv"  # gp-reg-pat-prac-map, with SUPPLIER_NAME
 
 
 def run(path: Path, *, dry_run: bool = False, name: str | None = None, content: bytes | None = None) -> Extract:
@@ -248,6 +254,23 @@ def test_the_2019_20_prevalence_file_with_its_patient_list_size_column_loads():
     assert "CVDPP (2)" in untracked
 
 
+def test_the_2022_23_prevalence_file_with_its_registers_written_as_decimals_loads():
+    """The 2022/23 file writes REGISTER as a decimal ("758.0"): read as the whole count it is, for the year."""
+    extract = run(PREVALENCE_2223)
+    assert extract.format == "qof_prevalence"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    year = {"period_start": dt.date(2022, 4, 1), "period_end": dt.date(2023, 3, 31), "breakdown": "all"}
+    diabetes = current("JSNA_DIABETES_PREVALENCE", "E84004", **year)  # E84004,DM,758.0,17OV,6608
+    assert (diabetes.numerator, diabetes.denominator) == (758, 6608)
+    palliative = current("JSNA_PALLIATIVE_REGISTER", "Y05080", **year)  # Y05080,PC,2.0,TOTAL,3070
+    assert (palliative.numerator, palliative.denominator) == (2, 3070)
+    # 28 of our 29 practices of 2022/23 are in the file (E84713 is not): each PCN and the borough is either
+    # derived over its members or held back for coverage, and the warnings name the missing practice.
+    missing = [w["message"] for w in extract.warnings if w["code"] == "rollup_members_missing"]
+    assert missing and all("E84713" in m for m in missing)
+    assert current("JSNA_DIABETES_PREVALENCE", "U84846", **year).is_derived
+
+
 def test_qof_prevalence_without_a_year_in_its_name_is_refused_saying_how_to_name_it():
     extract = run(PREVALENCE, name="prevalence.csv")
     assert extract.status == Extract.Status.REFUSED
@@ -326,6 +349,35 @@ def test_a_practice_the_lookup_puts_in_another_pcn_is_reported_not_moved():
     assert len(moved) == 1 and "puts it in U60450 ('Health Alliance PCN'); we hold U84846" in moved[0]["message"]
     assert extract.rows_unchanged == 27
     assert PracticeMembership.objects.get(practice__code="E84068", end__isnull=True).pcn.code == "U84846"
+
+
+@pytest.mark.parametrize("path", [GEOGRAPHY_2223, PRACTICE_MAP_2026], ids=["qof_2022-23", "practice_map_2026-08"])
+def test_the_icb_era_lookups_are_read_and_checked_the_same_way(path):
+    """The QOF lookup of 2022/23 (NAT_, REGION_, ICB_, SUB_ICB_ columns) and NHS Digital's practice map of August
+    2026 (practice postcodes, the GP IT supplier's name in SUPPLIER_NAME): organisations, not patients; both
+    are checked against our memberships and change nothing."""
+    before = sorted(PracticeMembership.objects.values_list("practice__code", "pcn__code", "start", "end"))
+    assert detect_reader(table_of(path)).name == "nhs_geography"
+    extract = run(path)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.format == "nhs_geography"
+    assert sorted(PracticeMembership.objects.values_list("practice__code", "pcn__code", "start", "end")) == before
+    messages = [w["message"] for w in extract.warnings if w["code"] == "geography_difference"]
+    # Both put E84617 in Health Alliance (U60450) where we hold Harrow Collaborative: reported, not moved.
+    assert any(m.startswith("E84617: the lookup puts it in U60450") for m in messages)
+    checked, agree = map(
+        int, re.match(r"Checked (\d+) of our practices .*: (\d+) agree", extract.warnings[-1]["message"]).groups()
+    )
+    assert checked >= 27 and agree == checked - 1 == extract.rows_unchanged
+
+
+def test_the_practice_map_as_published_in_a_zip_loads_as_the_file_inside():
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gp-reg-pat-prac-map.csv", PRACTICE_MAP_2026.read_bytes())
+    extract = run(PRACTICE_MAP_2026, name="gp-reg-pat-prac-map.zip", content=packed.getvalue())
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert (extract.format, extract.member) == ("nhs_geography", "gp-reg-pat-prac-map.csv")
 
 
 def test_the_national_files_through_the_ingest_command_dry_run():

@@ -28,6 +28,9 @@ def table(content: bytes):
         "STP_NAME", "stp_name", "cr_name", "CR_Name", "CCG_NAME", "Clinical Commissioning Group Name",
         "Local Authority Name", "Commissioner Name", "Hospital name", "School name", "LSOA name", "PCN_NAME",
         "PRACTICE_NAME", "Sub ICB Location", "REGION_NAME", "Trust name", "Ward name",
+        # NHS Digital's practice map of 2026: the GP IT system supplier (EMIS, TPP) and the commissioning region
+        "SUPPLIER_NAME", "COMM_REGION_NAME", "SUB_ICB_LOCATION_NAME", "ICB_NAME", "ODS name", "RGN_NAME",
+        "CTRY_NAME", "BNF_NAME", "Chemical name", "Drug name", "Condition name", "Age group name", "Clinic name",
     ],
 )  # fmt: skip
 def test_organisation_and_area_names_are_not_patient_identifiable(name):
@@ -53,6 +56,9 @@ def test_people_and_their_contact_details_still_are(name):
         ("qof_prevalence_2021_excerpt.csv", None),  # long: practice codes repeat, and nothing identifying
         ("gp_registrations_2026-04_excerpt.csv", "CODE"),  # Sub-ICB era, each practice's own POSTCODE
         ("qof_prevalence_1920_excerpt.csv", None),  # 2019/20: PATIENT_LIST_SIZE, nothing identifying
+        ("qof_prevalence_2223_excerpt.csv", None),  # 2022/23: registers written as decimals
+        ("qof_mapping_2223_excerpt.csv", "PRACTICE_CODE"),  # ICB_NAME, SUB_ICB_NAME, PCN_NAME, PRACTICE_NAME
+        ("gp_registrations_map_2026-08_excerpt.csv", "PRACTICE_CODE"),  # PRACTICE_POSTCODE, SUPPLIER_NAME
     ],
 )
 def test_real_published_practice_files_are_not_patient_data(excerpt, organisations):
