@@ -47,6 +47,11 @@ ROLES = {
 }
 #: TYPE / ORG_TYPE labels of rows that are not practices (national, region, ICB, sub-ICB, CCG, STP and PCN totals).
 NON_PRACTICE = r"PCN|CCG|ICB|STP|REGION|NATIONAL|ENGLAND|COUNTRY"
+#: Said when every row is another organisation's: the publication's summary file, not its practice file.
+NO_PRACTICE_ROWS = (
+    " The file holds no practice rows: load the practice file of the same publication instead (for ages, "
+    "gp-reg-pat-prac-sing-age-male.csv and -female.csv or gp-reg-pat-prac-quin-age.csv, not the -regions file)."
+)
 MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
 
 
@@ -175,7 +180,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
                     "other_organisations",
                     f"{int(other.sum()):,} rows for organisations other than practices "
                     f"({', '.join(sorted(kind[other].unique())[:5])}) were skipped: PCN and borough totals are "
-                    "rolled up from the practices.",
+                    "rolled up from the practices." + (NO_PRACTICE_ROWS if other.all() else ""),
                     "warning",
                 )
             )

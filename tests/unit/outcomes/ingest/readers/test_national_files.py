@@ -98,6 +98,20 @@ def test_other_organisations_untracked_and_miscased_practices():
     assert set(codes) == {"other_organisations", "untracked_area", "code_not_canonical"}
     assert codes["code_not_canonical"].line == 7 and codes["code_not_canonical"].severity == "error"
     assert "2 rows for organisations other than practices (ICB, PCN)" in codes["other_organisations"].message
+    assert "no practice rows" not in codes["other_organisations"].message
+
+
+def test_a_summary_file_with_no_practice_rows_says_which_file_to_load():
+    """The -regions file by single year of age (August 2026) holds region, ICB, sub-ICB and PCN rows only."""
+    header = ["PUBLICATION", "EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "ONS_CODE", "SEX", "AGE", "NUMBER_OF_PATIENTS"]
+    rows = [
+        ["GP_PRAC_PAT_LIST", "2026-08-01", "PCN", "U84846", "", "MALE", "30", "612"],
+        ["GP_PRAC_PAT_LIST", "2026-08-01", "SUB_ICB_LOCATION_CODE", "W2U3Z", "E38000256", "MALE", "30", "16000"],
+    ]
+    output = convert(make_table(header, rows), OURS)
+    assert output.frame.empty
+    [warning] = [p for p in output.problems if p.code == "other_organisations"]
+    assert "no practice rows" in warning.message and "gp-reg-pat-prac-sing-age-male.csv" in warning.message
 
 
 def test_bad_cells_are_refused_on_their_line():
