@@ -6,16 +6,10 @@ choices made where the references disagree.
 """
 
 from .benchmark import compare_to_benchmark
-from .funnel import (
-    funnel_comparisons,
-    funnel_limits,
-    funnel_significance,
-    proportion_funnel,
-    sr_funnel,
-    sr_funnel_limits,
-)
+from .funnel import funnel_comparisons, funnel_limits, funnel_significance
 from .inequality import sii
 from .intervals import byar_ci, dsr, dsr_non_independent, mean_ci, rate_ci, wilson_ci
+from .overdispersed_funnel import proportion_funnel, sr_funnel, sr_funnel_limits
 from .spc import SPCBatchResult, SPCResult, spc, spc_many
 from .targets import TargetAssessment, assess_target
 from .trend import RecentTrend, recent_trend

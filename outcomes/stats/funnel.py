@@ -1,4 +1,4 @@
-"""Funnel plots: control limits and per-unit significance (PHE B5) plus Spiegelhalter overdispersion (FunnelPlotR).
+"""Funnel plots: control limits and per-unit significance (PHE B5).
 
 Pure numpy/scipy/pandas. Semantics: docs/statistics.md B5; reference values: ``funnel.json``.
 
@@ -10,12 +10,8 @@ Two families, deliberately kept apart (STATISTICS.md C11):
   the PHE Poisson bisection (``intervals.poisson_mean_limit``), so the 100-row tables match the peer to 1e-8.
   Significance labels are PHE's: "High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)",
   "Not significant" and, for DSRs under 10 events, "Not applicable for events less than 10 for dsrs".
-* **FunnelPlotR standardised ratios** (``sr_funnel_limits``, ``sr_funnel``): indexed by *expected* events E, with
-  exact Poisson limits ``target chi2(tail, 2E)/(2E)`` and, optionally, Spiegelhalter's overdispersion adjustment
-  (z-scores truncated (SHMI) or winsorised (CQC) at ``trim_by``; phi = mean z^2;
-  tau^2 = max(0, (n phi - (n-1)) / (sum w - sum w^2 / sum w)), w = 1/s^2). ``proportion_funnel`` applies the
-  same adjustment on the arcsine-square-root scale, which is what GP-practice comparisons need. Its 99.8% level
-  is what FunnelPlotR calls "99".
+* **FunnelPlotR standardised ratios**, with Spiegelhalter's overdispersion adjustment: in
+  ``overdispersed_funnel`` (``sr_funnel_limits``, ``sr_funnel``, ``proportion_funnel``).
 
 Choices where the references disagree or are silent:
 
@@ -27,7 +23,6 @@ Choices where the references disagree or are silent:
 * PHE rate significance uses the supplied denominator only for zero counts (crude rates) and drops zero counts
   from the average for DSRs; the limit tables use the supplied denominator for every row when one is given. We
   follow the peer in both places.
-* For SHMI truncation, phi and tau^2 use only the units kept after truncation; for winsorisation, all units.
 
 **Funnels around a given value** (``target=``; the PCN page's practices against Harrow): PHE centres the limits on
 the units' own pooled average. Comparing a PCN's practices with the borough needs the limits centred on the
@@ -43,7 +38,6 @@ higher is neither good nor bad), and ``funnel_comparisons`` does both for rows t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -51,22 +45,16 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # not scipy.stats, which takes a second to import
 
-from outcomes.stats.intervals import poisson_mean_limit, rate_ci, z_value
+from outcomes.stats.intervals import poisson_mean_limit, rate_ci
 
 __all__ = [
     "LEVELS",
-    "Overdispersion",
-    "SrFunnel",
     "funnel_axis_points",
     "funnel_comparison",
     "funnel_comparisons",
     "funnel_level",
     "funnel_limits",
     "funnel_significance",
-    "overdispersion",
-    "proportion_funnel",
-    "sr_funnel",
-    "sr_funnel_limits",
 ]
 
 Statistic = Literal["proportion", "ratio", "rate"]
@@ -80,7 +68,8 @@ NOT_SIGNIFICANT = "Not significant"
 DSR_NOT_APPLICABLE = "Not applicable for events less than 10 for dsrs"
 
 
-def _f(x: ArrayLike) -> NDArray[np.float64]:
+def as_floats(x: ArrayLike) -> NDArray[np.float64]:
+    """Any array-like as float64 (shared with ``overdispersed_funnel``)."""
     return np.asarray(x, dtype=float)
 
 
@@ -136,7 +125,7 @@ def _centre(target: float | None, pooled: float, statistic: str) -> float:
     return centre
 
 
-def _proportion_limit(p: float, population: NDArray[np.float64], average: float, side: str) -> NDArray[np.float64]:
+def proportion_limit(p: float, population: NDArray[np.float64], average: float, side: str) -> NDArray[np.float64]:
     """Score-test funnel: the proportions a population of N would reach with one-sided probability p."""
     half = special.ndtri(p) * np.sqrt(average * (1 - average) / population)
     return average - half if side == "low" else average + half
@@ -184,18 +173,18 @@ def funnel_limits(
     ``ratio_type="count"``, x 100 for "isr"), plus the Poisson means (``*_exp_events``).
     rate: ``numerator`` events and ``rate`` (per ``multiplier``); ``denominator`` only needed with zero counts.
     """
-    x = _f(numerator)
+    x = as_floats(numerator)
     if statistic == "proportion":
         if denominator is None:
             raise ValueError("proportions need a denominator")
-        n = _f(denominator)
+        n = as_floats(denominator)
         average = _centre(target, x.sum() / n.sum(), statistic)
         axis_min, axis_max = _axis(n)
         population = funnel_axis_points(axis_min, axis_max)
         table = pd.DataFrame({"Population": population})
         for name, p in LEVELS.items():
-            lower = _proportion_limit(p, population, average, "low") * multiplier
-            upper = _proportion_limit(p, population, average, "high") * multiplier
+            lower = proportion_limit(p, population, average, "low") * multiplier
+            upper = proportion_limit(p, population, average, "high") * multiplier
             table[f"lower_{name}_limit"] = np.clip(lower, 0, multiplier)
             table[f"upper_{name}_limit"] = np.clip(upper, 0, multiplier)
         table["baseline"] = average * multiplier
@@ -205,7 +194,7 @@ def funnel_limits(
             raise ValueError("ratios need the expected values as denominator")
         if target is not None:
             raise ValueError("ratio funnels are centred on 1: no target")
-        axis_min, axis_max = _axis(_f(denominator))
+        axis_min, axis_max = _axis(as_floats(denominator))
         observed = funnel_axis_points(axis_min, axis_max, ratio=True)
         table = pd.DataFrame({"Observed_events": observed})
         for name, p in LEVELS.items():
@@ -220,7 +209,12 @@ def funnel_limits(
         if rate is None or rate_type not in ("dsr", "crude") or years_of_data is None:
             raise ValueError("rates need rate, rate_type ('dsr' or 'crude') and years_of_data")
         d = _derived_denominator(
-            x, _f(rate), None if denominator is None else _f(denominator), rate_type, multiplier, for_limits=True
+            x,
+            as_floats(rate),
+            None if denominator is None else as_floats(denominator),
+            rate_type,
+            multiplier,
+            for_limits=True,
         )
         average = _centre(target, x.sum() / np.nansum(d), statistic)
         axis_min, axis_max = _axis(d, years_of_data)
@@ -265,10 +259,10 @@ def funnel_significance(
     ``target`` replaces the pooled average (proportions: 0-1; rates: per one unit of denominator), as in
     `funnel_limits`; each unit's label then depends on its own counts alone.
     """
-    x = _f(numerator)
+    x = as_floats(numerator)
     if np.any(x < 0):
         raise ValueError("numerators must be greater than or equal to zero")
-    n = None if denominator is None else _f(denominator)
+    n = None if denominator is None else as_floats(denominator)
     if n is not None and np.any(n <= 0):
         raise ValueError("denominators must be greater than zero")
     if statistic == "proportion":
@@ -281,10 +275,10 @@ def funnel_significance(
         # PHE tests the low limits first (only a tie could make the order matter).
         return _label(
             [
-                (p < _proportion_limit(LEVELS["3s"], n, average, "low"), LOW_001),
-                (p < _proportion_limit(LEVELS["2s"], n, average, "low"), LOW_025),
-                (p > _proportion_limit(LEVELS["3s"], n, average, "high"), HIGH_001),
-                (p > _proportion_limit(LEVELS["2s"], n, average, "high"), HIGH_025),
+                (p < proportion_limit(LEVELS["3s"], n, average, "low"), LOW_001),
+                (p < proportion_limit(LEVELS["2s"], n, average, "low"), LOW_025),
+                (p > proportion_limit(LEVELS["3s"], n, average, "high"), HIGH_001),
+                (p > proportion_limit(LEVELS["2s"], n, average, "high"), HIGH_025),
             ]
         )
     if statistic == "ratio":
@@ -296,7 +290,7 @@ def funnel_significance(
     if statistic == "rate":
         if rate is None or rate_type not in ("dsr", "crude") or multiplier is None:
             raise ValueError("rates need rate, rate_type ('dsr' or 'crude') and multiplier")
-        d = _derived_denominator(x, _f(rate), n, rate_type, multiplier, for_limits=False)
+        d = _derived_denominator(x, as_floats(rate), n, rate_type, multiplier, for_limits=False)
         average = _centre(target, x.sum() / np.nansum(d), statistic)
         labels = _poisson_significance(x, d, average)
         if rate_type == "dsr":
@@ -376,7 +370,7 @@ def funnel_comparisons(
     (no denominator, a proportion over 1), or every row when there is no usable target, are "not compared" rather
     than an error: a page shows them anyway. Rates are crude (the denominator is person-time or population).
     """
-    x, n = np.broadcast_arrays(_f(numerator), _f(denominator))
+    x, n = np.broadcast_arrays(as_floats(numerator), as_floats(denominator))
     x, n = x.astype(float), n.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = x / n * multiplier
@@ -410,166 +404,3 @@ def funnel_comparisons(
             "level": funnel_level(labels),
         }
     )
-
-
-# ------------------------------------------------------------------------------------------------- FunnelPlotR SR
-
-
-def sr_funnel_limits(
-    expected_events: ArrayLike,
-    *,
-    target: float = 1.0,
-    tau2: float = 0.0,
-    sr_method: Literal["SHMI", "CQC"] = "SHMI",
-) -> pd.DataFrame:
-    """Limits for a standardised ratio O/E against expected events E (FunnelPlotR ``calculate_limits``).
-
-    With ``tau2 == 0`` these are exact Poisson limits; with ``tau2 > 0`` Spiegelhalter's overdispersed limits on
-    the log (SHMI) or square-root (CQC) scale, back-transformed.
-    """
-    e = _f(expected_events)
-    if np.any(e <= 0):
-        raise ValueError("expected events must be greater than zero")
-    table = pd.DataFrame({"expected_events": e})
-    for label, tail in (("95", 0.025), ("998", 0.001)):
-        if tau2 == 0:
-            # chi2.ppf(tail, 2e) / 2 is gammaincinv(e, tail) (how scipy computes it); chi2.isf is chdtri
-            lower = target * special.gammaincinv(e, tail) / e
-            upper = target * special.chdtri(2 * (e + 1), tail) / (2 * e)
-        else:
-            z = z_value(1 - 2 * tail)
-            if sr_method == "SHMI":
-                spread = z * np.sqrt(1 / e + tau2)
-                lower, upper = target * np.exp(-spread), target * np.exp(spread)
-            else:
-                spread = z * np.sqrt(1 / (4 * e) + tau2)
-                lower = target * np.clip(1 - spread, 0, None) ** 2
-                upper = target * (1 + spread) ** 2
-        table[f"ll{label}"] = lower
-        table[f"ul{label}"] = upper
-    return table
-
-
-@dataclass(frozen=True)
-class Overdispersion:
-    """Spiegelhalter's dispersion ratio phi and between-unit variance tau^2 (0 when not overdispersed)."""
-
-    phi: float
-    tau2: float
-    n: int
-
-
-def overdispersion(
-    z_scores: ArrayLike, standard_errors: ArrayLike, *, trim_by: float = 0.1, method: Literal["winsorise", "truncate"]
-) -> Overdispersion:
-    """phi and tau^2 from z-scores after winsorising (CQC, proportions) or truncating (SHMI) each tail by ``trim_by``.
-
-    Trimming keeps a few extreme units (the ones we are trying to find) from inflating the funnel.
-    """
-    z, s = np.broadcast_arrays(_f(z_scores), _f(standard_errors))
-    keep = ~(np.isnan(z) | np.isnan(s))
-    z, s = z[keep], s[keep]
-    if method == "winsorise":
-        low, high = np.quantile(z, [trim_by, 1 - trim_by])  # R quantile type 7 == numpy "linear"
-        z = np.clip(z, low, high)
-    elif method == "truncate":
-        k = 1 / trim_by
-        rank = pd.Series(z).rank(method="average").to_numpy()  # ties share their mean rank
-        group = np.floor(rank * k / (z.size + 1))
-        kept = (group > 0) & (group < k - 1)
-        z, s = z[kept], s[kept]
-    else:
-        raise ValueError("method must be 'winsorise' or 'truncate'")
-    n = int(z.size)
-    if n == 0:
-        return Overdispersion(float("nan"), 0.0, 0)
-    phi = float(np.mean(z**2))
-    w = 1 / s**2
-    tau2 = 0.0 if n * phi < n - 1 else max(0.0, (n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum()))
-    return Overdispersion(phi, float(tau2), n)
-
-
-@dataclass(frozen=True)
-class SrFunnel:
-    """Per-unit funnel results: ``units`` has value, limits and "high"/"low"/"within" at 95% and 99.8%."""
-
-    units: pd.DataFrame
-    overdispersion: Overdispersion | None
-
-
-def _flag(value: NDArray[np.float64], lower: NDArray[np.float64], upper: NDArray[np.float64]) -> NDArray[np.object_]:
-    return np.select([value > upper, value < lower], ["high", "low"], "within").astype(object)
-
-
-def sr_funnel(
-    observed: ArrayLike,
-    expected: ArrayLike,
-    *,
-    target: float = 1.0,
-    adjust_overdispersion: bool = True,
-    sr_method: Literal["SHMI", "CQC"] = "SHMI",
-    trim_by: float = 0.1,
-) -> SrFunnel:
-    """Standardised ratios O/E with each unit's limits and significance, optionally overdispersion-adjusted."""
-    o, e = np.broadcast_arrays(_f(observed), _f(expected))
-    ratio = o / e
-    od = None
-    tau2 = 0.0
-    if adjust_overdispersion:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if sr_method == "SHMI":
-                z, s = np.sqrt(e) * np.log(ratio / target), 1 / np.sqrt(e)
-                z = np.where(np.isfinite(z), z, np.nan)
-                od = overdispersion(z, s, trim_by=trim_by, method="truncate")
-            else:
-                s = 1 / (2 * np.sqrt(e))
-                z = (np.sqrt(ratio) - np.sqrt(target)) / s
-                od = overdispersion(z, s, trim_by=trim_by, method="winsorise")
-        tau2 = od.tau2
-    limits = sr_funnel_limits(e, target=target, tau2=tau2, sr_method=sr_method)
-    units = pd.DataFrame({"observed": o, "expected": e, "value": ratio})
-    for label in ("95", "998"):
-        units[f"lower{label}"] = limits[f"ll{label}"].to_numpy()
-        units[f"upper{label}"] = limits[f"ul{label}"].to_numpy()
-        lower_col, upper_col = units[f"lower{label}"].to_numpy(), units[f"upper{label}"].to_numpy()
-        units[f"significance{label}"] = _flag(ratio, lower_col, upper_col)
-    return SrFunnel(units, od)
-
-
-def proportion_funnel(
-    numerator: ArrayLike,
-    denominator: ArrayLike,
-    *,
-    adjust_overdispersion: bool = False,
-    trim_by: float = 0.1,
-) -> SrFunnel:
-    """Proportions against the pooled average with per-unit limits (e.g. GP practices), optionally adjusted.
-
-    Unadjusted limits are PHE's score-test funnel; adjusted ones use Spiegelhalter's arcsine-square-root method
-    with winsorised z-scores (FunnelPlotR "PR"), since practice-level variation usually exceeds binomial noise.
-    """
-    x, n = np.broadcast_arrays(_f(numerator), _f(denominator))
-    if np.any(n <= 0) or np.any(x < 0) or np.any(x > n):
-        raise ValueError("need 0 <= numerator <= denominator and denominator > 0")
-    p = x / n
-    average = x.sum() / n.sum()
-    units = pd.DataFrame({"numerator": x, "denominator": n, "value": p})
-    od = None
-    if adjust_overdispersion:
-        centre = np.arcsin(np.sqrt(average))
-        s = 1 / (2 * np.sqrt(n))
-        od = overdispersion((np.arcsin(np.sqrt(p)) - centre) / s, s, trim_by=trim_by, method="winsorise")
-    for label, level in (("95", 0.95), ("998", 0.998)):
-        if od is None:
-            one_sided = level + (1 - level) / 2
-            lower = _proportion_limit(one_sided, n, average, "low")
-            upper = _proportion_limit(one_sided, n, average, "high")
-        else:
-            spread = z_value(level) * np.sqrt(1 / (4 * n) + od.tau2)
-            lower = np.sin(np.clip(centre - spread, 0, np.pi / 2)) ** 2
-            upper = np.sin(np.clip(centre + spread, 0, np.pi / 2)) ** 2
-        units[f"lower{label}"] = np.clip(lower, 0, 1)
-        units[f"upper{label}"] = np.clip(upper, 0, 1)
-        lower_col, upper_col = units[f"lower{label}"].to_numpy(), units[f"upper{label}"].to_numpy()
-        units[f"significance{label}"] = _flag(p, lower_col, upper_col)
-    return SrFunnel(units, od)

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from outcomes.stats.benchmark import compare_to_benchmark
-from outcomes.stats.funnel import funnel_significance, proportion_funnel
+from outcomes.stats.funnel import funnel_significance
 from outcomes.stats.intervals import ESP2013, dsr, mean_ci, rate_ci, wilson_ci
+from outcomes.stats.overdispersed_funnel import proportion_funnel
 from tests.examples import examples
 
 EPS = 1e-9
