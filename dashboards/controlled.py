@@ -23,7 +23,12 @@ from outcomes.disclosure import control_observations
 from outcomes.disclosure_groups import additive_groups
 from outcomes.models import KEY_COLUMNS, Indicator
 from outcomes.rollup import interval_function
-from outcomes.selectors import HierarchyIdentity, HierarchyObservations, hierarchy_identities, hierarchy_observations
+from outcomes.selectors.hierarchy import (
+    HierarchyIdentity,
+    HierarchyObservations,
+    hierarchy_identities,
+    hierarchy_observations,
+)
 
 from .actions import store_controlled_frame
 from .cache import cached, data_version
@@ -65,7 +70,7 @@ def rules_digest() -> str:
 
 def fingerprint(observations: HierarchyObservations | HierarchyIdentity) -> str:
     """SHA-256 of everything `control_hierarchy` reads: the indicator's current rows (by their keys' identity:
-    `outcomes.selectors.HierarchyIdentity`), the practices' memberships, the PCNs' borough, the indicator's
+    `outcomes.selectors.hierarchy.HierarchyIdentity`), the practices' memberships, the PCNs' borough, the indicator's
     multiplier, interval method and decimals, and the rules (`rules_digest`). The same for an indicator's rows
     and for their identity, so a stored frame is found without reading the rows."""
     indicator = observations.indicator

@@ -15,7 +15,7 @@ import hashlib
 import pandas as pd
 
 from dashboards import controlled
-from outcomes.selectors import HierarchyObservations
+from outcomes.selectors.hierarchy import HierarchyObservations
 
 _computed: dict[str, pd.DataFrame] = {}
 _control = controlled.control_hierarchy

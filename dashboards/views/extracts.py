@@ -21,7 +21,7 @@ from outcomes import actions, drafts
 from outcomes.ingest.readers import format_label
 from outcomes.ingest.readers.base import CANONICAL
 from outcomes.models import Extract
-from outcomes.selectors import (
+from outcomes.selectors.extracts import (
     extract_detail,
     extract_filter_choices,
     extract_history,

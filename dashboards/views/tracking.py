@@ -15,7 +15,7 @@ from harrow_bbp.access import can_approve_draft, can_track_indicators, require
 from harrow_bbp.params import BadParameter
 from outcomes import drafts
 from outcomes.models import IndicatorDraft
-from outcomes.selectors import draft_with_people, extract_detail
+from outcomes.selectors.extracts import draft_with_people, extract_detail
 from outcomes.tasks import enqueue
 from workstreams.forms import apply_errors
 

@@ -123,8 +123,9 @@ def test_direct_reads_are_found() -> None:
 
 def test_views_and_page_builders_read_through_selectors() -> None:
     """No ``Model.objects`` and no ``get_object_or_404`` / ``get_list_or_404`` in a view or a page builder: a query
-    there escapes the selectors' fixed query counts and their tests. Add a selector instead (``outcomes``,
-    ``workstreams`` or ``dashboards`` ``selectors.py``) that returns None for a missing row; the view raises Http404.
+    there escapes the selectors' fixed query counts and their tests. Add a selector instead (``outcomes/selectors/``,
+    or ``workstreams`` or ``dashboards`` ``selectors.py``) that returns None for a missing row; the view raises
+    Http404.
     """
     offenders = [
         f"{path.relative_to(REPO)}:{line} {what}"

@@ -15,7 +15,7 @@ from dashboards import actions, controlled
 from dashboards.models import ControlledFrame
 from dashboards.selectors import stored_controlled_frame
 from outcomes.models import Indicator, Observation
-from outcomes.selectors import hierarchy_identity, hierarchy_observations
+from outcomes.selectors.hierarchy import hierarchy_identity, hierarchy_observations
 
 pytestmark = pytest.mark.django_db
 

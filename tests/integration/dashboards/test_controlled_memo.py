@@ -10,7 +10,7 @@ import pytest
 
 from dashboards import controlled
 from outcomes.models import Indicator
-from outcomes.selectors import hierarchy_observations
+from outcomes.selectors.hierarchy import hierarchy_observations
 from tests import controlled_memo
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,11 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum, Window
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from .models import (
+from ..models import (
     KEY_COLUMNS,
     NUMBER_COLUMNS,
     Area,
@@ -20,7 +19,6 @@ from .models import (
     Commentary,
     Extract,
     Indicator,
-    IndicatorDraft,
     Observation,
     SpcRebase,
     Target,
@@ -37,8 +35,6 @@ SERIES_COLUMNS = [
     "coverage_share",
     "coverage_basis",
 ]
-#: The disclosure-control hierarchy needs the values, not their coverage (the pages take that from SERIES_COLUMNS).
-HIERARCHY_COLUMNS = [*KEY_COLUMNS, *NUMBER_COLUMNS, "suppressed"]
 HARROW_CODE = "E09000015"
 
 
@@ -123,21 +119,6 @@ def commentary_up_to(area: Area, indicator_ids: Iterable[int], end: dt.date) -> 
     )
 
 
-def extract_detail(pk: int) -> Extract | None:
-    """One extract with who uploaded it, or None."""
-    return Extract.objects.select_related("uploaded_by").filter(pk=pk).first()
-
-
-def loaded_extract(pk: int) -> Extract | None:
-    """One extract whose rows were loaded (only those can have values held back for coverage), or None."""
-    return Extract.objects.filter(pk=pk, status=Extract.Status.LOADED).first()
-
-
-def draft_with_people(pk: int) -> IndicatorDraft | None:
-    """One tracking draft with its people and extract, or None."""
-    return IndicatorDraft.objects.select_related("created_by", "approved_by", "extract").filter(pk=pk).first()
-
-
 def headline_series(
     indicator_ids: Iterable[int], area_ids: Iterable[int], *, up_to: dt.date | None = None
 ) -> pd.DataFrame:
@@ -211,21 +192,6 @@ def value_at(series: pd.DataFrame, period_end: dt.date) -> float | None:
     return None if match.empty or pd.isna(match.iloc[-1]) else float(match.iloc[-1])
 
 
-def extract_history(*, status: str | None = None, format: str | None = None, uploader_id: int | None = None):
-    """Every extract, newest first, with who sent it, narrowed by status, format and uploader (a lazy queryset, so
-    the page pages it and a download writes all of it)."""
-    from .models import Extract
-
-    extracts = Extract.objects.select_related("uploaded_by").order_by("-received_at", "-pk")
-    if status:
-        extracts = extracts.filter(status=status)
-    if format:
-        extracts = extracts.filter(format=format)
-    if uploader_id is not None:
-        extracts = extracts.filter(uploaded_by_id=uploader_id)
-    return extracts
-
-
 def indicators_with_demo_data() -> frozenset[int]:
     """Indicators whose current values include any loaded from generated demo extracts (``Extract.Source.DEMO``),
     so every tile and chart drawn from them can say "Demo data"."""
@@ -236,7 +202,6 @@ def indicators_with_demo_data() -> frozenset[int]:
     # scan per indicator, expecting to stop early, and read the whole table for each indicator with no demo row
     # (3.1 s at a million rows); ordered, only the index gives the first row without a sort (0.5 ms). A live
     # service has no demo extracts: then nothing is read from the observations at all.
-    from .models import Extract
 
     demo_extracts = list(Extract.objects.filter(source=Extract.Source.DEMO).values_list("pk", flat=True))
     if not demo_extracts:
@@ -246,18 +211,6 @@ def indicators_with_demo_data() -> frozenset[int]:
     ).order_by(*KEY_COLUMNS[1:])
     probed = Indicator.objects.order_by().annotate(demo_row=Subquery(first_demo_row.values("pk")[:1]))
     return frozenset(probed.filter(demo_row__isnull=False).values_list("pk", flat=True))
-
-
-def extract_filter_choices() -> dict[str, list]:
-    """The values the history can be filtered by: statuses, the formats and uploaders that occur."""
-    from django.contrib.auth import get_user_model
-
-    from .models import Extract
-
-    formats = sorted(set(Extract.objects.values_list("format", flat=True)))
-    uploader_ids = set(Extract.objects.exclude(uploaded_by=None).values_list("uploaded_by_id", flat=True))
-    uploaders = list(get_user_model().objects.filter(pk__in=uploader_ids).order_by("pk"))
-    return {"statuses": list(Extract.Status.choices), "formats": formats, "uploaders": uploaders}
 
 
 @dataclass
@@ -277,7 +230,7 @@ class IndicatorData:
 
 
 def indicator_data(indicator_code: str, area_code: str = HARROW_CODE) -> IndicatorData:
-    from .models import Commentary
+    from ..models import Commentary
 
     indicator = Indicator.objects.prefetch_related(
         Prefetch("targets", queryset=Target.objects.filter(is_active=True).select_related("area", "comparator_area"))
@@ -403,131 +356,3 @@ def latest_breakdowns(
     keys = ["indicator_id", "area_id", "breakdown", "category"]
     frame = frame.sort_values([*keys, "period_end", "period_start"], kind="stable")
     return frame.groupby(keys, sort=False).tail(1).reset_index(drop=True)
-
-
-@dataclass
-class HierarchyObservations:
-    """Every current observation of one indicator in the borough's hierarchy (borough, its PCNs, their
-    practices; all breakdowns and periods), with what disclosure control needs to find the sums a reader can
-    difference."""
-
-    indicator: Indicator
-    borough: Area
-    frame: pd.DataFrame  # SERIES_COLUMNS plus ``level`` (borough, pcn, practice); index 0..n-1
-    memberships: pd.DataFrame  # practice_id, pcn_id, start, end
-    pcn_parent: dict[int, int]
-    #: (count, sum, largest) of the rows' primary keys: see `HierarchyIdentity`.
-    row_identity: tuple[int, int, int] = (0, 0, 0)
-
-
-@dataclass
-class HierarchyIdentity:
-    """What identifies an indicator's `HierarchyObservations` without reading its rows: (count, sum, largest) of
-    its current rows' primary keys, and the memberships and PCNs that say which areas those rows are of.
-
-    Exact, because observations are superseded, never overwritten (ADR 0001): a row leaves the current rows only
-    when a newer row of its key is stored, with a larger key, which is then current. So the largest current key
-    is the newest row ever stored for the indicator in these areas; while it and the count are the same, no row
-    has arrived or left. The sum is one more check.
-    """
-
-    indicator: Indicator
-    borough: Area
-    memberships: pd.DataFrame
-    pcn_parent: dict[int, int]
-    row_identity: tuple[int, int, int]
-
-    def without_rows(self) -> HierarchyObservations:
-        """The observations, when the identity says there are none (nothing to read)."""
-        if self.row_identity[0]:
-            raise ValueError("the indicator has rows in the hierarchy: read them with hierarchy_observations")
-        frame = pd.DataFrame(columns=[*HIERARCHY_COLUMNS, "level"])
-        return HierarchyObservations(self.indicator, self.borough, frame, self.memberships, self.pcn_parent)
-
-
-def _hierarchy(borough_code: str) -> tuple[Area, dict[int, int], pd.DataFrame, dict[int, str]]:
-    """The borough, its PCNs' parent, its practices' memberships and each area's level (three queries)."""
-    from .models import PracticeMembership
-
-    borough = Area.objects.get(code=borough_code)
-    pcn_parent = dict(Area.objects.filter(parent=borough, level="pcn").values_list("pk", "parent_id"))
-    memberships = pd.DataFrame.from_records(
-        list(
-            PracticeMembership.objects.filter(pcn_id__in=list(pcn_parent)).values(
-                "practice_id", "pcn_id", "start", "end"
-            )
-        ),
-        columns=["practice_id", "pcn_id", "start", "end"],
-    )
-    levels = {borough.pk: "borough", **dict.fromkeys(pcn_parent, "pcn")}
-    levels.update(dict.fromkeys(memberships["practice_id"].astype(int).tolist(), "practice"))
-    return borough, pcn_parent, memberships, levels
-
-
-def _hierarchy_rows(indicator: Indicator, levels: dict[int, str]) -> QuerySet[Observation]:
-    return Observation.objects.filter(indicator=indicator, area_id__in=list(levels), is_current=True)
-
-
-def hierarchy_observations(indicator: Indicator, borough_code: str = HARROW_CODE) -> HierarchyObservations:
-    """Four queries: the borough, its PCNs, their practices' memberships, and the indicator's observations."""
-    borough, pcn_parent, memberships, levels = _hierarchy(borough_code)
-    rows = _hierarchy_rows(indicator, levels).values_list("pk", *HIERARCHY_COLUMNS)
-    frame = pd.DataFrame.from_records(list(rows), columns=["pk", *HIERARCHY_COLUMNS])
-    ids = frame.pop("pk").to_numpy(dtype=np.int64)
-    identity = (len(ids), int(ids.sum()), int(ids.max())) if len(ids) else (0, 0, 0)
-    frame = frame.sort_values(["area_id", "breakdown", "category", "period_end", "period_start"], kind="stable")
-    frame = frame.reset_index(drop=True)
-    frame["level"] = frame["area_id"].map(levels)
-    return HierarchyObservations(indicator, borough, frame, memberships, pcn_parent, identity)
-
-
-def hierarchy_identities(
-    indicators: Iterable[Indicator], borough_code: str = HARROW_CODE
-) -> dict[int, HierarchyIdentity]:
-    """`hierarchy_observations`' identity for each indicator, by id (four queries for any number of indicators;
-    the last sums the rows' keys in the database: 20 ms for OUT5's 80,000 rows, where reading them takes 650 ms)."""
-    indicators = list(indicators)
-    borough, pcn_parent, memberships, levels = _hierarchy(borough_code)
-    current = Observation.objects.filter(
-        indicator_id__in=[i.pk for i in indicators], area_id__in=list(levels), is_current=True
-    )
-    sums = current.values("indicator_id").order_by().annotate(count=Count("pk"), total=Sum("pk"), largest=Max("pk"))
-    found = {row["indicator_id"]: (int(row["count"]), int(row["total"]), int(row["largest"])) for row in sums}
-    identity = {i.pk: found.get(i.pk, (0, 0, 0)) for i in indicators}
-    return {i.pk: HierarchyIdentity(i, borough, memberships, pcn_parent, identity[i.pk]) for i in indicators}
-
-
-def hierarchy_identity(indicator: Indicator, borough_code: str = HARROW_CODE) -> HierarchyIdentity:
-    """`hierarchy_identities` of one indicator."""
-    return hierarchy_identities([indicator], borough_code)[indicator.pk]
-
-
-@dataclass(frozen=True)
-class HeldBack:
-    """A PCN or borough value an extract's roll-up held back for coverage, which an analyst may accept."""
-
-    indicator: Indicator
-    area: Area
-    period_end: dt.date
-    caveat: str  # "Covers 5 of 29 practices (17% of the denominator), below 95%"
-
-    @property
-    def key(self) -> str:
-        return f"{self.indicator.pk}:{self.area.pk}:{self.period_end.isoformat()}"
-
-
-def held_back_for_coverage(extract_id: int) -> list[HeldBack]:
-    """The (indicator, area, period) values still held back for coverage by the extract's roll-up (two queries)."""
-    from .coverage import HELD_BACK
-
-    rows = (
-        Observation.objects.filter(extract_id=extract_id, is_current=True, is_derived=True, note__startswith=HELD_BACK)
-        .order_by("indicator_id", "area_id", "period_end", "breakdown", "category")
-        .values_list("indicator_id", "area_id", "period_end", "note")
-    )
-    first: dict[tuple, str] = {}
-    for indicator_id, area_id, period_end, note in rows:
-        first.setdefault((indicator_id, area_id, period_end), note.removeprefix(HELD_BACK))
-    indicators = Indicator.objects.in_bulk({k[0] for k in first})
-    areas = Area.objects.in_bulk({k[1] for k in first})
-    return [HeldBack(indicators[i], areas[a], e, note) for (i, a, e), note in first.items()]
