@@ -146,6 +146,7 @@ ORGANISATION_WORDS = {
     "cr",
     "sicbl",
     "subicb",
+    "subregion",
     "commissioner",
     "commissioners",
     "commissioning",

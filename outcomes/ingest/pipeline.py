@@ -234,7 +234,10 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
     if identifiers:
         problems.extend(identifiers)
-        problems.add(Problem(None, None, "file_deleted", "The file has been deleted. Upload aggregate data only."))
+        deleted = (
+            "The stored copy of the file has been deleted (your own copy is untouched). Upload aggregate data only."
+        )
+        problems.add(Problem(None, None, "file_deleted", deleted))
         log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
         return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
     # Reading stopped at the row limit. Refused only after the patient-data scan of the rows read, so an
@@ -322,6 +325,18 @@ def nothing_to_load(problems: ProblemList, rows_read: int) -> Problem:
     return Problem(None, None, "nothing_loaded", f"Nothing loaded from {rows_read:,} rows: {what}. {advice}")
 
 
+def nothing_of_ours(rows_read: int) -> Problem:
+    """The error that refuses a reference file (ODS, a lookup) none of whose rows is one of our practices or PCNs:
+    a part of a national file, or another area's, loads nothing and is not a success."""
+    return Problem(
+        None,
+        None,
+        "nothing_loaded",
+        f"Nothing loaded from {rows_read:,} rows: none of them is one of our practices or PCNs. Load the whole "
+        "national file as published (it lists every practice in England), not a part of it or another area's.",
+    )
+
+
 def with_intervals(frame: pd.DataFrame) -> pd.DataFrame:
     """Fill 95% intervals the source did not give, by each indicator's method (Wilson, exact/Byar)."""
     frame = frame.copy()
@@ -349,10 +364,14 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
         source = f"extract {extract.pk}: {extract.file_name}"
         with transaction.atomic(), change_source(source, user=extract.uploaded_by):
             result = reference_load.apply(output)
-            if extract.dry_run:
+            touched = result.inserted + result.superseded + result.unchanged
+            if extract.dry_run or not touched:
                 transaction.set_rollback(True)
     except FileRefused as refused:  # recorded outside the rolled-back transaction
         problems.extend(refused.problems)
+        return _refuse(extract, problems, rows_read=rows_read)
+    if not touched and (output.kind != "geography" or output.frame.empty):
+        problems.add(nothing_of_ours(rows_read))
         return _refuse(extract, problems, rows_read=rows_read)
     listed = problems.summary()
     _finish(

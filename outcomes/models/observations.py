@@ -22,7 +22,7 @@ class ExtractStatus(models.TextChoices):
     VALIDATING = "validating", "Validating"
     LOADING = "loading", "Loading"
     LOADED = "loaded", "Loaded"
-    VALID = "valid", "Valid (dry run, nothing written)"
+    VALID = "valid", "Valid (dry run, no data changed)"
     REFUSED = "refused", "Refused"
     FAILED = "failed", "Failed"
 

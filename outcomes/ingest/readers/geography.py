@@ -124,6 +124,15 @@ def compare(table: Table, ours: dict[str, OurPcn]) -> ReaderOutput:
     blank = pd.Series("", index=raw.index)
     for role in ROLES:
         cell.setdefault(role, blank)
+    if len(raw) and (cell["pcn_code"] == "").all():
+        problem = Problem(
+            None,
+            roles["pcn_code"],
+            "no_pcn_codes",
+            "The PCN code column is empty on every row, so this is not a practice-to-PCN lookup (a table derived "
+            "from one keeps its columns but not its codes). Load the lookup as published.",
+        )
+        return ReaderOutput(frame=empty, columns=columns, problems=[problem], kind="geography")
     codes = raw[roles["practice_code"]].astype(str)  # exactly as in the file
     # The lookup's PCN codes for our PCNs: by ODS code first; then, for our PCNs that still have a local code
     # (as HRW-PCN-HS was before ADR 0017), by name when exactly one of them has it. One PCN of ours per lookup
@@ -180,12 +189,13 @@ def compare(table: Table, ours: dict[str, OurPcn]) -> ReaderOutput:
             agree += 1
         else:
             held_text = f"{held.code} ({held.name})" if held.code else "no current PCN"
+            where = f"puts it in {pcn_code} ('{pcn_name[:60]}')" if pcn_code else "gives it no PCN"
             problems.append(
                 Problem(
                     line,
                     roles["pcn_code"],
                     "geography_difference",
-                    f"{code}: the lookup puts it in {pcn_code or '(blank)'} ('{pcn_name[:60]}'); we hold {held_text}. "
+                    f"{code}: the lookup {where}; we hold {held_text}. "
                     "Memberships are not changed from a lookup (it has no dates): check the ODS ePCN file.",
                     "warning",
                 )

@@ -65,6 +65,8 @@ PRACTICE_CODE_SHAPE = (
     "JER and three digits"
 )
 PCN_CODE = re.compile(r"^U\d{5}$")
+#: What any ODS organisation code looks like (K0E995, RXG01, QRV): quoted in messages, unlike free text.
+ODS_LIKE = re.compile(r"^[A-Z0-9]{3,8}$")
 YYYYMMDD = re.compile(r"^\d{8}$")
 STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
 #: The ODS Data Search and Export layout (seen in 2025 copies of epraccur) spells the status out; INACTIVE is a
@@ -161,6 +163,7 @@ class EpraccurReader(Reader):
         problems: list[Problem] = []
         rows = []
         outside: list[str] = []
+        not_practices: list[str] = []
         for record in raw.itertuples(index=False, name=None):
             cells = [str(c).strip() for c in record[: len(EPRACCUR_COLUMNS)]]
             line = int(record[-1])
@@ -168,14 +171,18 @@ class EpraccurReader(Reader):
                 outside.append(cells[0])
                 continue
             if not PRACTICE_CODE.match(cells[0]):
-                problems.append(
-                    Problem(
-                        line,
-                        "column 1 (organisation code)",
-                        "bad_code",
-                        f"This is not a GP practice code ({PRACTICE_CODE_SHAPE}).",
+                if PRACTICE_CODE.match(cells[0].replace(" ", "").upper()):  # a practice's code, mistyped
+                    problems.append(
+                        Problem(
+                            line,
+                            "column 1 (organisation code)",
+                            "bad_code",
+                            f"This is not a GP practice code as ODS writes it ({PRACTICE_CODE_SHAPE}, upper case, "
+                            "no spaces); codes are never re-cased or trimmed.",
+                        )
                     )
-                )
+                else:  # another kind of organisation (ODS lists some wards and cost centres here: K0E995)
+                    not_practices.append(cells[0])
                 continue
             status = STATUS.get(cells[12], "")
             if not status:
@@ -220,6 +227,21 @@ class EpraccurReader(Reader):
                     "outside_england",
                     f"{len(outside):,} practices outside England (e.g. {', '.join(sorted(outside)[:3])}: Channel "
                     "Islands or Scotland) are not in the partnership and were skipped.",
+                    "warning",
+                )
+            )
+        if not_practices:
+            # Only code-shaped cells are quoted (a message never repeats free text from a cell).
+            shown = sorted({code for code in not_practices if ODS_LIKE.match(code)})[:3]
+            examples = f" (e.g. {', '.join(shown)})" if shown else ""
+            problems.append(
+                Problem(
+                    None,
+                    "column 1 (organisation code)",
+                    "not_a_practice",
+                    f"{len(not_practices):,} {'row' if len(not_practices) == 1 else 'rows'} whose code is not a "
+                    f"GP practice code{examples} {'was' if len(not_practices) == 1 else 'were'} skipped: "
+                    f"other kinds of organisation, so not our practices ({PRACTICE_CODE_SHAPE}).",
                     "warning",
                 )
             )

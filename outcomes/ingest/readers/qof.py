@@ -33,7 +33,7 @@ from .base import CANONICAL, Reader, ReaderOutput, register
 SOURCE = "fixtures/sources/qof.toml"
 PREVALENCE = {
     "practice": ("practice_code",),
-    "group": ("group_code",),
+    "group": ("group_code", "indicator_group_code"),  # INDICATOR_GROUP_CODE up to 2018/19
     "register": ("register",),
     "list_type": ("patient_list_type",),
     "list_size": ("practice_list_size", "patient_list_size", "list_size"),  # PATIENT_ in 2019/20

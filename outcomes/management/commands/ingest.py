@@ -114,7 +114,7 @@ class Command(BaseCommand):
             else:
                 self.stderr.write(f"Refused {shown}: {counted(e.error_count, 'error')}; nothing was written.")
             raise SystemExit(1)
-        verb = "Valid (dry run, nothing written)" if dry_run else "Loaded"
+        verb = "Valid (dry run, no data changed)" if dry_run else "Loaded"
         self.stdout.write(
             f"{verb} {shown} as {e.format}: {e.rows_read:,} rows read, {e.rows_inserted:,} inserted, "
             f"{e.rows_superseded:,} superseded, {e.rows_unchanged:,} unchanged, {counted(e.warning_count, 'warning')}."

@@ -35,9 +35,35 @@ def cut_text(source: Path, target: Path, keep: Callable[[int, list[str]], bool],
     target.write_bytes(b"".join(out))
 
 
+def cut_records(source: Path, target: Path, keep: Callable[[int, list[str]], bool]) -> None:
+    """As ``cut_text``, for files whose quoted fields hold line breaks: whole records (their physical lines, byte
+    for byte) are kept or dropped; ``keep`` gets the record's number (the header is 1) and its fields."""
+    data = source.read_bytes()
+    lines = data.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    out, first = [], 0
+    for number, fields in enumerate(reader, start=1):
+        last = reader.line_num
+        if number == 1 or keep(number, fields):
+            out.extend(lines[first:last])
+        first = last
+    target.write_bytes(b"".join(out))
+
+
+def fingertips_county_ua(number: int, f: list[str]) -> bool:
+    return f[4] in {"E92000001", "E12000007", "E09000015"} or number % 40 == 0
+
+
 def epraccur(number: int, f: list[str]) -> bool:
     code, icb, status = f[0], f[3], f[12]
     return icb == "QRV" or code[:3] in {"ALD", "GUE", "JER"} or status in {"D", "P"} or number % 50 == 0
+
+
+def epraccur_2026(number: int, f: list[str]) -> bool:
+    code, status = f[0], f[12]
+    ours = code.startswith("E84") or code == HARROW_Y_PRACTICE
+    other = not re.fullmatch(r"[A-Z]\d{5}", code)  # Channel Islands, and the ward listed as a cost centre
+    return ours or other or (status == "DORMANT" and number % 10 == 0) or number % 100 == 0
 
 
 def epraccur_2019(number: int, f: list[str]) -> bool:
@@ -78,6 +104,10 @@ def qof_prevalence_2223(number: int, f: list[str]) -> bool:
     ours = HARROW_PRACTICE.match(f[0]) is not None or f[0] == HARROW_Y_PRACTICE
     mapped = ours and f[1] in {"DM", "HYP", "PC"}
     return mapped or f[0] == "A81001" or number % 1000 == 0
+
+
+def qof_prevalence_1819(number: int, f: list[str]) -> bool:
+    return qof_prevalence_2223(number, f)
 
 
 def gp_registrations_map(number: int, f: list[str]) -> bool:
@@ -176,16 +206,23 @@ def epcn_keep(sub_icb_columns: tuple[int, ...], every: int) -> Callable[[int, li
 
 def main(folder: Path) -> None:
     cut_text(folder / "epraccur_2024_andersthemagi.csv", HERE / "epraccur_2024_excerpt.csv", epraccur, header=False)
+    cut_text(folder / "epraccur_2026_lyra.csv", HERE / "epraccur_2026_excerpt.csv", epraccur_2026, header=False)
     cut_text(folder / "epraccur_2019_psychty.csv", HERE / "epraccur_2019-12_excerpt.csv", epraccur_2019, header=False)
     cut_text(
         folder / "fingertips_91547_smoking_qof_all_areas.csv", HERE / "fingertips_91547_excerpt.csv", fingertips_91547
     )
     cut_text(folder / "ed_under5.csv", HERE / "fingertips_93930_pcn_excerpt.csv", fingertips_93930)
+    cut_records(
+        folder / "indicators-CountyUA.data.csv",
+        HERE / "fingertips_93356_older_layout_excerpt.csv",
+        fingertips_county_ua,
+    )
     cut_text(
         folder / "gp-reg-pat-prac-all_2021-01.csv", HERE / "gp_registrations_2021-01_excerpt.csv", gp_registrations
     )
     cut_text(folder / "qof_MAPPING_NHS_GEOGRAPHIES_2021.csv", HERE / "qof_mapping_2021_excerpt.csv", qof_mapping)
     cut_text(folder / "qof_PREVALENCE_2021_v2.csv", HERE / "qof_prevalence_2021_excerpt.csv", qof_prevalence)
+    cut_text(folder / "PREVALENCE_1819_v2.csv", HERE / "qof_prevalence_1819_excerpt.csv", qof_prevalence_1819)
     cut_text(folder / "PREVALENCE_2223.csv", HERE / "qof_prevalence_2223_excerpt.csv", qof_prevalence_2223)
     cut_text(folder / "MAPPING_NHS_GEOGRAPHIES_2223.csv", HERE / "qof_mapping_2223_excerpt.csv", qof_mapping_2223)
     cut_text(

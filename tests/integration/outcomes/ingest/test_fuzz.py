@@ -158,5 +158,5 @@ def test_no_input_crashes_the_ingest_command(tmp_path, settings, content, format
         assert "error:" in err.getvalue()
         assert "internal_error" not in err.getvalue() and "the system failed" not in err.getvalue(), err.getvalue()
     else:
-        assert out.getvalue().startswith("Valid (dry run, nothing written)")
+        assert out.getvalue().startswith("Valid (dry run, no data changed)")
     assert Extract.objects.latest("pk").status in (Extract.Status.VALID, Extract.Status.REFUSED)

@@ -63,7 +63,7 @@ def test_dry_run_validates_without_writing(tmp_path):
     before = Observation.objects.count()
     out = StringIO()
     call_command("ingest", str(path), "--dry-run", stdout=out)
-    assert "Valid (dry run, nothing written)" in out.getvalue()
+    assert "Valid (dry run, no data changed)" in out.getvalue()
     assert Observation.objects.count() == before
 
 

@@ -159,6 +159,58 @@ def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_war
     assert statuses["E84713"] == ("closed" if excerpt.startswith("epraccur_2024") else "active")
 
 
+def test_the_2026_national_epraccur_with_a_ward_listed_as_a_cost_centre_loads():
+    """ODS's Data Search and Export file of 2026 lists K0E995 (a hospital ward, INACTIVE) among the practices: one
+    row that is not a practice is skipped with a count, never a refusal of the national file."""
+    extract = run(REAL / "epraccur_2026_excerpt.csv")
+    assert extract.format == "epraccur"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert [(w["code"], w["message"][:63]) for w in extract.warnings] == [
+        ("outside_england", "47 practices outside England (e.g. ALD200, ALD210, GUE010: Chan"),
+        ("not_a_practice", "1 row whose code is not a GP practice code (e.g. K0E995) was sk"),
+    ]
+    statuses = dict(Area.objects.filter(level="practice").values_list("code", "ods_status"))
+    assert statuses["E84068"] == "active" and statuses["E84713"] == "closed"
+
+
+def test_a_part_of_the_national_file_with_none_of_our_practices_is_nothing_loaded(tmp_path):
+    """The first lines of a national epraccur (a copy cut short) hold no practice of ours: loading nothing is not
+    a success, for the command, a script or the drop folder."""
+    lines = NATIONAL_EPRACCUR.read_bytes().splitlines(keepends=True)
+    part = b"".join([line for line in lines if not line.startswith((b'"E84', b'"Y05080'))][:60])
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(part)
+    extract = run(path)
+    assert extract.status == Extract.Status.REFUSED
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    assert "none of them is one of our practices or PCNs" in extract.errors[0]["message"]
+    code, out, err = ingest(str(path), "--dry-run")
+    assert code == 1 and "Nothing loaded from epraccur.csv" in err and not out
+
+
+def test_a_real_older_fingertips_export_with_one_field_fewer_per_row_is_read():
+    """An export of the older layout as published (26 column names, each data row one field short, a line break
+    inside every quoted indicator name): recognised, no row refused as ragged, and nothing loaded since 93356 is
+    not tracked; the draft an analyst would start from names it, its area type and its period."""
+    from outcomes.ingest.fingertips_proposal import propose
+
+    path = REAL / "fingertips_93356_older_layout_excerpt.csv"
+    extract = run(path)
+    assert extract.format == "fingertips"
+    assert extract.rows_read == 93
+    assert [e["code"] for e in extract.errors] == ["nothing_loaded"]
+    assert "93356 (Campylobacter incidence rate/100,000)" in extract.errors[0]["message"]
+    assert [(w["code"], w["line"]) for w in extract.warnings] == [
+        ("older_fingertips_layout", None),
+        ("untracked_indicator", 2),
+    ]
+    content = path.read_bytes()
+    proposal = propose(read_table(content, sniff(content)), 93356)
+    assert proposal is not None and proposal.rows == 93
+    assert proposal.name == "Campylobacter incidence rate/100,000" and proposal.multiplier == 100_000
+    assert "County & UA" in proposal.area_types and "borough" in proposal.levels
+
+
 def test_a_dormant_practice_is_recorded_as_dormant_not_active():
     """E85625 (Chiswick Family Doctors Practice) is D with no close date in the real file: made ours here, it is
     recorded as dormant (shown on its PCN's page and in the admin) and its membership stays open."""
@@ -209,7 +261,7 @@ def test_a_dry_run_of_the_epcn_workbook_writes_nothing_and_leaves_the_file(tmp_p
     before = state()
     out, err = StringIO(), StringIO()
     call_command("ingest", str(copy), "--dry-run", stdout=out, stderr=err)
-    assert out.getvalue().startswith("Valid (dry run, nothing written) ePCN.xlsx as epcn:")
+    assert out.getvalue().startswith("Valid (dry run, no data changed) ePCN.xlsx as epcn:")
     assert "sheet 2 of 2, 'PCN Core Partner Details'" in err.getvalue()
     assert copy.read_bytes() == EPCN_2023.read_bytes() and state() == before
 

@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
 REAL = Path(__file__).resolve().parents[4] / "tests" / "data" / "real-files"
 REGISTRATIONS = REAL / "gp_registrations_2021-01_excerpt.csv"  # CCG era, EXTRACT_DATE 01JAN2021
 REGISTRATIONS_2026 = REAL / "gp_registrations_2026-04_excerpt.csv"  # Sub-ICB era, EXTRACT_DATE 2026-04-01
+PREVALENCE_1819 = REAL / "qof_prevalence_1819_excerpt.csv"  # 2018/19: INDICATOR_GROUP_CODE, PATIENT_LIST_SIZE
 PREVALENCE_1920 = REAL / "qof_prevalence_1920_excerpt.csv"  # 2019/20: PATIENT_LIST_SIZE, CVDPP on 30_74
 PREVALENCE = REAL / "qof_prevalence_2021_excerpt.csv"
 PREVALENCE_2223 = REAL / "qof_prevalence_2223_excerpt.csv"  # 2022/23: registers written as decimals ("758.0")
@@ -254,6 +255,21 @@ def test_the_2019_20_prevalence_file_with_its_patient_list_size_column_loads():
     assert "CVDPP (2)" in untracked
 
 
+def test_the_2018_19_prevalence_file_with_its_indicator_group_code_column_loads():
+    """Up to 2018/19 the group column is INDICATOR_GROUP_CODE. PCNs began in July 2019, so the year's practice
+    values load with no PCN or borough value derived from them."""
+    extract = run(PREVALENCE_1819)
+    assert extract.format == "qof_prevalence"
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    year = {"period_start": dt.date(2018, 4, 1), "period_end": dt.date(2019, 3, 31), "breakdown": "all"}
+    diabetes = current("JSNA_DIABETES_PREVALENCE", "E84004", **year)  # E84004,DM,735,17OV,6966
+    assert (diabetes.numerator, diabetes.denominator) == (735, 6966)
+    hypertension = current("JSNA_HYPERTENSION_PREVALENCE", "Y05080", **year)  # Y05080,HYP,358,TOTAL,2512
+    assert (hypertension.numerator, hypertension.denominator) == (358, 2512)
+    assert extract.rows_inserted == 87  # 29 practices x 3 indicators
+    assert not Observation.objects.filter(is_derived=True, is_current=True, **year).exists()
+
+
 def test_the_2022_23_prevalence_file_with_its_registers_written_as_decimals_loads():
     """The 2022/23 file writes REGISTER as a decimal ("758.0"): read as the whole count it is, for the year."""
     extract = run(PREVALENCE_2223)
@@ -388,7 +404,7 @@ def test_the_national_files_through_the_ingest_command_dry_run():
     ):
         out, err = StringIO(), StringIO()
         call_command("ingest", str(path), "--dry-run", stdout=out, stderr=err)
-        assert out.getvalue().startswith("Valid (dry run, nothing written)"), err.getvalue()
+        assert out.getvalue().startswith("Valid (dry run, no data changed)"), err.getvalue()
         assert name in out.getvalue() and expected in out.getvalue()
     assert not Observation.objects.filter(indicator__code="REF_REGISTERED_PATIENTS").exists()
 

@@ -319,7 +319,7 @@ def test_the_command_loads_a_zip_and_names_the_file_read(tmp_path):
     path.write_bytes(zipped({"epraccur.csv": EPRACCUR.read_bytes()}))
     out = StringIO()
     call_command("ingest", str(path), "--dry-run", stdout=out, stderr=StringIO())
-    assert "Valid (dry run, nothing written) epraccur.zip \u203a epraccur.csv as epraccur:" in out.getvalue()
+    assert "Valid (dry run, no data changed) epraccur.zip \u203a epraccur.csv as epraccur:" in out.getvalue()
 
 
 def test_the_command_takes_the_member_to_read(tmp_path):

@@ -31,6 +31,7 @@ def table(content: bytes):
         # NHS Digital's practice map of 2026: the GP IT system supplier (EMIS, TPP) and the commissioning region
         "SUPPLIER_NAME", "COMM_REGION_NAME", "SUB_ICB_LOCATION_NAME", "ICB_NAME", "ODS name", "RGN_NAME",
         "CTRY_NAME", "BNF_NAME", "Chemical name", "Drug name", "Condition name", "Age group name", "Clinic name",
+        "SUBREGION_NAME",  # QOF's organisation reference, 2016/17
     ],
 )  # fmt: skip
 def test_organisation_and_area_names_are_not_patient_identifiable(name):

@@ -200,3 +200,19 @@ def test_the_registrations_map_layout_is_checked_by_code_or_name():
     # PCN by code: one PCN of ours per lookup code, so it is reported, not guessed.
     assert (3, "geography_difference") in codes and (4, "geography_difference") in codes
     assert (5, "duplicate_row") in codes and codes[-1] == (None, "geography_checked")
+
+
+def test_a_practice_the_lookup_gives_no_pcn_is_reported_in_words():
+    table = make_table(MAP, [row("E84068", "U84846", "HEALTHSENSE PCN"), row("E84024", "", "")])
+    output = compare(table, HELD)
+    [difference] = [p for p in output.problems if p.code == "geography_difference"]
+    assert difference.message.startswith("E84024: the lookup gives it no PCN; we hold HRW-PCN-HS (Healthsense PCN)")
+
+
+def test_a_table_with_every_pcn_code_blank_is_not_a_lookup():
+    """A table derived from a lookup (a real HEEC vaccination table) keeps the columns but blanks every PCN code:
+    refused once, rather than reported as 28 practices in '(blank)'."""
+    table = make_table(MAP, [row("E84068", "", ""), row("E84024", "", "")])
+    output = compare(table, HELD)
+    assert [(p.code, p.severity) for p in output.problems] == [("no_pcn_codes", "error")]
+    assert output.frame.empty

@@ -98,12 +98,19 @@ def test_organisation_name_headers_are_exempt_from_the_column_name_check_for_the
 
 def test_epraccur_problems_name_their_lines():
     out = EpraccurReader().read(
-        epraccur(practice(), practice("X1", "BAD CODE"), practice(close="2024-13-45"), practice(status="C"))
+        epraccur(
+            practice(),
+            practice("e84024", "BAD CODE"),
+            practice(close="2024-13-45"),
+            practice(status="C"),
+            practice("X1", "NOT A PRACTICE"),
+        )
     )
     assert [(p.line, p.code, p.severity) for p in out.problems] == [
         (2, "bad_code", "error"),
         (3, "bad_date", "error"),
         (4, "closed_without_date", "warning"),
+        (None, "not_a_practice", "warning"),
     ]
 
 

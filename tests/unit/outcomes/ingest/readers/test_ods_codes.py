@@ -36,13 +36,27 @@ def test_a_file_starting_with_a_channel_islands_practice_is_still_epraccur():
     assert EpraccurReader().matches(table)
 
 
-@pytest.mark.parametrize("code", ["E8406", "e84068", "PRACTICE", "E840688", "ALD20"])
-def test_other_codes_are_refused_with_a_message_that_says_what_a_code_is(code):
+@pytest.mark.parametrize("code", ["e84068", "E84 068", "e84 068"])
+def test_a_practice_code_mistyped_is_refused_with_a_message_that_says_what_a_code_is(code):
     output = read(epraccur_row("E84068"), epraccur_row(code))
     assert [(p.line, p.code) for p in output.problems] == [(2, "bad_code")]
     message = output.problems[0].message
-    assert "capital letter and five digits" in message and "ALD, GUE or JER" in message
+    assert "capital letter and five digits" in message and "ALD, GUE or JER" in message and "upper case" in message
     assert f"'{code}'" not in message  # the cell is not repeated
+
+
+def test_rows_of_other_kinds_of_organisation_are_skipped_with_one_counted_warning():
+    """The national file of 2026 (ODS Data Search and Export) lists a hospital ward as a prescribing cost centre
+    (K0E995, INACTIVE): one row must not refuse the whole file. Codes of any other shape are not practices either."""
+    codes = ("K0E995", "E8406", "E840688", "ALD20", "RXG01", "a ward, not a code")
+    output = read(epraccur_row("E84068"), *(epraccur_row(code, "INACTIVE", "20260131") for code in codes))
+    assert [(p.code, p.severity, p.line) for p in output.problems] == [("not_a_practice", "warning", None)]
+    message = output.problems[0].message
+    assert message.startswith("6 rows whose code is not a GP practice code (e.g. ALD20, E8406, E840688) were skipped")
+    assert "a ward" not in message  # free text is never repeated
+    assert list(output.frame["code"]) == ["E84068"]
+    one = read(epraccur_row("E84068"), epraccur_row("K0E995", "INACTIVE", "20260131"))
+    assert one.problems[0].message.startswith("1 row whose code is not a GP practice code (e.g. K0E995) was skipped")
 
 
 @pytest.mark.parametrize(
