@@ -10,6 +10,7 @@ See docs/formats/fingertips.md for every rule, with an example.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -200,7 +201,8 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
     known_id = ids.isin(by_id.keys())
     for fid, rows in ids[~known_id].groupby(ids[~known_id], sort=False):
         first = rows.index[0]
-        label = col["indicator_name"][first][:80] or "no name given"
+        # Cut at a word, not mid-word ("... (all primary and secondary diagnoses)" is 101 characters).
+        label = textwrap.shorten(col["indicator_name"][first], width=110, placeholder=" …") or "no name given"
         problems.append(
             Problem(
                 int(lines[first]),
@@ -320,8 +322,9 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
                 "warning",
             )
         )
+    ambiguous = {code for code, seen in ages.items() if len(seen) > 1}
     for code, seen in ages.items():
-        if len(seen) > 1:
+        if code in ambiguous:
             problems.append(
                 Problem(
                     sorted(seen.values())[1],
@@ -331,6 +334,9 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
                     "set fingertips.age on the indicator so the right rows are chosen.",
                 )
             )
+    # An indicator whose age is ambiguous is refused by the error above alone: its rows of different ages would
+    # otherwise each be reported again as a duplicate of the other.
+    out = [row for row in out if row["indicator_code"] not in ambiguous]
     if not out:
         return _empty(columns, problems)
     frame = pd.DataFrame(out, columns=[LINE, *CANONICAL])

@@ -187,6 +187,8 @@ def test_counts_that_do_not_reproduce_the_value_go_to_the_note():
 def test_several_ages_without_a_configured_age_are_an_error():
     out = read(row(age="18+ yrs"), row(age="65+ yrs"))
     assert [(p.line, p.code) for p in out.problems if p.severity == "error"] == [(3, "ambiguous_age")]
+    # The indicator's rows are not passed on, so validation cannot report each age's row as the other's duplicate.
+    assert out.frame.empty
 
 
 def test_exact_repeats_are_read_once_and_bad_periods_are_errors():
@@ -200,3 +202,13 @@ def test_missing_columns_are_reported():
     out = convert(make_table(HEADER[:5], [row()[:5]]), [SCREENING], AREAS)
     assert {p.code for p in out.problems} == {"missing_column"} and out.frame.empty
     assert isinstance(dt.date.today(), dt.date)
+
+
+def test_an_untracked_indicators_long_name_is_cut_at_a_word_never_mid_word():
+    name = "Alcohol-related conditions: admission episodes (all primary and secondary diagnoses) " + "word " * 10
+    cells = row(fid="93465")
+    cells[1] = name + "\n"  # older exports end every name with a line break
+    [warning] = [p for p in read(cells).problems if p.code == "untracked_indicator"]
+    label = warning.message.split("93465 (", 1)[1].rsplit(") is not one we track", 1)[0]
+    assert label.endswith(" …") and len(label) <= 110 and "\n" not in label
+    assert name.startswith(label.removesuffix(" …") + " ")  # whole words only
