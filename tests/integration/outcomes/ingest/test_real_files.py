@@ -188,6 +188,20 @@ def test_a_part_of_the_national_file_with_none_of_our_practices_is_nothing_loade
     assert code == 1 and "Nothing loaded from epraccur.csv" in err and not out
 
 
+def test_the_upload_page_says_nothing_loaded_for_a_reference_file_with_none_of_ours(role_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    lines = NATIONAL_EPRACCUR.read_bytes().splitlines(keepends=True)
+    part = b"".join([line for line in lines if not line.startswith((b'"E84', b'"Y05080'))][:60])
+    client = role_client("analyst")
+    upload = SimpleUploadedFile("epraccur.csv", part, content_type="text/csv")
+    response = client.post(reverse("dashboards:upload"), {"file": upload, "format": "auto"})
+    page = client.get(response.url).content.decode()
+    assert "Nothing loaded" in page and "one of our practices or PCNs" in page
+    assert "The file was refused" not in page
+
+
 def test_a_real_older_fingertips_export_with_one_field_fewer_per_row_is_read():
     """An export of the older layout as published (26 column names, each data row one field short, a line break
     inside every quoted indicator name): recognised, no row refused as ragged, and nothing loaded since 93356 is
