@@ -363,7 +363,7 @@ def _load_reference(extract: Extract, output, problems: ProblemList, rows_read: 
     try:
         source = f"extract {extract.pk}: {extract.file_name}"
         with transaction.atomic(), change_source(source, user=extract.uploaded_by):
-            result = reference_load.apply(output)
+            result = reference_load.apply(output, on_warning=problems.add)
             touched = result.inserted + result.superseded + result.unchanged
             if extract.dry_run or not touched:
                 transaction.set_rollback(True)

@@ -17,6 +17,7 @@ import itertools
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 import pandas as pd
 from django.core.exceptions import ValidationError
@@ -36,11 +37,16 @@ ICB = "QRV"
 ONE_DAY = dt.timedelta(days=1)
 
 
-def apply(output: ReaderOutput) -> LoadResult:
+def _ignore(problem: Problem) -> None:
+    """Where warnings go when no one collects them."""
+
+
+def apply(output: ReaderOutput, on_warning: Callable[[Problem], None] = _ignore) -> LoadResult:
+    """Apply the reader's output; what was skipped or added is said through ``on_warning``."""
     if output.kind == "areas":
-        return apply_practices(output.frame)
+        return apply_practices(output.frame, on_warning)
     if output.kind == "memberships":
-        return apply_memberships(output.frame)
+        return apply_memberships(output.frame, on_warning)
     if output.kind == "geography":  # a dateless lookup: checked by its reader (warnings), never applied
         return LoadResult(unchanged=int(output.frame["agrees"].sum()) if len(output.frame) else 0)
     raise ValueError(f"reference_load cannot apply output of kind {output.kind!r}")
@@ -102,7 +108,7 @@ def _date(text: str) -> dt.date | None:
 # --------------------------------------------------------------------------------------------- epraccur
 
 
-def apply_practices(frame: pd.DataFrame) -> LoadResult:
+def apply_practices(frame: pd.DataFrame, on_warning: Callable[[Problem], None] = _ignore) -> LoadResult:
     """epraccur: update the names and ODS status of our practices and record closures as the end of their
     membership. A dormant practice (status D, no close date) is recorded as dormant; its membership stays open.
 
@@ -110,9 +116,11 @@ def apply_practices(frame: pd.DataFrame) -> LoadResult:
     a practice is in. The ePCN file adds any practice that joins one of our PCNs."""
     ours = {a.code: a for a in Area.objects.filter(level=AreaLevel.PRACTICE).select_related("parent")}
     superseded = unchanged = 0
+    others: list[str] = []
     for row in _records(frame):
         area = ours.get(row["code"])
         if area is None:
+            others.append(row["code"])
             continue
         changes = 0
         name = title_case(row["name"])
@@ -144,6 +152,17 @@ def apply_practices(frame: pd.DataFrame) -> LoadResult:
                 changes += 1
         superseded += changes
         unchanged += changes == 0
+    if others:
+        on_warning(
+            Problem(
+                None,
+                "column 1 (organisation code)",
+                "untracked_area",
+                f"{len(others):,} practices that are not ours (e.g. {', '.join(sorted(others)[:3])}) were skipped: "
+                "only our practices' names, status and closures are read.",
+                "warning",
+            )
+        )
     return LoadResult(inserted=0, superseded=superseded, unchanged=unchanged)
 
 
@@ -235,7 +254,7 @@ def _check_overlaps(rows: list[dict]) -> None:
         raise FileRefused(*problems)
 
 
-def apply_memberships(frame: pd.DataFrame) -> LoadResult:
+def apply_memberships(frame: pd.DataFrame, on_warning: Callable[[Problem], None] = _ignore) -> LoadResult:
     """ePCN: set the ODS codes of our PCNs, add practices that join them, and record dated memberships."""
     rows = _records(frame)
     for row in rows:
@@ -260,6 +279,19 @@ def apply_memberships(frame: pd.DataFrame) -> LoadResult:
         )
     relevant = [r for r in rows if r["pcn_code"] in resolved]
     _check_overlaps(relevant)
+    others = {r["pcn_code"] for r in rows if r["pcn_code"] not in resolved}
+    if others:
+        on_warning(
+            Problem(
+                None,
+                "PCN Code",
+                "untracked_area",
+                f"{len(rows) - len(relevant):,} rows for {len(others):,} PCNs that are not ours "
+                f"(e.g. {', '.join(sorted(others)[:3])}) were skipped.",
+                "warning",
+            )
+        )
+    added: list[str] = []
 
     inserted = superseded = unchanged = 0
     for code, (area, rename) in resolved.items():
@@ -277,6 +309,7 @@ def apply_memberships(frame: pd.DataFrame) -> LoadResult:
                 parent=pcn,
             )
             practices[practice.code] = practice
+            added.append(f"{practice.code} ({practice.name}) to {pcn.code}")
             inserted += 1
         start, end = row["start_date"], row["end_exclusive"]
         existing = list(PracticeMembership.objects.filter(practice=practice).select_related("pcn"))
@@ -308,4 +341,15 @@ def apply_memberships(frame: pd.DataFrame) -> LoadResult:
             practice = _save_area(practice, parent=pcn)
             practices[practice.code] = practice
             superseded += 1
+    if added:
+        shown = "; ".join(added[:10]) + (f"; and {len(added) - 10:,} more" if len(added) > 10 else "")
+        on_warning(
+            Problem(
+                None,
+                "Partner Organisation Code",
+                "practices_added",
+                f"{len(added):,} practices that ODS puts in our PCNs were added as ours: {shown}.",
+                "warning",
+            )
+        )
     return LoadResult(inserted=inserted, superseded=superseded, unchanged=unchanged)

@@ -199,7 +199,19 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
         by_id[str(t.fingertips_id)].append(t)
     ids = col["indicator_id"].str.replace(r"\.0$", "", regex=True)
     known_id = ids.isin(by_id.keys())
-    for fid, rows in ids[~known_id].groupby(ids[~known_id], sort=False):
+    blank_id = ids.str.strip() == ""
+    if blank_id.any():  # no export writes these: rows added to the file after it was downloaded
+        problems.append(
+            Problem(
+                int(lines[blank_id.idxmax()]),
+                columns["indicator_code"],
+                "missing_indicator_id",
+                f"{int(blank_id.sum()):,} rows have no Indicator ID and were skipped. A Fingertips export gives one on "
+                "every row: were rows added to the file after it was downloaded?",
+                "warning",
+            )
+        )
+    for fid, rows in ids[~known_id & ~blank_id].groupby(ids[~known_id & ~blank_id], sort=False):
         first = rows.index[0]
         # Cut at a word, not mid-word ("... (all primary and secondary diagnoses)" is 101 characters).
         label = textwrap.shorten(col["indicator_name"][first], width=110, placeholder=" …") or "no name given"
@@ -208,7 +220,7 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
                 int(lines[first]),
                 columns["indicator_code"],
                 "untracked_indicator",
-                f"Fingertips indicator {fid or '(blank)'} ({label}) is not one we track; "
+                f"Fingertips indicator {fid} ({label}) is not one we track; "
                 f"its {len(rows):,} row{'s' if len(rows) != 1 else ''} were skipped.",
                 "warning",
             )
@@ -264,7 +276,8 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
                     continue
                 mapped = breakdown_of(col["category_type"][i], col["category"][i])
                 if isinstance(mapped, str):
-                    skipped[(t.code, f"'{col['category_type'][i][:60]}': {mapped}")].append(line)
+                    category_type = textwrap.shorten(col["category_type"][i], width=80, placeholder=" …")
+                    skipped[(t.code, f"'{category_type}': {mapped}")].append(line)
                     continue
                 breakdown, category = mapped
                 if breakdown not in t.breakdowns:

@@ -8,6 +8,7 @@ No real ePCN membership file or GP Patient Survey practice file was found, so ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -50,7 +51,11 @@ def test_real_epraccur_loads_and_records_the_enterprise_practice_closure():
     extract = run(EPRACCUR)
     assert extract.format == "epraccur"
     assert extract.status == Extract.Status.LOADED, extract.errors
-    assert (extract.errors, extract.warnings) == ([], [])
+    assert extract.errors == []
+    # The excerpt's two other practices (Brent's E84002; E84062, not in the plan's list): counted, not read.
+    assert [(w["code"], w["message"][:51]) for w in extract.warnings] == [
+        ("untracked_area", "2 practices that are not ours (e.g. E84002, E84062)")
+    ]
     # 30 rows: our 28 practices, Brent's E84002 and Harrow's E84062 (not in the plan's list), both left alone.
     assert extract.rows_read == 30
     assert (extract.rows_inserted, extract.rows_superseded, extract.rows_unchanged) == (0, 2, OURS_IN_EPRACCUR - 2)
@@ -142,17 +147,20 @@ HARROW_PCN_CODES = {  # our PCN areas -> their ODS codes in the real ePCN workbo
 
 
 @pytest.mark.parametrize(
-    ("excerpt", "rows", "channel_islands"),
-    [("epraccur_2024_excerpt.csv", 1229, 140), ("epraccur_2019-12_excerpt.csv", 379, 135)],
+    ("excerpt", "rows", "channel_islands", "not_ours"),
+    [("epraccur_2024_excerpt.csv", 1229, 140, 1060), ("epraccur_2019-12_excerpt.csv", 379, 135, 216)],
 )
-def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_warning(excerpt, rows, channel_islands):
+def test_the_national_epraccur_loads_with_the_channel_islands_skipped_in_one_warning(
+    excerpt, rows, channel_islands, not_ours
+):
     """The full national file carries the Channel Islands practices (ALD/GUE/JER codes): never a refusal."""
     extract = run(REAL / excerpt)
     assert extract.format == "epraccur"
     assert extract.status == Extract.Status.LOADED, extract.errors
     assert extract.rows_read == rows and extract.errors == []
-    assert [(w["code"], w["message"][:42]) for w in extract.warnings] == [
-        ("outside_england", f"{channel_islands} practices outside England (e.g. ALD200")
+    assert [(w["code"], w["message"][:36]) for w in extract.warnings] == [
+        ("outside_england", f"{channel_islands} practices outside England (e.g. ALD200"[:36]),
+        ("untracked_area", f"{not_ours:,} practices that are not ours (e.g. A8"[:36]),
     ]
     statuses = dict(Area.objects.filter(level="practice").values_list("code", "ods_status"))
     assert statuses["E84068"] == "active"
@@ -168,6 +176,7 @@ def test_the_2026_national_epraccur_with_a_ward_listed_as_a_cost_centre_loads():
     assert [(w["code"], w["message"][:63]) for w in extract.warnings] == [
         ("outside_england", "47 practices outside England (e.g. ALD200, ALD210, GUE010: Chan"),
         ("not_a_practice", "1 row whose code is not a GP practice code (e.g. K0E995) was sk"),
+        ("untracked_area", "244 practices that are not ours (e.g. A82026, A83049, A85021) w"),
     ]
     statuses = dict(Area.objects.filter(level="practice").values_list("code", "ods_status"))
     assert statuses["E84068"] == "active" and statuses["E84713"] == "closed"
@@ -250,7 +259,12 @@ def test_the_epcn_workbook_as_downloaded_loads_from_its_core_partner_sheet(workb
 
 
 def test_the_2023_epcn_workbook_records_the_real_moves_and_closures():
-    run(EPCN_2023)
+    extract = run(EPCN_2023)
+    warnings = {w["code"]: w["message"] for w in extract.warnings}
+    # The other PCNs' rows are counted, and the practices ODS puts in our PCNs are named as they are added.
+    assert re.match(r"[\d,]+ rows for [\d,]+ PCNs that are not ours \(e\.g\. U\d{5}", warnings["untracked_area"])
+    assert "E84022 (Roxbourne Medical Centre) to U84846" in warnings["practices_added"]
+    assert Area.objects.get(code="E84022").parent.code == "U84846"
     # The Enterprise Practice left Health Alliance PCN on 31 December 2022 (the workbook's end date, inclusive).
     enterprise = PracticeMembership.objects.filter(practice__code="E84713").order_by("-start").first()
     assert (enterprise.pcn.code, enterprise.start, enterprise.end) == (

@@ -212,3 +212,21 @@ def test_an_untracked_indicators_long_name_is_cut_at_a_word_never_mid_word():
     label = warning.message.split("93465 (", 1)[1].rsplit(") is not one we track", 1)[0]
     assert label.endswith(" …") and len(label) <= 110 and "\n" not in label
     assert name.startswith(label.removesuffix(" …") + " ")  # whole words only
+
+
+def test_rows_without_an_indicator_id_are_said_to_be_so_not_an_untracked_indicator_called_blank():
+    """A real export whose owner appended rows with no Indicator ID (HEEC's 91547 copy): one warning naming
+    the first such line, and no 'Fingertips indicator (blank)' to start tracking."""
+    out = read(row(), row(fid="", area="E09000015", period="2020/21"), row(fid=" ", period="2021/22"))
+    [missing] = [p for p in out.problems if p.code == "missing_indicator_id"]
+    assert (missing.line, missing.severity) == (3, "warning") and missing.message.startswith("2 rows have no")
+    assert not [p for p in out.problems if p.code == "untracked_indicator"]
+    assert len(out.frame) == 1
+
+
+def test_a_long_category_type_in_a_skipped_rows_warning_is_cut_at_a_word():
+    ctype = "County & UA deprivation deciles in England (IMD2019, 4/19 and 3/20 geography) for the wider determinants"
+    out = read(row(), row(ctype=ctype, cat="Most deprived decile (IMD2019)"))
+    [skipped] = [p for p in out.problems if p.code == "rows_skipped"]
+    shown = skipped.message.split("'")[1]
+    assert shown.endswith(" …") and ctype.startswith(shown.removesuffix(" …") + " ")
