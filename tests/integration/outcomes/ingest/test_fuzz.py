@@ -64,6 +64,11 @@ SEEDS = [
     _harrow(REAL / "gp_registrations_2026-04_excerpt.csv", 10),
     _head(REAL / "qof_prevalence_1920_excerpt.csv", 30),
     (REAL / "GPPS_2026_Practice_data_columns_excerpt.csv").read_bytes(),
+    _head(REAL / "fingertips_93356_older_layout_excerpt.csv", 21),  # line breaks inside quoted names
+    b"".join(REAL.joinpath("epraccur_2026_excerpt.csv").read_bytes().splitlines(keepends=True)[170:230]),  # a ward
+    _harrow(REAL / "qof_prevalence_1819_excerpt.csv", 30),  # INDICATOR_GROUP_CODE
+    _harrow(REAL / "qof_prevalence_2223_excerpt.csv", 30),  # registers written as decimals
+    _harrow(REAL / "gp_registrations_map_2026-08_excerpt.csv", 10),  # SUPPLIER_NAME
     ACHIEVEMENT,
     _zipped({"epraccur.csv": (REAL / "epraccur_harrow_excerpt.csv").read_bytes()}),
     _zipped(
