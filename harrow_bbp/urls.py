@@ -1,9 +1,11 @@
-"""Top-level URLs. Every page needs a login (LoginRequiredMiddleware) but the login page and /healthz/."""
+"""Top-level URLs. Every page needs a login (LoginRequiredMiddleware) but the login page, /healthz/ and
+/favicon.ico."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .favicon import favicon
 from .health import healthz
 from .oidc import SignInView, sso_callback, sso_start
 
@@ -26,6 +28,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("dashboards.urls")),
 ]
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 # The sign-in page, single sign-on (404 unless configured; test_single_sign_on.py covers them) and the proxy's
 # health check, which says only "ok" (test_production_settings.py).
-PUBLIC = {"login", "oidc_authentication_init", "oidc_authentication_callback", "healthz"}
+PUBLIC = {"login", "oidc_authentication_init", "oidc_authentication_callback", "healthz", "favicon"}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 #: Patterns where no row is needed: the value is a fixed choice, or any value 404s or redirects anyway.
 DUMMY_VALUES = {
