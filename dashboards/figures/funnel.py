@@ -227,7 +227,8 @@ def funnel_figure(
                     x=xs,
                     y=curve_y(limits[f"{side}_{level}_limit"]),
                     mode="lines",
-                    name=f"{label} {side} limit",
+                    # One legend entry stands for both lines of a level: the shown (upper) one is named for both.
+                    name=f"{label} limits" if side == "upper" else f"{label} lower limit",
                     legendgroup=label,
                     showlegend=side == "upper",
                     line={"color": NHS_DARK_GREY, "width": width, "dash": dash},

@@ -184,7 +184,7 @@ def test_funnel_limits_equal_the_funnel_module():
     expected = funnel_limits(frame["numerator"], frame["denominator"], statistic="proportion", multiplier=100)
     for level, label in (("2s", "95%"), ("3s", "99.8%")):
         for side in ("lower", "upper"):
-            trace = _trace(fig, f"{label} {side} limit")
+            trace = _trace(fig, f"{label} lower limit" if side == "lower" else f"{label} limits")
             np.testing.assert_array_equal(trace.x, expected["Population"])
             np.testing.assert_array_equal(trace.y, expected[f"{side}_{level}_limit"])
     baseline = next(t for t in fig.data if t.name.startswith("Average"))
@@ -223,7 +223,7 @@ def test_funnel_hides_units_with_suppressed_counts_and_draws_everything_from_the
     shown = frame[frame["name"] != "Tiny"]
     rounded = [np.floor(shown[c] / 5 + 0.5) * 5 for c in ("numerator", "denominator")]
     expected = funnel_limits(*rounded, statistic="proportion", multiplier=100)
-    np.testing.assert_array_equal(_trace(fig, "95% upper limit").y, np.round(expected["upper_2s_limit"], 2))
+    np.testing.assert_array_equal(_trace(fig, "95% limits").y, np.round(expected["upper_2s_limit"], 2))
     exact = funnel_limits(frame["numerator"], frame["denominator"], statistic="proportion", multiplier=100)
     assert not np.array_equal(np.round(exact["upper_2s_limit"], 2), np.round(expected["upper_2s_limit"], 2))
     units, _ = funnel_table(frame, suppress_small_counts=True)
@@ -264,9 +264,23 @@ def test_funnel_rate_statistic():
         rate_type="crude",
         years_of_data=1,
     )
-    trace = _trace(fig, "99.8% upper limit")
+    trace = _trace(fig, "99.8% limits")  # the upper line, which carries the level's one legend entry
     np.testing.assert_allclose(trace.y, expected["upper_3s_limit"])
     np.testing.assert_allclose(trace.x, expected["upper_3s_population_1_year"])
+    np.testing.assert_allclose(_trace(fig, "99.8% lower limit").y, expected["lower_3s_limit"])
+
+
+def test_a_funnel_legend_names_each_level_of_limits_once_for_both_its_lines():
+    """A legend entry "95% upper limit" stood for the lower line too (one entry per level, toggling both)."""
+    frame = pd.DataFrame(
+        {"name": list("ABCDE"), "numerator": [5, 9, 12, 20, 30], "denominator": [50, 80, 90, 150, 200]}
+    )
+    fig = funnel_figure(frame, title="F", x_title="Patients (count)", y_title="Per cent (%)")
+    limits = [t for t in fig.data if t.legendgroup in ("95%", "99.8%")]
+    assert [t.name for t in limits if t.showlegend] == ["99.8% limits", "95% limits"]
+    for level in ("95%", "99.8%"):
+        lines = [t for t in limits if t.legendgroup == level]
+        assert len(lines) == 2 and {("upper" in t.hovertemplate) for t in lines} == {True, False}
 
 
 # ---------------------------------------------------------------------------------------------------- spine

@@ -51,7 +51,7 @@ def test_limits_and_the_line_are_harrows():
     fig = _build("high_is_good")
     frame = _practices()
     expected = funnel_limits(frame["numerator"], frame["denominator"], multiplier=100, target=0.43)
-    np.testing.assert_allclose(_trace(fig, "95% upper limit").y, expected["upper_2s_limit"])
+    np.testing.assert_allclose(_trace(fig, "95% limits").y, expected["upper_2s_limit"])  # the upper line
     np.testing.assert_allclose(_trace(fig, "99.8% lower limit").y, expected["lower_3s_limit"])
     assert list(_trace(fig, "Harrow (43.0%)").y) == [43.0, 43.0]
     assert not any(t.name.startswith("Average") for t in fig.data)
