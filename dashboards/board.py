@@ -19,6 +19,7 @@ from outcomes.stats.benchmark import compare_to_benchmark
 from outcomes.stats.spc import SPCResult, spc
 from outcomes.stats.target_groups import combine_child_assessments
 from outcomes.stats.targets import STATUS_LABELS, TargetAssessment, assess_target
+from outcomes.units import unit_note
 
 from .figures import figure_json, mark_partial_coverage, trend_figure, with_values
 from .icons import ASSURANCE_ICON_LABELS, VARIATION_ICON_LABELS, assurance_icon_svg, variation_icon_svg
@@ -317,7 +318,9 @@ def build_tile(data: OutcomeData, borough: Area, as_of: dt.date, *, drawn: bool 
         assurance_code=assurance_code,
         latest_period_end=None if latest is None else latest["period_end"],
         special_cause_ends=special_cause_ends,
-        unit_note="" if indicator.unit == "percent" else (indicator.unit_label or indicator.get_unit_display()),
+        unit_note=""
+        if indicator.unit == "percent"
+        else unit_note(indicator.unit_suffix, indicator.unit_label or indicator.get_unit_display()),
         variation=variation,
         assurance=assurance,
         indicator=indicator,

@@ -32,6 +32,16 @@ def with_unit(text: str, suffix: str) -> str:
     return f"{text}{suffix}" if suffix == "%" else f"{text} {suffix}"
 
 
+def unit_note(suffix: str, label: str) -> str:
+    """The words of a unit's label that a value formatted with ``suffix`` does not already say: a value shown as
+    "9.01 per 1,000" with the label "per 1,000 weighted population per year" needs only "weighted population per
+    year" after it, not the rate twice."""
+    label = label.strip()
+    if suffix and label.lower().startswith(suffix.lower()):
+        return label[len(suffix) :].strip()
+    return label
+
+
 def hover_suffix(suffix: str) -> str:
     """What follows a number inside a plotly hover template ("%" or " years")."""
     return with_unit("", suffix)

@@ -82,6 +82,18 @@ def test_the_scorecard_lists_every_outcome_measure_attention_first(board_client)
     assert html.index("app-scorecard") < html.index("app-mdc") < html.index('class="nhsuk-card app-outcome"')
 
 
+def test_a_tile_says_its_unit_once(board_client):
+    """ACSC admissions read "9.01 per 1,000 per 1,000 weighted population per year" on the scorecard and the pack."""
+    rows = board_client.get(reverse("dashboards:board")).context["rows"]
+    acsc = next(r.tile for r in rows if r.tile.indicator.code == "OUT5_ACSC_ADMISSIONS")
+    shown = f"{acsc.latest_text} {acsc.unit_note}"
+    assert shown.endswith("per 1,000 weighted population per year")
+    assert shown.count("per 1,000") == 1, shown
+    for row in rows:  # no word or run of up to three words said twice in a row
+        text = f"{row.tile.latest_text} {row.tile.unit_note}".lower()
+        assert not re.search(r"(?<!\S)(\S+(?: \S+){0,2}) \1(?!\S)", text), text
+
+
 def test_every_status_is_one_of_six_and_every_badge_agrees_with_its_text(board_client):
     response = board_client.get(reverse("dashboards:board"))
     html = response.content.decode()

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from outcomes.units import format_value, hover_suffix, unit_suffix
+from outcomes.units import format_value, hover_suffix, unit_note, unit_suffix
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,18 @@ def test_hover_suffix_spaces_words_but_not_percent():
     assert hover_suffix("%") == "%"
     assert hover_suffix("years") == " years"
     assert hover_suffix("") == ""
+
+
+@pytest.mark.parametrize(
+    ("suffix", "label", "note"),
+    [
+        ("per 1,000", "per 1,000 weighted population per year", "weighted population per year"),
+        ("per 100,000", "Per 100,000 population", "population"),
+        ("years", "Years", ""),
+        ("", "Score", "Score"),
+        ("per 1,000", "directly standardised, per 1,000", "directly standardised, per 1,000"),
+    ],
+)
+def test_a_unit_note_leaves_out_what_the_value_already_says(suffix, label, note):
+    """The board's tile showed "9.01 per 1,000 per 1,000 weighted population per year"."""
+    assert unit_note(suffix, label) == note
