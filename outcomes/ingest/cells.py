@@ -17,9 +17,11 @@ import pandas as pd
 SUPPRESSION_MARKERS = frozenset({"*", "[c]", "[x]", "..", "[low]", "suppressed"})
 MAX_MAGNITUDE = 1e15
 
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
-_DECIMAL_COMMA = r"^[+-]?\d+,(\d{1,2}|\d{4,})$"
-_PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+# ASCII digits only ([0-9], never \d): Python's \d also matches Arabic-Indic and fullwidth digits, which
+# pandas then read as blank (a number silently lost) or float() as a number no one typed in that script.
+_THOUSANDS = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
+_DECIMAL_COMMA = r"^[+-]?[0-9]+,([0-9]{1,2}|[0-9]{4,})$"
+_PLAIN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _FORMULA = r"^\s*[=+\-@]|^[\t\r]"  # also after leading spaces: a spreadsheet skips them
 _MARKUP = r"</?[A-Za-z!?]"  # an HTML/XML tag, comment or declaration, as a browser sees one ("<5", "a < b" are not)
 
@@ -138,10 +140,10 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return values.astype(float), suppressed, reason.astype("category")  # a few labels: compared as codes
 
 
-ISO = r"^\d{4}-\d{2}-\d{2}$"
-UK = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$"
-TWO_DIGIT_YEAR = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$"
-NAMED_MONTH = r"^\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{4}$"
+ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+UK = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$"
+TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}$"
+NAMED_MONTH = r"^[0-9]{1,2}[ -][A-Za-z]{3,9}[ -][0-9]{4}$"
 
 
 @on_distinct

@@ -336,6 +336,21 @@ def _check_value(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> pd
             f"The value {value[i]:g} does not match numerator / denominator x {multiplier[i]:g} = {computed[i]:.4g}."
         ),
     )
+    # A value given alone is checked against its unit as counts are: a proportion lies between 0 and 100 (or its
+    # multiplier), and a rate or a count is not negative (a value of 150% or -5% had loaded).
+    unit = codes.of_indicator("unit")
+    rows.add(
+        value.notna() & unit.eq("percent") & ((value < 0) | (value > multiplier + 1e-9)),
+        "value",
+        "value_out_of_range",
+        lambda i: f"A proportion lies between 0 and {multiplier[i]:g}; this value is {value[i]:g}.",
+    )
+    rows.add(
+        value.notna() & unit.isin(["rate", "count"]) & (value < 0),
+        "value",
+        "value_out_of_range",
+        lambda i: f"A {unit[i]} cannot be negative; this value is {value[i]:g}.",
+    )
     return value.where(value.notna(), computed)
 
 

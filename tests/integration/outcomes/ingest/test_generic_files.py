@@ -162,6 +162,24 @@ def test_bad_numbers_are_refused_with_line_and_column(column, value, code):
     refused_with(f"{HEADER}\n{ROW2}\n{replace(ROW1, column, value)}\n", code, 3, column)
 
 
+@pytest.mark.parametrize(
+    ("numerator", "value"),
+    [
+        ("\u0666\u0660\u0660", "60.0"),  # Arabic-Indic digits: stored as a blank numerator before, with no word
+        ("\uff16\uff10\uff10", "60.0"),  # fullwidth digits: read as 600, a number no one typed in that script
+    ],
+)
+def test_digits_of_other_scripts_are_not_a_number(numerator, value):
+    refused_with(f"{HEADER}\n{ROW2}\n{replace(ROW1, 'numerator', numerator)}\n", "not_a_number", 3, "numerator")
+
+
+@pytest.mark.parametrize("value", ["150", "-5", "100.5"])
+def test_a_percentage_given_without_counts_lies_between_0_and_100(value):
+    """With counts, 150% and -5% are refused by the count checks; given as the value alone they had loaded."""
+    row = replace(replace(replace(ROW1, "numerator", ""), "denominator", ""), "value", value)
+    refused_with(f"{HEADER}\n{ROW2}\n{row}\n", "value_out_of_range", 3, "value")
+
+
 def test_thousands_separators_percent_signs_and_decimal_commas_are_read():
     text = f'{HEADER}\nOUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,"1,200","2,000",60%,\n'
     extract = run(text)
