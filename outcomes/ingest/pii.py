@@ -98,7 +98,7 @@ IDENTIFIER_WORDS = {
 IDENTIFIER_PAIRS = {
     **{(w, "name"): True for w in ("first", "last", "given", "family", "full", "middle", "maiden", "sur", "fore")},
     **{("nhs", w): True for w in ("number", "no", "num", "nbr", "id")},
-    **{(w, n): True for w in ("phone", "telephone", "mobile") for n in ("number", "no")},
+    **{(w, n): True for w in ("phone", "telephone", "mobile", "tel") for n in ("number", "no")},
     ("email", "address"): True,
     **{
         (who, w): True
@@ -209,6 +209,26 @@ ORGANISATION_WORDS = {
     "clinic",
     "centre",
     "center",
+    # Seen refused on real files (7 December 2026, late): NHS England's list sizes ("Regional Office Name",
+    # "PCO Name"), the ODS sub-ICB lookup ("Integrated Care Board Name"), QOF's organisation reference
+    # (REGIONAL_LOCAL_OFFICE_NAME) and its personalised care adjustment lookup (PCA_EXCL_NAME).
+    "regional",
+    "office",
+    "pco",
+    "board",
+    "branch",
+    "locality",
+    "neighbourhood",
+    "cluster",
+    "dispensary",
+    "gp",
+    "lhb",
+    "pca",
+    "excl",
+    "exclusion",
+    "exception",
+    "adjustment",
+    "domain",
 }
 #: Columns that hold organisation codes (a practice, PCN, trust, commissioner...): a table with one of these,
 #: unique on every row, is a list of organisations, whose postcodes, addresses and telephones are theirs.
@@ -232,7 +252,21 @@ ORGANISATION_CODE_COLUMNS = {
 }
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
 #: What an organisation has that a person also has: exempt from the checks only when rows are organisations.
-CONTACT_WORDS = {"postcode", "postcodes", "post_code", "address", "addresses", "telephone", "phone", "email", "fax"}
+CONTACT_WORDS = {
+    "postcode",
+    "postcodes",
+    "post_code",
+    "address",
+    "addresses",
+    "telephone",
+    "phone",
+    "email",
+    "fax",
+    "tel",
+}
+#: ... and the numbered or run-together forms real files use (epraccur copies' ``Address1``..``Address5``,
+#: ``TelNo``).
+CONTACT_WORD = re.compile(r"(?:address|addr|postcode|telephone|phone|tel|telno|fax)\d*")
 
 
 def organisation_rows(table: Table) -> str | None:
@@ -253,23 +287,37 @@ def organisation_rows(table: Table) -> str | None:
 def contact_header(name: str) -> bool:
     """A postcode, address, telephone or email column (an organisation's in a table of organisations)."""
     words = set(normalise(name).split("_"))
-    return bool(words & CONTACT_WORDS) and not identifying_header(name, contact=False)
+    return any(CONTACT_WORD.fullmatch(w) for w in words) and not identifying_header(name, contact=False)
 
 
-def identifying_header(name: str, contact: bool = True) -> bool:
+def organisation_name_header(name: str) -> bool:
+    """A bare ``Name`` (or ``Partner Name``...) whose only sign of a person is the word "name": in a table of
+    organisations, the organisation's name. A person's name in other words (forename, patient name, full name)
+    is not one."""
+    return identifying_header(name, contact=False) and not identifying_header(name, contact=False, names=False)
+
+
+def identifying_header(name: str, contact: bool = True, names: bool = True) -> bool:
     """Whether a column name suggests patient-identifiable data, by its normalised words.
 
     ``contact=False`` leaves out postcodes, addresses, telephones and emails (asking whether the name is
-    identifying for another reason: a person's name, NHS number, date of birth)."""
+    identifying for another reason: a person's name, NHS number, date of birth); ``names=False`` leaves out the
+    last rule, a bare "name" that no organisation word qualifies."""
     key = normalise(name)
     if not contact:
-        words = [w for w in key.split("_") if w and w not in CONTACT_WORDS | {"line", "1", "2", "3", "4", "5"}]
+        every = [w for w in key.split("_") if w]
+        contact_words = {w for w in every if CONTACT_WORD.fullmatch(w) or w in CONTACT_WORDS}
+        # "line 1", and the "no" of "tel no", belong to the contact column's name; the "no" of "NHS no" does not.
+        filler = {"line", "1", "2", "3", "4", "5"} | ({"no", "number"} if contact_words else set())
+        words = [w for w in every if w not in contact_words | filler]
         key = "_".join(words)
         if not key:
             return False
     if key in IDENTIFIER_COLUMNS:
         return True
     words = [w for w in key.split("_") if w]
+    if contact and any(re.fullmatch(r"(?:address|addr)\d+|telno", w) for w in words):  # Address1, TelNo
+        return True
     if set(words) & IDENTIFIER_WORDS or "".join(words) in {"dob", "nhsno", "nhsnumber"}:  # d_o_b, n_h_s_no
         return True
     pairs = set(itertools.pairwise(words))
@@ -281,7 +329,7 @@ def identifying_header(name: str, contact: bool = True) -> bool:
         return True
     if {"postcode", "postcodes"} & set(words) and not set(words) & POSTCODE_AGGREGATE:
         return True
-    return bool({"name", "names"} & set(words) and not set(words) & ORGANISATION_WORDS)
+    return names and bool({"name", "names"} & set(words) and not set(words) & ORGANISATION_WORDS)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -330,9 +378,10 @@ def find_identifiers(
     """
     findings: list[Problem] = []
     organisations = organisation_rows(table)
-    if organisations is not None:  # an organisation's postcode, address and telephone are not patient data
-        exempt_headers = {*exempt_headers, *(h for h in table.header if contact_header(h))}
-        exempt_columns = {*exempt_columns, *(h for h in table.header if contact_header(h))}
+    if organisations is not None:  # an organisation's name, postcode, address and telephone are not patient data
+        contact = {h for h in table.header if contact_header(h)}
+        exempt_headers = {*exempt_headers, *contact, *(h for h in table.header if organisation_name_header(h))}
+        exempt_columns = {*exempt_columns, *contact}
     for name in table.header:
         if name not in exempt_headers and identifying_header(name):
             findings.append(

@@ -32,6 +32,10 @@ def table(content: bytes):
         "SUPPLIER_NAME", "COMM_REGION_NAME", "SUB_ICB_LOCATION_NAME", "ICB_NAME", "ODS name", "RGN_NAME",
         "CTRY_NAME", "BNF_NAME", "Chemical name", "Drug name", "Condition name", "Age group name", "Clinic name",
         "SUBREGION_NAME",  # QOF's organisation reference, 2016/17
+        # Refused on real files tried on 7 December 2026 (late): NHS England's list sizes of 2013 and 2016, the ODS
+        # sub-ICB lookup, QOF's 2018/19 organisation reference and its personalised care adjustment lookup
+        "Regional Office Name", "PCO Name", "Integrated Care Board Name", "REGIONAL_LOCAL_OFFICE_NAME",
+        "PCA_EXCL_NAME", "PCA_EXCL_SHORT_NAME",
     ],
 )  # fmt: skip
 def test_organisation_and_area_names_are_not_patient_identifiable(name):
@@ -43,6 +47,7 @@ def test_organisation_and_area_names_are_not_patient_identifiable(name):
     [
         "Name", "Patient Name", "first name", "Surname", "NHS Number", "nhs_no", "Date of birth", "DOB", "Postcode",
         "patient postcode", "Address Line 1", "Telephone", "email address", "child name", "pupil name",
+        "Address1", "Address 5", "TelNo", "Tel No", "Patient Address1", "Partner name",
     ],
 )  # fmt: skip
 def test_people_and_their_contact_details_still_are(name):
@@ -94,3 +99,22 @@ def test_an_organisation_list_with_a_person_column_is_still_refused():
     )
     flagged = {p.column for p in find_identifiers(table(content))}
     assert flagged >= {"patient name", "date of birth"} and "POSTCODE" not in flagged
+
+
+def test_in_a_list_of_organisations_a_bare_name_and_numbered_addresses_are_theirs():
+    """A practice list with ``Name``, ``Address1``..``Address5`` and ``TelNo`` (epraccur copies with a header
+    row, ODS's dental practices) was refused as patient data: the name, the postcodes in ``Address4`` and a
+    telephone number that happens to pass the NHS number check (1639871039) were taken for a patient's."""
+    content = (
+        b"Code,Name,Address1,Address4,Address5,TelNo\n"
+        b"E84068,THE PRACTICE,1 HIGH ST,HARROW,HA1 3AX,1639871039\n"
+        b"E84024,ANOTHER SURGERY,2 LOW RD,PINNER,HA5 1AA,02084211234\n"
+    )
+    assert find_identifiers(table(content)) == []
+
+
+def test_a_bare_name_is_a_person_s_when_the_rows_are_not_organisations():
+    """Codes that repeat (one row per person) excuse nothing: the bare name and the telephone stay refused."""
+    content = b"Code,Name,TelNo,count\nE84068,A B,1639871039,1\nE84068,C D,02084211234,1\n"
+    flagged = {(p.column, p.line) for p in find_identifiers(table(content))}
+    assert {("Name", 1), ("TelNo", 1), ("TelNo", 2)} <= flagged

@@ -87,7 +87,15 @@ def test_only_the_organisation_address_columns_are_exempt_from_the_pii_scan():
 
 
 def test_organisation_name_headers_are_exempt_from_the_column_name_check_for_their_format_only():
-    epcn = make_table(EPCN, [["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "P", "2019-07-01", ""]])
+    # A practice that left its PCN and rejoined has two rows: the codes repeat, so the rows are not a list of
+    # organisations (whose own names would pass).
+    epcn = make_table(
+        EPCN,
+        [
+            ["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "P", "2019-07-01", "2021-03-31"],
+            ["E84068", "THE RIDGEWAY SURGERY", "W2U3Z", "U10001", "P", "2022-04-01", ""],
+        ],
+    )
     assert EpcnReader().pii_exempt_headers(epcn) == frozenset({"Partner Name"})
     assert find_identifiers(epcn, exempt_headers=EpcnReader().pii_exempt_headers(epcn)) == []
     assert [p.column for p in find_identifiers(epcn)] == ["Partner Name"]  # not exempt by any other reader
