@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..problems import FileRefused, Problem
+from .companions import companion_file
 from .limits import RATIO_FLOOR_BYTES, Limits
 from .readers import Reader, detect_reader, get_reader
 from .sniff import sniff
@@ -205,7 +206,8 @@ def _recognised(
         described = ", ".join(
             f"'{_clip(info.filename)}' ({labels[info.filename] or 'no format recognised'})" for info in data
         )
-        which = "none is" if not found else f"{len(found)} are"
+        labelled = sum(1 for label in labels.values() if label)  # as many as the listing below labels
+        which = "none is" if not labelled else "1 is" if labelled == 1 else f"{labelled} are"
         raise _refuse(
             "zip_several_files",
             f"{name} holds {len(data)} data files and {which} a format we read: {described}. {how}",
@@ -240,7 +242,7 @@ def _recognise(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveL
         if format not in ("", "auto"):
             reader = get_reader(format)
             return reader if reader.matches(table) else None
-        return detect_reader(table)
+        return None if companion_file(table) else detect_reader(table)  # QOF's lookups are not data
     except Exception:  # a member that cannot be read is not the data file
         return None
 

@@ -40,6 +40,7 @@ from ..problems import FileRefused, Problem, ProblemList
 from ..rollup import interval_function
 from ..signals import extract_loaded
 from . import archive, reference
+from .companions import companion_file
 from .limits import NO_LIMITS, Limits
 from .pii import find_identifiers
 from .readers import detect_reader, get_reader
@@ -228,7 +229,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
         return _refuse(extract, problems, delete_bytes=refused.delete_bytes)
     rows_read = len(table.frame)
     _stage(extract, "Checking for patient-identifiable data", 15)
-    reader = detect_reader(table) if extract.format in ("", "auto") else get_reader(extract.format)
+    auto = extract.format in ("", "auto")
+    companion = companion_file(table) if auto else None  # a lookup published beside the data is not data
+    reader = (None if companion else detect_reader(table)) if auto else get_reader(extract.format)
     exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
     exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
     identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
@@ -247,14 +250,17 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
         return _refuse(extract, problems, rows_read=rows_read)
     if reader is None:
         problems.extend(table.problems)
-        problems.add(
-            Problem(
-                1,
-                None,
-                "unknown_format",
-                "The columns do not match any accepted format; see the templates on the upload page.",
+        if companion is not None:
+            problems.add(Problem(1, None, "not_a_data_file", companion.message()))
+        else:
+            problems.add(
+                Problem(
+                    1,
+                    None,
+                    "unknown_format",
+                    "The columns do not match any accepted format; see the templates on the upload page.",
+                )
             )
-        )
         return _refuse(extract, problems, rows_read=rows_read)
     # A headerless file's first line is data, so "blank column name" problems there do not apply.
     problems.extend(p for p in reader.table_problems(table) if not (reader.headerless and p.line == 1))

@@ -154,6 +154,10 @@ def test_several_readable_files_are_refused_listing_them_and_saying_how_to_choos
     assert "QOF practice prevalence" in message and "NHS geography lookup" in message
     assert "--member NAME" in message and "File inside a ZIP" in message
     assert "Read me" not in message  # the notes are not data
+    # The count agrees with the labels: QOF's indicator lookup is named as no format (it had been labelled the
+    # generic template yet left out of the count: "2 are a format we read" beside four labels).
+    assert "holds 3 data files and 2 are a format we read" in message
+    assert "'MAPPING_INDICATORS_2021.csv' (no format recognised)" in message
     assert Observation.objects.count() == before
 
 
@@ -381,3 +385,12 @@ def test_a_member_with_a_very_long_name_is_read_and_recorded_clipped():
     assert extract.member == name[:255]
     with pytest.raises(CommandError, match="at most 255 characters"):
         call_command("ingest", str(EPRACCUR), "--member", "x" * 300)
+
+
+def test_a_qof_lookup_on_its_own_is_refused_naming_it_and_the_files_to_load():
+    """It has an INDICATOR_CODE column, so it was read as the generic template: "org_code is missing"."""
+    extract = run("MAPPING_INDICATORS_2021.csv", INDICATORS)
+    assert extract.status == Extract.Status.REFUSED
+    assert [e["code"] for e in extract.errors] == ["not_a_data_file"]
+    assert "QOF's indicator lookup" in extract.errors[0]["message"]
+    assert "PREVALENCE_YYZZ.csv" in extract.errors[0]["message"]

@@ -1,0 +1,58 @@
+"""Published files that come beside the ones we load and hold no values of ours: recognised by their columns, so
+the refusal says what the file is and which file to load instead.
+
+QOF's indicator lookup (``MAPPING_INDICATORS``) has an ``INDICATOR_CODE`` column, so it was read as the generic
+template and refused for missing ``org_code`` and periods: advice that sends an analyst the wrong way. These sit
+in the same ZIPs and folders as the files we read (the QOF year's raw data, ONS's lookups).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .headers import normalise
+from .parsed import Table
+
+
+@dataclass(frozen=True)
+class Companion:
+    what: str  # the file, as its publisher names it
+    instead: str  # what to load instead
+    columns: frozenset[str]  # normalised column names that, all present, identify it
+
+    def message(self) -> str:
+        return f"This is {self.what}, which holds no values to load. {self.instead}"
+
+
+QOF_INSTEAD = (
+    "From the same QOF year, load PREVALENCE_YYZZ.csv (practice prevalence) or MAPPING_NHS_GEOGRAPHIES_YYZZ.csv "
+    "(practices with their PCNs); see docs/formats/qof.md."
+)
+COMPANIONS = (
+    Companion(
+        "QOF's indicator lookup (MAPPING_INDICATORS_YYZZ.csv: each indicator's points, group and domain)",
+        QOF_INSTEAD,
+        frozenset({"indicator_code", "indicator_point_value", "domain_code"}),
+    ),
+    Companion(
+        "QOF's personalised care adjustment lookup (MAPPING_PCAS_EXCL_TO_INDICATOR_YYZZ.csv)",
+        QOF_INSTEAD,
+        frozenset({"indicator_code", "pca_excl_name"}),
+    ),
+    Companion(
+        "QOF's organisation reference (ORGANISATION_REFERENCE_YYZZ.csv: each practice's maximum points)",
+        QOF_INSTEAD,
+        frozenset({"practice_code", "revised_maximum_points"}),
+    ),
+    Companion(
+        "QOF's practice validation outcomes (PRACTICE_VALIDATION_OUTCOMES_YYZZ.csv)",
+        QOF_INSTEAD,
+        frozenset({"practice_code", "validation_rule"}),
+    ),
+)
+
+
+def companion_file(table: Table) -> Companion | None:
+    """The companion file the table is, if its columns say so."""
+    names = {normalise(h) for h in table.header}
+    return next((c for c in COMPANIONS if c.columns <= names), None)

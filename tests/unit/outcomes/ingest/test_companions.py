@@ -1,0 +1,61 @@
+"""Files published beside the data (QOF's lookups) are named for what they are, not read as the generic template.
+
+The header lines are verbatim from NHS Digital's QOF raw data (2018/19 and 2020/21, Open Government Licence
+v3.0), as held in public repositories (datascience2021-web/hyp, psychty/pcn_hi_2022_des), found on 7 December
+2026.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from outcomes.ingest.companions import companion_file
+from outcomes.ingest.sniff import sniff
+from outcomes.ingest.table import read_table
+
+HEADERS = {
+    "MAPPING_INDICATORS_2021_v2.csv": "INDICATOR_CODE,INDICATOR_POINT_VALUE,GROUP_CODE,GROUP_DESCRIPTION,DOMAIN_CODE,"
+    "DOMAIN_DESCRIPTION,PATIENT_LIST_TYPE",
+    "INDICATOR_MAPPINGS_1819_v2.csv": "INDICATOR_CODE,INDICATOR_DESCRIPTION,INDICATOR_POINT_VALUE,"
+    "INDICATOR_GROUP_CODE,INDICATOR_GROUP_DESCRIPTION,DOMAIN_CODE,DOMAIN_DESCRIPTION,PATIENT_LIST_TYPE",
+    "MAPPING_PCAS_EXCL_TO_INDICATOR_2021_v2.csv": "INDICATOR_CODE,PCA_EXCL_NAME,PCA_EXCL_SHORT_NAME,"
+    "PCA_EXCL_DESCRIPTION,TYPE,GENERAL_SPECIFIC,PCA_CATEGORY,PCA_CATEGORY_DESCRIPTION",
+    "ORGANISATION_REFERENCE_2021.csv": "PRACTICE_CODE,REVISED_MAXIMUM_POINTS",
+    "ORGANISATION_REFERENCE_1819_v2.csv": "PRACTICE_CODE,PRACTICE_NAME,CCG_CODE,CCG_ONS_CODE,CCG_NAME,STP_ONS_CODE,"
+    "STP_NAME,REGIONAL_LOCAL_OFFICE_CODE,REGIONAL_LOCAL_OFFICE_ONS_CODE,REGIONAL_LOCAL_OFFICE_NAME,REGION_CODE,"
+    "REGION_ONS_CODE,REGION_NAME,COUNTRY,REVISED_MAXIMUM_POINTS",
+    "PRACTICE_VALIDATION_OUTCOMES_2021.csv": "PRACTICE_CODE,VALIDATION_RULE,RULE_DESCRIPTION",
+}
+
+
+def table(header: str):
+    content = (header + "\n" + ",".join("1" for _ in header.split(",")) + "\n").encode()
+    return read_table(content, sniff(content))
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_each_qof_lookup_is_recognised_and_names_the_files_to_load(name):
+    companion = companion_file(table(HEADERS[name]))
+    assert companion is not None
+    what = {
+        "MAPPING_INDICATORS_2021_v2.csv": "indicator lookup",
+        "INDICATOR_MAPPINGS_1819_v2.csv": "indicator lookup",
+        "MAPPING_PCAS_EXCL_TO_INDICATOR_2021_v2.csv": "personalised care adjustment lookup",
+        "ORGANISATION_REFERENCE_2021.csv": "organisation reference",
+        "ORGANISATION_REFERENCE_1819_v2.csv": "organisation reference",
+        "PRACTICE_VALIDATION_OUTCOMES_2021.csv": "practice validation outcomes",
+    }
+    assert what[name] in companion.what
+    assert "PREVALENCE_YYZZ.csv" in companion.message()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "indicator_code,org_code,period_start,period_end,numerator,denominator",  # the generic template
+        "PRACTICE_CODE,GROUP_CODE,REGISTER,PRACTICE_LIST_SIZE",  # QOF prevalence
+        "Indicator ID,Indicator Name,Area Code,Value",  # Fingertips
+    ],
+)
+def test_data_files_are_not_taken_for_lookups(header):
+    assert companion_file(table(header)) is None
