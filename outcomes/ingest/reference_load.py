@@ -35,6 +35,8 @@ from .readers.ods import PCN_CODE
 log = logging.getLogger(__name__)
 ICB = "QRV"
 ONE_DAY = dt.timedelta(days=1)
+#: An epraccur with at least this many rows is national (or a region's): old enough to judge by its dates.
+NATIONAL_ROWS = 1_000
 
 
 def _ignore(problem: Problem) -> None:
@@ -115,6 +117,9 @@ def apply_practices(frame: pd.DataFrame, on_warning: Callable[[Problem], None] =
     NWL (QRV) practices that are not ours are not added: epraccur does not say which PCN (so which borough)
     a practice is in. The ePCN file adds any practice that joins one of our PCNs."""
     ours = {a.code: a for a in Area.objects.filter(level=AreaLevel.PRACTICE).select_related("parent")}
+    stale = _older_than_held(frame)
+    if stale is not None:
+        raise FileRefused(stale)
     superseded = unchanged = 0
     others: list[str] = []
     for row in _records(frame):
@@ -164,6 +169,35 @@ def apply_practices(frame: pd.DataFrame, on_warning: Callable[[Problem], None] =
             )
         )
     return LoadResult(inserted=0, superseded=superseded, unchanged=unchanged)
+
+
+def _older_than_held(frame: pd.DataFrame) -> Problem | None:
+    """A national epraccur older than the memberships already held (a 2015 copy loaded after a 2024 one put back
+    three practices' old names). Only a national file tells its age: its newest open or close date is within
+    weeks of publication. A cut of a few practices does not, so it is not judged."""
+    if len(frame) < NATIONAL_ROWS:
+        return None
+    dates = pd.to_datetime(pd.concat([frame["open_date"], frame["close_date"]]), errors="coerce", format="%Y-%m-%d")
+    if dates.isna().all():
+        return None
+    newest = dates.max().date()
+    held = (
+        PracticeMembership.objects.filter(practice__level=AreaLevel.PRACTICE, start__gt=newest)
+        .select_related("practice", "pcn")
+        .order_by("-start", "practice__code")
+        .first()
+    )
+    if held is None:
+        return None
+    return Problem(
+        None,
+        "columns 11 and 12 (open and close dates)",
+        "older_than_held",
+        f"This file is older than the practice records already held: its newest open or close date is "
+        f"{newest:%d %B %Y}, but {held.practice.code}'s membership of {held.pcn.code} from {held.start:%d %B %Y} "
+        "is already recorded. Loading it would put back older names and statuses. Download the current epraccur "
+        "from ODS (docs/formats/ods.md).",
+    )
 
 
 # --------------------------------------------------------------------------------------------- ePCN

@@ -253,3 +253,32 @@ def test_an_epcn_practice_code_in_lower_case_is_refused_not_re_cased():
     ]
     assert "did you mean 'E84068'" in extract.errors[0]["message"]
     assert state() == before
+
+
+def _national(sample: bytes, newest: str) -> bytes:
+    """The sample's Harrow rows among 1,000 other practices (synthetic codes), the newest opened on ``newest``."""
+    other = (
+        '"Y9{:04d}","PRACTICE {}","Y63","Q74","1 ROAD","","","","","","{}","","A","B","01H",'
+        '"","","","","","","0","","01H","","4",""'
+    )
+    rows = [other.format(i, i, "20100101") for i in range(999)] + [other.format(999, 999, newest)]
+    return sample + ("\n".join(rows) + "\n").encode()
+
+
+def test_a_national_epraccur_older_than_the_memberships_held_is_refused_and_changes_nothing():
+    """A 2015 copy loaded after current data put back three practices' old names, with no word. A national
+    file's newest open or close date says how old it is; this one's (2015) predates the memberships held (2019)."""
+    before = state()
+    sample_of_2015 = EPRACCUR.read_bytes().replace(b"20240331", b"20140331")  # the sample's closure, ten years back
+    with pytest.raises(FileRefused) as refused:
+        apply_epraccur(_national(sample_of_2015, "20150101"))
+    problem = refused.value.problems[0]
+    assert problem.code == "older_than_held"
+    assert "01 January 2015" in problem.message and "Download the current epraccur" in problem.message
+    assert state() == before
+    apply_epraccur(_national(EPRACCUR.read_bytes(), "20260101"))  # a current national file loads
+
+
+def test_a_short_epraccur_is_not_judged_by_its_dates():
+    """A cut of a few practices (every one opened in 1974) tells nothing of the file's age: it loads."""
+    apply_epraccur(EPRACCUR.read_bytes())
