@@ -69,10 +69,13 @@ test: install
 	$(PYTEST) $(PARALLEL) $(COVERAGE) $(PYTEST_ARGS)
 
 ## make test-fast: the unit and integration tests on SQLite with eager Celery, in parallel: no browser tests, no
-## checks, none marked slow (Chromium, servers, subprocesses, whole-site sweeps), a tenth of the Hypothesis examples
+## checks, none marked slow (Chromium, servers, subprocesses, whole-site sweeps), a tenth of the Hypothesis examples,
+## and the test database built from the models, not by the migrations (4 s of each process's start), so the tests
+## marked migrations (the triggers migrations make, the migrations themselves) are left to make test and CI
 test-fast: install
-	env -u DATABASE_URL -u CELERY_BROKER_URL HARROW_QUICK_EXAMPLES=1 $(PYTEST) tests/unit tests/integration -m "not slow" \
-	  $(PARALLEL) -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL HARROW_QUICK_EXAMPLES=1 $(PYTEST) tests/unit tests/integration \
+	  -m "not slow and not migrations" \
+	  --no-migrations $(PARALLEL) -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/djlint . --lint

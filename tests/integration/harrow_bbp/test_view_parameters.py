@@ -25,7 +25,7 @@ from tests.examples import examples
 
 from .test_access import PARAM, RowValues, all_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # every view, as every role, with Hypothesis
 
 ROLES = ["board", "analyst", "pcnlead", "admin"]
 #: Query parameters no view reads today but a pager, sorter or exporter might: sent to every view.

@@ -38,6 +38,7 @@ def test_the_migration_keeps_a_frozen_copy_of_the_code_mapping():
     assert (MIGRATION.FORMER_START, MIGRATION.ODS_START) == (FORMER_MEMBERSHIP_START, ODS_MEMBERSHIP_START)
 
 
+@pytest.mark.migrations
 @pytest.mark.usefixtures("reference_db")
 def test_an_existing_database_moves_to_ods_codes_with_aliases_history_and_ods_dates():
     try:
