@@ -94,7 +94,7 @@ def unwrap(
                 None,
                 None,
                 "member_ignored",
-                f"A file inside a ZIP archive was named ('{_clip(member)}'), but this file is not a ZIP archive; "
+                f"A file inside a ZIP archive was named ('{clip(member)}'), but this file is not a ZIP archive; "
                 "it was read as it is.",
                 "warning",
             )
@@ -112,9 +112,9 @@ def unwrap(
     data = [info for info in files if _is_data(info.filename)]
     if member:
         chosen = _named(files, member, name)
-        return Unwrapped(_read(archive, chosen, limits), member=chosen.filename)
+        return Unwrapped(read_member(archive, chosen, limits), member=chosen.filename)
     if len(data) == 1:
-        return Unwrapped(_read(archive, data[0], limits), member=data[0].filename)
+        return Unwrapped(read_member(archive, data[0], limits), member=data[0].filename)
     if not data:
         raise _refuse(
             "zip_no_data",
@@ -132,23 +132,23 @@ def _files(entries: list[zipfile.ZipInfo], name: str, packed: int) -> list[zipfi
         if raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw) or ".." in parts or "\x00" in raw:
             raise _refuse(
                 "zip_unsafe_path",
-                f"{name} holds a file whose name leads outside the archive ('{_clip(raw)}'). It is refused as "
+                f"{name} holds a file whose name leads outside the archive ('{clip(raw)}'). It is refused as "
                 "unsafe; download the file again from its publisher.",
             )
         if info.compress_size > packed:  # a directory claiming more packed bytes than the archive holds
-            raise _refuse("bad_zip", f"{name} is damaged ('{_clip(raw)}' is said to be larger than the archive).")
+            raise _refuse("bad_zip", f"{name} is damaged ('{clip(raw)}' is said to be larger than the archive).")
         if info.is_dir() or parts[0] == "__MACOSX" or parts[-1].startswith(".") or not parts[-1]:
             continue
         if info.flag_bits & 0x1:
             raise _refuse(
                 "zip_encrypted",
-                f"{name} is password-protected ('{_clip(raw)}' is encrypted). Unzip it with its password and "
+                f"{name} is password-protected ('{clip(raw)}' is encrypted). Unzip it with its password and "
                 "upload the file inside.",
             )
         if PurePosixPath(raw.replace("\\", "/")).suffix.lower() in ARCHIVE_SUFFIXES:
             raise _refuse(
                 "zip_nested",
-                f"{name} holds another archive ('{_clip(raw)}'). Archives inside archives are not opened: unzip "
+                f"{name} holds another archive ('{clip(raw)}'). Archives inside archives are not opened: unzip "
                 "it and upload the data file inside.",
             )
         files.append(info)
@@ -177,7 +177,7 @@ def _named(files: list[zipfile.ZipInfo], wanted: str, name: str) -> zipfile.ZipI
             break
     raise _refuse(
         "zip_member_not_found",
-        f"{name} holds no single file named '{_clip(wanted)}'; it holds {_listing(files)}. Name one of these.",
+        f"{name} holds no single file named '{clip(wanted)}'; it holds {_listing(files)}. Name one of these.",
     )
 
 
@@ -204,7 +204,7 @@ def _recognised(
     found = specific or [info for info in data if recognised[info.filename]]
     if len(found) != 1:
         described = ", ".join(
-            f"'{_clip(info.filename)}' ({labels[info.filename] or 'no format recognised'})" for info in data
+            f"'{clip(info.filename)}' ({labels[info.filename] or 'no format recognised'})" for info in data
         )
         labelled = sum(1 for label in labels.values() if label)  # as many as the listing below labels
         which = "none is" if not labelled else "1 is" if labelled == 1 else f"{labelled} are"
@@ -213,23 +213,23 @@ def _recognised(
             f"{name} holds {len(data)} data files and {which} a format we read: {described}. {how}",
         )
     chosen = found[0]
-    others = ", ".join(f"'{_clip(f.filename)}'" for f in files if f is not chosen)
+    others = ", ".join(f"'{clip(f.filename)}'" for f in files if f is not chosen)
     warning = Problem(
         None,
         None,
         "zip_member_read",
-        f"Read '{_clip(chosen.filename)}' from the ZIP archive (its columns are the {labels[chosen.filename]}); "
+        f"Read '{clip(chosen.filename)}' from the ZIP archive (its columns are the {labels[chosen.filename]}); "
         f"not read: {others}.",
         "warning",
     )
-    return Unwrapped(_read(archive, chosen, limits), member=chosen.filename, warnings=(warning,))
+    return Unwrapped(read_member(archive, chosen, limits), member=chosen.filename, warnings=(warning,))
 
 
 def _recognise(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits, format: str) -> Reader | None:
     """The reader that recognises the member's columns, if any (a member that cannot be read is not data)."""
     try:
         if PurePosixPath(info.filename).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
-            content = _read(archive, info, limits)
+            content = read_member(archive, info, limits)
         else:
             _check_size(info, info.file_size, limits)
             with archive.open(info) as source:
@@ -252,24 +252,24 @@ def _check_size(info: zipfile.ZipInfo, size: int, limits: ArchiveLimits) -> None
     if limits.bytes is not None and size > limits.bytes:
         raise _refuse(
             "zip_too_large",
-            f"'{_clip(info.filename)}' in the ZIP archive expands to more than "
+            f"'{clip(info.filename)}' in the ZIP archive expands to more than "
             f"{limits.bytes / 1_048_576:,.0f} MB (the limit, INGEST_MAX_UNZIPPED_BYTES). It was not unpacked; "
             "split the file, or ask an administrator about the limit.",
         )
     if limits.ratio is not None and size > RATIO_FLOOR_BYTES and size > limits.ratio * max(info.compress_size, 1):
         raise _refuse(
             "zip_suspicious",
-            f"'{_clip(info.filename)}' expands {size / max(info.compress_size, 1):,.0f} times its packed size, far "
+            f"'{clip(info.filename)}' expands {size / max(info.compress_size, 1):,.0f} times its packed size, far "
             f"more than any real table (limit {limits.ratio}x). It is refused as unsafe (a ZIP bomb) and was not "
             "unpacked.",
         )
 
 
-def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> bytes:
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> bytes:
     """The member's bytes, decompressed in chunks and refused the moment they pass a cap."""
     _check_size(info, info.file_size, limits)  # from its header: nothing unpacked yet
     if PurePosixPath(info.filename).suffix.lower() in ARCHIVE_SUFFIXES:
-        raise _refuse("zip_nested", f"'{_clip(info.filename)}' is itself an archive; unzip it first.")
+        raise _refuse("zip_nested", f"'{clip(info.filename)}' is itself an archive; unzip it first.")
     out = io.BytesIO()
     size = 0
     try:
@@ -283,25 +283,25 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits
     except Exception as exc:  # bad CRC, truncated data, an unsupported compression method, a password
         raise _refuse(
             "bad_zip",
-            f"'{_clip(info.filename)}' in the archive cannot be unpacked ({_reason(exc)}). Download it again.",
+            f"'{clip(info.filename)}' in the archive cannot be unpacked ({_reason(exc)}). Download it again.",
         ) from exc
     content = out.getvalue()
     if content.startswith(b"PK\x03\x04") and is_archive(content):
         raise _refuse(
             "zip_nested",
-            f"'{_clip(info.filename)}' is itself a ZIP archive. Archives inside archives are not opened: unzip it "
+            f"'{clip(info.filename)}' is itself a ZIP archive. Archives inside archives are not opened: unzip it "
             "and upload the data file inside.",
         )
     return content
 
 
 def _listing(files: list[zipfile.ZipInfo], most: int = 12) -> str:
-    names = [f"'{_clip(info.filename)}'" for info in files[:most]]
+    names = [f"'{clip(info.filename)}'" for info in files[:most]]
     more = f" and {len(files) - most:,} more" if len(files) > most else ""
     return ", ".join(names) + more
 
 
-def _clip(text: str, most: int = 120) -> str:
+def clip(text: str, most: int = 120) -> str:
     """A member name as shown in a message: printable, and not too long."""
     text = "".join(c if c.isprintable() else "?" for c in text)
     return text if len(text) <= most else text[: most - 1] + "…"

@@ -69,6 +69,8 @@ NHS_NUMBER = re.compile(r"^\s*(\d{3})[ -]?(\d{3})[ -]?(\d{4})\s*$")
 #: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
 #: longer number, a decimal (``0.9434765919``) or a code (``ID9434765919``).
 NHS_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w]|[.,]\d)")
+#: An email address inside a cell (an organisation's generic address in a table of organisations is exempt).
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 MAX_FINDINGS = 20
 
@@ -93,13 +95,23 @@ IDENTIFIER_WORDS = {
     "addresses",
     "birthdate",
     "dateofbirth",
+    "birthday",
+    "birthdays",
+    "bday",
+    "email",
+    "emails",
+    "emailaddress",
 }
+#: A column named only for when someone was born (``born``, ``date_born``, ``born_on``); "born" among other words
+#: (``babies_born``, ``born_in_uk``) is an aggregate or a category.
+BORN_KEYS = {"born", "date_born", "born_date", "born_on", "when_born", "dt_born"}
 #: Adjacent word pairs that do (``first name``, ``NHS No.``, ``patient id``).
 IDENTIFIER_PAIRS = {
     **{(w, "name"): True for w in ("first", "last", "given", "family", "full", "middle", "maiden", "sur", "fore")},
     **{("nhs", w): True for w in ("number", "no", "num", "nbr", "id")},
     **{(w, n): True for w in ("phone", "telephone", "mobile", "tel") for n in ("number", "no")},
     ("email", "address"): True,
+    ("e", "mail"): True,
     **{
         (who, w): True
         for who in ("patient", "person", "client", "service_user", "resident", "pupil", "child")
@@ -263,10 +275,12 @@ CONTACT_WORDS = {
     "email",
     "fax",
     "tel",
+    "contact",
+    "mail",
 }
 #: ... and the numbered or run-together forms real files use (epraccur copies' ``Address1``..``Address5``,
 #: ``TelNo``).
-CONTACT_WORD = re.compile(r"(?:address|addr|postcode|telephone|phone|tel|telno|fax)\d*")
+CONTACT_WORD = re.compile(r"(?:address|addr|postcode|telephone|phone|tel|telno|fax|e?mail|contact)\d*")
 
 
 def organisation_rows(table: Table) -> str | None:
@@ -325,7 +339,7 @@ def identifying_header(name: str, contact: bool = True, names: bool = True) -> b
     pairs |= {(f"{a}_{b}", c) for a, b, c in zip(words, words[1:], words[2:], strict=False)}
     if pairs & IDENTIFIER_PAIRS.keys():
         return True
-    if "birth" in words and not set(words) & BIRTH_AGGREGATE:
+    if key in BORN_KEYS or ("birth" in words and not set(words) & BIRTH_AGGREGATE):
         return True
     if {"postcode", "postcodes"} & set(words) and not set(words) & POSTCODE_AGGREGATE:
         return True
@@ -343,7 +357,7 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _holds_nhs_number(text: str) -> bool:
+def holds_nhs_number(text: str) -> bool:
     """The whole cell, or any ten-digit 3-3-4 run inside it, passes the Modulus 11 check."""
     whole = NHS_NUMBER.match(text)
     if whole and nhs_number_valid("".join(whole.groups())):
@@ -356,7 +370,7 @@ def _nhs_number_cells(column: pd.Series) -> pd.Series:
     candidate = text.str.match(NHS_NUMBER.pattern) | text.str.contains(r"\d{3}[ -]?\d{3}[ -]?\d{4}", regex=True)
     if not candidate.any():
         return candidate
-    valid = text[candidate].map(_holds_nhs_number)
+    valid = text[candidate].map(holds_nhs_number)
     out = pd.Series(False, index=column.index)
     out[valid[valid].index] = True
     return out
@@ -396,12 +410,17 @@ def find_identifiers(
         display = column.split("\u0000")[0]
         # Checks run on distinct values (codes repeat a lot), then map back to rows only when one is flagged.
         distinct = pd.Series(pd.unique(table.frame[column])).astype(str).drop_duplicates()
+        # one pass over every value for postcodes and emails; the few it finds are told apart below
+        suspicious = distinct[distinct.str.contains(f"{POSTCODE.pattern}|@", case=False, regex=True)]
         flagged = {
             "This cell looks like an NHS number (it passes the Modulus 11 check).": distinct[
                 _nhs_number_cells(distinct)
             ],
-            "This cell looks like a full postcode, which can identify a household.": distinct[
-                distinct.str.contains(POSTCODE.pattern, case=False, regex=True)
+            "This cell looks like a full postcode, which can identify a household.": suspicious[
+                suspicious.str.contains(POSTCODE.pattern, case=False, regex=True)
+            ],
+            "This cell holds an email address, which can identify a person.": suspicious[
+                suspicious.str.contains(EMAIL.pattern, regex=True)
             ],
         }
         for message, values in flagged.items():

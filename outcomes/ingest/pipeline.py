@@ -47,6 +47,7 @@ from .readers import detect_reader, get_reader
 from .rowchecks import check_text
 from .sniff import sniff
 from .table import read_table
+from .unread_parts import nhs_numbers_elsewhere
 from .validate import validate
 
 #: Names an ODS file gives practices and PCNs: checked like any free text before they become area names.
@@ -207,8 +208,9 @@ def run_extract(extract_id: int, *, max_rows: int | None = None) -> Outcome:
 def _run(extract: Extract, limits: Limits) -> Outcome:
     problems = ProblemList()
     try:
+        raw = storage.read(extract)
         opened = archive.unwrap(
-            storage.read(extract),
+            raw,
             member=extract.member or None,
             format=extract.format,
             limits=archive.limits_from_settings(),
@@ -235,6 +237,11 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
     exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
     identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
+    # ... and the sheets and ZIP members not read, which are stored with the upload all the same
+    identifiers += nhs_numbers_elsewhere(
+        raw, member=opened.member, sheet=table.sheet, limits=archive.limits_from_settings()
+    )
+    del raw
     if identifiers:
         problems.extend(identifiers)
         deleted = (

@@ -14,6 +14,8 @@ from ..problems import FileRefused, Problem
 
 Kind = Literal["text", "xlsx"]
 DELIMITERS = ",;\t|"
+#: The stream an encrypted Office Open XML file keeps its workbook in, named (UTF-16) in its OLE2 directory.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,13 @@ def sniff(content: bytes) -> Sniffed:
         return _zip_kind(content)
     if head.startswith(b"%PDF"):
         raise _refuse("not_a_table", "This is a PDF. Export the table as CSV or XLSX and upload that instead.")
+    if head.startswith(b"\xd0\xcf\x11\xe0") and ENCRYPTED_PACKAGE in content[:1_048_576]:
+        raise _refuse(
+            "encrypted_workbook",
+            "This workbook is password-protected (Excel keeps an encrypted workbook in an old-style container). Open "
+            "it in Excel, take the password off (File, Info, Protect Workbook, Encrypt with Password: clear it), "
+            "save it as .xlsx and upload that.",
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse("old_excel", "This is an old-style Excel file (.xls). Save it as .xlsx or CSV and upload that.")
     text, encoding, warnings = decode(content)
@@ -73,9 +82,11 @@ def _zip_kind(content: bytes) -> Sniffed:
 
 
 def decode(content: bytes) -> tuple[str, str, list[Problem]]:
-    """UTF-8 (with or without BOM), UTF-16 (BOM, or NUL-interleaved), else Excel's Windows-1252."""
+    """UTF-8 (with or without BOM), UTF-16 or UTF-32 (BOM, or NUL-interleaved), else Excel's Windows-1252."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM begins with UTF-16 LE's
+        (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
@@ -86,12 +97,12 @@ def decode(content: bytes) -> tuple[str, str, list[Problem]]:
                 raise _refuse("bad_encoding", f"The file says it is {encoding} but is not valid {encoding}.") from exc
     sample = content[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
-        for encoding in ("utf-16-le", "utf-16-be"):
+        for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
             try:
                 text = content.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if text.isprintable() or "\n" in text:
+            if "\x00" not in text[:4096] and (text.isprintable() or "\n" in text):
                 return text, encoding, []
         raise _refuse("binary_file", "This is a binary file, not a CSV or XLSX table.")
     if b"\x00" in sample:

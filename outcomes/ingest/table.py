@@ -98,6 +98,8 @@ def _finish(
     data = [c for c in frame.columns if c != LINE]
     if data:
         frame = frame.loc[~_all_empty(frame, data)]
+        frame, repeated = _repeated_headers(frame, header)
+        problems = [*problems, *repeated]
     if frame.empty and over_limit is None:
         raise FileRefused(Problem(None, None, "no_rows", "The file has column names but no data rows."))
     return Table(
@@ -136,15 +138,55 @@ def _read_text(text: str, delimiter: str) -> Table:
 
 
 def _all_empty(frame: pd.DataFrame, columns: list) -> np.ndarray:
-    """Rows whose every cell is "" (blank lines). Each column is compared only on the rows still empty, so a
-    file without blank lines costs one column's comparison, not one per column."""
+    """Rows whose every cell is blank: "" or only spaces (a line of spaces, tabs or bare delimiters is a blank
+    line). Each column is compared only on the rows still empty, so a file without blank lines costs one column's
+    comparison, not one per column."""
     empty = np.ones(len(frame), dtype=bool)
     for column in columns:
         rows = np.flatnonzero(empty)
         if not len(rows):
             break
-        empty[rows] = frame[column].to_numpy()[rows] == ""
+        values = frame[column].to_numpy()[rows]
+        blank = values == ""
+        rest = np.flatnonzero(~blank)
+        if len(rest):
+            blank[rest] = _is_space(values[rest]).astype(bool)
+        empty[rows] = blank
     return empty
+
+
+def _space_only(value: object) -> bool:
+    return isinstance(value, str) and value.isspace()
+
+
+_is_space = np.frompyfunc(_space_only, 1, 1)
+
+
+def _repeated_headers(frame: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows that repeat the column names (two exports joined into one file) are skipped, each with one warning,
+    rather than failing every column's check. Only rows whose first cell is the first name are compared."""
+    data = [c for c in frame.columns if c != LINE]
+    if not data or not header or not header[0]:
+        return frame, []
+    names = [h.strip().lower() for h in header]
+    candidates = np.flatnonzero(frame[data[0]].to_numpy() == header[0])
+    repeated = [
+        index for index in candidates if [str(v).strip().lower() for v in frame.iloc[index, : len(names)]] == names
+    ]
+    if not repeated:
+        return frame, []
+    lines = frame[LINE].to_numpy()[repeated]
+    problems = [
+        Problem(
+            int(line),
+            None,
+            "repeated_header",
+            "This line repeats the column names (two exports joined into one file?); it was skipped.",
+            "warning",
+        )
+        for line in lines
+    ]
+    return frame.drop(frame.index[repeated]), problems
 
 
 #: Line breaks of str.splitlines other than \n and \r\n: a text holding any is checked line by line.

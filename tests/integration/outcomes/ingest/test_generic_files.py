@@ -16,6 +16,7 @@ from outcomes.ingest import pipeline
 from outcomes.models import Extract, Observation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.world("reference")]
+MADE = Path(__file__).resolve().parents[4] / "tests" / "data" / "made"
 
 HEADER = "indicator_code,org_code,period_start,period_end,breakdown,category,numerator,denominator,value,note"
 ROW1 = "OUT3_CARE_EXPERIENCE,E09000015,2019-04-01,2020-03-31,all,all,600,1000,60.0,"
@@ -68,11 +69,33 @@ def replace(row: str, column: str, value: str) -> str:
         (b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>", "not_a_table"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_excel"),
         (bytes(range(256)) * 4, "binary_file"),
+        ((MADE / "password_protected.xlsx").read_bytes(), "encrypted_workbook"),
     ],
-    ids=["empty", "blank-lines", "header-only", "pdf", "html", "xls", "binary"],
+    ids=["empty", "blank-lines", "header-only", "pdf", "html", "xls", "binary", "password-protected-xlsx"],
 )
 def test_files_that_are_not_tables_are_refused(content, code):
     refused_with(content, code)
+
+
+def test_a_password_protected_workbook_says_how_to_take_the_password_off():
+    extract = refused_with((MADE / "password_protected.xlsx").read_bytes(), "encrypted_workbook", name="data.xlsx")
+    assert "password" in extract.errors[0]["message"] and ".xls)" not in extract.errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "blank", ["   ", "\t", " , , , , , , , , ,", ",,,,,,,,,"], ids=["spaces", "tab", "spaced-commas", "commas"]
+)
+def test_a_line_of_spaces_or_bare_commas_between_rows_is_a_blank_line(blank):
+    extract = run(f"{HEADER}\n{ROW1}\n{blank}\n{ROW2}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert (extract.rows_inserted, extract.warning_count) == (2, 0)
+
+
+def test_two_exports_joined_with_the_header_repeated_load_with_one_warning():
+    extract = run(f"{HEADER}\n{ROW1}\n{HEADER}\n{ROW2}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted == 2
+    assert [(w["line"], w["code"]) for w in extract.warnings] == [(3, "repeated_header")]
 
 
 def test_a_zip_that_is_not_a_workbook_is_read_as_the_file_inside():
@@ -406,10 +429,24 @@ def test_an_aggregate_file_over_the_row_limit_is_still_refused_for_size(settings
         lambda t: t.encode("utf-8-sig"),
         lambda t: t.encode("cp1252"),
         lambda t: t.encode("utf-16"),
+        lambda t: t.encode("utf-16-le"),
+        lambda t: t.encode("utf-32"),
+        lambda t: t.encode("utf-32-le"),
+        lambda t: t.encode("utf-32-be"),
         lambda t: t.replace("\n", "\r\n").encode("utf-8"),
         lambda t: t.replace(",", "\t").encode("utf-8"),
     ],
-    ids=["utf8-bom", "windows-1252", "utf16", "crlf", "tab"],
+    ids=[
+        "utf8-bom",
+        "windows-1252",
+        "utf16",
+        "utf16le-no-bom",
+        "utf32",
+        "utf32le-no-bom",
+        "utf32be-no-bom",
+        "crlf",
+        "tab",
+    ],
 )
 def test_encodings_and_delimiters_analysts_use_are_accepted(encode):
     text = f"{HEADER}\n{replace(ROW1, 'note', 'Café survey')}\n"

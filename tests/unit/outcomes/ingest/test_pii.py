@@ -48,6 +48,7 @@ def test_organisation_and_area_names_are_not_patient_identifiable(name):
         "Name", "Patient Name", "first name", "Surname", "NHS Number", "nhs_no", "Date of birth", "DOB", "Postcode",
         "patient postcode", "Address Line 1", "Telephone", "email address", "child name", "pupil name",
         "Address1", "Address 5", "TelNo", "Tel No", "Patient Address1", "Partner name",
+        "born", "Date born", "born_on", "Birthday", "Email", "e-mail", "Emails",
     ],
 )  # fmt: skip
 def test_people_and_their_contact_details_still_are(name):
@@ -118,3 +119,20 @@ def test_a_bare_name_is_a_person_s_when_the_rows_are_not_organisations():
     content = b"Code,Name,TelNo,count\nE84068,A B,1639871039,1\nE84068,C D,02084211234,1\n"
     flagged = {(p.column, p.line) for p in find_identifiers(table(content))}
     assert {("Name", 1), ("TelNo", 1), ("TelNo", 2)} <= flagged
+
+
+@pytest.mark.parametrize("name", ["babies_born", "Born in UK", "Number born", "Country of birth", "Live births"])
+def test_born_among_other_words_is_an_aggregate_or_a_category(name):
+    assert not identifying_header(name)
+
+
+def test_an_email_address_in_any_cell_is_refused_with_its_line():
+    content = b"indicator_code,org_code,contact,note\nX,E09000015,jane.o'neil@example.nhs.uk,\nX,E09000015,,a@b\n"
+    problems = find_identifiers(table(content))
+    assert {(p.column, p.line) for p in problems} == {("contact", 2)}  # "a@b" is not an address
+    assert all("jane" not in p.message for p in problems)
+
+
+def test_a_list_of_organisations_may_give_their_email_addresses():
+    content = b"CODE,NAME,EMAIL,CONTACT\nE84068,THE PRACTICE,the.practice@nhs.net,x@nhs.net\nE84024,B,b@nhs.net,\n"
+    assert find_identifiers(table(content)) == []

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from outcomes.ingest import table
+from outcomes.ingest.parsed import LINE
 from outcomes.ingest.sniff import sniff
 
 TEXTS = [
@@ -44,12 +45,32 @@ def test_fast_width_check_agrees_on_random_texts():
                 assert table._widths_agree(text, delimiter) == table._widths_agree_by_line(text, delimiter), text
 
 
-def test_blank_rows_are_exactly_those_whose_every_cell_is_empty():
-    cells = ["", " ", "x"]
+def test_blank_rows_are_exactly_those_whose_every_cell_is_empty_or_spaces():
+    cells = ["", " ", "\t ", "x", " x "]
     frame = pd.DataFrame(list(itertools.product(cells, repeat=3)), columns=["a", "b", "c"])
-    expected = (frame == "").all(axis=1).to_numpy()
+    expected = frame.apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
     assert np.array_equal(table._all_empty(frame, ["a", "b", "c"]), expected)
-    assert table._all_empty(frame, ["a", "b", "c"]).sum() == 1
+    assert table._all_empty(frame, ["a", "b", "c"]).sum() == 3**3
+
+
+@pytest.mark.parametrize(
+    "blank", ["   ", "\t", " , , ,", ",,, ", "\t,\t, ,"], ids=["spaces", "tab", "spaced-commas", "commas", "mixed"]
+)
+def test_a_line_of_spaces_tabs_or_bare_delimiters_is_a_blank_line(blank):
+    text = f"a,b,c,d\n1,2,3,4\n{blank}\n5,6,7,8\n"
+    parsed = table.read_table(text.encode(), sniff(text.encode()))
+    assert parsed.frame[LINE].tolist() == [2, 4]
+    assert parsed.problems == []
+
+
+def test_a_repeated_header_line_is_skipped_with_one_warning():
+    text = "a,b,c\n1,2,3\na,b,c\n4,5,6\na, B , C\n7,8,9\n"
+    parsed = table.read_table(text.encode(), sniff(text.encode()))
+    assert parsed.frame[LINE].tolist() == [2, 4, 6]
+    assert [(p.line, p.code, p.severity) for p in parsed.problems] == [
+        (3, "repeated_header", "warning"),
+        (5, "repeated_header", "warning"),
+    ]
 
 
 def test_blank_lines_are_dropped_and_line_numbers_kept():

@@ -1,0 +1,139 @@
+"""Screen the parts of an upload that are not read as data for NHS numbers: a workbook's other sheets (hidden and
+very hidden ones included) and a ZIP download's other members (its notes, its other tables, workbooks inside).
+
+The sheet or member read as data is screened cell by cell (``pii.find_identifiers``). The rest is never loaded,
+but the upload's bytes are kept with the extract, so an NHS number anywhere in them would be stored: it refuses
+the file and deletes the copy, as one in the data would. Only NHS numbers (ten digits that pass the Modulus 11
+check) are looked for here: notes and contents sheets hold organisations' addresses, postcodes and telephone
+numbers as a matter of course, and their first rows are titles, not column names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from ..problems import FileRefused, Problem
+from . import archive
+from .cells import cell_text
+from .pii import MAX_FINDINGS, holds_nhs_number, nhs_number_valid
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+#: Members read as text: the data formats, and the notes a download carries beside them.
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".tab", ".md", ".json", ".xml", ".html", ".htm", ".rtf", ""})
+MESSAGE = (
+    "This part of the upload is not read as data, but it holds what looks like an NHS number (ten digits that pass "
+    "the Modulus 11 check), and the upload's bytes are kept with the extract."
+)
+#: A cell or line that could hold ten digits in a 3-3-4 run (a quick test before the regular expression).
+_MIN_DIGITS = 10
+#: Ten digits, 3-3-4 with one separator style or none, not part of a longer number, a code or a decimal; in a text
+#: member a comma or a tab is a delimiter, not part of a number (unlike pii.NHS_NUMBER_IN_TEXT, inside one cell).
+_TEN_DIGITS = re.compile(r"(?<![\w.])([0-9]{3})([ -]?)([0-9]{3})\2([0-9]{4})(?!\w|\.[0-9])")
+
+
+def nhs_numbers_elsewhere(
+    raw: bytes, *, member: str | None, sheet: str | None, limits: archive.ArchiveLimits
+) -> list[Problem]:
+    """Where, outside the sheet or member read (``member``: its name in a ZIP; ``sheet``: the sheet read), the
+    upload ``raw`` holds an NHS number: one problem per place, at most ``MAX_FINDINGS``."""
+    findings: list[Problem] = []
+    for problem in _places(raw, member=member, sheet=sheet, limits=limits):
+        findings.append(problem)
+        if len(findings) >= MAX_FINDINGS:
+            break
+    return findings
+
+
+def _places(raw: bytes, *, member: str | None, sheet: str | None, limits: archive.ArchiveLimits) -> Iterator[Problem]:
+    if archive.is_archive(raw):
+        yield from _in_archive(raw, member=member, sheet=sheet, limits=limits)
+    elif _is_workbook(raw):
+        yield from _in_workbook(raw, skip_sheet=sheet, where="")
+
+
+def _in_archive(
+    raw: bytes, *, member: str | None, sheet: str | None, limits: archive.ArchiveLimits
+) -> Iterator[Problem]:
+    try:
+        zipped = zipfile.ZipFile(io.BytesIO(raw))
+        entries = zipped.infolist()
+    except Exception:  # the archive was opened once already to read its data; a second failure hides nothing
+        return
+    for info in entries:
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.is_dir() or parts[0] == "__MACOSX" or info.flag_bits & 0x1:
+            continue
+        suffix = PurePosixPath(parts[-1]).suffix.lower()
+        read_as_data = info.filename == member
+        if read_as_data and suffix not in WORKBOOK_SUFFIXES:
+            continue  # screened cell by cell as the data
+        if suffix not in WORKBOOK_SUFFIXES | TEXT_SUFFIXES:
+            continue  # a PDF or a picture: not text this check can read
+        try:
+            content = archive.read_member(zipped, info, limits)
+        except FileRefused:  # over the caps: the data member would have been refused the same way
+            continue
+        where = f"'{archive.clip(info.filename)}' in the ZIP archive"
+        if _is_workbook(content):
+            yield from _in_workbook(content, skip_sheet=sheet if read_as_data else None, where=where)
+        elif not read_as_data:
+            yield from _in_text(content, where=where)
+
+
+def _is_workbook(content: bytes) -> bool:
+    if not content.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+    except Exception:
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Iterator[Problem]:
+    """Every sheet but the one read, whatever its state (visible, hidden, very hidden)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        if skip_sheet is not None and sum(n.startswith("xl/worksheets/sheet") for n in names) <= 1:
+            return  # one sheet, already screened as the data (and its shared strings are not parsed twice)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # a workbook openpyxl cannot open was refused as damaged when read as data
+        return
+    try:
+        for worksheet in book.worksheets:
+            if worksheet.title == skip_sheet:
+                continue
+            state = "" if worksheet.sheet_state == "visible" else f" ({worksheet.sheet_state.replace('H', ' h')})"
+            place = f"Sheet '{worksheet.title}'{state}" + (f" of {where}" if where else "")
+            worksheet.reset_dimensions()
+            for row_number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                for column, value in enumerate(cells, start=1):
+                    if value is None or isinstance(value, bool):
+                        continue
+                    text = cell_text(value)
+                    if len(text) >= _MIN_DIGITS and holds_nhs_number(text):
+                        where_in_sheet = f"{place}, column {get_column_letter(column)}"
+                        yield Problem(row_number, where_in_sheet, "patient_identifiable", MESSAGE)
+    except Exception:  # a damaged sheet: nothing more can be read from it
+        return
+    finally:
+        book.close()
+
+
+def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
+    """A notes file or another table: every 3-3-4 run of ten digits (not inside a longer number or a decimal)."""
+    utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = content.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    lines_before, counted_to = 0, 0
+    for found in _TEN_DIGITS.finditer(text):
+        if nhs_number_valid(found[1] + found[3] + found[4]):
+            lines_before += text.count("\n", counted_to, found.start())
+            counted_to = found.start()
+            yield Problem(lines_before + 1, where, "patient_identifiable", MESSAGE)

@@ -1,0 +1,88 @@
+"""NHS numbers in the parts of an upload not read as data: other sheets (hidden or very hidden), ZIP notes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+
+from outcomes.ingest.archive import ArchiveLimits
+from outcomes.ingest.unread_parts import nhs_numbers_elsewhere
+
+VALID = "9434765919"  # passes the Modulus 11 check (NHS England's published example)
+INVALID = "9434765918"
+
+
+def workbook(sheets: dict[str, list[list[object]]], states: dict[str, str] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = (states or {}).get(title, "visible")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def scan(raw: bytes, member: str | None = None, sheet: str | None = None):
+    return nhs_numbers_elsewhere(raw, member=member, sheet=sheet, limits=ArchiveLimits())
+
+
+def test_a_very_hidden_sheet_with_an_nhs_number_is_found_with_its_sheet_row_and_column():
+    raw = workbook(
+        {"Data": [["org_code"], ["F86001"]], "Lookup": [["id", "who"], [1, int(VALID)]]}, {"Lookup": "veryHidden"}
+    )
+    [problem] = scan(raw, sheet="Data")
+    assert problem.code == "patient_identifiable"
+    assert (problem.line, problem.column) == (2, "Sheet 'Lookup' (very hidden), column B")
+    assert VALID not in problem.message  # a message never repeats the identifier
+
+
+def test_the_sheet_read_is_left_to_the_cell_by_cell_scan_and_other_numbers_are_not_nhs_numbers():
+    rows = [["value"], [VALID], [INVALID], ["943 476 5919.5"], [0.9434765919], ["020 8422 4567"]]
+    raw = workbook({"Data": rows, "Notes": [["Published 2024"], [INVALID], [12345678901], ["0.9434765919"]]})
+    assert scan(raw, sheet="Data") == []
+    [problem] = scan(workbook({"Data": [["x"]], "Notes": rows}), sheet="Data")
+    assert problem.line == 2  # the formatted and bare valid number; not the invalid one, a decimal or a phone
+
+
+def test_a_single_sheet_workbook_has_nothing_elsewhere():
+    assert scan(workbook({"Data": [["value"], [VALID]]}), sheet="Data") == []
+
+
+def test_zip_notes_and_other_members_are_read_as_text_with_line_numbers():
+    notes = f"Read me\nContact 020 8422 4567\nPatient {VALID[:3]} {VALID[3:6]} {VALID[6:]} was excluded\n".encode()
+    other = f"a,b\n1,{VALID}\n2,{INVALID}\n".encode()
+    raw = zipped({"data.csv": b"a\n1\n", "README.txt": notes, "other.csv": other, "chart.png": VALID.encode()})
+    found = {(p.column, p.line) for p in scan(raw, member="data.csv")}
+    assert found == {("'README.txt' in the ZIP archive", 3), ("'other.csv' in the ZIP archive", 2)}
+
+
+def test_a_workbook_inside_a_zip_has_its_other_sheets_screened():
+    book = workbook({"Core": [["x"], [1]], "Hidden": [[VALID]]}, {"Hidden": "hidden"})
+    [problem] = scan(zipped({"ePCN.xlsx": book}), member="ePCN.xlsx", sheet="Core")
+    assert problem.column == "Sheet 'Hidden' (hidden) of 'ePCN.xlsx' in the ZIP archive, column A"
+
+
+def test_numbers_that_only_look_alike_are_not_flagged_in_text():
+    text = f"x{VALID}\n1{VALID}\n{VALID}2\n0.{VALID}\n{VALID}.5\n{VALID[:3]}-{VALID[3:6]} {VALID[6:]}\n".encode()
+    assert scan(zipped({"data.csv": b"a\n1\n", "notes.txt": text}), member="data.csv") == []
+    crlf = f"a\r\nb\r\n\t{VALID}\t\r\n".encode()
+    [problem] = scan(zipped({"data.csv": b"a\n1\n", "notes.txt": crlf}), member="data.csv")
+    assert problem.line == 3
+
+
+def test_a_plain_csv_and_damaged_bytes_have_nothing_elsewhere():
+    assert scan(f"a\n{VALID}\n".encode()) == []
+    assert scan(b"PK\x03\x04 not really a zip") == []
