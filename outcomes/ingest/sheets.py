@@ -15,15 +15,18 @@ from ..problems import Problem
 from .cells import cell_text
 from .parsed import LINE, Table
 from .readers import READERS
+from .titles import MOST_TITLE_LINES, title_lines
 
 
 def _first_row(sheet) -> list[str]:
-    for row in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
-        header = [cell_text(v).strip() for v in row]
-        while header and not header[-1]:
-            header.pop()
-        return header
-    return []
+    """The sheet's column names: its first row, or the first below any title lines (``titles``)."""
+    head = [[cell_text(v) for v in row] for row in sheet.iter_rows(max_row=MOST_TITLE_LINES + 2, values_only=True)]
+    if not head:
+        return []
+    header = [v.strip() for v in head[title_lines(head)]]
+    while header and not header[-1]:
+        header.pop()
+    return header
 
 
 def choose_sheet(book) -> tuple[int, Problem | None]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..problems import FileRefused, Problem
+from .titles import MOST_TITLE_LINES, TITLE_VALUES
 
 Kind = Literal["text", "xlsx"]
 DELIMITERS = ",;\t|"
@@ -132,14 +133,27 @@ def decode(content: bytes) -> tuple[str, str, list[Problem]]:
 
 
 def delimiter_of(text: str) -> str:
-    """The delimiter of the header line: the candidate that splits it into the most fields (quote-aware)."""
-    first = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]  # old Mac files end lines with CR
+    """The delimiter of the header line: the candidate that splits it into the most fields (quote-aware). A first
+    line of one or two fields may be a title above the table (``titles``): then the first of the next lines that
+    splits into three or more decides."""
+    lines = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=MOST_TITLE_LINES + 1)  # old Mac: CR alone
+    first = _best_split(lines[0])
+    if first[1] > TITLE_VALUES:
+        return first[0]
+    for line in lines[1 : MOST_TITLE_LINES + 1]:
+        best, count = _best_split(line)
+        if count > TITLE_VALUES:
+            return best
+    return first[0]
+
+
+def _best_split(line: str) -> tuple[str, int]:
     best, best_count = ",", 0
     for candidate in DELIMITERS:
         try:
-            fields = next(csv.reader([first], delimiter=candidate), [])
+            fields = next(csv.reader([line], delimiter=candidate), [])
         except csv.Error:  # e.g. a NUL or a stray line break inside the header line
             continue
         if len(fields) > best_count:
             best, best_count = candidate, len(fields)
-    return best
+    return best, best_count

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_w
 from .parsed import LINE, Table
 from .sheets import choose_sheet
 from .sniff import Sniffed
+from .titles import MOST_TITLE_LINES, skipped, title_lines
 
 #: Rows read from a workbook already known to be over the row limit: enough for the patient-data scan.
 SAMPLE_ROWS = 1000
@@ -42,9 +45,45 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
                 Problem(None, None, "bad_xlsx", "Part of the Excel workbook cannot be read; it may be damaged.")
             ) from exc
     text, delimiter = sniffed.text or "", sniffed.delimiter or ","
+    text, skip = _without_title_lines(text, delimiter)
     if limits.rows is not None and _most_rows(text) > limits.rows:
-        return _read_text_limited(text.lstrip("\ufeff"), delimiter, limits)
-    return _read_text(text, delimiter)
+        table = _read_text_limited(text, delimiter, limits)
+    else:
+        table = _read_text(text, delimiter)
+    return _shifted(table, skip) if skip else table
+
+
+def _without_title_lines(text: str, delimiter: str) -> tuple[str, int]:
+    """The text from its header line on, and how many lines (titles above the table, ``titles``) were cut."""
+    text = text.lstrip("\ufeff")
+    if text.count("\r") != text.count("\r\n"):  # lone CRs (old Mac line ends) are line breaks, as Excel reads them
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    head = _first_lines(text, MOST_TITLE_LINES + 2)
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    rows, ends = [], []
+    try:
+        for row in reader:
+            rows.append(row)
+            ends.append(reader.line_num)
+    except csv.Error:  # broken quoting in the head: the parser reports it where it is
+        return text, 0
+    skip = title_lines(rows)
+    if not skip:
+        return text, 0
+    lines = ends[skip - 1]
+    return text[len(_first_lines(text, lines)) :], lines
+
+
+def _shifted(table: Table, lines: int) -> Table:
+    """Line numbers back to the file's own after ``lines`` title lines were cut; the warning that says so."""
+    table.frame[LINE] = table.frame[LINE] + lines
+    table.problems = [
+        skipped(lines),
+        *(p if p.line is None else replace(p, line=p.line + lines) for p in table.problems),
+    ]
+    if table.over_limit is not None and table.over_limit.line is not None:
+        table.over_limit = replace(table.over_limit, line=table.over_limit.line + lines)
+    return table
 
 
 def _read_text_limited(text: str, delimiter: str, limits: Limits) -> Table:
@@ -78,13 +117,13 @@ def _most_rows(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n") + sum(text.count(b) for b in _OTHER_BREAKS)
 
 
-def _header_problems(header: list[str]) -> list[Problem]:
+def _header_problems(header: list[str], line: int = 1) -> list[Problem]:
     problems = []
     if not any(h.strip() for h in header):
-        raise FileRefused(Problem(1, None, "no_header", "The first line is blank; it must hold the column names."))
+        raise FileRefused(Problem(line, None, "no_header", "The first line is blank; it must hold the column names."))
     for index, name in enumerate(header):
         if not name.strip():
-            problems.append(Problem(1, f"column {index + 1}", "blank_header", "A column has no name."))
+            problems.append(Problem(line, f"column {index + 1}", "blank_header", "A column has no name."))
     return problems
 
 
@@ -346,19 +385,20 @@ def _read_sheet(
     # Read every row present, whatever <dimension> claims: openpyxl would stop at its last row, or pad to it.
     sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
-    try:
-        header_values = next(rows)
-    except StopIteration as exc:
-        raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty.")) from exc
-    header = [cell_text(v).strip() for v in header_values]
+    head = list(itertools.islice(rows, MOST_TITLE_LINES + 2))
+    if not head:
+        raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty."))
+    skip = title_lines([[cell_text(v) for v in row] for row in head])
+    rows = itertools.chain(head[skip + 1 :], rows)
+    header = [cell_text(v).strip() for v in head[skip]]
     while header and not header[-1]:
         header.pop()
-    problems = _header_problems(header) + ([chosen] if chosen else [])
+    problems = ([skipped(skip)] if skip else []) + _header_problems(header, skip + 1) + ([chosen] if chosen else [])
     width = len(header)
     keep = SAMPLE_ROWS if over_limit is not None else limits.rows
     records, lines = [], []
     formulas: list[tuple[int, int, int]] = []  # (record, column, row number) of each formula cell
-    for row_number, cells in enumerate(rows, start=2):
+    for row_number, cells in enumerate(rows, start=skip + 2):
         if all(v is None or v == "" for v in cells):
             continue  # a blank row: neither kept nor counted
         if keep is not None and len(records) >= keep:

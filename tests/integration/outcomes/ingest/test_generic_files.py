@@ -591,3 +591,49 @@ def test_sex_total_and_ons_2021_ethnic_group_labels_load_with_each_mapping_named
     mapped = {w["message"] for w in extract.warnings if w["code"] == "label_mapped"}
     assert any(m.startswith("'Asian, Asian British or Asian Welsh' was read as 'asian'") for m in mapped)
     assert {"'Total' was read as 'all'.", "'All' was read as 'all'.", "'White' was read as 'white'."} <= mapped
+
+
+# ------------------------------------------------------------------------------------ titles above the table
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Table 1: Care experience, Harrow\n",
+        "Table 1: Care experience,,,,,,,,,\nSource: Harrow Council,,,,,,,,,\n,,,,,,,,,\n",  # as Excel saves it
+        "\n",
+    ],
+    ids=["title", "excel-padded-title-and-note", "blank-first-line"],
+)
+def test_a_csv_with_title_lines_above_the_header_loads_and_keeps_its_line_numbers(above):
+    titles = above.count("\n")
+    text = f"{above}{HEADER}\n{ROW1}\n{replace(ROW2, 'value', 'y')}\n"
+    extract = refused_with(text, "not_a_number", line=titles + 3, column="value")
+    assert [(w["line"], w["code"]) for w in extract.warnings] == [(1, "title_lines")]
+    extract = run(f"{above}{HEADER}\n{ROW1}\n{ROW2}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert extract.rows_inserted == 2
+
+
+def test_a_tab_delimited_file_with_a_comma_in_its_title_is_read_by_tabs():
+    text = f"Care experience, Harrow\n{HEADER}\n{ROW1}\n".replace(",", "\t").replace("experience\t", "experience,")
+    extract = run(text)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+
+
+def test_a_workbook_with_titles_above_its_table_on_a_later_sheet_is_found_and_read():
+    book = openpyxl.Workbook()
+    book.active.title = "Contents"
+    book.active.append(["Care experience, Harrow"])
+    book.active.append(["Table 1", "Care experience"])
+    sheet = book.create_sheet("Table 1")
+    sheet.append(["Table 1: Care experience"])
+    sheet.append(["Source: Harrow Council"])
+    sheet.append([])
+    for row in (HEADER, ROW1, replace(ROW2, "value", "y")):
+        sheet.append(row.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    extract = refused_with(out.getvalue(), "not_a_number", line=6, column="value", name="extract.xlsx")
+    codes = [(w["line"], w["code"]) for w in extract.warnings]
+    assert (1, "title_lines") in codes and (None, "sheet_read") in codes

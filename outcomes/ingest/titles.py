@@ -1,0 +1,57 @@
+"""Title lines above a table: "Table 1: ...", a source note, a blank line, then the column names.
+
+Spreadsheets saved for people (and CSVs saved from them) often carry a title or two above the header. Reading the
+title as the header gave a ``ragged_row`` error on every line. A file is taken to start with title lines when its
+first line holds at most two values and a later line among the first few holds at least three, and more fields than
+any line above it, with the line below it (if any) holding three or more too: that line is the header. One warning
+says which lines were skipped, and every line number stays the file's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..problems import Problem
+
+#: How far down the header may be looked for.
+MOST_TITLE_LINES = 10
+#: A title line holds at most this many values (a title, and perhaps a date beside it).
+TITLE_VALUES = 2
+
+
+def title_lines(rows: Sequence[Sequence[str]]) -> int:
+    """How many of the leading ``rows`` (the first lines' fields, as text) are titles above the header: 0 when the
+    first row is the header (or no later row looks like one)."""
+    counts = [sum(1 for value in row if str(value).strip()) for row in rows[: MOST_TITLE_LINES + 2]]
+    if not counts or counts[0] > TITLE_VALUES or len(counts) == 1:
+        return 0
+    for index in range(1, min(len(rows), MOST_TITLE_LINES + 1)):
+        if counts[index] <= TITLE_VALUES:
+            continue  # another title, a note or a blank line
+        width = _width(rows[index])
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        if width > max(_width(row) for row in rows[:index]) and (below is None or _width(below) > TITLE_VALUES):
+            return index
+        return 0
+    return 0
+
+
+def _width(row: Sequence[str]) -> int:
+    """Fields up to the last one holding a value."""
+    values = [str(value).strip() for value in row]
+    while values and not values[-1]:
+        values.pop()
+    return len(values)
+
+
+def skipped(count: int, first_line: int = 1) -> Problem:
+    """The warning naming the title lines skipped (``first_line``: the file's number of the first of them)."""
+    last = first_line + count - 1
+    lines = f"Line {first_line} holds" if count == 1 else f"Lines {first_line} to {last} hold"
+    return Problem(
+        first_line,
+        None,
+        "title_lines",
+        f"{lines} a title above the table; skipped, and the column names read from line {last + 1}.",
+        "warning",
+    )
