@@ -110,6 +110,7 @@ def unwrap(
     if not files:
         raise _refuse("zip_empty", f"{name} holds no files.")
     data = [info for info in files if _is_data(info.filename)]
+    _refuse_repeated_names(data, name)
     if member:
         chosen = _named(files, member, name)
         return Unwrapped(read_member(archive, chosen, limits), member=chosen.filename)
@@ -153,6 +154,22 @@ def _files(entries: list[zipfile.ZipInfo], name: str, packed: int) -> list[zipfi
             )
         files.append(info)
     return files
+
+
+def _refuse_repeated_names(data: list[zipfile.ZipInfo], name: str) -> None:
+    """Two data files under one name (an archive appended to, not rewritten): neither can be chosen by its name,
+    and unzipping keeps only the last, so the analyst must look at the archive."""
+    seen: dict[str, int] = {}
+    for info in data:
+        seen[info.filename] = seen.get(info.filename, 0) + 1
+    repeated = [f"'{clip(n)}' ({count} times)" for n, count in seen.items() if count > 1]
+    if repeated:
+        raise _refuse(
+            "zip_repeated_name",
+            f"{name} holds several files under one name: {', '.join(repeated)}. Which one is meant cannot be told, "
+            "and unzipping keeps only the last. Download the archive again, or unzip it, check the file, and upload "
+            "that file itself.",
+        )
 
 
 def _is_data(raw: str) -> bool:

@@ -42,6 +42,7 @@ from ..signals import extract_loaded
 from . import archive, reference
 from .companions import companion_file
 from .limits import NO_LIMITS, Limits
+from .nearest import unknown_format_message
 from .pii import find_identifiers
 from .readers import detect_reader, get_reader
 from .rowchecks import check_text
@@ -260,14 +261,7 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
         if companion is not None:
             problems.add(Problem(1, None, "not_a_data_file", companion.message()))
         else:
-            problems.add(
-                Problem(
-                    1,
-                    None,
-                    "unknown_format",
-                    "The columns do not match any accepted format; see the templates on the upload page.",
-                )
-            )
+            problems.add(Problem(1, None, "unknown_format", unknown_format_message(table.header)))
         return _refuse(extract, problems, rows_read=rows_read)
     # A headerless file's first line is data, so "blank column name" problems there do not apply.
     problems.extend(p for p in reader.table_problems(table) if not (reader.headerless and p.line == 1))

@@ -45,6 +45,9 @@ class Reader:
     kind: ClassVar[Literal["observations", "areas", "memberships", "geography"]] = "observations"
     #: True for files with no header row (ODS epraccur): the parsed "header" is really line 1 of data.
     headerless: ClassVar[bool] = False
+    #: The columns a file of this format carries: role -> the names it goes by (normalised, the first shown). Only
+    #: for telling an analyst which format a file they brought is nearest to (``nearest.nearest_format``).
+    expected: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def pii_exempt_columns(self, table: Table) -> frozenset[str]:
         """Columns that hold an organisation's own address (ODS files), exempt from the postcode scan only."""

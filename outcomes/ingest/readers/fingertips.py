@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ...problems import Problem
+from ..headers import normalise
 from ..labels import sex_code
 from ..parsed import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
@@ -88,6 +89,7 @@ class Tracked:
 class FingertipsReader(Reader):
     name = "fingertips"
     label = "OHID Fingertips data export (CSV)"
+    expected = {role: (normalise(COLUMNS[role]),) for role in REQUIRED}
 
     def matches(self, table: Table) -> bool:
         return {squash(h) for h in table.header} >= SIGNATURE

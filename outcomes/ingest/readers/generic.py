@@ -23,6 +23,10 @@ HEADER_ERRORS = {"missing_column", "misspelt_column", "duplicate_column"}
 class GenericReader(Reader):
     name = "generic"
     label = "Generic long template (CSV or XLSX)"
+    expected = {
+        role: (role, *GENERIC_ALIASES[role])
+        for role in ("indicator_code", "org_code", "period_start", "period_end", "numerator", "denominator", "value")
+    }
 
     def matches(self, table: Table) -> bool:
         names = {normalise(h) for h in table.header}

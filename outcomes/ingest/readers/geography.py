@@ -72,6 +72,7 @@ def same_name(a: str, b: str) -> bool:
 class GeographyReader(Reader):
     name = "nhs_geography"
     label = "NHS geography lookup: practice to PCN, sub-ICB/CCG, ICB/STP, region (QOF or GP registrations)"
+    expected = {role: ROLES[role] for role in ("practice_code", "pcn_code", "sub_icb", "icb")}
     kind = "geography"
 
     def matches(self, table: Table) -> bool:

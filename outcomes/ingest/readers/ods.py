@@ -283,6 +283,7 @@ class EpcnReader(Reader):
     name = "epcn"
     label = "NHS ODS PCN membership (ePCN 'PCN Core Partner Details')"
     kind = "memberships"
+    expected = {role: EPCN_ALIASES[role] for role in ("practice_code", "pcn_code", "start", "end")}
 
     def matches(self, table: Table) -> bool:
         names = {normalise(h) for h in table.header}

@@ -189,6 +189,7 @@ def _split(codes: pd.Series, mapped: set[str], column: str, what: str, listed: s
 class QofPrevalenceReader(Reader):
     name = "qof_prevalence"
     label = "QOF practice prevalence (PREVALENCE_YYZZ.csv)"
+    expected = PREVALENCE
 
     def matches(self, table: Table) -> bool:
         return {"practice", "group", "register", "list_size"} <= set(_roles(table.header, PREVALENCE))
@@ -256,6 +257,7 @@ def convert_prevalence(table: Table, mapping: Mapping, practices: set[str]) -> R
 class QofAchievementReader(Reader):
     name = "qof_achievement"
     label = "QOF practice achievement (ACHIEVEMENT_YYZZ.csv)"
+    expected = ACHIEVEMENT
 
     def matches(self, table: Table) -> bool:
         return set(ACHIEVEMENT) <= set(_roles(table.header, ACHIEVEMENT))

@@ -111,6 +111,11 @@ def _count(text: str) -> int | None:
 class RegistrationsReader(Reader):
     name = "gp_registrations"
     label = "Patients Registered at a GP Practice (NHS England, monthly)"
+    expected = {
+        "practice": ROLES["practice"],
+        "extract_date": ROLES["extract_date"],
+        "count": ROLES["count"] + ROLES["total_all"],
+    }
 
     def matches(self, table: Table) -> bool:
         roles = _roles(table.header)

@@ -174,3 +174,20 @@ def test_a_directory_claiming_more_packed_bytes_than_the_archive_holds_is_refuse
     central = content.rindex(b"PK\x01\x02")
     content[central + 20 : central + 24] = struct.pack("<I", 10**9)  # compressed size
     assert refusal(bytes(content)) == "bad_zip"
+
+
+@pytest.mark.parametrize("member", [None, "epraccur.csv"], ids=["auto", "named"])
+def test_two_data_files_under_one_name_are_refused_saying_why(member):
+    import io
+    import warnings
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zipping, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is asked to write
+        zipping.writestr("epraccur.csv", EPRACCUR)
+        zipping.writestr("epraccur.csv", EPRACCUR[:200])
+    with pytest.raises(FileRefused) as refused:
+        unwrap(out.getvalue(), member=member)
+    (problem,) = refused.value.problems
+    assert problem.code == "zip_repeated_name"
+    assert "'epraccur.csv' (2 times)" in problem.message and "unzipping keeps only the last" in problem.message
