@@ -10,6 +10,7 @@ numbers as a matter of course, and their first rows are titles, not column names
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -19,7 +20,9 @@ from pathlib import PurePosixPath
 from ..problems import FileRefused, Problem
 from . import archive
 from .cells import cell_text
-from .pii import MAX_FINDINGS, holds_nhs_number, nhs_number_valid
+from .pii import MAX_FINDINGS, contact_header, holds_nhs_number, nhs_number_valid
+from .sniff import delimiter_of
+from .titles import MOST_TITLE_LINES, title_lines
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 #: Members read as text: the data formats, and the notes a download carries beside them.
@@ -113,9 +116,13 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
             state = "" if worksheet.sheet_state == "visible" else f" ({worksheet.sheet_state.replace('H', ' h')})"
             place = f"Sheet '{worksheet.title}'{state}" + (f" of {where}" if where else "")
             worksheet.reset_dimensions()
+            contact: set[int] = set()  # columns under a telephone, fax or address heading: an organisation's
             for row_number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 for column, value in enumerate(cells, start=1):
-                    if value is None or isinstance(value, bool):
+                    if value is None or isinstance(value, bool) or column in contact:
+                        continue
+                    if isinstance(value, str) and contact_header(value):
+                        contact.add(column)
                         continue
                     text = cell_text(value)
                     if len(text) >= _MIN_DIGITS and holds_nhs_number(text):
@@ -128,12 +135,37 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
 
 
 def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
-    """A notes file or another table: every 3-3-4 run of ten digits (not inside a longer number or a decimal)."""
+    """A notes file or another table: every 3-3-4 run of ten digits (not inside a longer number or a decimal),
+    except in a table's telephone, fax or address column."""
     utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
     text = content.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    contact: set[int] | None = None  # the header's contact columns, worked out at the first hit
+    delimiter = ","
     lines_before, counted_to = 0, 0
     for found in _TEN_DIGITS.finditer(text):
-        if nhs_number_valid(found[1] + found[3] + found[4]):
-            lines_before += text.count("\n", counted_to, found.start())
-            counted_to = found.start()
-            yield Problem(lines_before + 1, where, "patient_identifiable", MESSAGE)
+        if not nhs_number_valid(found[1] + found[3] + found[4]):
+            continue
+        lines_before += text.count("\n", counted_to, found.start())
+        counted_to = found.start()
+        if contact is None:
+            delimiter = delimiter_of(text[:65_536])
+            contact = _contact_columns(text, delimiter)
+        if contact and _field_of(text, found.start(), delimiter) in contact:
+            continue  # a telephone number stored without its leading zero (01763 255700 as 1763255700)
+        yield Problem(lines_before + 1, where, "patient_identifiable", MESSAGE)
+
+
+def _contact_columns(text: str, delimiter: str) -> set[int]:
+    """Positions of the telephone, fax and address columns in the table's header (below any title lines)."""
+    head = list(csv.reader(io.StringIO(text[:65_536]), delimiter=delimiter))[: MOST_TITLE_LINES + 2]
+    if not head:
+        return set()
+    header = head[title_lines(head)]
+    return {index for index, name in enumerate(header) if contact_header(name)}
+
+
+def _field_of(text: str, position: int, delimiter: str) -> int:
+    """Which field of its line the character at ``position`` is in (delimiters inside quotes are not counted)."""
+    start = text.rfind("\n", 0, position) + 1
+    before = text[start:position]
+    return len(next(csv.reader([before + "x"], delimiter=delimiter), [""])) - 1

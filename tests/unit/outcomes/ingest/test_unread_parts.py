@@ -86,3 +86,21 @@ def test_numbers_that_only_look_alike_are_not_flagged_in_text():
 def test_a_plain_csv_and_damaged_bytes_have_nothing_elsewhere():
     assert scan(f"a\n{VALID}\n".encode()) == []
     assert scan(b"PK\x03\x04 not really a zip") == []
+
+
+PHONE = "1763255700"  # 01763 255700 (a hospital's switchboard, from NHS.uk's Hospitals.csv) stored as a number:
+# it passes the Modulus 11 check
+
+
+def test_a_telephone_column_of_an_unread_table_is_not_taken_for_nhs_numbers():
+    hospitals = f"OrganisationCode,Name,Address1,Phone,Fax\nNR5,Kneesworth House,Royston,{PHONE},{PHONE}\n".encode()
+    assert scan(zipped({"data.csv": b"a\n1\n", "Hospitals.csv": hospitals}), member="data.csv") == []
+    titled = f"Hospitals,,,\nCode;Name;Telephone number;Ref\nNR5;K;{PHONE};{VALID}\n".replace(",", ";").encode()
+    [problem] = scan(zipped({"data.csv": b"a\n1\n", "Hospitals.csv": titled}), member="data.csv")
+    assert problem.line == 3  # the NHS number in the Ref column still is one
+
+
+def test_a_telephone_column_of_another_sheet_is_not_taken_for_nhs_numbers():
+    rows = [["Contacts"], ["Code", "Phone", "Ref"], ["NR5", int(PHONE), "x"], ["NR6", int(PHONE), int(VALID)]]
+    [problem] = scan(workbook({"Data": [["x"]], "Contacts": rows}), sheet="Data")
+    assert (problem.line, problem.column) == (4, "Sheet 'Contacts', column C")
