@@ -98,7 +98,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Writers queue for up to 30 s, and a transaction takes the write lock when it begins (IMMEDIATE): with
+    # SQLite's default (DEFERRED) two loads that had both read could not both upgrade to write, and one failed at
+    # once with "database is locked" whatever the timeout (seen with 8 `manage.py ingest` at a time).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -107,6 +107,17 @@ def is_markup(series: pd.Series) -> pd.Series:
     return series.astype(str).str.contains(_MARKUP, regex=True)
 
 
+#: Invisible characters that have no place in a note or a name: C0 controls but tab and line breaks, DEL, C1
+#: controls, and the bidirectional overrides that can make text display other than it reads.
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+@on_distinct
+def has_control_character(series: pd.Series) -> pd.Series:
+    """Text holding an invisible control or direction-override character (pasted from another system)."""
+    return series.astype(str).str.contains(_CONTROL, regex=True)
+
+
 @on_distinct
 def text_length(series: pd.Series) -> pd.Series:
     """Characters in each cell as written (surrounding spaces excluded)."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..problems import MAX_PER_CODE, Problem, ProblemList
-from .cells import is_formula, is_markup, text_length
+from .cells import has_control_character, is_formula, is_markup, text_length
 from .parsed import LINE
 
 FORMULA_MESSAGE = "This cell would run as a spreadsheet formula (it starts with =, +, -, or @). Remove the formula."
@@ -62,7 +62,8 @@ def check_text(
     check_formulas: bool = True,
 ) -> None:
     """The checks every free-text field gets (notes; practice and PCN names from ODS files): no formula, no
-    markup, and no more than ``max_length`` characters (refused with a message, never cut to fit)."""
+    markup, no invisible control character, and no more than ``max_length`` characters (refused with a message,
+    never cut to fit)."""
     for canonical in names:
         if canonical not in frame.columns:
             continue
@@ -76,6 +77,15 @@ def check_text(
             column,
             "markup",
             "This cell holds HTML or XML markup (a <tag>). Plain text only.",
+        )
+        add_problems(
+            problems,
+            frame,
+            has_control_character(series),
+            column,
+            "control_character",
+            "This text holds an invisible control character (pasted from another system?). Delete it and type the "
+            "text again.",
         )
         length = text_length(series)
         add_problems(

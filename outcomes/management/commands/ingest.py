@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from outcomes import actions
 from outcomes.ingest import pipeline
@@ -73,30 +74,35 @@ class Command(BaseCommand):
             content = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-        extract = actions.receive_extract(
-            file_name=file.name,
-            content=content,
-            format=FORMAT_ALIASES.get(format, format),
-            source=Extract.Source.COMMAND,
-            dry_run=dry_run,
-            member=member,
-        )
+        try:
+            extract = actions.receive_extract(
+                file_name=file.name,
+                content=content,
+                format=FORMAT_ALIASES.get(format, format),
+                source=Extract.Source.COMMAND,
+                dry_run=dry_run,
+                member=member,
+            )
+        except DatabaseError as exc:  # e.g. a database still locked after the timeout, or not migrated
+            raise CommandError(
+                f"{file.name} could not be recorded: the database refused the write ({type(exc).__name__}: {exc}). "
+                "Nothing was written; try again."
+            ) from exc
         try:
             outcome = pipeline.run_extract(extract.pk, max_rows=max_rows)
         except Exception as exc:  # a bug must not end in a traceback: the extract is marked failed, exit 1
-            log.exception("Extract %s failed", extract.pk)
-            actions.finish_extract(
-                extract=extract,
-                status=Extract.Status.FAILED,
-                errors=[
-                    Problem(
-                        None,
-                        None,
-                        "internal_error",
-                        f"The system failed while processing this file ({type(exc).__name__}). Nothing was loaded.",
-                    ).as_dict()
-                ],
+            # the traceback goes to the log with --traceback (Django's option), not onto an analyst's screen
+            log.error("Extract %s failed: %s: %s", extract.pk, type(exc).__name__, exc, exc_info=options["traceback"])
+            problem = Problem(
+                None,
+                None,
+                "internal_error",
+                f"The system failed while processing this file ({type(exc).__name__}). Nothing was loaded.",
             )
+            try:
+                actions.finish_extract(extract=extract, status=Extract.Status.FAILED, errors=[problem.as_dict()])
+            except DatabaseError:  # the database that failed the load may refuse this too: the run says so below
+                log.error("Extract %s could not be marked failed", extract.pk)
             self.stderr.write(
                 f"error: the system failed while processing {file.name} ({type(exc).__name__}: {exc}); "
                 "nothing was written."

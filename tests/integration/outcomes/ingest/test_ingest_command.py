@@ -83,3 +83,33 @@ def test_the_command_exit_codes_from_a_shell(tmp_path):
     )
     assert result.returncode == 1, result.stderr
     assert "This is a PDF" in result.stderr and "nothing was written" in result.stderr
+
+
+@pytest.mark.slow  # runs manage.py in subprocesses
+def test_eight_loads_at_once_on_sqlite_all_load_without_a_traceback(tmp_path):
+    """Eight ``manage.py ingest`` at once on the embedded SQLite: each transaction takes the write lock as it
+    begins (settings: transaction_mode IMMEDIATE), so the loads queue; with SQLite's default two of eight failed
+    at once with "database is locked" and a traceback."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'parallel.sqlite3'}",
+    }
+    for command in (["migrate", "-v0"], ["load_reference_data"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=REPO, env=env, check=True, capture_output=True)
+    paths = []
+    for year in range(2011, 2019):
+        path = tmp_path / f"survey-{year}.csv"
+        path.write_text(GOOD.replace("2019-04-01,2020-03-31", f"{year}-04-01,{year + 1}-03-31"))
+        paths.append(path)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "ingest", str(path)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+        for path in paths
+    ]  # fmt: skip
+    results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+    for code, out, err in results:
+        assert code == 0 and "Traceback" not in err, err
+        assert "1 inserted" in out

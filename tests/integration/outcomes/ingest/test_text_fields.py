@@ -59,6 +59,24 @@ def test_markup_in_a_note_is_refused():
     assert errors(extract) == [(2, "note", "markup")]
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ["\x07", "\x1b[31m", "\x7f", "\u202e", "\u2066"],
+    ids=["bell", "escape", "del", "rlo", "lri"],
+)
+def test_an_invisible_control_character_in_a_note_is_refused(hidden):
+    """(A NUL makes the whole file binary: refused as binary_file before any row is read.)"""
+    before = state()
+    extract = run(f"{HEADER}\n{ROW}Survey{hidden} 2019\n")
+    assert errors(extract) == [(2, "note", "control_character")]
+    assert state() == before
+
+
+def test_a_tab_and_a_quoted_line_break_in_a_note_are_text():
+    extract = run(f'{HEADER}\n{ROW}"Survey\t2019\nwave 2"\n')
+    assert extract.status == Extract.Status.LOADED, extract.errors
+
+
 def epraccur_with_name(name: str) -> bytes:
     content = (SAMPLES / "epraccur_sample.csv").read_bytes()
     return content.replace(b'"THE PINN MEDICAL CENTRE"', b'"' + name.encode() + b'"', 1)
@@ -71,6 +89,7 @@ def epraccur_with_name(name: str) -> bytes:
         ("  @SUM(1)", "formula"),
         ("THE PINN <img src=x onerror=alert(1)>", "markup"),
         ("THE PINN " + "X" * 200, "too_long"),
+        ("THE PINN\x08 MEDICAL CENTRE", "control_character"),
     ],
 )
 def test_epraccur_practice_names_get_the_text_checks(name, code):
