@@ -151,7 +151,10 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return values.astype(float), suppressed, reason.astype("category")  # a few labels: compared as codes
 
 
-ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ISO = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$"  # year first: 2019-04-01, 2019/04/01, 2019-4-1
+#: A time of midnight after a date, as pandas, SQL Server and Excel write a date held as a date-time
+#: ("2019-04-01 00:00:00", "2019-04-01 00:00:00.000", "01/04/2019 00:00", "2019-04-01T00:00:00Z"): the date is read.
+MIDNIGHT = r"[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$"
 UK = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$"
 TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}$"
 NAMED_MONTH = r"^[0-9]{1,2}[ -][A-Za-z]{3,9}[ -][0-9]{4}$"
@@ -160,7 +163,7 @@ NAMED_MONTH = r"^[0-9]{1,2}[ -][A-Za-z]{3,9}[ -][0-9]{4}$"
 @on_distinct
 def date_formats(series: pd.Series) -> pd.Series:
     """The format family of each cell: iso, uk, named, two_digit_year, blank or unknown."""
-    text = strip(series)
+    text = strip(series).str.replace(MIDNIGHT, "", regex=True)
     out = pd.Series("unknown", index=series.index, dtype=object)
     out[text == ""] = "blank"
     out[text.str.match(ISO)] = "iso"
@@ -179,11 +182,11 @@ def parse_dates(series: pd.Series, formats: pd.Series | None = None) -> tuple[pd
 @on_distinct
 def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     formats = date_formats(series)
-    text = strip(series)
+    text = strip(series).str.replace(MIDNIGHT, "", regex=True)
     parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     reason = pd.Series("", index=series.index, dtype=object)
     iso = formats == "iso"
-    parsed[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce")
+    parsed[iso] = pd.to_datetime(text[iso].str.replace("/", "-", regex=False), format="%Y-%m-%d", errors="coerce")
     uk = formats == "uk"
     if uk.any():
         parts = text[uk].str.split(r"[/.-]", expand=True, regex=True).astype(int)

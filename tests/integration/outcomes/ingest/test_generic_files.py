@@ -260,6 +260,31 @@ def test_mixed_date_formats_are_refused():
     refused_with(f"{HEADER}\n{ROW1}\n{ROW1.replace('all,all', 'age,18-44')}\n{row2}\n", "mixed_date_formats", 4)
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2019-04-01 00:00:00", "2020-03-31 00:00:00"),  # pandas' to_csv of a date-time column
+        ("2019-04-01 00:00:00.000", "2020-03-31 00:00:00.000"),  # SQL Server
+        ("01/04/2019 00:00", "31/03/2020 00:00"),  # Excel's CSV of a date-time cell
+        ("2019-04-01T00:00:00Z", "2020-03-31T00:00:00+00:00"),  # ISO 8601 from an API
+        ("2019/04/01", "2020/3/31"),  # year first with slashes, months unpadded
+    ],
+    ids=["pandas", "sql-server", "excel", "iso-8601", "year-first-slashes"],
+)
+def test_dates_written_as_date_times_at_midnight_or_year_first_are_read(start, end):
+    row = replace(replace(ROW1, "period_start", start), "period_end", end)
+    extract = run(f"{HEADER}\n{row}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    observation = Observation.objects.get(extract=extract)
+    assert (str(observation.period_start), str(observation.period_end)) == ("2019-04-01", "2020-03-31")
+
+
+@pytest.mark.parametrize("time", ["09:30:00", "00:00:01", "12:00"])
+def test_a_date_with_a_time_of_day_is_not_a_period_date(time):
+    row = replace(ROW1, "period_start", f"2019-04-01 {time}")
+    refused_with(f"{HEADER}\n{row}\n", "bad_date", 2, "period_start")
+
+
 def test_uk_day_first_dates_are_accepted():
     row = replace(replace(ROW1, "period_start", "01/04/2019"), "period_end", "31/03/2020")
     extract = run(f"{HEADER}\n{row}\n")
