@@ -152,20 +152,22 @@ def scan_drop_folder() -> int:
 
 @shared_task(name="outcomes.ingest.tasks.delete_refused_files", acks_late=True)
 def delete_refused_files() -> int:
-    """Delete the stored bytes of refused files older than INGEST_REFUSED_RETENTION_DAYS (Celery beat).
+    """Delete the stored bytes of refused files, and of files only checked (dry runs), older than
+    INGEST_REFUSED_RETENTION_DAYS (Celery beat).
 
-    A refused file that is not patient data is kept for a while so an analyst can see what was sent; after
-    that it goes. The extract record and its problems stay, with ``file_deleted_at`` saying when the file
-    went. Patient-identifiable files are deleted at once by the pipeline, not here."""
+    A file that loaded nothing (refused, or checked and not loaded) and is not patient data is kept for a while
+    so an analyst can see what was sent; after that it goes. A loaded file is kept as the source of its rows. The
+    extract record and its problems stay, with ``file_deleted_at`` saying when the file went. Patient-identifiable
+    files are deleted at once by the pipeline, not here."""
     days = settings.INGEST_REFUSED_RETENTION_DAYS
     cutoff = timezone.now() - dt.timedelta(days=days)
     stale = Extract.objects.filter(
-        status=Extract.Status.REFUSED, completed_at__lt=cutoff, file_deleted_at__isnull=True
+        status__in=(Extract.Status.REFUSED, Extract.Status.VALID), completed_at__lt=cutoff, file_deleted_at__isnull=True
     ).order_by("pk")
     count = 0
     for extract in stale.iterator():
         storage.delete(extract)
         count += 1
     if count:
-        log.info("Deleted the files of %s refused extracts older than %s days", count, days)
+        log.info("Deleted the files of %s refused or checked-only extracts older than %s days", count, days)
     return count

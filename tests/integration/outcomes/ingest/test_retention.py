@@ -30,8 +30,10 @@ def media(settings, tmp_path):
     settings.INGEST_DROP_FOLDER = tmp_path / "drop"
 
 
-def uploaded(content: str, days_ago: int, name: str = "x.csv") -> Extract:
-    extract = actions.receive_extract(file_name=name, content=content.encode(), format="auto", source="upload")
+def uploaded(content: str, days_ago: int, name: str = "x.csv", dry_run: bool = False) -> Extract:
+    extract = actions.receive_extract(
+        file_name=name, content=content.encode(), format="auto", source="upload", dry_run=dry_run
+    )
     extract = pipeline.run_extract(extract.pk).extract
     Extract.objects.filter(pk=extract.pk).update(completed_at=timezone.now() - dt.timedelta(days=days_ago))
     return Extract.objects.get(pk=extract.pk)
@@ -94,3 +96,16 @@ def test_the_extract_page_says_when_the_file_was_deleted(role_client):
     delete_refused_files()
     page = role_client("analyst").get(reverse("dashboards:extract", args=[extract.pk])).content.decode()
     assert "Deleted " in page
+
+
+def test_files_only_checked_go_after_the_same_retention_and_loaded_files_stay():
+    checked = uploaded(GOOD, days_ago=31, name="checked.csv", dry_run=True)
+    recent = uploaded(GOOD, days_ago=29, name="recent-check.csv", dry_run=True)
+    assert checked.status == recent.status == Extract.Status.VALID
+    path = stored(checked)
+
+    assert delete_refused_files() == 1
+
+    checked.refresh_from_db()
+    assert not path.exists() and checked.file_deleted_at is not None and checked.status == Extract.Status.VALID
+    assert stored(Extract.objects.get(pk=recent.pk)).is_file()
