@@ -317,6 +317,33 @@ def _check_counts(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> N
         "numerator_above_denominator",
         "For a proportion the numerator cannot exceed the denominator.",
     )
+    _warn_fractional_counts(rows, num)
+
+
+def counted(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
+def _warn_fractional_counts(rows: Rows, num: pd.Series) -> None:
+    """One warning for numerators that are not whole numbers: a count of people or events is whole, so a
+    fraction is a sign of a wrong column (a rate in the count), unless the counts are weighted or modelled (GP
+    Patient Survey, some Fingertips indicators), which load as they are."""
+    fractional = num.notna() & (num != np.floor(num))
+    if not fractional.any():
+        return
+    first = int(rows.frame.loc[fractional.idxmax(), LINE])
+    rows.problems.add(
+        Problem(
+            first,
+            column_name(rows.columns, "numerator"),
+            "fractional_count",
+            f"{counted(int(fractional.sum()), 'row gives', 'rows give')} a numerator that is not a whole number (the "
+            "first on this line). "
+            "A count of people or events is whole: check the column holds counts, not rates. Weighted or modelled "
+            "counts are loaded as they are.",
+            "warning",
+        )
+    )
 
 
 def _check_value(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> pd.Series:

@@ -662,3 +662,13 @@ def test_a_workbook_with_titles_above_its_table_on_a_later_sheet_is_found_and_re
     extract = refused_with(out.getvalue(), "not_a_number", line=6, column="value", name="extract.xlsx")
     codes = [(w["line"], w["code"]) for w in extract.warnings]
     assert (1, "title_lines") in codes and (None, "sheet_read") in codes
+
+
+def test_fractional_numerators_load_with_one_warning_naming_the_first():
+    rows = [replace(ROW1, "numerator", "600.5"), replace(replace(ROW2, "numerator", "100.25"), "value", "50.1")]
+    extract = run(f"{HEADER}\n{rows[0]}\n{rows[1]}\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    [warning] = [w for w in extract.warnings if w["code"] == "fractional_count"]
+    assert (warning["line"], warning["column"]) == (2, "numerator")
+    assert warning["message"].startswith("2 rows give a numerator that is not a whole number")
+    assert run(f"{HEADER}\n{ROW1.replace('2019-04-01,2020-03-31', '2018-04-01,2019-03-31')}\n").warning_count == 0
