@@ -5,7 +5,9 @@ The sheet or member read as data is screened cell by cell (``pii.find_identifier
 but the upload's bytes are kept with the extract, so an NHS number anywhere in them would be stored: it refuses
 the file and deletes the copy, as one in the data would. Only NHS numbers (ten digits that pass the Modulus 11
 check) are looked for here: notes and contents sheets hold organisations' addresses, postcodes and telephone
-numbers as a matter of course, and their first rows are titles, not column names.
+numbers as a matter of course, and their first rows are often titles, not column names. A table's telephone, fax
+and address columns are left alone (found by their headings): a telephone number stored as a number loses its
+leading zero, and one in eleven such numbers passes the check (NHS.uk's Hospitals.csv has three).
 """
 
 from __future__ import annotations
