@@ -47,11 +47,12 @@ def _width(row: Sequence[str]) -> int:
 def skipped(count: int, first_line: int = 1) -> Problem:
     """The warning naming the title lines skipped (``first_line``: the file's number of the first of them)."""
     last = first_line + count - 1
-    lines = f"Line {first_line} holds" if count == 1 else f"Lines {first_line} to {last} hold"
+    lines = f"Line {first_line} is" if count == 1 else f"Lines {first_line} to {last} are"
     return Problem(
         first_line,
         None,
         "title_lines",
-        f"{lines} a title above the table; skipped, and the column names read from line {last + 1}.",
+        f"{lines} above the table (a title, notes or blank lines): skipped, and the column names read from line "
+        f"{last + 1}.",
         "warning",
     )

@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 
 from ...problems import Problem
-from ..parsed import Table
+from ..parsed import LINE, Table
 
 #: The numbers of a row (counts, value and its interval), named as the observation's columns are.
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
@@ -60,8 +60,28 @@ class Reader:
 
     def table_problems(self, table: Table) -> list[Problem]:
         """The parser's problems that apply to this format (a format may be known to write rows the parser
-        calls ragged, e.g. older Fingertips exports); by default all of them."""
+        calls ragged, e.g. older Fingertips exports); by default all of them, but for a column with neither a name
+        nor a value (``empty_unnamed_columns``)."""
+        return empty_unnamed_columns(table)
+
+
+def empty_unnamed_columns(table: Table) -> list[Problem]:
+    """The table's problems, where a column with no name and no value in any row (a spreadsheet's empty margin
+    column, a delimiter at the end of every line) is one warning rather than a ``blank_header`` error; a column
+    with values but no name is still an error."""
+    data = [c for c in table.frame.columns if c != LINE]
+    empty = {
+        f"column {index + 1}"
+        for index, name in enumerate(table.header)
+        if not name.strip() and index < len(data) and table.frame[data[index]].astype(str).str.strip().eq("").all()
+    }
+    if not empty:
         return table.problems
+    kept = [p for p in table.problems if not (p.code == "blank_header" and p.column in empty)]
+    line = next((p.line for p in table.problems if p.code == "blank_header"), 1)
+    numbers = sorted(int(column.split()[1]) for column in empty)
+    which = f"Column {numbers[0]} has" if len(numbers) == 1 else f"Columns {', '.join(map(str, numbers))} have"
+    return [*kept, Problem(line, None, "empty_column", f"{which} no name and no values: ignored.", "warning")]
 
     def matches(self, table: Table) -> bool:
         raise NotImplementedError

@@ -20,7 +20,7 @@ from ...problems import Problem
 from ..headers import normalise
 from ..labels import sex_code
 from ..parsed import LINE, Table
-from .base import CANONICAL, Reader, ReaderOutput, register
+from .base import CANONICAL, Reader, ReaderOutput, empty_unnamed_columns, register
 from .fingertips_values import _clean_count, _number, breakdown_of, counts_consistent, parse_period
 
 #: Our role -> the export's column name as published (profile download and API CSV). Columns are matched on
@@ -96,7 +96,8 @@ class FingertipsReader(Reader):
 
     def table_problems(self, table: Table) -> list[Problem]:
         """The older export's rows, one field short of its header, are read as it wrote them (one warning)."""
-        ragged = [p for p in table.problems if p.code == "ragged_row"]
+        problems = empty_unnamed_columns(table)
+        ragged = [p for p in problems if p.code == "ragged_row"]
         short = f"has {len(table.header) - 1} fields but the header has {len(table.header)}"
         if (
             not ragged
@@ -104,8 +105,8 @@ class FingertipsReader(Reader):
             or not all(short in p.message for p in ragged)
             or squash(table.header[-1]) != squash(OLDER_LAYOUT_LAST)
         ):
-            return table.problems
-        rest = [p for p in table.problems if p.code != "ragged_row"]
+            return problems
+        rest = [p for p in problems if p.code != "ragged_row"]
         return [
             *rest,
             Problem(

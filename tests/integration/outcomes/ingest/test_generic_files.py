@@ -672,3 +672,24 @@ def test_fractional_numerators_load_with_one_warning_naming_the_first():
     assert (warning["line"], warning["column"]) == (2, "numerator")
     assert warning["message"].startswith("2 rows give a numerator that is not a whole number")
     assert run(f"{HEADER}\n{ROW1.replace('2019-04-01,2020-03-31', '2018-04-01,2019-03-31')}\n").warning_count == 0
+
+
+def test_a_column_with_no_name_and_no_values_is_ignored_with_a_warning():
+    """An Excel table placed at B2 (an empty margin column), or a delimiter at the end of every line."""
+    extract = run(f",{HEADER},\n,{ROW1},\n,{ROW2},\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    [warning] = [w for w in extract.warnings if w["code"] == "empty_column"]
+    assert warning["message"] == "Columns 1, 12 have no name and no values: ignored."
+    book = openpyxl.Workbook()
+    book.active.append([])
+    for row in (HEADER, ROW1):
+        book.active.append([None, *row.split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    extract = run(out.getvalue(), "margin.xlsx")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert {w["code"] for w in extract.warnings} >= {"title_lines", "empty_column"}
+
+
+def test_a_column_with_values_but_no_name_is_still_refused():
+    refused_with(f"{HEADER},\n{ROW1},x\n{ROW2},\n", "blank_header", 1, "column 11")

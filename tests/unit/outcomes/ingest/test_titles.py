@@ -36,7 +36,7 @@ def test_title_lines(rows, expected):
 
 
 def test_the_warning_names_the_lines_skipped_and_the_header_line():
-    assert skipped(1).message.startswith("Line 1 holds a title above the table")
+    assert skipped(1).message.startswith("Line 1 is above the table (a title, notes or blank lines)")
     warning = skipped(3)
     assert (warning.line, warning.code, warning.severity) == (1, "title_lines", "warning")
     assert "Lines 1 to 3" in warning.message and "read from line 4" in warning.message
