@@ -15,6 +15,9 @@ from .titles import MOST_TITLE_LINES, TITLE_VALUES
 
 Kind = Literal["text", "xlsx"]
 DELIMITERS = ",;\t|"
+#: A character UTF-8 writes in two to four bytes (an accent, a pound sign, a dash): Windows-1252 text holds such a
+#: byte pair only by a rare chance ("Ã©").
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 #: The stream an encrypted Office Open XML file keeps its workbook in, named (UTF-16) in its OLE2 directory.
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
@@ -110,8 +113,18 @@ def decode(content: bytes) -> tuple[str, str, list[Problem]]:
         raise _refuse("binary_file", "This is a binary file, not a CSV or XLSX table.")
     try:
         return content.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if UTF8_MULTIBYTE.search(content):  # UTF-8 accents elsewhere: read as Windows-1252 they would be garbled
+            line = content.count(b"\n", 0, exc.start) + 1
+            raise FileRefused(
+                Problem(
+                    line,
+                    None,
+                    "mixed_encoding",
+                    "This line is not UTF-8 text, though other lines are (two files saved differently, joined?). "
+                    "Open the file in Excel and save it as CSV UTF-8.",
+                )
+            ) from exc
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError as exc:

@@ -693,3 +693,13 @@ def test_a_column_with_no_name_and_no_values_is_ignored_with_a_warning():
 
 def test_a_column_with_values_but_no_name_is_still_refused():
     refused_with(f"{HEADER},\n{ROW1},x\n{ROW2},\n", "blank_header", 1, "column 11")
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_the_first_odd_line():
+    """Read whole as Windows-1252, its UTF-8 accents would load garbled ("CafÃ©") with only a warning."""
+    rows = [f"{ROW1}Café".encode(), f"{ROW2}Café".encode("cp1252")]
+    extract = refused_with(HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n", "mixed_encoding", line=3)
+    assert "CSV UTF-8" in extract.errors[0]["message"]
+    plain = run(HEADER.encode() + b"\n" + f"{ROW1}Café – £5".encode("cp1252") + b"\n")
+    assert plain.status == Extract.Status.LOADED, plain.errors  # Windows-1252 throughout still loads
+    assert Observation.objects.get(extract=plain).note == "Café – £5"
