@@ -143,7 +143,9 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     values = pd.to_numeric(cleaned.where(numeric & ~blank & ~suppressed), errors="coerce")
     reason = pd.Series("", index=series.index, dtype=object)
     reason[~blank & ~suppressed & ~numeric] = "not_a_number"
-    overflow = numeric & ~np.isfinite(values.fillna(0)) | (values.abs() >= MAX_MAGNITUDE)
+    # pandas reads "1e400" as NaN, not infinity: a number written in full that gives no value is out of range too
+    unread = numeric & ~blank & ~suppressed & values.isna()
+    overflow = (numeric & ~np.isfinite(values.fillna(0))) | (values.abs() >= MAX_MAGNITUDE) | unread
     reason[overflow] = "overflow"
     values[overflow] = np.nan
     reason[(reason == "") & decimal_comma & numeric] = "decimal_comma"

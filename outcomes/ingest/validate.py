@@ -305,12 +305,10 @@ def _check_counts(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> N
             )
         )
     else:
-        rows.add(
-            num.notna() & den.isna() & value.isna(),
-            "denominator",
-            "missing_value",
-            "A numerator needs a denominator (or give the value).",
-        )
+        missing = num.notna() & den.isna() & value.isna()
+        if missing.any() and "denominator" in rows.frame.columns:  # one written but not a number has its own error
+            missing &= rows.frame["denominator"].where(missing, "").astype(str).str.strip().eq("")
+        rows.add(missing, "denominator", "missing_value", "A numerator needs a denominator (or give the value).")
     rows.add(
         codes.of_indicator("unit").eq("percent") & (num > den),
         "numerator",

@@ -703,3 +703,17 @@ def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_the_first_o
     plain = run(HEADER.encode() + b"\n" + f"{ROW1}Café – £5".encode("cp1252") + b"\n")
     assert plain.status == Extract.Status.LOADED, plain.errors  # Windows-1252 throughout still loads
     assert Observation.objects.get(extract=plain).note == "Café – £5"
+
+
+@pytest.mark.parametrize("denominator", ["inf", "1e400", "1 000", "n/a"])
+def test_a_denominator_that_is_not_a_number_gives_one_error_not_two(denominator):
+    extract = run(f"{HEADER}\n{replace(replace(ROW1, 'denominator', denominator), 'value', '')}\n")
+    assert extract.status == Extract.Status.REFUSED
+    assert [(e["column"], e["code"]) for e in extract.errors] in (
+        [("denominator", "not_a_number")],
+        [("denominator", "overflow")],
+    )
+
+
+def test_a_blank_denominator_beside_a_numerator_is_still_missing():
+    refused_with(f"{HEADER}\n{replace(replace(ROW1, 'denominator', ''), 'value', '')}\n", "missing_value", 2)
