@@ -26,3 +26,5 @@ class Table:
     sheet: str | None = None
     file_name: str = ""  # the uploaded name: some formats (GPPS) carry the survey year in it
     over_limit: Problem | None = None  # reading stopped at a limit: the refusal (``frame`` holds the rows before)
+    #: Title lines above the header, skipped (``titles``): (line, cells), still screened for patient data.
+    preamble: list[tuple[int, list[str]]] = field(default_factory=list)

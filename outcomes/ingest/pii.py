@@ -65,13 +65,31 @@ IDENTIFIER_COLUMNS = {
     "mobile",
     "phone_number",
 }
-NHS_NUMBER = re.compile(r"^\s*(\d{3})[ -]?(\d{3})[ -]?(\d{4})\s*$")
+#: What may separate the 3-3-4 groups: a space (also a no-break or thin one), a hyphen or a dot.
+SEPARATOR = "[ \\-.\u00a0\u2009\u202f]"
+SPACE = "[ \\-\u00a0\u2009\u202f]"  # ... all but the dot, which a whole cell may use only in both places
+NHS_NUMBER = re.compile(
+    rf"^\s*(?:(\d{{3}}){SPACE}?(\d{{3}}){SPACE}?(\d{{4}})|(\d{{3}})\.(\d{{3}})\.(\d{{4}}))\s*$"
+)  # not 105185.6531, a denominator
+#: Ten digits written in scientific notation to eight or more significant digits (9434765919 as 9.434765919E+09).
+SCIENTIFIC_TEN_DIGITS = re.compile(r"^\s*[1-9]\.[0-9]{7,9}[eE]\+?0?9\s*$")
 #: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
 #: longer number, a decimal (``0.9434765919``) or a code (``ID9434765919``).
-NHS_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w]|[.,]\d)")
+NHS_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,])(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?![\w]|[.,]\d)")
+POSTCODE_PATTERN = r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"
+POSTCODE = re.compile(POSTCODE_PATTERN, re.IGNORECASE)
+#: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956").
+DATE_OF_BIRTH_IN_TEXT = re.compile(
+    r"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth)\s*[:\-]?\s*"
+    r"[0-9]{1,4}[/.\- ](?:[0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2,4}",
+    re.IGNORECASE,
+)
+#: What any of the cell checks below could find, in one pass over a column's distinct values: a postcode, an
+#: "@", or a word that can introduce a date of birth.
+SUSPICIOUS = rf"{POSTCODE_PATTERN}|@|born|d\.?\s?o\.?\s?b|birth"
 #: An email address inside a cell (an organisation's generic address in a table of organisations is exempt).
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+
 MAX_FINDINGS = 20
 
 #: Header words (tokens of the normalised name) that mean patient-identifiable data wherever they appear.
@@ -263,6 +281,11 @@ ORGANISATION_CODE_COLUMNS = {
     "urn",
 }
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
+#: Columns of a file of measurements (the generic template): its rows are values for areas, so one value per
+#: practice does not make it a list of organisations whose names and postcodes may pass.
+MEASUREMENT_COLUMNS = {"indicator_code", "indicator", "indicator_id", "measure_code", "numerator", "denominator"}
+#: Words that make a contact column a person's (``Address of patient``, ``client telephone``).
+PERSON_WORDS = {"patient", "patients", "person", "client", "resident", "pupil", "child", "user", "carer", "home"}
 #: What an organisation has that a person also has: exempt from the checks only when rows are organisations.
 CONTACT_WORDS = {
     "postcode",
@@ -288,6 +311,8 @@ def organisation_rows(table: Table) -> str | None:
     (practice, PCN, trust... code) whose every cell is an ODS-shaped code, different on every row. The NHS Digital
     GP registrations file (one row per practice with its own POSTCODE), the ODS PCN details sheet and the QOF
     geography lookups are such tables; a record-level file repeats its practice codes."""
+    if {normalise(h) for h in table.header} & MEASUREMENT_COLUMNS:
+        return None  # rows of measurements (the generic template's), each of one area: not a list of organisations
     for name in table.header:
         if normalise(name) not in ORGANISATION_CODE_COLUMNS or name not in table.frame.columns:
             continue
@@ -301,7 +326,11 @@ def organisation_rows(table: Table) -> str | None:
 def contact_header(name: str) -> bool:
     """A postcode, address, telephone or email column (an organisation's in a table of organisations)."""
     words = set(normalise(name).split("_"))
-    return any(CONTACT_WORD.fullmatch(w) for w in words) and not identifying_header(name, contact=False)
+    return (
+        any(CONTACT_WORD.fullmatch(w) for w in words)
+        and not words & PERSON_WORDS
+        and not identifying_header(name, contact=False)
+    )
 
 
 def organisation_name_header(name: str) -> bool:
@@ -360,14 +389,21 @@ def nhs_number_valid(digits: str) -> bool:
 def holds_nhs_number(text: str) -> bool:
     """The whole cell, or any ten-digit 3-3-4 run inside it, passes the Modulus 11 check."""
     whole = NHS_NUMBER.match(text)
-    if whole and nhs_number_valid("".join(whole.groups())):
+    if whole and nhs_number_valid("".join(g for g in whole.groups() if g)):
         return True
+    if SCIENTIFIC_TEN_DIGITS.match(text):
+        number = float(text)
+        return number.is_integer() and nhs_number_valid(str(int(number)))
     return any(nhs_number_valid(m[1] + m[3] + m[4]) for m in NHS_NUMBER_IN_TEXT.finditer(text))
 
 
 def _nhs_number_cells(column: pd.Series) -> pd.Series:
     text = column.astype(str)
-    candidate = text.str.match(NHS_NUMBER.pattern) | text.str.contains(r"\d{3}[ -]?\d{3}[ -]?\d{4}", regex=True)
+    candidate = (
+        text.str.match(NHS_NUMBER.pattern)
+        | text.str.contains(rf"\d{{3}}{SEPARATOR}?\d{{3}}{SEPARATOR}?\d{{4}}", regex=True)
+        | text.str.match(SCIENTIFIC_TEN_DIGITS.pattern)
+    )
     if not candidate.any():
         return candidate
     valid = text[candidate].map(holds_nhs_number)
@@ -411,7 +447,7 @@ def find_identifiers(
         # Checks run on distinct values (codes repeat a lot), then map back to rows only when one is flagged.
         distinct = pd.Series(pd.unique(table.frame[column])).astype(str).drop_duplicates()
         # one pass over every value for postcodes and emails; the few it finds are told apart below
-        suspicious = distinct[distinct.str.contains(f"{POSTCODE.pattern}|@", case=False, regex=True)]
+        suspicious = distinct[distinct.str.contains(SUSPICIOUS, case=False, regex=True)]
         flagged = {
             "This cell looks like an NHS number (it passes the Modulus 11 check).": distinct[
                 _nhs_number_cells(distinct)
@@ -421,6 +457,9 @@ def find_identifiers(
             ],
             "This cell holds an email address, which can identify a person.": suspicious[
                 suspicious.str.contains(EMAIL.pattern, regex=True)
+            ],
+            "This cell gives a date of birth.": suspicious[
+                suspicious.str.contains(DATE_OF_BIRTH_IN_TEXT.pattern, case=False, regex=True)
             ],
         }
         for message, values in flagged.items():

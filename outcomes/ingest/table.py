@@ -45,16 +45,20 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
                 Problem(None, None, "bad_xlsx", "Part of the Excel workbook cannot be read; it may be damaged.")
             ) from exc
     text, delimiter = sniffed.text or "", sniffed.delimiter or ","
-    text, skip = _without_title_lines(text, delimiter)
+    text, skip, preamble = _without_title_lines(text, delimiter)
     if limits.rows is not None and _most_rows(text) > limits.rows:
         table = _read_text_limited(text, delimiter, limits)
     else:
         table = _read_text(text, delimiter)
-    return _shifted(table, skip) if skip else table
+    if not skip:
+        return table
+    table.preamble = preamble
+    return _shifted(table, skip)
 
 
-def _without_title_lines(text: str, delimiter: str) -> tuple[str, int]:
-    """The text from its header line on, and how many lines (titles above the table, ``titles``) were cut."""
+def _without_title_lines(text: str, delimiter: str) -> tuple[str, int, list[tuple[int, list[str]]]]:
+    """The text from its header line on, how many lines (titles above the table, ``titles``) were cut, and the
+    title rows cut, each with its line."""
     text = text.lstrip("\ufeff")
     if text.count("\r") != text.count("\r\n"):  # lone CRs (old Mac line ends) are line breaks, as Excel reads them
         text = re.sub(r"\r(?!\n)", "\n", text)
@@ -66,12 +70,13 @@ def _without_title_lines(text: str, delimiter: str) -> tuple[str, int]:
             rows.append(row)
             ends.append(reader.line_num)
     except csv.Error:  # broken quoting in the head: the parser reports it where it is
-        return text, 0
+        return text, 0, []
     skip = title_lines(rows)
     if not skip:
-        return text, 0
+        return text, 0, []
     lines = ends[skip - 1]
-    return text[len(_first_lines(text, lines)) :], lines
+    preamble = [(1 if index == 0 else ends[index - 1] + 1, row) for index, row in enumerate(rows[:skip])]
+    return text[len(_first_lines(text, lines)) :], lines, preamble
 
 
 def _shifted(table: Table, lines: int) -> Table:
@@ -425,7 +430,9 @@ def _read_sheet(
         else pd.DataFrame(columns=range(width))
     )
     frame[LINE] = lines
-    return _finish(header, _named(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
+    table = _finish(header, _named(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
+    table.preamble = [(line, [cell_text(v) for v in row]) for line, row in enumerate(head[:skip], start=1)]
+    return table
 
 
 def _is_formula_cell(value: object) -> bool:

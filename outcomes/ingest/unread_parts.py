@@ -22,16 +22,18 @@ from pathlib import PurePosixPath
 from ..problems import FileRefused, Problem
 from . import archive
 from .cells import cell_text
-from .pii import MAX_FINDINGS, contact_header, holds_nhs_number, nhs_number_valid
-from .sniff import delimiter_of
-from .titles import MOST_TITLE_LINES, title_lines
+from .pii import DATE_OF_BIRTH_IN_TEXT, MAX_FINDINGS, contact_header, holds_nhs_number, nhs_number_valid
+from .sniff import decode, delimiter_of
+from .titles import MOST_TITLE_LINES, TITLE_VALUES, title_lines
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-#: Members read as text: the data formats, and the notes a download carries beside them.
-TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".tab", ".md", ".json", ".xml", ".html", ".htm", ".rtf", ""})
 MESSAGE = (
     "This part of the upload is not read as data, but it holds what looks like an NHS number (ten digits that pass "
     "the Modulus 11 check), and the upload's bytes are kept with the extract."
+)
+TITLE_MESSAGE = (
+    "This line above the table is not read as data, but it holds what looks like an NHS number or a date of birth, "
+    "and the upload's bytes are kept with the extract."
 )
 #: A cell or line that could hold ten digits in a 3-3-4 run (a quick test before the regular expression).
 _MIN_DIGITS = 10
@@ -76,8 +78,6 @@ def _in_archive(
         read_as_data = info.filename == member
         if read_as_data and suffix not in WORKBOOK_SUFFIXES:
             continue  # screened cell by cell as the data
-        if suffix not in WORKBOOK_SUFFIXES | TEXT_SUFFIXES:
-            continue  # a PDF or a picture: not text this check can read
         try:
             content = archive.read_member(zipped, info, limits)
         except FileRefused:  # over the caps: the data member would have been refused the same way
@@ -120,11 +120,11 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
             worksheet.reset_dimensions()
             contact: set[int] = set()  # columns under a telephone, fax or address heading: an organisation's
             for row_number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if _is_heading_row(cells):  # a table's column names: its contact columns until the next heading
+                    contact = {i for i, v in enumerate(cells, start=1) if isinstance(v, str) and contact_header(v)}
+                    continue
                 for column, value in enumerate(cells, start=1):
                     if value is None or isinstance(value, bool) or column in contact:
-                        continue
-                    if isinstance(value, str) and contact_header(value):
-                        contact.add(column)
                         continue
                     text = cell_text(value)
                     if len(text) >= _MIN_DIGITS and holds_nhs_number(text):
@@ -136,11 +136,22 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
         book.close()
 
 
+def _is_heading_row(cells: tuple) -> bool:
+    """A row of column names: more values than a title line holds, every one of them text."""
+    values = [v for v in cells if v is not None and v != ""]
+    return len(values) > TITLE_VALUES and all(isinstance(v, str) and not v.strip().isdigit() for v in values)
+
+
 def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
     """A notes file or another table: every 3-3-4 run of ten digits (not inside a longer number or a decimal),
-    except in a table's telephone, fax or address column."""
-    utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
-    text = content.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    except in a table's telephone, fax or address column. Binary members (a PDF, whose cross-reference table is
+    ten-digit offsets; pictures) are not text this check can read."""
+    if content.startswith(b"%PDF"):
+        return
+    try:
+        text, _, _ = decode(content)
+    except FileRefused:  # binary
+        return
     contact: set[int] | None = None  # the header's contact columns, worked out at the first hit
     delimiter = ","
     lines_before, counted_to = 0, 0
@@ -152,22 +163,40 @@ def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
         if contact is None:
             delimiter = delimiter_of(text[:65_536])
             contact = _contact_columns(text, delimiter)
-        if contact and _field_of(text, found.start(), delimiter) in contact:
+        if contact and _in_contact_column(text, found.start(), delimiter, contact):
             continue  # a telephone number stored without its leading zero (01763 255700 as 1763255700)
         yield Problem(lines_before + 1, where, "patient_identifiable", MESSAGE)
 
 
 def _contact_columns(text: str, delimiter: str) -> set[int]:
-    """Positions of the telephone, fax and address columns in the table's header (below any title lines)."""
+    """Positions of the telephone, fax and address columns in the table's header (below any title lines); none
+    when the text is not a table (notes whose first line happens to say "Contact")."""
     head = list(csv.reader(io.StringIO(text[:65_536]), delimiter=delimiter))[: MOST_TITLE_LINES + 2]
     if not head:
         return set()
     header = head[title_lines(head)]
+    if sum(1 for name in header if name.strip()) <= TITLE_VALUES:
+        return set()
     return {index for index, name in enumerate(header) if contact_header(name)}
 
 
-def _field_of(text: str, position: int, delimiter: str) -> int:
-    """Which field of its line the character at ``position`` is in (delimiters inside quotes are not counted)."""
+def _in_contact_column(text: str, position: int, delimiter: str, contact: set[int]) -> bool:
+    """Whether the character at ``position`` lies in a contact column of a row of the table (a line split into as
+    many fields as a table's, not a line of prose)."""
     start = text.rfind("\n", 0, position) + 1
-    before = text[start:position]
-    return len(next(csv.reader([before + "x"], delimiter=delimiter), [""])) - 1
+    end = text.find("\n", position)
+    line = next(csv.reader([text[start : end if end >= 0 else len(text)]], delimiter=delimiter), [])
+    before = next(csv.reader([text[start:position] + "x"], delimiter=delimiter), [""])
+    return len(line) > TITLE_VALUES and len(before) - 1 in contact
+
+
+def nhs_numbers_in_titles(preamble: list[tuple[int, list[str]]]) -> list[Problem]:
+    """The title lines above the table read (skipped as data, kept with the upload): an NHS number or a date of
+    birth written in them."""
+    found = []
+    for line, cells in preamble:
+        for cell in cells:
+            if (len(cell) >= _MIN_DIGITS and holds_nhs_number(cell)) or DATE_OF_BIRTH_IN_TEXT.search(cell):
+                found.append(Problem(line, None, "patient_identifiable", TITLE_MESSAGE))
+                break
+    return found[:MAX_FINDINGS]

@@ -700,9 +700,9 @@ def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_the_first_o
     rows = [f"{ROW1}Café".encode(), f"{ROW2}Café".encode("cp1252")]
     extract = refused_with(HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n", "mixed_encoding", line=3)
     assert "CSV UTF-8" in extract.errors[0]["message"]
-    plain = run(HEADER.encode() + b"\n" + f"{ROW1}Café – £5".encode("cp1252") + b"\n")
+    plain = run(HEADER.encode() + b"\n" + f"{ROW1}Café \u2013 £5".encode("cp1252") + b"\n")
     assert plain.status == Extract.Status.LOADED, plain.errors  # Windows-1252 throughout still loads
-    assert Observation.objects.get(extract=plain).note == "Café – £5"
+    assert Observation.objects.get(extract=plain).note == "Café \u2013 £5"
 
 
 @pytest.mark.parametrize("denominator", ["inf", "1e400", "1 000", "n/a"])

@@ -65,3 +65,8 @@ def test_the_real_epcn_workbook_with_its_address_sheet_is_not_refused():
     extract = run("ePCN.xlsx", (REAL / "ePCN_2023-02_excerpt.xlsx").read_bytes())
     assert "patient_identifiable" not in {e["code"] for e in extract.errors}, extract.errors
     assert extract.status == Extract.Status.LOADED, extract.errors
+
+
+def test_a_title_line_holding_an_nhs_number_refuses_the_csv_and_deletes_it():
+    [finding] = refused_and_deleted(run("extract.csv", f"Patient NHS number {VALID}\n".encode() + CSV))
+    assert finding["line"] == 1

@@ -136,3 +136,34 @@ def test_an_email_address_in_any_cell_is_refused_with_its_line():
 def test_a_list_of_organisations_may_give_their_email_addresses():
     content = b"CODE,NAME,EMAIL,CONTACT\nE84068,THE PRACTICE,the.practice@nhs.net,x@nhs.net\nE84024,B,b@nhs.net,\n"
     assert find_identifiers(table(content)) == []
+
+
+@pytest.mark.parametrize(
+    "cell", ["943.476.5919", "9.434765919E9", "9.434765919E+09", "943\u00a0476\u00a05919", "943-476 5919"]
+)
+def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation_are_found(cell):
+    content = f"indicator_code,org_code,ref\nX,E09000015,{cell}\n".encode()
+    assert [(p.column, p.line) for p in find_identifiers(table(content))] == [("ref", 2)]
+
+
+@pytest.mark.parametrize("cell", ["105185.6531", "1.5E9", "943.4765919", "0.9434765919"])
+def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
+    assert find_identifiers(table(f"indicator_code,org_code,value\nX,E09000015,{cell}\n".encode())) == []
+
+
+@pytest.mark.parametrize("note", ["John Smith, born 12/03/1956", "DOB: 1 March 1956", "d.o.b. 1956-03-12"])
+def test_a_date_of_birth_written_into_a_note_is_found(note):
+    content = f'indicator_code,org_code,note\nX,E09000015,"{note}"\n'.encode()
+    assert [(p.column, p.line) for p in find_identifiers(table(content))] == [("note", 2)]
+
+
+def test_a_file_of_measurements_with_one_row_per_practice_is_not_a_list_of_organisations():
+    """Unique org codes in a generic extract do not excuse a person's name, postcode and address beside them."""
+    content = (
+        b"indicator_code,org_code,numerator,denominator,Name,Postcode,Address\n"
+        b"X,E84068,1,10,John Smith,HA1 2AB,1 High St\nX,E84024,2,10,Jane Doe,HA2 0DU,2 Low Rd\n"
+        b"X,E84004,3,10,Ann Lee,HA3 9LT,3 Mid Way\n"
+    )
+    parsed = table(content)
+    assert organisation_rows(parsed) is None
+    assert {p.column for p in find_identifiers(parsed)} >= {"Name", "Postcode", "Address"}

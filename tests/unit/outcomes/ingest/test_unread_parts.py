@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 
 from outcomes.ingest.archive import ArchiveLimits
-from outcomes.ingest.unread_parts import nhs_numbers_elsewhere
+from outcomes.ingest.unread_parts import nhs_numbers_elsewhere, nhs_numbers_in_titles
 
 VALID = "9434765919"  # passes the Modulus 11 check (NHS England's published example)
 INVALID = "9434765918"
@@ -64,7 +64,8 @@ def test_a_single_sheet_workbook_has_nothing_elsewhere():
 def test_zip_notes_and_other_members_are_read_as_text_with_line_numbers():
     notes = f"Read me\nContact 020 8422 4567\nPatient {VALID[:3]} {VALID[3:6]} {VALID[6:]} was excluded\n".encode()
     other = f"a,b\n1,{VALID}\n2,{INVALID}\n".encode()
-    raw = zipped({"data.csv": b"a\n1\n", "README.txt": notes, "other.csv": other, "chart.png": VALID.encode()})
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + VALID.encode()  # binary: not read as text
+    raw = zipped({"data.csv": b"a\n1\n", "README.txt": notes, "other.csv": other, "chart.png": png})
     found = {(p.column, p.line) for p in scan(raw, member="data.csv")}
     assert found == {("'README.txt' in the ZIP archive", 3), ("'other.csv' in the ZIP archive", 2)}
 
@@ -104,3 +105,36 @@ def test_a_telephone_column_of_another_sheet_is_not_taken_for_nhs_numbers():
     rows = [["Contacts"], ["Code", "Phone", "Ref"], ["NR5", int(PHONE), "x"], ["NR6", int(PHONE), int(VALID)]]
     [problem] = scan(workbook({"Data": [["x"]], "Contacts": rows}), sheet="Data")
     assert (problem.line, problem.column) == (4, "Sheet 'Contacts', column C")
+
+
+def test_notes_in_any_text_encoding_or_name_are_read_and_a_pdf_is_not():
+    notes = f"One patient ({VALID}) was removed\n"
+    members = {
+        "notes.txt": notes.encode("utf-32"),
+        "notes16.txt": notes.encode("utf-16-le"),
+        "patients.dat": f"{VALID},J S,12/03/1956\n".encode(),
+        "extract.log": notes.encode("cp1252"),
+        "spec.pdf": b"%PDF-1.4\nxref\n0000000000 65535 f \n0000012345 00000 n \n" + VALID.encode(),
+    }
+    found = {p.column for p in scan(zipped({"data.csv": b"a\n1\n", **members}), member="data.csv")}
+    assert found == {
+        f"'{name}' in the ZIP archive" for name in ("notes.txt", "notes16.txt", "patients.dat", "extract.log")
+    }
+
+
+def test_notes_that_begin_with_a_contact_line_are_not_a_table_of_telephones():
+    notes = f"Contact: BI team, 020 8966 1234\nExtract notes\nOne patient (NHS number {VALID}) was removed\n"
+    [problem] = scan(zipped({"data.csv": b"a\n1\n", "readme.txt": notes.encode()}), member="data.csv")
+    assert problem.line == 3
+
+
+def test_on_another_sheet_only_a_heading_row_makes_a_contact_column_and_a_patient_s_address_is_not_one():
+    rows = [["tel"], [int(VALID)], ["Code", "Address of patient", "Ref"], ["A", int(VALID), "x"]]
+    found = {(p.line, p.column) for p in scan(workbook({"Data": [["x"]], "Other": rows}), sheet="Data")}
+    assert found == {(2, "Sheet 'Other', column A"), (4, "Sheet 'Other', column B")}
+
+
+def test_title_lines_above_the_table_are_screened():
+    assert nhs_numbers_in_titles([(1, ["Harrow extract, April 2024"]), (2, ["Contact bi@nhs.net"])]) == []
+    found = nhs_numbers_in_titles([(1, [f"Patient NHS number {VALID}"]), (3, ["John Smith, born 12/03/1956"])])
+    assert [p.line for p in found] == [1, 3]
