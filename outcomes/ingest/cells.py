@@ -157,6 +157,8 @@ ISO = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$"  # year first: 2019-04-01, 2019/
 #: A time of midnight after a date, as pandas, SQL Server and Excel write a date held as a date-time
 #: ("2019-04-01 00:00:00", "2019-04-01 00:00:00.000", "01/04/2019 00:00", "2019-04-01T00:00:00Z"): the date is read.
 MIDNIGHT = r"[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$"
+#: ... and any other time of day, which a period's first or last day does not have.
+TIME_OF_DAY = r"[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$"
 UK = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$"
 TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}$"
 NAMED_MONTH = r"^[0-9]{1,2}[ -][A-Za-z]{3,9}[ -][0-9]{4}$"
@@ -172,6 +174,9 @@ def date_formats(series: pd.Series) -> pd.Series:
     out[text.str.match(UK)] = "uk"
     out[text.str.match(NAMED_MONTH)] = "named"
     out[text.str.match(TWO_DIGIT_YEAR)] = "two_digit_year"
+    timed = (out == "unknown") & text.str.contains(TIME_OF_DAY, regex=True)
+    dated = text[timed].str.replace(TIME_OF_DAY, "", regex=True)
+    out[timed & dated.reindex(text.index, fill_value="").str.match(f"{ISO}|{UK}|{NAMED_MONTH}")] = "time_of_day"
     return out.astype("category")
 
 
@@ -203,6 +208,7 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
         second = pd.to_datetime(normal, format="%d %B %Y", errors="coerce")
         parsed[named] = first.fillna(second)
     reason[formats == "two_digit_year"] = "two_digit_year"
+    reason[formats == "time_of_day"] = "time_of_day"
     reason[formats == "unknown"] = "bad_date"
     reason[(formats.isin(["iso", "uk", "named"])) & parsed.isna() & (reason == "")] = "bad_date"
     return parsed, reason.astype("category")

@@ -44,7 +44,7 @@ def sniff(content: bytes) -> Sniffed:
         return _zip_kind(content)
     if head.startswith(b"%PDF"):
         raise _refuse("not_a_table", "This is a PDF. Export the table as CSV or XLSX and upload that instead.")
-    if head.startswith(b"\xd0\xcf\x11\xe0") and ENCRYPTED_PACKAGE in content[:1_048_576]:
+    if head.startswith(b"\xd0\xcf\x11\xe0") and ENCRYPTED_PACKAGE in content:  # its directory may lie anywhere
         raise _refuse(
             "encrypted_workbook",
             "This workbook is password-protected (Excel keeps an encrypted workbook in an old-style container). Open "

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..problems import FileRefused, Problem
 from .cells import cell_text
+from .headers import normalise
 from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
 from .parsed import LINE, Table
 from .sheets import choose_sheet
@@ -207,16 +208,25 @@ _is_space = np.frompyfunc(_space_only, 1, 1)
 
 
 def _repeated_headers(frame: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Rows that repeat the column names (two exports joined into one file) are skipped, each with one warning,
-    rather than failing every column's check. Only rows whose first cell is the first name are compared."""
+    """Rows that repeat the column names (two exports joined into one file; in any case or spacing) are skipped,
+    each with one warning, rather than failing every column's check. Only rows whose first cell is the first name
+    are compared, found among the first column's distinct values."""
     data = [c for c in frame.columns if c != LINE]
     if not data or not header or not header[0]:
         return frame, []
-    names = [h.strip().lower() for h in header]
-    candidates = np.flatnonzero(frame[data[0]].to_numpy() == header[0])
-    repeated = [
-        index for index in candidates if [str(v).strip().lower() for v in frame.iloc[index, : len(names)]] == names
+    names = [normalise(h) for h in header]
+    first = frame[data[0]]
+    start, size = header[0].strip()[:1].lower(), len(header[0].strip())
+    alike = [
+        v
+        for v in pd.unique(first.to_numpy())
+        if isinstance(v, str)
+        and v.strip()[:1].lower() == start
+        and abs(len(v.strip()) - size) <= 3
+        and normalise(v) == names[0]
     ]
+    candidates = np.flatnonzero(first.isin(alike).to_numpy()) if alike else []
+    repeated = [index for index in candidates if [normalise(str(v)) for v in frame.iloc[index, : len(names)]] == names]
     if not repeated:
         return frame, []
     lines = frame[LINE].to_numpy()[repeated]

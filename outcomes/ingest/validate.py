@@ -215,6 +215,13 @@ def _parse_period_date(rows: Rows, canonical: str) -> pd.Series:
         "ambiguous_date",
         "A two-digit year is ambiguous. Write the year in full.",
     )
+    rows.add(
+        reason == "time_of_day",
+        canonical,
+        "time_of_day",
+        "This date has a time of day; a period's first or last day is a date only (midnight, 00:00, is read as the "
+        "date). Write the date alone.",
+    )
     rows.add(reason == "bad_date", canonical, "bad_date", "This is not a valid date.")
     return parsed
 
