@@ -311,6 +311,17 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
         if limits.rows is not None and len(rows) >= limits.rows:
             over_limit = too_many_rows(limits, start_line)
             break
+        if reader.line_num > start_line and _swallowed_rows(row, delimiter, width):
+            problems.append(
+                Problem(
+                    start_line,
+                    None,
+                    "unclosed_quote",
+                    f"A quote opened on this line is not closed where its cell ends: lines {start_line + 1} to "
+                    f"{reader.line_num} were read into one cell, and they look like rows. Close the quote, or "
+                    "remove it.",
+                )
+            )
         if len(row) != width:
             problems.append(
                 Problem(
@@ -326,6 +337,14 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
     frame = pd.DataFrame(rows, columns=list(range(width)), dtype=object) if rows else pd.DataFrame(columns=range(width))
     frame[LINE] = lines
     return _finish(header, _named(frame, header), problems, over_limit=over_limit)
+
+
+def _swallowed_rows(row: list[str], delimiter: str, width: int) -> bool:
+    """Whether a cell spanning lines holds lines with a row's worth of delimiters: a quote left open swallows the
+    rows after it, where a real multi-line note holds sentences."""
+    if width < 3:
+        return False
+    return any(line.count(delimiter) >= width - 1 for cell in row if "\n" in cell for line in cell.splitlines()[1:])
 
 
 def _get_size_from_head(self) -> None:

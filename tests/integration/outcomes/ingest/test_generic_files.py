@@ -719,3 +719,18 @@ def test_a_denominator_that_is_not_a_number_gives_one_error_not_two(denominator)
 
 def test_a_blank_denominator_beside_a_numerator_is_still_missing():
     refused_with(f"{HEADER}\n{replace(replace(ROW1, 'denominator', ''), 'value', '')}\n", "missing_value", 2)
+
+
+def test_a_quote_left_open_is_refused_naming_its_line_not_loaded_with_the_rows_it_swallowed():
+    rows = [
+        ROW1,
+        replace(ROW2, "note", '"unterminated'),
+        ROW1.replace("2019-04-01,2020-03-31", "2018-04-01,2019-03-31"),
+    ]
+    extract = refused_with(f"{HEADER}\n" + "\n".join(rows) + "\n", "unclosed_quote", 3)
+    assert "lines 4 to" in next(e for e in extract.errors if e["code"] == "unclosed_quote")["message"]
+
+
+def test_a_quoted_note_over_several_lines_of_prose_still_loads():
+    extract = run(f'{HEADER}\n{ROW1}"Survey, wave 2:\nweighted; see notes, page 4"\n{ROW2}\n')
+    assert extract.status == Extract.Status.LOADED, extract.errors
