@@ -35,6 +35,14 @@ TITLE_MESSAGE = (
     "This line above the table is not read as data, but it holds what looks like an NHS number or a date of birth, "
     "and the upload's bytes are kept with the extract."
 )
+PART_MESSAGE = (
+    "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
+    "or footer) holds what looks like an NHS number, and the upload's bytes are kept with the extract."
+)
+#: Parts of a workbook that are not text: pictures, printer settings, macros.
+BINARY_PART_SUFFIXES = frozenset({".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp"})
+#: At most this many bytes of a workbook's other parts are read (a sheet's cells are far larger, and screened).
+MAX_PART_BYTES = 64 * 1024 * 1024
 #: A cell or line that could hold ten digits in a 3-3-4 run (a quick test before the regular expression).
 _MIN_DIGITS = 10
 #: Ten digits, 3-3-4 with one separator style or none, not part of a longer number, a code or a decimal; in a text
@@ -59,6 +67,7 @@ def _places(raw: bytes, *, member: str | None, sheet: str | None, limits: archiv
     if archive.is_archive(raw):
         yield from _in_archive(raw, member=member, sheet=sheet, limits=limits)
     elif _is_workbook(raw):
+        yield from _in_workbook_parts(raw, where="")
         yield from _in_workbook(raw, skip_sheet=sheet, where="")
 
 
@@ -84,6 +93,7 @@ def _in_archive(
             continue
         where = f"'{archive.clip(info.filename)}' in the ZIP archive"
         if _is_workbook(content):
+            yield from _in_workbook_parts(content, where=where)
             yield from _in_workbook(content, skip_sheet=sheet if read_as_data else None, where=where)
         elif not read_as_data:
             yield from _in_text(content, where=where)
@@ -97,6 +107,37 @@ def _is_workbook(content: bytes) -> bool:
     except Exception:
         return False
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
+    """What a workbook keeps besides its cells: comments, document properties, sheet and defined names, page
+    headers and footers, and any part a tool added. The cells themselves are screened sheet by sheet."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(content))
+        infos = book.infolist()
+    except Exception:  # refused as damaged when read as data
+        return
+    budget = MAX_PART_BYTES
+    for info in infos:
+        name = info.filename
+        if name == "xl/sharedStrings.xml" or PurePosixPath(name).suffix.lower() in BINARY_PART_SUFFIXES:
+            continue  # the cells' text, screened with its sheet; pictures and binaries
+        if info.file_size > budget:
+            continue  # a part this large is a sheet's cells (screened with its sheet) or padding
+        try:
+            data = book.read(name)
+        except Exception:
+            continue
+        budget -= len(data)
+        if name.startswith("xl/worksheets/"):
+            tail = data.rfind(b"</sheetData>")
+            data = data[tail:] if tail >= 0 else b""  # after the cells: the page headers and footers
+        text = data.decode("utf-8", errors="replace")
+        for found in _TEN_DIGITS.finditer(text):
+            if nhs_number_valid(found[1] + found[3] + found[4]):
+                part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
+                yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+                break
 
 
 def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Iterator[Problem]:

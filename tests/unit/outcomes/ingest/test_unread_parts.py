@@ -138,3 +138,33 @@ def test_title_lines_above_the_table_are_screened():
     assert nhs_numbers_in_titles([(1, ["Harrow extract, April 2024"]), (2, ["Contact bi@nhs.net"])]) == []
     found = nhs_numbers_in_titles([(1, [f"Patient NHS number {VALID}"]), (3, ["John Smith, born 12/03/1956"])])
     assert [p.line for p in found] == [1, 3]
+
+
+def test_a_workbook_s_comments_properties_names_and_headers_are_screened():
+    from openpyxl.comments import Comment
+
+    def book(change) -> bytes:
+        made = openpyxl.Workbook()
+        made.active.title = "Data"
+        made.active.append(["x"])
+        change(made)
+        out = io.BytesIO()
+        made.save(out)
+        return out.getvalue()
+
+    def comment(b):
+        b.active["A1"].comment = Comment(f"Patient {VALID}", "analyst")
+
+    def creator(b):
+        b.properties.creator = f"NHS {VALID}"
+
+    def sheet_name(b):
+        b.create_sheet(VALID)
+
+    def footer(b):
+        b.active.oddFooter.center.text = f"Ref {VALID}"
+
+    for change in (comment, creator, sheet_name, footer):
+        found = scan(book(change), sheet="Data")
+        assert found and all(p.code == "patient_identifiable" for p in found), change.__name__
+    assert scan(book(lambda b: None), sheet="Data") == []  # openpyxl's own parts hold nothing alike
