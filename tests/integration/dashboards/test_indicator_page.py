@@ -20,6 +20,7 @@ def url(code: str, area: str | None = None) -> str:
     return reverse("dashboards:indicator_area", args=[code, area])
 
 
+@pytest.mark.slow  # every page of its kind, for every role
 @pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
 def test_every_role_reads_every_outcome_indicator(role_client, username):
     client = role_client(username)

@@ -23,6 +23,7 @@ def pcn(code: str) -> str:
     return reverse("dashboards:pcn", args=[code])
 
 
+@pytest.mark.slow  # every page of its kind, for every role
 @pytest.mark.parametrize("username", ["board", "analyst", "pcnlead", "admin"])
 def test_every_role_reads_every_pcn_page_and_the_jsna_page(role_client, username):
     client = role_client(username)
