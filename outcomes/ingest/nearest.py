@@ -60,8 +60,8 @@ def unknown_format_message(header: list[str]) -> str:
     if nearest is None:
         labels = "; ".join(reader.label for reader in READERS.values())
         return (
-            "The columns do not match any accepted format, and no format's column names were found in the first "
-            f"line (is it the header?). Accepted: {labels}. See the templates on the upload page."
+            "The columns do not match any accepted format, and no format's column names were found on this line "
+            f"(is it the header?). Accepted: {labels}. See the templates on the upload page."
         )
     if not nearest.missing:
         return (

@@ -28,3 +28,4 @@ class Table:
     over_limit: Problem | None = None  # reading stopped at a limit: the refusal (``frame`` holds the rows before)
     #: Title lines above the header, skipped (``titles``): (line, cells), still screened for patient data.
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
+    header_line: int = 1  # the file's line holding the column names (below any title lines)

@@ -259,9 +259,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     if reader is None:
         problems.extend(table.problems)
         if companion is not None:
-            problems.add(Problem(1, None, "not_a_data_file", companion.message()))
+            problems.add(Problem(table.header_line, None, "not_a_data_file", companion.message()))
         else:
-            problems.add(Problem(1, None, "unknown_format", unknown_format_message(table.header)))
+            problems.add(Problem(table.header_line, None, "unknown_format", unknown_format_message(table.header)))
         return _refuse(extract, problems, rows_read=rows_read)
     # A headerless file's first line is data, so "blank column name" problems there do not apply.
     problems.extend(p for p in reader.table_problems(table) if not (reader.headerless and p.line == 1))

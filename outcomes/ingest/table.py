@@ -53,7 +53,7 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
         table = _read_text(text, delimiter)
     if not skip:
         return table
-    table.preamble = preamble
+    table.preamble, table.header_line = preamble, skip + 1
     return _shifted(table, skip)
 
 
@@ -461,6 +461,7 @@ def _read_sheet(
     frame[LINE] = lines
     table = _finish(header, _named(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
     table.preamble = [(line, [cell_text(v) for v in row]) for line, row in enumerate(head[:skip], start=1)]
+    table.header_line = skip + 1
     return table
 
 

@@ -734,3 +734,7 @@ def test_a_quote_left_open_is_refused_naming_its_line_not_loaded_with_the_rows_i
 def test_a_quoted_note_over_several_lines_of_prose_still_loads():
     extract = run(f'{HEADER}\n{ROW1}"Survey, wave 2:\nweighted; see notes, page 4"\n{ROW2}\n')
     assert extract.status == Extract.Status.LOADED, extract.errors
+
+
+def test_an_unknown_format_below_title_lines_is_refused_at_its_header_line():
+    refused_with("Table 1: lookup\n\nalpha,beta,gamma\n1,2,3\n", "unknown_format", 3)
