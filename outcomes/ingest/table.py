@@ -194,8 +194,9 @@ def _all_empty(frame: pd.DataFrame, columns: list) -> np.ndarray:
         values = frame[column].to_numpy()[rows]
         blank = values == ""
         rest = np.flatnonzero(~blank)
-        if len(rest):
-            blank[rest] = _is_space(values[rest]).astype(bool)
+        if len(rest):  # judged on the distinct values (a column of codes holds a few), spread back by code
+            codes, distinct = pd.factorize(values[rest])
+            blank[rest] = _is_space(np.asarray(distinct, dtype=object)).astype(bool)[codes]
         empty[rows] = blank
     return empty
 
