@@ -24,7 +24,7 @@ from ..problems import FileRefused, Problem
 from .companions import companion_file
 from .limits import RATIO_FLOOR_BYTES, Limits
 from .readers import Reader, detect_reader, get_reader
-from .sniff import sniff
+from .sniff import is_workbook_listing, sniff
 from .table import read_table
 
 #: Suffixes of the files a ZIP download carries its data in (.ods and .xls are refused, with the reason, once read).
@@ -74,8 +74,7 @@ def is_archive(content: bytes) -> bool:
         names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
     except Exception:  # damaged beyond opening: the sniffer says so, as for a damaged workbook
         return False
-    is_workbook = "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-    return not is_workbook and "mimetype" not in names
+    return not is_workbook_listing(names) and "mimetype" not in names
 
 
 def unwrap(

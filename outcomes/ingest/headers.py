@@ -80,6 +80,11 @@ def suggest(name: str, aliases: dict[str, tuple[str, ...]], taken: set[str] = fr
     return None
 
 
+def alike(a: str, b: str) -> bool:
+    """Whether two normalised names differ by a typing slip: ``SIMILAR`` alike and at most ``MAX_EDITS`` apart."""
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR and _edits(a, b) <= MAX_EDITS
+
+
 def _edits(a: str, b: str) -> int:
     """Levenshtein distance, with a swap of neighbours counting as one edit (``strat`` for ``start``)."""
     previous2: list[int] = []

@@ -7,17 +7,13 @@ lists the columns its format carries (``Reader.expected``); the format with the 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
-from .headers import SIMILAR, _edits, normalise
+from .headers import alike, normalise
 from .readers import READERS, Reader
 
 #: At least this many of a format's columns must be present for it to be called the nearest.
 LEAST_FOUND = 2
-#: A file column this alike to an expected name counts, as for the generic template's "did you mean" (``headers``):
-#: difflib's ratio at least ``SIMILAR`` and at most this many typing slips.
-MAX_EDITS = 2
 
 
 @dataclass(frozen=True)
@@ -45,13 +41,8 @@ def nearest_format(header: list[str]) -> Nearest | None:
 def _present(aliases: tuple[str, ...], names: set[str]) -> bool:
     if names & set(aliases):
         return True
-    return any(
-        len(alias) > 3
-        and difflib.SequenceMatcher(None, alias, name).ratio() >= SIMILAR
-        and _edits(alias, name) <= MAX_EDITS
-        for alias in aliases
-        for name in names
-    )
+    # a misspelling counts, judged as the generic template's "did you mean" judges it (headers.alike)
+    return any(len(alias) > 3 and alike(alias, name) for alias in aliases for name in names)
 
 
 def unknown_format_message(header: list[str]) -> str:

@@ -60,6 +60,11 @@ def sniff(content: bytes) -> Sniffed:
     return Sniffed("text", text=text, encoding=encoding, delimiter=delimiter_of(text), warnings=tuple(warnings))
 
 
+def is_workbook_listing(names) -> bool:
+    """Whether a ZIP's member names are an Excel workbook's (an XLSX is a ZIP, as is an ODS file or a download)."""
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
 def _zip_kind(content: bytes) -> Sniffed:
     """A workbook; an OpenDocument spreadsheet (refused: not read); any other ZIP is an archive, which the
     pipeline opens before sniffing (``archive.unwrap``), so here it is one inside another or another package."""
@@ -74,7 +79,7 @@ def _zip_kind(content: bytes) -> Sniffed:
         raise _refuse(
             "not_a_table", "The file looks like a ZIP archive or workbook but is damaged. Download it again."
         ) from exc
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+    if is_workbook_listing(names):
         return Sniffed("xlsx")
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise _refuse("opendocument", "This is an OpenDocument file (.ods), which is not read. Save it as XLSX or CSV.")

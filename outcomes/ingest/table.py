@@ -153,9 +153,7 @@ def _finish(
 
 
 def _read_text(text: str, delimiter: str) -> Table:
-    text = text.lstrip("\ufeff")
-    if text.count("\r") != text.count("\r\n"):  # lone CRs (old Mac line ends) are line breaks, as Excel reads them
-        text = re.sub(r"\r(?!\n)", "\n", text)
+    """``text`` as ``_without_title_lines`` leaves it: no BOM, lone CRs made line breaks."""
     if '"' not in text and _widths_agree(text, delimiter):
         try:
             raw = pd.read_csv(

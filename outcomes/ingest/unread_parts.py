@@ -23,7 +23,7 @@ from ..problems import FileRefused, Problem
 from . import archive
 from .cells import cell_text
 from .pii import DATE_OF_BIRTH_IN_TEXT, MAX_FINDINGS, contact_header, holds_nhs_number, nhs_number_valid
-from .sniff import decode, delimiter_of
+from .sniff import decode, delimiter_of, is_workbook_listing
 from .titles import MOST_TITLE_LINES, TITLE_VALUES, title_lines
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -106,7 +106,7 @@ def _is_workbook(content: bytes) -> bool:
         names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
     except Exception:
         return False
-    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+    return is_workbook_listing(names)
 
 
 def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
