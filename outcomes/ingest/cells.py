@@ -94,6 +94,12 @@ def strip(series: pd.Series) -> pd.Series:
 
 
 @on_distinct
+def is_blank(series: pd.Series) -> pd.Series:
+    """Empty or only spaces."""
+    return strip(series) == ""
+
+
+@on_distinct
 def is_formula(series: pd.Series) -> pd.Series:
     """Text a spreadsheet would run as a formula (=, +, -, @ first, or after spaces; a tab or carriage return
     first) that is not simply a signed number."""

@@ -19,15 +19,14 @@ from .cells import (
     columns_factorized_once,
     date_formats,
     distinct,
+    is_blank,
     is_formula,
     on_distinct,
     parse_dates,
-    parse_numbers,
-    strip,
 )
 from .parsed import LINE
-from .readers.base import NUMBER_COLUMNS
 from .rowchecks import FORMULA_MESSAGE, Rows, check_text, column_name
+from .validate_numbers import check_numbers
 
 #: Observation.note's max_length: a longer note is refused, never cut.
 NOTE_MAX_LENGTH = 255
@@ -80,7 +79,7 @@ def validate(
         _check_level(rows, reference, codes)
         breakdown, category = _check_breakdowns(rows, reference, codes)
         start, end = _check_periods(rows, reference, codes)
-        numbers, suppressed = _check_numbers(rows, codes)
+        numbers, suppressed = check_numbers(rows, codes.of_indicator)
         _check_duplicates(rows, codes, breakdown, category, start, end)
         if rows.problems.errors:
             return Validated(frame=pd.DataFrame(), problems=rows.problems)
@@ -120,12 +119,12 @@ def _check_codes(rows: Rows, reference: Reference) -> _Codes:
         ("org_code", known_area, "area", reference.areas, "The organisation code is blank."),
     ):
         rows.add(
-            ~known & (~_blank(f[canonical])),
+            ~known & (~is_blank(f[canonical])),
             canonical,
             f"unknown_{kind}",
             lambda i, canonical=canonical, kind=kind, table=table: _unknown(kind, f.at[i, canonical], table),
         )
-        rows.add(_blank(f[canonical]), canonical, "missing_value", blank)
+        rows.add(is_blank(f[canonical]), canonical, "missing_value", blank)
     return _Codes(
         indicator=indicator_code,
         org=org_code,
@@ -253,152 +252,6 @@ def _check_periods(rows: Rows, reference: Reference, codes: _Codes) -> tuple[pd.
     return start, end
 
 
-def _check_numbers(rows: Rows, codes: _Codes) -> tuple[dict[str, pd.Series], pd.Series]:
-    """The number columns parsed, then the counts, the value's arithmetic and its interval checked. Returns
-    the parsed numbers (the value computed where the file gave none) and which rows are suppressed."""
-    numbers, suppressed = _parse_number_columns(rows)
-    _check_counts(rows, codes, numbers)
-    numbers["value"] = _check_value(rows, codes, numbers)
-    _check_interval(rows, numbers)
-    return numbers, suppressed
-
-
-def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
-    """Each number column parsed (suppression markers as suppressed, never zero); a row is suppressed when its
-    numerator or value is, or when both are left blank on purpose."""
-    f = rows.frame
-    numbers, suppressed_any = {}, pd.Series(False, index=f.index)
-    for canonical in NUMBER_COLUMNS:
-        values, suppressed, reason = parse_numbers(f[canonical])
-        numbers[canonical] = values
-        if canonical in ("numerator", "value"):
-            suppressed_any |= suppressed
-        rows.add(reason == "not_a_number", canonical, "not_a_number", "This is not a number.")
-        rows.add(reason == "overflow", canonical, "overflow", "This number is too large to be a real value.")
-        rows.add(
-            reason == "decimal_comma", canonical, "decimal_comma", "Read a decimal comma as a decimal point.", "warning"
-        )
-    blank_value = numbers["numerator"].isna() & numbers["value"].isna() & ~suppressed_any
-    explicit_blank = _blank(f["numerator"]) & _blank(f["value"])
-    return numbers, suppressed_any | (blank_value & explicit_blank)
-
-
-def _check_counts(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> None:
-    """Counts are not negative, a denominator is not zero, a numerator has its denominator (or a value), and a
-    proportion's numerator does not exceed its denominator."""
-    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
-    rows.add(num < 0, "numerator", "negative_count", "A count cannot be negative.")
-    rows.add(den < 0, "denominator", "negative_count", "A count cannot be negative.")
-    rows.add(
-        (den == 0) & num.notna(),
-        "denominator",
-        "zero_denominator",
-        "The denominator is zero, so no value can be computed.",
-    )
-    # A numerator needs its denominator to be checked, given an interval and summed up the hierarchy, except
-    # for an indicator that is itself a count (its value given); without a value nothing can be computed.
-    needs_denominator = num.notna() & (codes.of_indicator("unit").ne("count") | value.isna())
-    if "denominator" not in rows.columns and needs_denominator.any():
-        # The column is absent (a generic file without it): one error naming it, not one per row.
-        first = int(rows.frame.loc[needs_denominator.idxmax(), LINE])
-        rows.problems.add(
-            Problem(
-                1,
-                "denominator",
-                "missing_column",
-                f"The column 'denominator' is missing, but {int(needs_denominator.sum()):,} rows give a numerator "
-                f"(the first on line {first}): a count needs its denominator to be checked, given an interval and "
-                "added up to PCN and borough. Add the column, or leave the numerator blank and give the value.",
-            )
-        )
-    else:
-        missing = num.notna() & den.isna() & value.isna()
-        if missing.any() and "denominator" in rows.frame.columns:  # one written but not a number has its own error
-            missing &= rows.frame["denominator"].where(missing, "").astype(str).str.strip().eq("")
-        rows.add(missing, "denominator", "missing_value", "A numerator needs a denominator (or give the value).")
-    rows.add(
-        codes.of_indicator("unit").eq("percent") & (num > den),
-        "numerator",
-        "numerator_above_denominator",
-        "For a proportion the numerator cannot exceed the denominator.",
-    )
-    _warn_fractional_counts(rows, num)
-
-
-def counted(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
-
-
-def _warn_fractional_counts(rows: Rows, num: pd.Series) -> None:
-    """One warning for numerators that are not whole numbers: a count of people or events is whole, so a
-    fraction is a sign of a wrong column (a rate in the count), unless the counts are weighted or modelled (GP
-    Patient Survey, some Fingertips indicators), which load as they are."""
-    fractional = num.notna() & (num != np.floor(num))
-    if not fractional.any():
-        return
-    first = int(rows.frame.loc[fractional.idxmax(), LINE])
-    rows.problems.add(
-        Problem(
-            first,
-            column_name(rows.columns, "numerator"),
-            "fractional_count",
-            f"{counted(int(fractional.sum()), 'row gives', 'rows give')} a numerator that is not a whole number (the "
-            "first on this line). "
-            "A count of people or events is whole: check the column holds counts, not rates. Weighted or modelled "
-            "counts are loaded as they are.",
-            "warning",
-        )
-    )
-
-
-def _check_value(rows: Rows, codes: _Codes, numbers: dict[str, pd.Series]) -> pd.Series:
-    """A value given beside its counts matches them to the decimals it was written with. Returns the value, or
-    where the file gave none, the one the counts give."""
-    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
-    multiplier = codes.of_indicator("multiplier").astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        computed = num / den.where(den > 0) * multiplier
-    decimals = _decimals(rows.frame["value"])
-    tolerance = np.maximum(0.5 * 10.0 ** (-decimals) * 1.0001, 1e-9 * computed.abs())
-    rows.add(
-        value.notna() & computed.notna() & ((value - computed).abs() > tolerance),
-        "value",
-        "value_inconsistent",
-        lambda i: (
-            f"The value {value[i]:g} does not match numerator / denominator x {multiplier[i]:g} = {computed[i]:.4g}."
-        ),
-    )
-    # A value given alone is checked against its unit as counts are: a proportion lies between 0 and 100 (or its
-    # multiplier), and a rate or a count is not negative (a value of 150% or -5% had loaded).
-    unit = codes.of_indicator("unit")
-    rows.add(
-        value.notna() & unit.eq("percent") & ((value < 0) | (value > multiplier + 1e-9)),
-        "value",
-        "value_out_of_range",
-        lambda i: f"A proportion lies between 0 and {multiplier[i]:g}; this value is {value[i]:g}.",
-    )
-    rows.add(
-        value.notna() & unit.isin(["rate", "count"]) & (value < 0),
-        "value",
-        "value_out_of_range",
-        lambda i: f"A {unit[i]} cannot be negative; this value is {value[i]:g}.",
-    )
-    return value.where(value.notna(), computed)
-
-
-def _check_interval(rows: Rows, numbers: dict[str, pd.Series]) -> None:
-    """The limits are in order and the value lies within them."""
-    lower, upper, value = numbers["lower_ci"], numbers["upper_ci"], numbers["value"]
-    rows.add(
-        lower.notna() & upper.notna() & (lower > upper),
-        "lower_ci",
-        "interval_order",
-        "The lower limit is above the upper limit.",
-    )
-    outside = value.notna() & ((lower.notna() & (lower > value + 1e-9)) | (upper.notna() & (upper < value - 1e-9)))
-    rows.add(outside, "value", "value_outside_interval", "The value lies outside its own confidence interval.")
-
-
 def _check_duplicates(
     rows: Rows, codes: _Codes, breakdown: pd.Series, category: pd.Series, start: pd.Series, end: pd.Series
 ) -> None:
@@ -475,17 +328,6 @@ def _as_dates(series: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(series)
     dates = np.array([*(d.date() for d in uniques), pd.NaT], dtype=object)  # code -1 (missing) -> NaT
     return pd.Series(dates[codes], index=series.index, dtype=object)
-
-
-@on_distinct
-def _decimals(series: pd.Series) -> pd.Series:
-    """How many decimals a value was written with: rounding in the source sets the tolerance."""
-    return series.astype(str).str.extract(r"[.,](\d+)\s*%?\s*$")[0].str.len().astype(float).fillna(0).clip(upper=6)
-
-
-@on_distinct
-def _blank(series: pd.Series) -> pd.Series:
-    return strip(series) == ""
 
 
 @on_distinct

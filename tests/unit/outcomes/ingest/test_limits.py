@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from outcomes.ingest import limits as limits_module
-from outcomes.ingest import table
+from outcomes.ingest import table, workbook_table
 from outcomes.ingest.limits import NO_LIMITS, Limits, rows_with_values
 from outcomes.ingest.sniff import sniff
 from outcomes.problems import FileRefused
@@ -89,14 +89,14 @@ def test_xlsx_whose_dimension_says_too_many_rows_is_refused_before_reading_them(
 
 def test_xlsx_without_a_dimension_is_refused_by_counting_its_rows(monkeypatch):
     content = workbook(30, write_only=True)  # no <dimension>
-    monkeypatch.setattr(table, "SAMPLE_ROWS", 5)
+    monkeypatch.setattr(workbook_table, "SAMPLE_ROWS", 5)
     parsed = read(content, Limits(rows=10))
     assert parsed.over_limit.code == "too_many_rows" and "refused at row 11" in parsed.over_limit.message
     assert len(parsed.frame) == 5  # only a sample kept, for the patient-data scan
 
 
 def test_xlsx_reader_itself_stops_at_the_first_row_over_the_limit(monkeypatch):
-    monkeypatch.setattr(table, "rows_with_values", lambda *args: 0)  # as if the archive count missed them
+    monkeypatch.setattr(workbook_table, "rows_with_values", lambda *args: 0)  # as if the archive count missed them
     parsed = read(workbook(30, write_only=True), Limits(rows=10))
     assert parsed.over_limit.line == 12 and len(parsed.frame) == 10
 

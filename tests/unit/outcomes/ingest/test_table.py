@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from outcomes.ingest import table
@@ -43,14 +40,6 @@ def test_fast_width_check_agrees_on_random_texts():
         for delimiter in (",", "\t"):
             if text.strip():
                 assert table._widths_agree(text, delimiter) == table._widths_agree_by_line(text, delimiter), text
-
-
-def test_blank_rows_are_exactly_those_whose_every_cell_is_empty_or_spaces():
-    cells = ["", " ", "\t ", "x", " x "]
-    frame = pd.DataFrame(list(itertools.product(cells, repeat=3)), columns=["a", "b", "c"])
-    expected = frame.apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
-    assert np.array_equal(table._all_empty(frame, ["a", "b", "c"]), expected)
-    assert table._all_empty(frame, ["a", "b", "c"]).sum() == 3**3
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def practice(code="E84068", name="THE RIDGEWAY SURGERY", close="", status="A", o
 
 def epraccur(*rows: list[str]):
     """As table.py parses a headerless file: the first row becomes the header; the frame's column keys are the
-    header names made unique (table._named), while ``table.header`` keeps the cells as they are."""
+    header names made unique (table_finish.named_columns), while ``table.header`` keeps the cells as they are."""
     keys, seen = [], {}
     for name in rows[0]:
         seen[name] = seen.get(name, 0) + 1

@@ -1,0 +1,115 @@
+"""What every way of reading a table does last: columns named, blank lines and repeated header rows dropped.
+
+Text files (``table``) and workbook sheets (``workbook_table``) reach the same ``Table`` through these, so a blank
+line, a line of spaces or a header repeated where two exports were joined is treated alike in both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..problems import FileRefused, Problem
+from .headers import normalise
+from .parsed import LINE, Table
+
+
+def header_problems(header: list[str], line: int = 1) -> list[Problem]:
+    problems = []
+    if not any(h.strip() for h in header):
+        raise FileRefused(Problem(line, None, "no_header", "The first line is blank; it must hold the column names."))
+    for index, name in enumerate(header):
+        if not name.strip():
+            problems.append(Problem(line, f"column {index + 1}", "blank_header", "A column has no name."))
+    return problems
+
+
+def finish_table(
+    header: list[str],
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    sheet: str | None = None,
+    over_limit: Problem | None = None,
+) -> Table:
+    data = [c for c in frame.columns if c != LINE]
+    if data:
+        frame = frame.loc[~all_empty(frame, data)]
+        frame, repeated = _repeated_headers(frame, header)
+        problems = [*problems, *repeated]
+    if frame.empty and over_limit is None:
+        raise FileRefused(Problem(None, None, "no_rows", "The file has column names but no data rows."))
+    return Table(
+        header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet, over_limit=over_limit
+    )
+
+
+def all_empty(frame: pd.DataFrame, columns: list) -> np.ndarray:
+    """Rows whose every cell is blank: "" or only spaces (a line of spaces, tabs or bare delimiters is a blank
+    line). Each column is compared only on the rows still empty, so a file without blank lines costs one column's
+    comparison, not one per column."""
+    empty = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        rows = np.flatnonzero(empty)
+        if not len(rows):
+            break
+        values = frame[column].to_numpy()[rows]
+        blank = values == ""
+        rest = np.flatnonzero(~blank)
+        if len(rest):  # judged on the distinct values (a column of codes holds a few), spread back by code
+            codes, distinct = pd.factorize(values[rest])
+            blank[rest] = _is_space(np.asarray(distinct, dtype=object)).astype(bool)[codes]
+        empty[rows] = blank
+    return empty
+
+
+def _space_only(value: object) -> bool:
+    return isinstance(value, str) and value.isspace()
+
+
+_is_space = np.frompyfunc(_space_only, 1, 1)
+
+
+def _repeated_headers(frame: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows that repeat the column names (two exports joined into one file; in any case or spacing) are skipped,
+    each with one warning, rather than failing every column's check. Only rows whose first cell is the first name
+    are compared, found among the first column's distinct values."""
+    data = [c for c in frame.columns if c != LINE]
+    if not data or not header or not header[0]:
+        return frame, []
+    names = [normalise(h) for h in header]
+    first = frame[data[0]]
+    start, size = header[0].strip()[:1].lower(), len(header[0].strip())
+    alike = [
+        v
+        for v in pd.unique(first.to_numpy())
+        if isinstance(v, str)
+        and v.strip()[:1].lower() == start
+        and abs(len(v.strip()) - size) <= 3
+        and normalise(v) == names[0]
+    ]
+    candidates = np.flatnonzero(first.isin(alike).to_numpy()) if alike else []
+    repeated = [index for index in candidates if [normalise(str(v)) for v in frame.iloc[index, : len(names)]] == names]
+    if not repeated:
+        return frame, []
+    lines = frame[LINE].to_numpy()[repeated]
+    problems = [
+        Problem(
+            int(line),
+            None,
+            "repeated_header",
+            "This line repeats the column names (two exports joined into one file?); it was skipped.",
+            "warning",
+        )
+        for line in lines
+    ]
+    return frame.drop(frame.index[repeated]), problems
+
+
+def named_columns(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Columns by position -> the file's names, made unique only for duplicate names (reported elsewhere)."""
+    names, seen = [], {}
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}\u0000{seen[name]}")
+    frame.columns = [*names, LINE]
+    return frame
