@@ -28,7 +28,27 @@ QOF_INSTEAD = (
     "From the same QOF year, load PREVALENCE_YYZZ.csv (practice prevalence) or MAPPING_NHS_GEOGRAPHIES_YYZZ.csv "
     "(practices with their PCNs); see docs/formats/qof.md."
 )
+#: QOF years before 2019/20 publish no geography lookup (PCNs began in July 2019): their organisation reference is
+#: the practice-to-CCG list, so the advice names the prevalence file and, for PCNs, the ODS ePCN workbook.
+QOF_BEFORE_PCNS_INSTEAD = (
+    "From the same QOF year, load PREVALENCE_YYZZ.csv (practice prevalence). QOF years before 2019/20 have no PCNs "
+    "and no MAPPING_NHS_GEOGRAPHIES file: practices' PCNs come from the ODS ePCN workbook (docs/formats/ods.md); "
+    "see docs/formats/qof.md."
+)
+# The earlier layouts come first: each also holds the columns that identify the later one.
 COMPANIONS = (
+    Companion(
+        "QOF's indicator lookup of 2018/19 or before (INDICATOR_MAPPINGS_YYZZ.csv: each indicator's points, group "
+        "and domain)",
+        QOF_BEFORE_PCNS_INSTEAD,
+        frozenset({"indicator_code", "indicator_point_value", "indicator_group_code", "domain_code"}),
+    ),
+    Companion(
+        "QOF's organisation reference of 2018/19 or before (ORGANISATION_REFERENCE_YYZZ.csv: each practice with its "
+        "CCG, STP and region, and its maximum points)",
+        QOF_BEFORE_PCNS_INSTEAD,
+        frozenset({"practice_code", "ccg_code", "revised_maximum_points"}),
+    ),
     Companion(
         "QOF's indicator lookup (MAPPING_INDICATORS_YYZZ.csv: each indicator's points, group and domain)",
         QOF_INSTEAD,

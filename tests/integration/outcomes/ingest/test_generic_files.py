@@ -629,8 +629,9 @@ def test_sex_total_and_ons_2021_ethnic_group_labels_load_with_each_mapping_named
         "Table 1: Care experience, Harrow\n",
         "Table 1: Care experience,,,,,,,,,\nSource: Harrow Council,,,,,,,,,\n,,,,,,,,,\n",  # as Excel saves it
         "\n",
+        "Care experience, Harrow, 2023/24, all persons\n\n",  # a title written with commas: four values
     ],
-    ids=["title", "excel-padded-title-and-note", "blank-first-line"],
+    ids=["title", "excel-padded-title-and-note", "blank-first-line", "comma-title"],
 )
 def test_a_csv_with_title_lines_above_the_header_loads_and_keeps_its_line_numbers(above):
     titles = above.count("\n")

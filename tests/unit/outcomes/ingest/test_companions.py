@@ -1,6 +1,6 @@
 """Files published beside the data (QOF's lookups) are named for what they are, not read as the generic template.
 
-The header lines are verbatim from NHS Digital's QOF raw data (2018/19 and 2020/21, Open Government Licence
+The header lines are verbatim from NHS Digital's QOF raw data (2017/18, 2018/19 and 2020/21, Open Government Licence
 v3.0), as held in public repositories (datascience2021-web/hyp, psychty/pcn_hi_2022_des), found on 7 December
 2026.
 """
@@ -24,6 +24,9 @@ HEADERS = {
     "ORGANISATION_REFERENCE_1819_v2.csv": "PRACTICE_CODE,PRACTICE_NAME,CCG_CODE,CCG_ONS_CODE,CCG_NAME,STP_ONS_CODE,"
     "STP_NAME,REGIONAL_LOCAL_OFFICE_CODE,REGIONAL_LOCAL_OFFICE_ONS_CODE,REGIONAL_LOCAL_OFFICE_NAME,REGION_CODE,"
     "REGION_ONS_CODE,REGION_NAME,COUNTRY,REVISED_MAXIMUM_POINTS",
+    "ORGANISATION_REFERENCE_1718.csv": "PRACTICE_CODE,PRACTICE_NAME,CCG_CODE,CCG_GEOGRAPHY_CODE,CCG_NAME,STP_CODE,"
+    "STP_NAME,SUBREGION_CODE,SUBREGION_GEOGRAPHY_CODE,SUBREGION_NAME,REGION_CODE,REGION_GEOGRAPHY_CODE,REGION_NAME,"
+    "COUNTRY,REVISED_MAXIMUM_POINTS",
     "PRACTICE_VALIDATION_OUTCOMES_2021.csv": "PRACTICE_CODE,VALIDATION_RULE,RULE_DESCRIPTION",
 }
 
@@ -43,10 +46,16 @@ def test_each_qof_lookup_is_recognised_and_names_the_files_to_load(name):
         "MAPPING_PCAS_EXCL_TO_INDICATOR_2021_v2.csv": "personalised care adjustment lookup",
         "ORGANISATION_REFERENCE_2021.csv": "organisation reference",
         "ORGANISATION_REFERENCE_1819_v2.csv": "organisation reference",
+        "ORGANISATION_REFERENCE_1718.csv": "organisation reference",
         "PRACTICE_VALIDATION_OUTCOMES_2021.csv": "practice validation outcomes",
     }
     assert what[name] in companion.what
     assert "PREVALENCE_YYZZ.csv" in companion.message()
+    # Before 2019/20 (no PCNs) QOF published no geography lookup: the advice must not send the analyst to one.
+    before_pcns = name.endswith(("1718.csv", "1819_v2.csv"))
+    assert ("MAPPING_NHS_GEOGRAPHIES_YYZZ.csv (practices" in companion.message()) is not before_pcns
+    assert ("ePCN workbook" in companion.message()) is before_pcns
+    assert ("INDICATOR_MAPPINGS_YYZZ" in companion.what) is (name == "INDICATOR_MAPPINGS_1819_v2.csv")
 
 
 @pytest.mark.parametrize(

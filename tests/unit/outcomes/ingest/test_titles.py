@@ -25,10 +25,18 @@ ROW = ["X", "E09000015", "2019-04-01", "2020-03-31", "1"]
         ([["Title"]] * 12 + [HEADER, ROW], 0),  # too far down to be a header
         ([["Title"]], 0),
         ([], 0),
+        ([["Smoking prevalence", " Harrow", " 2023/24"], HEADER, ROW], 0),  # not twice as wide below
+        ([["Smoking prevalence", "Harrow", "2023/24"], [], [*HEADER, "lower_ci", "upper_ci"], [*ROW, "1", "2"]], 2),
+        ([["Source: NHS", "Harrow", "2024"], ["Notes", "x"], HEADER + HEADER, ROW + ROW], 2),
+        ([["a", "b", "c"], ["A1", "B", "C", "1", "2", "3", "4"], ["A2", "B", "C", "1", "2", "3", "4"]], 0),  # numbers
+        ([["a", "b", "c"], [*HEADER, "x", "y"]], 0),  # nothing below the wide line
+        ([["a", "b", "c"], ["d", "e", "f", "g", "h", "i"], ["1", "2"]], 0),  # the line below is no wider
     ],
     ids=[
         "header-first", "one-title", "title-note-blank", "excel-padded", "blank-first", "header-only",
         "two-columns", "ragged-below", "narrow-below", "too-far", "one-line", "nothing",
+        "wide-title-not-twice", "wide-title", "wide-title-and-note", "wide-data-row", "wide-nothing-below",
+        "wide-narrow-below",
     ],
 )  # fmt: skip
 def test_title_lines(rows, expected):
