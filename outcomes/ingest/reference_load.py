@@ -57,10 +57,29 @@ def apply(output: ReaderOutput, on_warning: Callable[[Problem], None] = _ignore)
 # --------------------------------------------------------------------------------------------- helpers
 
 
+#: ODS writes names in capitals with abbreviations ("ELLIOTT HALL MEDICAL CTR."): a name that differs from ours only
+#: by these is the same name, and ours (as written for the board) is kept.
+ODS_ABBREVIATIONS = {
+    "ctr": "centre",
+    "cntr": "centre",
+    "center": "centre",
+    "med": "medical",
+    "surg": "surgery",
+    "prac": "practice",
+    "pract": "practice",
+    "hc": "health centre",
+    "h c": "health centre",
+    "saint": "st",
+    "and": "",
+}
+
+
 def _norm(name: str) -> str:
-    """Names compared without case, punctuation or the words 'PCN' / 'primary care network' / 'the'."""
+    """Names compared without case, punctuation, ODS's abbreviations or the words 'PCN' / 'primary care network' /
+    'the' / 'and'."""
     text = re.sub(r"[^a-z0-9 ]+", " ", name.lower())
     text = re.sub(r"\b(primary care network|pcn|the)\b", " ", text)
+    text = re.sub(r"\b(h c|[a-z]+)\b", lambda m: ODS_ABBREVIATIONS.get(m[0], m[0]), text)
     return " ".join(text.split())
 
 
