@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..problems import FileRefused, Problem
-from .titles import MOST_TITLE_LINES, TITLE_VALUES
+from .titles import MOST_TITLE_LINES, TITLE_VALUES, names_only, title_lines
 
 Kind = Literal["text", "xlsx"]
 DELIMITERS = ",;\t|"
@@ -157,12 +157,37 @@ def delimiter_of(text: str) -> str:
     lines = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=MOST_TITLE_LINES + 1)  # old Mac: CR alone
     first = _best_split(lines[0])
     if first[1] > TITLE_VALUES:
-        return first[0]
+        return _below_a_wide_title(lines, *first)
     for line in lines[1 : MOST_TITLE_LINES + 1]:
         best, count = _best_split(line)
         if count > TITLE_VALUES:
             return best
     return first[0]
+
+
+def _below_a_wide_title(lines: list[str], delimiter: str, width: int) -> str:
+    """A first line of several values may be a title written with commas above a table of another delimiter
+    ("Smoking prevalence, Harrow, 2023/24" above a semicolon table): another delimiter wins only when, split by
+    it, ``titles.title_lines`` finds a header of names below the first line, at least twice as wide as the first
+    line's split (and three fields wider), with a line of the same width below it. (A comma file whose notes hold
+    semicolons keeps its commas.)"""
+    best, least = delimiter, max(2 * width, width + 3)
+    for candidate in DELIMITERS:
+        if candidate == delimiter:
+            continue
+        rows = [_fields(line, candidate) for line in lines[: MOST_TITLE_LINES + 2]]
+        skip = title_lines(rows)
+        header = rows[skip] if skip else []
+        if len(header) >= least and names_only(header) and skip + 1 < len(rows) and len(rows[skip + 1]) == len(header):
+            best, least = candidate, len(header) + 1
+    return best
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
 
 
 def _best_split(line: str) -> tuple[str, int]:

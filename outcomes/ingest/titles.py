@@ -48,12 +48,7 @@ def _wide_title_lines(rows: Sequence[Sequence[str]]) -> int:
     above = 0
     for index in range(min(len(rows) - 1, MOST_TITLE_LINES + 1)):
         width = _width(rows[index])
-        if (
-            index
-            and width >= max(2 * above, above + 3)
-            and _names_only(rows[index])
-            and _width(rows[index + 1]) > above
-        ):
+        if index and width >= max(2 * above, above + 3) and names_only(rows[index]) and _width(rows[index + 1]) > above:
             return index
         above = max(above, width)
     return 0
@@ -62,7 +57,7 @@ def _wide_title_lines(rows: Sequence[Sequence[str]]) -> int:
 _PLAIN_NUMBER = re.compile(r"[-+]?(\d[\d,]*)?\.?\d+%?")
 
 
-def _names_only(row: Sequence[str]) -> bool:
+def names_only(row: Sequence[str]) -> bool:
     """Whether no value of the row is a plain number (a data row has counts; column names do not)."""
     return not any(_PLAIN_NUMBER.fullmatch(str(value).strip()) for value in row)
 

@@ -643,6 +643,18 @@ def test_a_csv_with_title_lines_above_the_header_loads_and_keeps_its_line_number
     assert extract.rows_inserted == 2
 
 
+def test_a_semicolon_file_below_a_title_written_with_commas_is_read_by_semicolons():
+    text = (
+        "Care experience, Harrow, 2018/19\n\n"
+        "indicator_code;org_code;period_start;period_end;numerator;denominator;value\n"
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2018;31/03/2019;601;1000;60,1\n"
+    )
+    extract = run(text)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    assert Observation.objects.get(extract=extract).value == pytest.approx(60.1)
+    assert [w["line"] for w in extract.warnings if w["code"] == "title_lines"] == [1]
+
+
 def test_a_tab_delimited_file_with_a_comma_in_its_title_is_read_by_tabs():
     text = f"Care experience, Harrow\n{HEADER}\n{ROW1}\n".replace(",", "\t").replace("experience\t", "experience,")
     extract = run(text)
