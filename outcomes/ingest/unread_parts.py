@@ -1,11 +1,14 @@
-"""Screen the parts of an upload that are not read as data for NHS numbers: a workbook's other sheets (hidden and
-very hidden ones included) and a ZIP download's other members (its notes, its other tables, workbooks inside).
+"""Screen the parts of an upload that are not read as data for NHS numbers and people's details: a workbook's other
+sheets (hidden and very hidden ones included) and a ZIP download's other members (its notes, its other tables,
+workbooks inside).
 
 The sheet or member read as data is screened cell by cell (``pii.find_identifiers``). The rest is never loaded,
 but the upload's bytes are kept with the extract, so an NHS number anywhere in them would be stored: it refuses
-the file and deletes the copy, as one in the data would. Only NHS numbers (ten digits that pass the Modulus 11
-check) are looked for here: notes and contents sheets hold organisations' addresses, postcodes and telephone
-numbers as a matter of course, and their first rows are often titles, not column names. A table's telephone, fax
+the file and deletes the copy, as one in the data would. NHS numbers (ten digits that pass the Modulus 11 check)
+are looked for everywhere, and a table's column of people's details (a date of birth, an NHS number, a forename,
+surname or patient's name: ``personal_heading``) holding values on another sheet or in another table of a ZIP.
+Addresses, postcodes and telephone numbers are not: notes and contents sheets hold organisations' as a matter of
+course, and their first rows are often titles, not column names. A table's telephone, fax
 and address columns are left alone (found by their headings): a telephone number stored as a number loses its
 leading zero, and one in eleven such numbers passes the check (NHS.uk's Hospitals.csv has three).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +26,14 @@ from pathlib import PurePosixPath
 from ..problems import FileRefused, Problem
 from . import archive
 from .cells import cell_text
-from .pii import DATE_OF_BIRTH_IN_TEXT, MAX_FINDINGS, contact_header, holds_nhs_number, nhs_number_valid
+from .pii import (
+    DATE_OF_BIRTH_IN_TEXT,
+    MAX_FINDINGS,
+    contact_header,
+    holds_nhs_number,
+    identifying_header,
+    nhs_number_valid,
+)
 from .sniff import decode, delimiter_of, is_workbook_listing
 from .titles import MOST_TITLE_LINES, TITLE_VALUES, title_lines
 
@@ -35,6 +46,19 @@ TITLE_MESSAGE = (
     "This line above the table is not read as data, but it holds what looks like an NHS number or a date of birth, "
     "and the upload's bytes are kept with the extract."
 )
+#: A column name longer than this is a sentence of notes ("Exclusions: date of birth after 1960"), not a heading.
+MAX_HEADING_LENGTH = 40
+#: Rows of another table in a ZIP read to find a value under a personal heading.
+MAX_ROWS_UNDER_HEADING = 1000
+
+
+def personal_message(heading: str) -> str:
+    return (
+        f"This part of the upload is not read as data, but it holds a table with a column '{heading[:40]}' that has "
+        "values: people's details, and the upload's bytes are kept with the extract."
+    )
+
+
 PART_MESSAGE = (
     "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
     "or footer) holds what looks like an NHS number, and the upload's bytes are kept with the extract."
@@ -50,7 +74,7 @@ _MIN_DIGITS = 10
 _TEN_DIGITS = re.compile(r"(?<![\w.])([0-9]{3})([ -]?)([0-9]{3})\2([0-9]{4})(?!\w|\.[0-9])")
 
 
-def nhs_numbers_elsewhere(
+def identifiers_elsewhere(
     raw: bytes, *, member: str | None, sheet: str | None, limits: archive.ArchiveLimits
 ) -> list[Problem]:
     """Where, outside the sheet or member read (``member``: its name in a ZIP; ``sheet``: the sheet read), the
@@ -160,9 +184,19 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
             place = f"Sheet '{worksheet.title}'{state}" + (f" of {where}" if where else "")
             worksheet.reset_dimensions()
             contact: set[int] = set()  # columns under a telephone, fax or address heading: an organisation's
+            personal: dict[int, str] = {}  # columns under a heading of people's details, until one holds a value
             for row_number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                # A row of text may be data as well as a heading (a table of names and dates written as text):
+                # the columns under a heading of people's details are looked at on every row below it.
+                for column in [c for c in personal if c <= len(cells) and _a_detail(cells[c - 1])]:
+                    where_in_sheet = f"{place}, column {get_column_letter(column)}"
+                    message = personal_message(personal.pop(column))
+                    yield Problem(row_number, where_in_sheet, "patient_identifiable", message)
                 if _is_heading_row(cells):  # a table's column names: its contact columns until the next heading
                     contact = {i for i, v in enumerate(cells, start=1) if isinstance(v, str) and contact_header(v)}
+                    personal = {
+                        i: v for i, v in enumerate(cells, start=1) if isinstance(v, str) and personal_heading(v)
+                    }
                     continue
                 for column, value in enumerate(cells, start=1):
                     if value is None or isinstance(value, bool) or column in contact:
@@ -175,6 +209,18 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
         return
     finally:
         book.close()
+
+
+def personal_heading(name: str) -> bool:
+    """A short column name for a person's details: a date of birth, an NHS number, a forename, surname or patient's
+    name (not a bare "Name", an address, a postcode or a telephone: an organisation's, in notes and contents)."""
+    return len(name.strip()) <= MAX_HEADING_LENGTH and identifying_header(name, contact=False, names=False)
+
+
+def _a_detail(value: object) -> bool:
+    """A value under a heading of people's details: anything but a blank or the heading repeated."""
+    text = "" if value is None else cell_text(value).strip()
+    return bool(text) and not personal_heading(text)
 
 
 def _is_heading_row(cells: tuple) -> bool:
@@ -193,6 +239,7 @@ def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
         text, _, _ = decode(content)
     except FileRefused:  # binary
         return
+    yield from _personal_columns_in_text(text, where=where)
     contact: set[int] | None = None  # the header's contact columns, worked out at the first hit
     delimiter = ","
     lines_before, counted_to = 0, 0
@@ -207,6 +254,28 @@ def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
         if contact and _in_contact_column(text, found.start(), delimiter, contact):
             continue  # a telephone number stored without its leading zero (01763 255700 as 1763255700)
         yield Problem(lines_before + 1, where, "patient_identifiable", MESSAGE)
+
+
+def _personal_columns_in_text(text: str, *, where: str) -> Iterator[Problem]:
+    """Another table's columns of people's details (``personal_heading``) that hold a value in its first rows."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(text[:65_536]))
+    numbered = ((reader.line_num, row) for row in reader)  # the line each row ends on
+    try:
+        first = list(itertools.islice(numbered, MOST_TITLE_LINES + 2))
+        if not first:
+            return
+        skip = title_lines([row for _, row in first])
+        header = first[skip][1]
+        personal = {i: name for i, name in enumerate(header) if personal_heading(name)}
+        if not personal or sum(1 for name in header if name.strip()) <= TITLE_VALUES:
+            return
+        for line, row in itertools.islice(itertools.chain(first[skip + 1 :], numbered), MAX_ROWS_UNDER_HEADING):
+            for i in [i for i in personal if i < len(row) and row[i].strip()]:
+                yield Problem(line, where, "patient_identifiable", personal_message(personal.pop(i)))
+            if not personal:
+                return
+    except csv.Error:  # not a table: the ten-digit screen still reads it
+        return
 
 
 def _contact_columns(text: str, delimiter: str) -> set[int]:

@@ -1,4 +1,5 @@
-"""NHS numbers in the parts of an upload not read as data: other sheets (hidden or very hidden), ZIP notes."""
+"""NHS numbers and people's details in the parts of an upload not read as data: other sheets (hidden or very
+hidden), ZIP notes and other tables."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import io
 import zipfile
 
 import openpyxl
+import pytest
 
 from outcomes.ingest.archive import ArchiveLimits
-from outcomes.ingest.unread_parts import nhs_numbers_elsewhere, nhs_numbers_in_titles
+from outcomes.ingest.unread_parts import identifiers_elsewhere, nhs_numbers_in_titles
 
 VALID = "9434765919"  # passes the Modulus 11 check (NHS England's published example)
 INVALID = "9434765918"
@@ -36,7 +38,7 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 
 def scan(raw: bytes, member: str | None = None, sheet: str | None = None):
-    return nhs_numbers_elsewhere(raw, member=member, sheet=sheet, limits=ArchiveLimits())
+    return identifiers_elsewhere(raw, member=member, sheet=sheet, limits=ArchiveLimits())
 
 
 def test_a_very_hidden_sheet_with_an_nhs_number_is_found_with_its_sheet_row_and_column():
@@ -168,3 +170,44 @@ def test_a_workbook_s_comments_properties_names_and_headers_are_screened():
         found = scan(book(change), sheet="Data")
         assert found and all(p.code == "patient_identifiable" for p in found), change.__name__
     assert scan(book(lambda b: None), sheet="Data") == []  # openpyxl's own parts hold nothing alike
+
+
+@pytest.mark.parametrize("heading", ["Date of birth", "DOB", "NHS No", "Forename", "Surname", "Patient name"])
+def test_a_column_of_people_s_details_on_a_hidden_sheet_is_found_without_an_nhs_number(heading):
+    rows = [["Practice", "Sex", heading], ["E84001", "F", "01/02/1950" if "birth" in heading.lower() else "Smith"]]
+    raw = workbook({"Data": [["org_code"], ["E84001"]], "Cohort": rows}, {"Cohort": "hidden"})
+    [problem] = scan(raw, sheet="Data")
+    assert (problem.line, problem.column) == (2, "Sheet 'Cohort' (hidden), column C")
+    assert heading in problem.message and "Smith" not in problem.message
+
+
+def test_people_s_details_in_another_table_of_a_zip_are_found_with_their_line():
+    table = b"Title: cohort\n\npractice,sex,date of birth,count\nE84001,F,,3\nE84001,M,12/03/1961,1\n"
+    [problem] = scan(zipped({"data.csv": b"x", "cohort.csv": table}), member="data.csv")
+    assert (problem.line, problem.column, problem.code) == (
+        5,
+        "'cohort.csv' in the ZIP archive",
+        "patient_identifiable",
+    )
+    assert "'date of birth'" in problem.message
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ["Field", "Meaning", "Example"],
+            ["Date of birth", "not held", ""],
+            ["NHS number", "not held", ""],
+        ],  # a glossary
+        [["Practice", "Practice name", "Postcode", "Telephone"], ["E84001", "The Surgery", "HA1 3UJ", "020 8863 0000"]],
+        [
+            ["Exclusions: patients whose date of birth is after 1960", "", ""],
+            ["x", "y", "z"],
+        ],  # a sentence, not a heading
+        [["Practice", "Date of birth", "Sex"]],  # a heading with nothing under it
+    ],
+    ids=["glossary", "organisations", "sentence", "empty-column"],
+)
+def test_headings_alone_organisation_contacts_and_notes_are_not_people_s_details(rows):
+    assert scan(workbook({"Data": [["org_code"], ["E84001"]], "Notes": rows}), sheet="Data") == []
