@@ -29,3 +29,10 @@ class Table:
     #: Title lines above the header, skipped (``titles``): (line, cells), still screened for patient data.
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
     header_line: int = 1  # the file's line holding the column names (below any title lines)
+    #: Cells beyond the last named column of ragged rows, (line, cells): refused as ragged, never read as data,
+    #: but kept with the upload, so screened for patient data too (at most ``MAX_BEYOND`` lines).
+    beyond: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+#: Ragged rows whose extra cells are kept in ``Table.beyond`` for the patient-data screen.
+MAX_BEYOND = 1000

@@ -442,6 +442,15 @@ def find_identifiers(
                     "This column name suggests patient-identifiable data, which this system never stores.",
                 )
             )
+        elif name not in exempt_headers and len(name) >= 10 and holds_nhs_number(name):
+            findings.append(
+                Problem(
+                    table.header_line,
+                    None,
+                    "patient_identifiable",
+                    "A column name looks like an NHS number (it passes the Modulus 11 check).",
+                )
+            )
     for column in [c for c in table.frame.columns if c != LINE and c not in exempt_columns]:
         display = column.split("\u0000")[0]
         # Checks run on distinct values (codes repeat a lot), then map back to rows only when one is flagged.

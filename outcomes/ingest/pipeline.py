@@ -48,7 +48,7 @@ from .readers import detect_reader, get_reader
 from .rowchecks import check_text
 from .sniff import sniff
 from .table import read_table
-from .unread_parts import identifiers_elsewhere, nhs_numbers_in_titles
+from .unread_parts import identifiers_elsewhere, nhs_numbers_beyond, nhs_numbers_in_titles
 from .validate import validate
 
 #: Names an ODS file gives practices and PCNs: checked like any free text before they become area names.
@@ -239,7 +239,8 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
     identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
     # ... and the sheets and ZIP members not read, which are stored with the upload all the same
-    identifiers += nhs_numbers_in_titles(table.preamble) + identifiers_elsewhere(
+    identifiers += nhs_numbers_in_titles(table.preamble) + nhs_numbers_beyond(table.beyond)
+    identifiers += identifiers_elsewhere(
         raw, member=opened.member, sheet=table.sheet, limits=archive.limits_from_settings()
     )
     del raw

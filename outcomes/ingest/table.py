@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..problems import FileRefused, Problem
 from .limits import NO_LIMITS, Limits, too_many_rows
-from .parsed import LINE, Table
+from .parsed import LINE, MAX_BEYOND, Table
 from .sniff import Sniffed
 from .table_finish import finish_table, header_problems, named_columns
 from .titles import MOST_TITLE_LINES, skipped, title_lines
@@ -41,6 +41,7 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
             ) from exc
     text, delimiter = sniffed.text or "", sniffed.delimiter or ","
     text, skip, preamble = _without_title_lines(text, delimiter)
+    _check_header_width(text, delimiter, skip + 1)
     if limits.rows is not None and _most_rows(text) > limits.rows:
         table = _read_text_limited(text, delimiter, limits)
     else:
@@ -49,6 +50,33 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
         return table
     table.preamble, table.header_line = preamble, skip + 1
     return _shifted(table, skip)
+
+
+#: The most columns a header may name: a spreadsheet holds 16,384 (A to XFD), so no file an analyst saved has more.
+#: A line of a million bare commas would otherwise become a million columns (minutes and gigabytes).
+MAX_COLUMNS = 16_384
+
+
+def _check_header_width(text: str, delimiter: str, line: int) -> None:
+    """Refuse a header of more than MAX_COLUMNS fields before it is parsed into columns."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    if first.count(delimiter) < MAX_COLUMNS:
+        return
+    try:
+        fields = len(next(csv.reader([first], delimiter=delimiter, strict=False), []))
+    except csv.Error:
+        fields = first.count(delimiter) + 1
+    if fields > MAX_COLUMNS:
+        raise FileRefused(
+            Problem(
+                line,
+                None,
+                "too_many_columns",
+                f"The header line has {fields:,} fields, more than the {MAX_COLUMNS:,} columns a spreadsheet "
+                "holds. Check the delimiter, and delete the empty columns after the table.",
+            )
+        )
 
 
 def _without_title_lines(text: str, delimiter: str) -> tuple[str, int, list[tuple[int, list[str]]]]:
@@ -188,6 +216,7 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
         raise FileRefused(Problem(1, None, "bad_quoting", f"The header line cannot be read: {exc}.")) from exc
     problems = header_problems(header)
     rows, lines = [], []
+    beyond: list[tuple[int, list[str]]] = []
     width = len(header)
     over_limit = None
     while True:
@@ -214,6 +243,8 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
                     "remove it.",
                 )
             )
+        if len(row) > width and len(beyond) < MAX_BEYOND and any(cell.strip() for cell in row[width:]):
+            beyond.append((start_line, row[width:]))
         if len(row) != width:
             problems.append(
                 Problem(
@@ -228,7 +259,9 @@ def _read_text_slow(text: str, delimiter: str, limits: Limits = NO_LIMITS) -> Ta
         lines.append(start_line)
     frame = pd.DataFrame(rows, columns=list(range(width)), dtype=object) if rows else pd.DataFrame(columns=range(width))
     frame[LINE] = lines
-    return finish_table(header, named_columns(frame, header), problems, over_limit=over_limit)
+    table = finish_table(header, named_columns(frame, header), problems, over_limit=over_limit)
+    table.beyond = beyond
+    return table
 
 
 def _swallowed_rows(row: list[str], delimiter: str, width: int) -> bool:

@@ -59,6 +59,10 @@ def personal_message(heading: str) -> str:
     )
 
 
+BEYOND_MESSAGE = (
+    "This row has cells beyond the last named column, not read as data, and one holds what looks like an NHS number "
+    "or a date of birth; the upload's bytes are kept with the extract."
+)
 PART_MESSAGE = (
     "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
     "or footer) holds what looks like an NHS number, and the upload's bytes are kept with the extract."
@@ -303,10 +307,21 @@ def _in_contact_column(text: str, position: int, delimiter: str, contact: set[in
 def nhs_numbers_in_titles(preamble: list[tuple[int, list[str]]]) -> list[Problem]:
     """The title lines above the table read (skipped as data, kept with the upload): an NHS number or a date of
     birth written in them."""
+    return identifiers_in_lines(preamble, TITLE_MESSAGE)
+
+
+def nhs_numbers_beyond(beyond: list[tuple[int, list[str]]]) -> list[Problem]:
+    """Cells beyond a table's last named column (refused as ragged, kept with the upload): an NHS number or a date
+    of birth written in them."""
+    return identifiers_in_lines(beyond, BEYOND_MESSAGE)
+
+
+def identifiers_in_lines(lines: list[tuple[int, list[str]]], message: str) -> list[Problem]:
+    """(line, cells) not read as data: one problem per line holding an NHS number or a date of birth."""
     found = []
-    for line, cells in preamble:
+    for line, cells in lines:
         for cell in cells:
             if (len(cell) >= _MIN_DIGITS and holds_nhs_number(cell)) or DATE_OF_BIRTH_IN_TEXT.search(cell):
-                found.append(Problem(line, None, "patient_identifiable", TITLE_MESSAGE))
+                found.append(Problem(line, None, "patient_identifiable", message))
                 break
     return found[:MAX_FINDINGS]

@@ -17,7 +17,7 @@ import pandas as pd
 from ..problems import FileRefused, Problem
 from .cells import cell_text
 from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
-from .parsed import LINE, Table
+from .parsed import LINE, MAX_BEYOND, Table
 from .sheets import choose_sheet
 from .table_finish import finish_table, header_problems, named_columns
 from .titles import MOST_TITLE_LINES, skipped, title_lines
@@ -110,6 +110,7 @@ def _read_sheet(
     width = len(header)
     keep = SAMPLE_ROWS if over_limit is not None else limits.rows
     records, lines = [], []
+    beyond: list[tuple[int, list[str]]] = []
     formulas: list[tuple[int, int, int]] = []  # (record, column, row number) of each formula cell
     for row_number, cells in enumerate(rows, start=skip + 2):
         if all(v is None or v == "" for v in cells):
@@ -124,6 +125,8 @@ def _read_sheet(
                 formulas.append((len(records), column, row_number))  # its saved value is read below
             values.append(cell_text(value))
         if any(v not in (None, "") for v in cells[width:]):
+            if len(beyond) < MAX_BEYOND:
+                beyond.append((row_number, [cell_text(v) for v in cells[width:] if v not in (None, "")]))
             problems.append(
                 Problem(row_number, None, "ragged_row", "This row has values beyond the last named column.")
             )
@@ -141,6 +144,7 @@ def _read_sheet(
     table = finish_table(header, named_columns(frame, header), problems, sheet=sheet.title, over_limit=over_limit)
     table.preamble = [(line, [cell_text(v) for v in row]) for line, row in enumerate(head[:skip], start=1)]
     table.header_line = skip + 1
+    table.beyond = beyond
     return table
 
 

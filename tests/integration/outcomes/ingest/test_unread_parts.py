@@ -70,3 +70,23 @@ def test_the_real_epcn_workbook_with_its_address_sheet_is_not_refused():
 def test_a_title_line_holding_an_nhs_number_refuses_the_csv_and_deletes_it():
     [finding] = refused_and_deleted(run("extract.csv", f"Patient NHS number {VALID}\n".encode() + CSV))
     assert finding["line"] == 1
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_nhs_number_beyond_the_last_named_column_is_refused_and_deleted_not_only_as_ragged(kind):
+    rows = [HEADER, [*ROW, VALID]]
+    raw = workbook({"Data": rows}) if kind == "xlsx" else "\n".join(",".join(map(str, r)) for r in rows).encode()
+    [finding] = refused_and_deleted(run(f"extract.{kind}", raw))
+    assert finding["line"] == 2 and "beyond the last named column" in finding["message"]
+
+
+def test_a_date_of_birth_beyond_the_last_named_column_is_refused_too():
+    text = ",".join(HEADER) + "\n" + ",".join(str(v) for v in ROW) + ",DOB 12/03/1954\n"
+    [finding] = refused_and_deleted(run("extract.csv", text.encode()))
+    assert finding["line"] == 2
+
+
+def test_an_nhs_number_as_a_column_name_is_refused_and_deleted():
+    text = ",".join([*HEADER, VALID]) + "\n" + ",".join(str(v) for v in ROW) + ",\n"
+    [finding] = refused_and_deleted(run("extract.csv", text.encode()))
+    assert finding["line"] == 1 and "column name looks like an NHS number" in finding["message"]

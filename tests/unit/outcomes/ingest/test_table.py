@@ -9,6 +9,7 @@ import pytest
 from outcomes.ingest import table
 from outcomes.ingest.parsed import LINE
 from outcomes.ingest.sniff import sniff
+from outcomes.problems import FileRefused
 
 TEXTS = [
     "a,b,c\n1,2,3\n4,5,6\n",
@@ -67,3 +68,22 @@ def test_blank_lines_are_dropped_and_line_numbers_kept():
     parsed = table.read_table(content, sniff(content))
     assert parsed.frame["indicator_code"].tolist() == ["A", "C"]
     assert parsed.frame[table.LINE].tolist() == [2, 5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["," * 20_000, "a,b,c" + "," * 20_000 + "\n1,2,3\n", "Title\n\na,b,c" + "," * 20_000 + "\n1,2,3\n"],
+    ids=["commas-only", "trailing-commas", "below-a-title"],
+)
+def test_a_header_wider_than_a_spreadsheet_is_refused_before_it_is_parsed(text):
+    content = text.encode()
+    with pytest.raises(FileRefused) as refused:
+        table.read_table(content, sniff(content))
+    [problem] = refused.value.problems
+    assert problem.code == "too_many_columns" and "20,00" in problem.message
+
+
+def test_a_row_of_a_million_commas_below_a_normal_header_is_one_ragged_row():
+    content = ("a,b,c\n1,2,3" + "," * 1_000_000 + "\n4,5,6\n").encode()
+    parsed = table.read_table(content, sniff(content))
+    assert [p.code for p in parsed.problems] == ["ragged_row"] and len(parsed.frame) == 2
