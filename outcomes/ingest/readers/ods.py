@@ -120,10 +120,15 @@ class EpraccurReader(Reader):
     #: The first line is data, not column names (table.py's header problems at line 1 do not apply).
     headerless: ClassVar[bool] = True
 
+    #: Columns a copy may have and still be read by position: the published 27, or a few fewer (Excel drops empty
+    #: trailing columns when it saves a sheet; the close date and status, in columns 12 and 13, must be there)
+    #: or more (a column ODS adds at the end, or a delimiter ending every line).
+    WIDTHS: ClassVar[range] = range(13, len(EPRACCUR_COLUMNS) + 4)
+
     def matches(self, table: Table) -> bool:
         header = [h.strip() for h in table.header]
         return (
-            len(header) == len(EPRACCUR_COLUMNS)
+            len(header) in self.WIDTHS
             and bool(PRACTICE_CODE.match(header[0]) or OUTSIDE_ENGLAND_CODE.match(header[0]))
             and bool(YYYYMMDD.match(header[10]))
         )
@@ -133,7 +138,7 @@ class EpraccurReader(Reader):
         if not self.matches(table):
             return frozenset()
         data = [c for c in table.frame.columns if c != LINE]
-        return frozenset(data[i] for i in ORGANISATION_ADDRESS_COLUMNS)
+        return frozenset(data[i] for i in ORGANISATION_ADDRESS_COLUMNS if i < len(data))
 
     def pii_exempt_headers(self, table: Table) -> frozenset[str]:
         """The "header" is line 1's data (a practice's name and address), not column names."""
@@ -157,15 +162,29 @@ class EpraccurReader(Reader):
                 kind="areas",
             )
         data = [c for c in table.frame.columns if c != LINE]
+        problems: list[Problem] = []
         first = pd.DataFrame([[h.strip() for h in table.header]], columns=data)
         first[LINE] = 1
         raw = pd.concat([first, table.frame], ignore_index=True)
-        problems: list[Problem] = []
         rows = []
         outside: list[str] = []
         not_practices: list[str] = []
+        width = len(EPRACCUR_COLUMNS)
+        if len(data) != width:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    "epraccur_width",
+                    f"This copy of epraccur has {len(data)} columns where the published file has {width}: its columns "
+                    f"were read by position, as published{' (the rest ignored)' if len(data) > width else ''}. "
+                    "Check that no column was inserted or moved.",
+                    "warning",
+                )
+            )
         for record in raw.itertuples(index=False, name=None):
-            cells = [str(c).strip() for c in record[: len(EPRACCUR_COLUMNS)]]
+            cells = [str(c).strip() for c in record[: min(len(data), width)]]
+            cells += [""] * (width - len(cells))
             line = int(record[-1])
             if OUTSIDE_ENGLAND_CODE.match(cells[0]):
                 outside.append(cells[0])

@@ -60,7 +60,8 @@ def test_ods_dates(text, expected):
 def test_epraccur_is_recognised_by_its_shape_not_its_header():
     reader = EpraccurReader()
     assert reader.matches(epraccur(practice(), practice("E84024")))
-    assert not reader.matches(epraccur(practice()[:26], practice("E84024")[:26]))  # 26 columns
+    assert not reader.matches(epraccur(practice()[:12], practice("E84024")[:12]))  # no status column
+    assert not reader.matches(epraccur(practice() + [""] * 4, practice("E84024") + [""] * 4))  # 31 columns
     assert not reader.matches(epraccur(practice(code="Harrow"), practice()))  # not a practice code
     assert not reader.matches(make_table(["Partner Organisation Code", "PCN Code"], [["E84068", "U10001"]]))
     assert reader.headerless
@@ -76,6 +77,35 @@ def test_the_first_line_is_read_as_data_on_line_1():
     ]
     assert rows[0]["icb"] == "QRV" and rows[0]["setting"] == "4" and rows[0]["open_date"] == "1974-04-01"
     assert out.problems == []
+
+
+@pytest.mark.parametrize(
+    ("cut", "width"),
+    [
+        (lambda row: row[:26], 26),
+        (lambda row: row[:13], 13),
+        (lambda row: [*row, "X"], 28),
+        (lambda row: [*row, ""], 28),
+    ],
+    ids=["excel-dropped-the-empty-last-column", "only-up-to-the-status", "a-column-added", "a-delimiter-ending-lines"],
+)
+def test_a_copy_a_few_columns_narrower_or_wider_is_read_by_position_with_a_warning(cut, width):
+    rows = [practice(), practice("E84663", "KENTON BRIDGE (DR RAJA)", "20240331", "C")]
+    table = epraccur(*(cut(row) for row in rows))
+    reader = EpraccurReader()
+    assert reader.matches(table)
+    out = reader.read(table)
+    assert [(r["code"], r["status"], r["close_date"]) for r in out.frame.to_dict("records")] == [
+        ("E84068", "active", ""),
+        ("E84663", "closed", "2024-03-31"),
+    ]
+    [warning] = out.problems
+    assert (warning.code, warning.severity) == (
+        "epraccur_width",
+        "warning",
+    ) and f"has {width} columns" in warning.message
+    # the organisation's postcode and address stay exempt from the patient-data scan whatever the width
+    assert find_identifiers(table, reader.pii_exempt_columns(table), reader.pii_exempt_headers(table)) == []
 
 
 def test_only_the_organisation_address_columns_are_exempt_from_the_pii_scan():
