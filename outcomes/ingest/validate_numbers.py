@@ -34,9 +34,11 @@ def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
     numerator or value is, or when both are left blank on purpose."""
     f = rows.frame
     numbers, suppressed_any = {}, pd.Series(False, index=f.index)
+    reasons: dict[str, pd.Series] = {}
     for canonical in NUMBER_COLUMNS:
         values, suppressed, reason = parse_numbers(f[canonical])
         numbers[canonical] = values
+        reasons[canonical] = reason
         if canonical in ("numerator", "value"):
             suppressed_any |= suppressed
         rows.add(reason == "not_a_number", canonical, "not_a_number", "This is not a number.")
@@ -44,9 +46,36 @@ def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
         rows.add(
             reason == "decimal_comma", canonical, "decimal_comma", "Read a decimal comma as a decimal point.", "warning"
         )
+    _check_dots_beside_decimal_commas(rows, reasons)
     blank_value = numbers["numerator"].isna() & numbers["value"].isna() & ~suppressed_any
     explicit_blank = is_blank(f["numerator"]) & is_blank(f["value"])
     return numbers, suppressed_any | (blank_value & explicit_blank)
+
+
+#: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas).
+_DOTTED_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+\s*$"
+
+
+def _check_dots_beside_decimal_commas(rows: Rows, reasons: dict[str, pd.Series]) -> None:
+    """In a file that writes decimals with a comma ("69,1"), a dot is a thousands separator as often as not
+    ("1.520" = 1520, where it would load as 1.52: a count a thousand times too small). Such a number is refused
+    as ambiguous rather than guessed."""
+    commas = [canonical for canonical, reason in reasons.items() if (reason == "decimal_comma").any()]
+    if not commas:
+        return
+    f = rows.frame
+    first = int(f.loc[(reasons[commas[0]] == "decimal_comma").idxmax(), LINE])
+    for canonical in reasons:
+        rows.add(
+            f[canonical].astype(str).str.match(_DOTTED_THOUSANDS),
+            canonical,
+            "ambiguous_number",
+            lambda i, canonical=canonical: (
+                f"This file writes decimals with a comma (line {first}), so '{str(f.at[i, canonical]).strip()}' "
+                "could be a number with a thousands separator or a decimal point. Write numbers without thousands "
+                "separators."
+            ),
+        )
 
 
 def _check_counts(rows: Rows, of_indicator: Callable[[str], pd.Series], numbers: dict[str, pd.Series]) -> None:

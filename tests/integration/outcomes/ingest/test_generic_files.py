@@ -219,6 +219,21 @@ def test_thousands_separators_percent_signs_and_decimal_commas_are_read():
     assert any(w["code"] == "decimal_comma" for w in extract.warnings)
 
 
+def test_dotted_thousands_in_a_file_of_decimal_commas_are_refused_as_ambiguous_not_read_as_decimals():
+    text = (
+        "indicator_code;org_code;period_start;period_end;numerator;denominator;value\n"
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2018;31/03/2019;1.520;2.200;69,1\n"
+    )
+    extract = refused_with(text, "ambiguous_number", line=2, column="numerator")
+    assert {(e["code"], e["column"]) for e in extract.errors} == {
+        ("ambiguous_number", "numerator"),
+        ("ambiguous_number", "denominator"),
+    }
+    # Without decimal commas in the file, a dot is a decimal point (and a fractional count is warned of).
+    extract = run(text.replace("69,1", "69.1").replace("1.520;2.200", "1520;2200"))
+    assert extract.status == Extract.Status.LOADED, extract.errors
+
+
 def test_suppression_markers_are_stored_as_suppressed_never_zero():
     text = (
         f"{HEADER}\n{ROW1}\n"
