@@ -65,8 +65,19 @@ BEYOND_MESSAGE = (
 )
 PART_MESSAGE = (
     "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
-    "or footer) holds what looks like an NHS number, and the upload's bytes are kept with the extract."
+    "or footer) holds what looks like an NHS number or a date of birth, and the upload's bytes are kept with the "
+    "extract."
 )
+TEXT_MESSAGE = (
+    "This part of the upload is not read as data, but it gives a date of birth, and the upload's bytes are kept "
+    "with the extract."
+)
+COMMENT_MESSAGE = (
+    "The ZIP archive's comment holds what looks like an NHS number or a date of birth, and the upload's bytes are "
+    "kept with the extract."
+)
+#: A page header or footer's formatting codes (&amp;"Arial,Bold"&amp;12, &amp;P): removed before looking for text.
+_HEADER_CODES = re.compile(r"&amp;(?:&quot;[^&]*&quot;|\d+|[A-Za-z])|<[^>]+>")
 #: Parts of a workbook that are not text: pictures, printer settings, macros.
 BINARY_PART_SUFFIXES = frozenset({".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp"})
 #: At most this many bytes of a workbook's other parts are read (a sheet's cells are far larger, and screened).
@@ -107,6 +118,9 @@ def _in_archive(
         entries = zipped.infolist()
     except Exception:  # the archive was opened once already to read its data; a second failure hides nothing
         return
+    comment = zipped.comment.decode("utf-8", errors="replace")
+    if (len(comment) >= _MIN_DIGITS and holds_nhs_number(comment)) or DATE_OF_BIRTH_IN_TEXT.search(comment):
+        yield Problem(None, "the ZIP archive's comment", "patient_identifiable", COMMENT_MESSAGE)
     for info in entries:
         parts = info.filename.replace("\\", "/").split("/")
         if info.is_dir() or parts[0] == "__MACOSX" or info.flag_bits & 0x1:
@@ -125,6 +139,11 @@ def _in_archive(
             yield from _in_workbook(content, skip_sheet=sheet if read_as_data else None, where=where)
         elif not read_as_data:
             yield from _in_text(content, where=where)
+
+
+def _xml_text(xml: str) -> str:
+    """An XML part's text, tags and page-header codes taken out, so "DOB&amp;12 12/03/1954" reads as words."""
+    return _HEADER_CODES.sub(" ", xml).replace("&amp;", "&")
 
 
 def _is_workbook(content: bytes) -> bool:
@@ -161,11 +180,10 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
             tail = data.rfind(b"</sheetData>")
             data = data[tail:] if tail >= 0 else b""  # after the cells: the page headers and footers
         text = data.decode("utf-8", errors="replace")
-        for found in _TEN_DIGITS.finditer(text):
-            if nhs_number_valid(found[1] + found[3] + found[4]):
-                part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
-                yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
-                break
+        nhs_number = any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text))
+        if nhs_number or DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
+            part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
+            yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
 
 
 def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Iterator[Problem]:
@@ -244,6 +262,9 @@ def _in_text(content: bytes, *, where: str) -> Iterator[Problem]:
     except FileRefused:  # binary
         return
     yield from _personal_columns_in_text(text, where=where)
+    birth = DATE_OF_BIRTH_IN_TEXT.search(text)
+    if birth is not None:
+        yield Problem(text.count("\n", 0, birth.start()) + 1, where, "patient_identifiable", TEXT_MESSAGE)
     contact: set[int] | None = None  # the header's contact columns, worked out at the first hit
     delimiter = ","
     lines_before, counted_to = 0, 0

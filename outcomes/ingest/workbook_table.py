@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import warnings
 import zipfile
 
 import pandas as pd
@@ -21,6 +22,10 @@ from .parsed import LINE, MAX_BEYOND, Table
 from .sheets import choose_sheet
 from .table_finish import finish_table, header_problems, named_columns
 from .titles import MOST_TITLE_LINES, skipped, title_lines
+
+# Workbooks written by tools other than Excel often have no default cell style: openpyxl says so on stderr for
+# every one it opens, which reads as an error in the command's output. The cells read the same.
+warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
 
 #: Rows read from a workbook already known to be over the row limit: enough for the patient-data scan.
 SAMPLE_ROWS = 1000

@@ -166,10 +166,40 @@ def test_a_workbook_s_comments_properties_names_and_headers_are_screened():
     def footer(b):
         b.active.oddFooter.center.text = f"Ref {VALID}"
 
-    for change in (comment, creator, sheet_name, footer):
+    def footer_birth(b):
+        b.active.oddFooter.right.text = "Printed for J Smith DOB 12/03/1954"
+        b.active.oddFooter.right.size = 12  # a formatting code between the words: &12
+
+    def sheet_name_birth(b):
+        b.create_sheet("DOB 12-03-1954")
+
+    def comment_birth(b):
+        b.active["A1"].comment = Comment("born 1 March 1956", "analyst")
+
+    for change in (comment, creator, sheet_name, footer, footer_birth, sheet_name_birth, comment_birth):
         found = scan(book(change), sheet="Data")
         assert found and all(p.code == "patient_identifiable" for p in found), change.__name__
     assert scan(book(lambda b: None), sheet="Data") == []  # openpyxl's own parts hold nothing alike
+
+    def dated(b):  # dates that are not someone's birth
+        b.active.oddFooter.right.text = "Published 12/03/2024"
+        b.create_sheet("Born in Bradford 2007-2010")
+        b.properties.title = "Date of publication 1 March 2026"
+
+    assert scan(book(dated), sheet="Data") == []
+
+
+def test_a_zip_s_comment_and_a_date_of_birth_in_its_notes_are_screened():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as made:
+        made.writestr("data.csv", "x\n1\n")
+        made.comment = f"ref {VALID}".encode()
+    [problem] = scan(out.getvalue(), member="data.csv")
+    assert problem.column == "the ZIP archive's comment"
+    notes = b"Notes\n\nPrepared for the audit.\nPatient J Smith, DOB 12/03/1954\n"
+    [problem] = scan(zipped({"data.csv": b"x\n1\n", "readme.txt": notes}), member="data.csv")
+    assert (problem.line, problem.column) == (4, "'readme.txt' in the ZIP archive")
+    assert scan(zipped({"data.csv": b"x\n1\n", "readme.txt": b"Published 12/03/2024\n"}), member="data.csv") == []
 
 
 @pytest.mark.parametrize("heading", ["Date of birth", "DOB", "NHS No", "Forename", "Surname", "Patient name"])
