@@ -23,6 +23,8 @@ _THOUSANDS = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,([0-9]{1,2}|[0-9]{4,})$"
 _PLAIN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _FORMULA = r"^\s*[=+\-@]|^[\t\r]"  # also after leading spaces: a spreadsheet skips them
+#: A cell of dashes alone ("-", a common mark for "none" in published tables) runs as nothing in a spreadsheet.
+_DASHES = frozenset({"-", "--", "---"})
 _MARKUP = r"</?[A-Za-z!?]"  # an HTML/XML tag, comment or declaration, as a browser sees one ("<5", "a < b" are not)
 
 
@@ -104,7 +106,7 @@ def is_formula(series: pd.Series) -> pd.Series:
     """Text a spreadsheet would run as a formula (=, +, -, @ first, or after spaces; a tab or carriage return
     first) that is not simply a signed number."""
     text = series.astype(str)
-    return text.str.match(_FORMULA) & ~text.str.strip().str.match(_PLAIN)
+    return text.str.match(_FORMULA) & ~text.str.strip().str.match(_PLAIN) & ~text.str.strip().isin(_DASHES)
 
 
 @on_distinct

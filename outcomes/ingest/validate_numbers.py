@@ -41,7 +41,17 @@ def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
         reasons[canonical] = reason
         if canonical in ("numerator", "value"):
             suppressed_any |= suppressed
-        rows.add(reason == "not_a_number", canonical, "not_a_number", "This is not a number.")
+        rows.add(
+            reason == "not_a_number",
+            canonical,
+            "not_a_number",
+            lambda i, canonical=canonical: (
+                "This is not a number. A dash is not read as a value: leave the cell blank for none, or write * or "
+                "[c] for a count suppressed at source."
+                if str(f.at[i, canonical]).strip() in ("-", "--", "---")
+                else "This is not a number."
+            ),
+        )
         rows.add(reason == "overflow", canonical, "overflow", "This number is too large to be a real value.")
         rows.add(
             reason == "decimal_comma", canonical, "decimal_comma", "Read a decimal comma as a decimal point.", "warning"

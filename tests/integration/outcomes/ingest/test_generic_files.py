@@ -234,6 +234,12 @@ def test_dotted_thousands_in_a_file_of_decimal_commas_are_refused_as_ambiguous_n
     assert extract.status == Extract.Status.LOADED, extract.errors
 
 
+def test_a_dash_for_none_is_not_a_number_with_what_to_write_not_a_formula():
+    extract = refused_with(f"{HEADER}\n{replace(ROW1, 'value', '-')}\n", "not_a_number", line=2, column="value")
+    assert "leave the cell blank" in extract.errors[0]["message"]
+    assert "formula" not in {e["code"] for e in extract.errors}
+
+
 def test_suppression_markers_are_stored_as_suppressed_never_zero():
     text = (
         f"{HEADER}\n{ROW1}\n"

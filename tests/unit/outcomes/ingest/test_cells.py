@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from outcomes.ingest import cells
 
@@ -61,3 +62,12 @@ def test_markup_is_tags_comments_and_declarations_not_comparisons():
 
 def test_text_length_ignores_surrounding_spaces():
     assert cells.text_length(pd.Series(["  abc  ", "", "x" * 300])).tolist() == [3, 0, 300]
+
+
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [("-", False), ("--", False), (" - ", False), ("-1.5", False), ("=1+1", True), ("-2+3+cmd|' /C calc'!A0", True),
+     ("@SUM(A1)", True), ("-inf", True), ("+", True)],
+)  # fmt: skip
+def test_a_dash_alone_is_not_a_formula_but_anything_after_one_is(text, formula):
+    assert bool(cells.is_formula(pd.Series([text])).iloc[0]) is formula
