@@ -8,6 +8,7 @@ naming the file's line and column.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -58,8 +59,13 @@ class Validated:
     problems: ProblemList
 
 
+#: Characters that do not show: spaces of any kind, zero-width spaces and joiners, a byte-order mark.
+_UNSEEN = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+
+
 def _near_miss(value: str, known: Iterable[str]) -> str | None:
-    folded = value.strip().upper()
+    """The known code ``value`` differs from only in case or in characters that do not show."""
+    folded = _UNSEEN.sub("", str(value)).upper()
     return next((k for k in known if k.upper() == folded), None)
 
 
@@ -371,5 +377,10 @@ def _current_codes(rows: Rows, reference: Reference) -> pd.Series:
 def _unknown(kind: str, value: str, known) -> str:
     near = _near_miss(value, known)
     if near is not None:
-        return f"Unknown {kind} code. Did you mean '{near}'? Codes must match exactly (case and spaces)."
+        unseen = (
+            " (it holds a character that does not show, such as a zero-width space)"
+            if _UNSEEN.search(str(value).strip()) and not str(value).strip().isprintable()
+            else ""
+        )
+        return f"Unknown {kind} code{unseen}. Did you mean '{near}'? Codes must match exactly (case and spaces)."
     return f"Unknown {kind} code '{str(value)[:40]}'."

@@ -233,6 +233,23 @@ def convert(table: Table, tracked: list[Tracked], areas: dict[str, str]) -> Read
     area = col["area_code"].map(lambda c: AREA_ALIASES.get(c, c))
     known_area = area.isin(areas.keys())
     untracked = known_id & ~known_area
+    # A tracked area's code written in another case or with hidden spaces is a mistyped code, not another area:
+    # skipping it as untracked would drop the borough's rows without a word. Codes are never re-cased.
+    ours = {code.upper(): code for code in areas}
+    for code in sorted(col["area_code"][untracked].unique()):
+        folded = "".join(str(code).split()).replace("\u200b", "").replace("\ufeff", "").upper()
+        if folded in ours and code not in ours.values():
+            rows_of = col["area_code"] == code
+            problems.append(
+                Problem(
+                    int(lines[rows_of.idxmax()]),
+                    columns["org_code"],
+                    "bad_code",
+                    f"'{str(code).strip()[:20]}' is not an area code as written: did you mean '{ours[folded]}'? Area "
+                    f"codes are upper case with no spaces ({int(rows_of.sum()):,} rows); they are never re-cased.",
+                )
+            )
+            untracked &= ~rows_of
     if untracked.any():
         examples = ", ".join(sorted(col["area_code"][untracked].unique())[:5])
         problems.append(

@@ -109,3 +109,15 @@ def test_counts_that_disagree_with_the_value_go_to_the_note_not_to_validation():
     infant = current("JSNA_INFANT_MORTALITY", "E09000015", "2018-01-01", "2020-12-31")
     assert (infant.value, infant.numerator) == (3.9, None)
     assert "count 45" in infant.note
+
+
+def test_a_tracked_area_s_code_in_lower_case_is_refused_as_mistyped_not_skipped_as_untracked():
+    lines = SAMPLE.read_text().splitlines()
+    ours = [i for i, line in enumerate(lines) if ",E09000015," in line]
+    assert ours, "the sample has Harrow rows"
+    for i in ours:
+        lines[i] = lines[i].replace(",E09000015,", ",e09000015,")
+    extract = run("\n".join(lines) + "\n")
+    assert extract.status == Extract.Status.REFUSED
+    [error] = [e for e in extract.errors if e["code"] == "bad_code"]
+    assert error["line"] == ours[0] + 1 and "did you mean 'E09000015'" in error["message"]

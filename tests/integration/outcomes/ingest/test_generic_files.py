@@ -159,6 +159,9 @@ def test_unknown_and_near_miss_codes_are_refused_without_silent_fixes():
     assert "Did you mean 'OUT3_CARE_EXPERIENCE'" in near.errors[0]["message"]
     spaced = refused_with(f"{HEADER}\n{replace(ROW1, 'org_code', ' E09000015')}\n", "unknown_area", 2, "org_code")
     assert "Did you mean 'E09000015'" in spaced.errors[0]["message"]
+    hidden = replace(ROW1, "org_code", "E09000015\u200b")  # a zero-width space after the code
+    unseen = refused_with(f"{HEADER}\n{hidden}\n", "unknown_area", 2)
+    assert "does not show" in unseen.errors[0]["message"] and "Did you mean 'E09000015'" in unseen.errors[0]["message"]
 
 
 def test_area_level_breakdown_and_category_must_be_allowed():
