@@ -29,6 +29,8 @@ from .parsed import LINE
 from .rowchecks import FORMULA_MESSAGE, Rows, check_text, column_name
 from .validate_numbers import check_numbers
 
+#: No period may start before this: the tracked indicators' data begin decades later; 1900 is an empty Excel date.
+EARLIEST_PERIOD = pd.Timestamp("1950-01-01")
 #: Observation.note's max_length: a longer note is refused, never cut.
 NOTE_MAX_LENGTH = 255
 
@@ -243,9 +245,25 @@ def _check_periods(rows: Rows, reference: Reference, codes: _Codes) -> tuple[pd.
         "period_in_future",
         f"The period ends after today ({reference.today:%d %B %Y}).",
     )
+    rows.add(
+        start.notna() & (start < EARLIEST_PERIOD),
+        "period_start",
+        "period_too_early",
+        f"The period starts before {EARLIEST_PERIOD:%Y}: no indicator tracked here has data that old. Check the date "
+        "(an empty Excel date reads as 1900).",
+    )
     months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
     expected = codes.of_indicator("period_months").astype(float)
     aligned = (start.dt.day == 1) & (end == end + pd.offsets.MonthEnd(0))
+    # Every period is whole calendar months, whatever its length: an indicator with no set length (most annual
+    # ones) still reports years, quarters or months, never 15 January to 3 June.
+    rows.add(
+        have & expected.isna() & ~aligned & (end >= start),
+        "period_start",
+        "period_not_whole_months",
+        "A period runs from the first day of a month to the last day of a month (e.g. 01/04/2023 to 31/03/2024); "
+        "this one does not.",
+    )
     rows.add(
         have & expected.notna() & ((months != expected) | ~aligned) & (end >= start),
         "period_start",

@@ -279,6 +279,23 @@ def test_bad_dates_and_periods_are_refused(start, end, code, column):
     refused_with(f"{HEADER}\n{row}\n", code, 2, column)
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        ("2021-01-15", "2023-06-03", "period_not_whole_months"),
+        ("2023-01-01", "2024-01-01", "period_not_whole_months"),  # ends on the first of a month
+        ("2023-06-01", "2023-06-01", "period_not_whole_months"),  # one day
+        ("1900-01-01", "1900-12-31", "period_too_early"),  # an empty Excel date
+    ],
+)
+def test_an_indicator_of_any_period_length_still_takes_whole_calendar_months(start, end, code):
+    """JSNA_DIABETES_PREVALENCE sets no period length (annual QOF years, or any other run of months)."""
+    row = f"JSNA_DIABETES_PREVALENCE,E09000015,{start},{end},all,all,,,7.1,"
+    refused_with(f"{HEADER}\n{row}\n", code, 2, "period_start")
+    extract = run(f"{HEADER}\nJSNA_DIABETES_PREVALENCE,E09000015,2022-04-01,2024-03-31,all,all,,,7.1,\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors  # two years, whole months: any length is fine
+
+
 def test_mixed_date_formats_are_refused():
     row2 = replace(replace(ROW2, "period_start", "01/04/2019"), "period_end", "31/03/2020")
     refused_with(f"{HEADER}\n{ROW1}\n{ROW1.replace('all,all', 'age,18-44')}\n{row2}\n", "mixed_date_formats", 4)
