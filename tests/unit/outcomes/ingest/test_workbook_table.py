@@ -1,0 +1,38 @@
+"""Reading a sheet: numbers formatted as percentages are read as Excel shows them."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from outcomes.ingest.sniff import sniff
+from outcomes.ingest.table import read_table
+
+
+def sheet(values: list[object], number_format: str | None) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["org_code", "value"])
+    for value in values:
+        book.active.append(["E84068", value])
+        if number_format:
+            book.active.cell(book.active.max_row, 2).number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("number_format", "expected"),
+    [
+        ("0.0%", ["69.1%", "100%", "0.5%"]),  # shown as 69.1%, 100.0%, 0.5%: what the analyst means
+        ("0%", ["69.1%", "100%", "0.5%"]),  # built-in format 9: the value is still read in full
+        ("0.000", ["0.691", "1", "0.005"]),  # a plain number format: as stored
+        (None, ["0.691", "1", "0.005"]),
+    ],
+)
+def test_a_number_shown_as_a_percentage_is_read_as_shown(number_format, expected):
+    content = sheet([0.691, 1, 0.005], number_format)
+    table = read_table(content, sniff(content))
+    assert list(table.frame["value"]) == expected
