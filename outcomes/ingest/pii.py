@@ -16,58 +16,23 @@ import pandas as pd
 from ..problems import Problem
 from .headers import normalise
 from .parsed import LINE, Table
+from .pii_words import (
+    BIRTH_AGGREGATE,
+    BORN_KEYS,
+    CONTACT_WORDS,
+    IDENTIFIER_COLUMNS,
+    IDENTIFIER_PAIRS,
+    IDENTIFIER_WORDS,
+    MEASUREMENT_COLUMNS,
+    ORGANISATION_CODE_COLUMNS,
+    ORGANISATION_WORDS,
+    PERSON_WORDS,
+    POSTCODE_AGGREGATE,
+)
 
-IDENTIFIER_COLUMNS = {
-    "nhs_number",
-    "nhs_no",
-    "nhsno",
-    "nhsnumber",
-    "nhs_num",
-    "chi_number",
-    "patient_id",
-    "patient_number",
-    "person_id",
-    "pseudo_id",
-    "pseudonym",
-    "mrn",
-    "hospital_number",
-    "local_patient_id",
-    "record_id",
-    "patient_name",
-    "forename",
-    "forenames",
-    "first_name",
-    "firstname",
-    "given_name",
-    "surname",
-    "last_name",
-    "lastname",
-    "family_name",
-    "full_name",
-    "patient",
-    "name_of_patient",
-    "dob",
-    "date_of_birth",
-    "birth_date",
-    "birthdate",
-    "d_o_b",
-    "postcode",
-    "post_code",
-    "postal_code",
-    "address",
-    "address_line_1",
-    "home_address",
-    "patient_postcode",
-    "email",
-    "email_address",
-    "phone",
-    "telephone",
-    "mobile",
-    "phone_number",
-}
-#: What may separate the 3-3-4 groups: a space (also a no-break or thin one), a hyphen or a dot.
-SEPARATOR = "[ \\-.\u00a0\u2009\u202f]"
-SPACE = "[ \\-\u00a0\u2009\u202f]"  # ... all but the dot, which a whole cell may use only in both places
+#: What may separate the 3-3-4 groups: a space (also a no-break or thin one), a hyphen, a slash or a dot.
+SEPARATOR = "[ \\-/.\u00a0\u2009\u202f]"
+SPACE = "[ \\-/\u00a0\u2009\u202f]"  # ... all but the dot, which a whole cell may use only in both places
 NHS_NUMBER = re.compile(
     rf"^\s*(?:(\d{{3}}){SPACE}?(\d{{3}}){SPACE}?(\d{{4}})|(\d{{3}})\.(\d{{3}})\.(\d{{4}}))\s*$"
 )  # not 105185.6531, a denominator
@@ -76,6 +41,10 @@ SCIENTIFIC_TEN_DIGITS = re.compile(r"^\s*[1-9]\.[0-9]{7,9}[eE]\+?0?9\s*$")
 #: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
 #: longer number, a decimal (``0.9434765919``) or a code (``ID9434765919``).
 NHS_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,])(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?![\w]|[.,]\d)")
+#: ... or run on from the letters NHS, as a reference is written ("NHS9434765919", "NHS no: 943 476 5919").
+NHS_NUMBER_AFTER_NHS = re.compile(
+    rf"nhs\s*(?:no|num|number)?\.?\s*[:#]?\s*(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?!\d)", re.IGNORECASE
+)
 POSTCODE_PATTERN = r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"
 POSTCODE = re.compile(POSTCODE_PATTERN, re.IGNORECASE)
 #: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956").
@@ -92,217 +61,10 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 MAX_FINDINGS = 20
 
-#: Header words (tokens of the normalised name) that mean patient-identifiable data wherever they appear.
-IDENTIFIER_WORDS = {
-    "dob",
-    "forename",
-    "forenames",
-    "surname",
-    "surnames",
-    "firstname",
-    "lastname",
-    "givenname",
-    "familyname",
-    "fullname",
-    "middlename",
-    "maidenname",
-    "nhsnumber",
-    "nhsno",
-    "nhsnum",
-    "address",
-    "addresses",
-    "birthdate",
-    "dateofbirth",
-    "birthday",
-    "birthdays",
-    "bday",
-    "email",
-    "emails",
-    "emailaddress",
-}
-#: A column named only for when someone was born (``born``, ``date_born``, ``born_on``); "born" among other words
-#: (``babies_born``, ``born_in_uk``) is an aggregate or a category.
-BORN_KEYS = {"born", "date_born", "born_date", "born_on", "when_born", "dt_born"}
-#: Adjacent word pairs that do (``first name``, ``NHS No.``, ``patient id``).
-IDENTIFIER_PAIRS = {
-    **{(w, "name"): True for w in ("first", "last", "given", "family", "full", "middle", "maiden", "sur", "fore")},
-    **{("nhs", w): True for w in ("number", "no", "num", "nbr", "id")},
-    **{(w, n): True for w in ("phone", "telephone", "mobile", "tel") for n in ("number", "no")},
-    ("email", "address"): True,
-    ("e", "mail"): True,
-    **{
-        (who, w): True
-        for who in ("patient", "person", "client", "service_user", "resident", "pupil", "child")
-        for w in ("id", "identifier", "number", "no", "ref", "reference", "name", "names", "dob", "postcode")
-    },
-}
-#: "birth" identifies a person unless the column is about births in aggregate (weight, place, country...).
-BIRTH_AGGREGATE = {"weight", "weights", "rate", "rates", "count", "counts", "order", "place", "country", "outcome"}
-#: "postcode" identifies a household unless aggregated to a district or sector.
-POSTCODE_AGGREGATE = {"district", "sector", "area"}
-#: "name" is a person's unless the column names an organisation, area or indicator.
-ORGANISATION_WORDS = {
-    "practice",
-    "practices",
-    "surgery",
-    "org",
-    "organisation",
-    "organization",
-    "pcn",
-    "icb",
-    "ics",
-    "ccg",
-    "trust",
-    "provider",
-    "site",
-    "area",
-    "parent",
-    "location",
-    "borough",
-    "la",
-    "region",
-    "ward",
-    "geography",
-    "indicator",
-    "measure",
-    "metric",
-    "category",
-    "breakdown",
-    "team",
-    "service",
-    # NHS and public bodies: commissioners (CCG, STP, ICB, sub-ICB, commissioning region "CR"), trusts,
-    # hospitals, councils, schools, networks, and statistical areas (LSOA, MSOA, local authority districts).
-    "stp",
-    "cr",
-    "sicbl",
-    "subicb",
-    "subregion",
-    "commissioner",
-    "commissioners",
-    "commissioning",
-    "authority",
-    "council",
-    "hospital",
-    "hospitals",
-    "school",
-    "schools",
-    "academy",
-    "college",
-    "nursery",
-    "pharmacy",
-    "hospice",
-    "network",
-    "federation",
-    "lsoa",
-    "msoa",
-    "oa",
-    "lad",
-    "ltla",
-    "utla",
-    "nhser",
-    "district",
-    "county",
-    "country",
-    "nation",
-    "constituency",
-    "unit",
-    "department",
-    "directorate",
-    "specialty",
-    # ONS geography abbreviations (region, country, ward, county, combined authority, constituency) and ODS.
-    "rgn",
-    "ctry",
-    "wd",
-    "cty",
-    "cauth",
-    "pcon",
-    "ods",
-    # Companies and things, not people: the GP IT system supplier of NHS Digital's practice map
-    # (``SUPPLIER_NAME``, from 2026), publications and datasets, medicines, conditions and groups.
-    "supplier",
-    "suppliers",
-    "system",
-    "vendor",
-    "company",
-    "contractor",
-    "publisher",
-    "publication",
-    "dataset",
-    "product",
-    "drug",
-    "chemical",
-    "bnf",
-    "condition",
-    "disease",
-    "group",
-    "programme",
-    "clinic",
-    "centre",
-    "center",
-    # Seen refused on real files (7 December 2026, late): NHS England's list sizes ("Regional Office Name",
-    # "PCO Name"), the ODS sub-ICB lookup ("Integrated Care Board Name"), QOF's organisation reference
-    # (REGIONAL_LOCAL_OFFICE_NAME) and its personalised care adjustment lookup (PCA_EXCL_NAME).
-    "regional",
-    "office",
-    "pco",
-    "board",
-    "branch",
-    "locality",
-    "neighbourhood",
-    "cluster",
-    "dispensary",
-    "gp",
-    "lhb",
-    "pca",
-    "excl",
-    "exclusion",
-    "exception",
-    "adjustment",
-    "domain",
-}
-#: Columns that hold organisation codes (a practice, PCN, trust, commissioner...): a table with one of these,
-#: unique on every row, is a list of organisations, whose postcodes, addresses and telephones are theirs.
-ORGANISATION_CODE_COLUMNS = {
-    "code",
-    "org_code",
-    "organisation_code",
-    "organization_code",
-    "ods_code",
-    "practice_code",
-    "practice",
-    "prac_code",
-    "gp_code",
-    "pcn_code",
-    "partner_organisation_code",
-    "trust_code",
-    "provider_code",
-    "site_code",
-    "school_urn",
-    "urn",
-}
+#: An organisation code as ODS writes them (practice, PCN, trust, commissioner): the codes of a list of organisations.
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
-#: Columns of a file of measurements (the generic template): its rows are values for areas, so one value per
-#: practice does not make it a list of organisations whose names and postcodes may pass.
-MEASUREMENT_COLUMNS = {"indicator_code", "indicator", "indicator_id", "measure_code", "numerator", "denominator"}
-#: Words that make a contact column a person's (``Address of patient``, ``client telephone``).
-PERSON_WORDS = {"patient", "patients", "person", "client", "resident", "pupil", "child", "user", "carer", "home"}
-#: What an organisation has that a person also has: exempt from the checks only when rows are organisations.
-CONTACT_WORDS = {
-    "postcode",
-    "postcodes",
-    "post_code",
-    "address",
-    "addresses",
-    "telephone",
-    "phone",
-    "email",
-    "fax",
-    "tel",
-    "contact",
-    "mail",
-}
-#: ... and the numbered or run-together forms real files use (epraccur copies' ``Address1``..``Address5``,
-#: ``TelNo``).
+#: The contact words (``pii_words.CONTACT_WORDS``) in the numbered or run-together forms real files use (epraccur
+#: copies' ``Address1``..``Address5``, ``TelNo``).
 CONTACT_WORD = re.compile(r"(?:address|addr|postcode|telephone|phone|tel|telno|fax|e?mail|contact)\d*")
 
 
@@ -394,7 +156,8 @@ def holds_nhs_number(text: str) -> bool:
     if SCIENTIFIC_TEN_DIGITS.match(text):
         number = float(text)
         return number.is_integer() and nhs_number_valid(str(int(number)))
-    return any(nhs_number_valid(m[1] + m[3] + m[4]) for m in NHS_NUMBER_IN_TEXT.finditer(text))
+    found = itertools.chain(NHS_NUMBER_IN_TEXT.finditer(text), NHS_NUMBER_AFTER_NHS.finditer(text))
+    return any(nhs_number_valid(m[1] + m[3] + m[4]) for m in found)
 
 
 def _nhs_number_cells(column: pd.Series) -> pd.Series:

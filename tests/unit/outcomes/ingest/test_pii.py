@@ -139,14 +139,26 @@ def test_a_list_of_organisations_may_give_their_email_addresses():
 
 
 @pytest.mark.parametrize(
-    "cell", ["943.476.5919", "9.434765919E9", "9.434765919E+09", "943\u00a0476\u00a05919", "943-476 5919"]
+    "cell",
+    [
+        "943.476.5919",
+        "9.434765919E9",
+        "9.434765919E+09",
+        "943\u00a0476\u00a05919",
+        "943-476 5919",
+        "943/476/5919",
+        "NHS9434765919",
+        "see NHS no: 943 476 5919",
+    ],
 )
 def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation_are_found(cell):
     content = f"indicator_code,org_code,ref\nX,E09000015,{cell}\n".encode()
     assert [(p.column, p.line) for p in find_identifiers(table(content))] == [("ref", 2)]
 
 
-@pytest.mark.parametrize("cell", ["105185.6531", "1.5E9", "943.4765919", "0.9434765919"])
+@pytest.mark.parametrize(
+    "cell", ["105185.6531", "1.5E9", "943.4765919", "0.9434765919", "ID9434765919", "12/03/1954", "NHS9434765918"]
+)
 def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
     assert find_identifiers(table(f"indicator_code,org_code,value\nX,E09000015,{cell}\n".encode())) == []
 
