@@ -62,6 +62,8 @@ def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
     return numbers, suppressed_any | (blank_value & explicit_blank)
 
 
+#: What an indicator's unit measures, in a message.
+UNIT_NAMES = {"rate": "a rate", "count": "a count", "years": "years", "score": "a score"}
 #: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas).
 _DOTTED_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+\s*$"
 
@@ -93,6 +95,13 @@ def _check_counts(rows: Rows, of_indicator: Callable[[str], pd.Series], numbers:
     proportion's numerator does not exceed its denominator."""
     num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
     rows.add(num < 0, "numerator", "negative_count", "A count cannot be negative.")
+    for canonical in ("numerator", "denominator"):
+        rows.add(
+            numbers[canonical].notna() & _percent_signed(rows.frame[canonical]),
+            canonical,
+            "percent_sign",
+            "A count is a number of people or events, not a percentage. Write the count alone.",
+        )
     rows.add(den < 0, "denominator", "negative_count", "A count cannot be negative.")
     rows.add(
         (den == 0) & num.notna(),
@@ -188,6 +197,22 @@ def _check_value(rows: Rows, of_indicator: Callable[[str], pd.Series], numbers: 
         "value_out_of_range",
         lambda i: f"A {unit[i]} cannot be negative; this value is {value[i]:g}.",
     )
+    rows.add(
+        value.notna() & unit.eq("years") & (value < 0),
+        "value",
+        "value_out_of_range",
+        lambda i: f"A number of years cannot be negative; this value is {value[i]:g}.",
+    )
+    # A percent sign says the number is a percentage: right for a proportion, wrong for anything else.
+    rows.add(
+        value.notna() & _percent_signed(rows.frame["value"]) & unit.notna() & unit.ne("percent"),
+        "value",
+        "percent_sign",
+        lambda i: (
+            "This value is written as a percentage, but the indicator is measured in "
+            f"{UNIT_NAMES.get(unit[i], unit[i])}. Write the number alone."
+        ),
+    )
     return value.where(value.notna(), computed)
 
 
@@ -202,6 +227,11 @@ def _check_interval(rows: Rows, numbers: dict[str, pd.Series]) -> None:
     )
     outside = value.notna() & ((lower.notna() & (lower > value + 1e-9)) | (upper.notna() & (upper < value - 1e-9)))
     rows.add(outside, "value", "value_outside_interval", "The value lies outside its own confidence interval.")
+
+
+@on_distinct
+def _percent_signed(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().str.endswith("%")
 
 
 @on_distinct

@@ -243,6 +243,16 @@ def test_a_dash_for_none_is_not_a_number_with_what_to_write_not_a_formula():
     assert "formula" not in {e["code"] for e in extract.errors}
 
 
+def test_a_percent_sign_on_a_count_or_on_a_value_that_is_not_a_proportion_is_refused():
+    refused_with(f"{HEADER}\n{replace(ROW1, 'numerator', '600%')}\n", "percent_sign", 2, "numerator")
+    years = "JSNA_LIFE_EXPECTANCY_MALE,E09000015,2018-01-01,2020-12-31,all,all,,,79.4%,"
+    extract = refused_with(f"{HEADER}\n{years}\n", "percent_sign", 2, "value")
+    assert "measured in years" in extract.errors[0]["message"]
+    negative = refused_with(f"{HEADER}\n{years.replace('79.4%', '-79.4')}\n", "value_out_of_range", 2, "value")
+    assert "years cannot be negative" in negative.errors[0]["message"]
+    assert run(f"{HEADER}\n{replace(ROW1, 'value', '60%')}\n").status == Extract.Status.LOADED  # a proportion
+
+
 def test_suppression_markers_are_stored_as_suppressed_never_zero():
     text = (
         f"{HEADER}\n{ROW1}\n"
