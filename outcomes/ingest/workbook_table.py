@@ -61,6 +61,16 @@ def read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
     except zipfile.BadZipFile as exc:
         raise _bad_xlsx() from exc
     check_archive(archive, limits)
+    if _is_strict(archive):
+        raise FileRefused(
+            Problem(
+                None,
+                None,
+                "strict_xlsx",
+                "This workbook was saved as Strict Open XML, which is not read. In Excel, save it as 'Excel Workbook "
+                "(.xlsx)' (or as CSV) and upload that.",
+            )
+        )
     try:
         book = _open_workbook(content)
         index, chosen = choose_sheet(book)
@@ -73,6 +83,19 @@ def read_xlsx(content: bytes, limits: Limits = NO_LIMITS) -> Table:
         raise _bad_xlsx() from exc
     finally:
         book.close()
+
+
+def _is_strict(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook or a sheet uses Strict Open XML's namespaces (openpyxl reads them as empty)."""
+    for name in archive.namelist():
+        if name == "xl/workbook.xml" or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            try:
+                with archive.open(name) as part:
+                    if b"purl.oclc.org/ooxml/spreadsheetml" in part.read(2048):
+                        return True
+            except Exception:  # a damaged part: reported when it is read
+                continue
+    return False
 
 
 def _bad_xlsx() -> FileRefused:

@@ -36,3 +36,25 @@ def test_a_number_shown_as_a_percentage_is_read_as_shown(number_format, expected
     content = sheet([0.691, 1, 0.005], number_format)
     table = read_table(content, sniff(content))
     assert list(table.frame["value"]) == expected
+
+
+def test_a_strict_open_xml_workbook_is_refused_with_how_to_save_it():
+    import zipfile
+
+    from outcomes.problems import FileRefused
+
+    plain = sheet([0.5], None)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(out, "w") as strict:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/") and info.filename.endswith(".xml"):
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                )
+            strict.writestr(info, data)
+    content = out.getvalue()
+    with pytest.raises(FileRefused) as refused:
+        read_table(content, sniff(content))
+    assert refused.value.problems[0].code == "strict_xlsx"
