@@ -24,7 +24,7 @@ from ..problems import FileRefused, Problem
 from .limits import NO_LIMITS, Limits, too_many_rows
 from .parsed import LINE, MAX_BEYOND, Table
 from .sniff import Sniffed
-from .table_finish import finish_table, header_problems, named_columns
+from .table_finish import MAX_COLUMNS, finish_table, header_problems, named_columns, too_many_columns
 from .titles import MOST_TITLE_LINES, skipped, title_lines
 from .workbook_table import read_xlsx
 
@@ -52,11 +52,6 @@ def read_table(content: bytes, sniffed: Sniffed, limits: Limits = NO_LIMITS) -> 
     return _shifted(table, skip)
 
 
-#: The most columns a header may name: a spreadsheet holds 16,384 (A to XFD), so no file an analyst saved has more.
-#: A line of a million bare commas would otherwise become a million columns (minutes and gigabytes).
-MAX_COLUMNS = 16_384
-
-
 def _check_header_width(text: str, delimiter: str, line: int) -> None:
     """Refuse a header of more than MAX_COLUMNS fields before it is parsed into columns."""
     end = text.find("\n")
@@ -68,15 +63,7 @@ def _check_header_width(text: str, delimiter: str, line: int) -> None:
     except csv.Error:
         fields = first.count(delimiter) + 1
     if fields > MAX_COLUMNS:
-        raise FileRefused(
-            Problem(
-                line,
-                None,
-                "too_many_columns",
-                f"The header line has {fields:,} fields, more than the {MAX_COLUMNS:,} columns a spreadsheet "
-                "holds. Check the delimiter, and delete the empty columns after the table.",
-            )
-        )
+        raise FileRefused(too_many_columns(fields, line))
 
 
 def _without_title_lines(text: str, delimiter: str) -> tuple[str, int, list[tuple[int, list[str]]]]:

@@ -13,6 +13,21 @@ from ..problems import FileRefused, Problem
 from .headers import normalise
 from .parsed import LINE, Table
 
+#: The most columns a header may name: four times the widest file read (the GP Patient Survey's practice file, about
+#: 1,100). A line of a million bare commas would otherwise become a million columns (minutes and gigabytes), and
+#: every column costs each check a pass; a stray cell far to the right of a sheet widens it to that column.
+MAX_COLUMNS = 4_096
+
+
+def too_many_columns(count: int, line: int | None) -> Problem:
+    return Problem(
+        line,
+        None,
+        "too_many_columns",
+        f"The header has {count:,} columns, more than the {MAX_COLUMNS:,} any file read here has. Check the "
+        "delimiter, and delete the empty columns (or stray cells) to the right of the table.",
+    )
+
 
 def header_problems(header: list[str], line: int = 1) -> list[Problem]:
     problems = []

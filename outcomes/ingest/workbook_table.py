@@ -21,7 +21,7 @@ from .cells import cell_text
 from .limits import NO_LIMITS, Limits, check_archive, declared_dimension, rows_with_values, too_many_rows
 from .parsed import LINE, MAX_BEYOND, Table
 from .sheets import choose_sheet
-from .table_finish import finish_table, header_problems, named_columns
+from .table_finish import MAX_COLUMNS, finish_table, header_problems, named_columns, too_many_columns
 from .titles import MOST_TITLE_LINES, skipped, title_lines
 
 # Workbooks written by tools other than Excel often have no default cell style: openpyxl says so on stderr for
@@ -135,6 +135,8 @@ def _read_sheet(
     header = [cell_text(v).strip() for v in head[skip]]
     while header and not header[-1]:
         header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise FileRefused(too_many_columns(len(header), skip + 1))
     problems = ([skipped(skip)] if skip else []) + header_problems(header, skip + 1) + ([chosen] if chosen else [])
     width = len(header)
     keep = SAMPLE_ROWS if over_limit is not None else limits.rows

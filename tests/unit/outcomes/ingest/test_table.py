@@ -72,7 +72,7 @@ def test_blank_lines_are_dropped_and_line_numbers_kept():
 
 @pytest.mark.parametrize(
     "text",
-    ["," * 20_000, "a,b,c" + "," * 20_000 + "\n1,2,3\n", "Title\n\na,b,c" + "," * 20_000 + "\n1,2,3\n"],
+    ["," * 5_000, "a,b,c" + "," * 5_000 + "\n1,2,3\n", "Title\n\na,b,c" + "," * 5_000 + "\n1,2,3\n"],
     ids=["commas-only", "trailing-commas", "below-a-title"],
 )
 def test_a_header_wider_than_a_spreadsheet_is_refused_before_it_is_parsed(text):
@@ -80,7 +80,7 @@ def test_a_header_wider_than_a_spreadsheet_is_refused_before_it_is_parsed(text):
     with pytest.raises(FileRefused) as refused:
         table.read_table(content, sniff(content))
     [problem] = refused.value.problems
-    assert problem.code == "too_many_columns" and "20,00" in problem.message
+    assert problem.code == "too_many_columns" and "5,00" in problem.message
 
 
 def test_a_row_of_a_million_commas_below_a_normal_header_is_one_ragged_row():

@@ -58,3 +58,19 @@ def test_a_strict_open_xml_workbook_is_refused_with_how_to_save_it():
     with pytest.raises(FileRefused) as refused:
         read_table(content, sniff(content))
     assert refused.value.problems[0].code == "strict_xlsx"
+
+
+def test_a_stray_cell_far_to_the_right_of_the_header_is_refused_before_the_rows_are_read():
+    from outcomes.problems import FileRefused
+
+    book = openpyxl.Workbook()
+    book.active.append(["org_code", "value"])
+    book.active.append(["E84068", 1])
+    book.active.cell(1, 16_384, "x")  # column XFD, the last a sheet has
+    out = io.BytesIO()
+    book.save(out)
+    content = out.getvalue()
+    with pytest.raises(FileRefused) as refused:
+        read_table(content, sniff(content))
+    [problem] = refused.value.problems
+    assert (problem.code, problem.line) == ("too_many_columns", 1) and "16,384 columns" in problem.message
