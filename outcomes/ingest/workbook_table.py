@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import warnings
 import zipfile
 
@@ -126,7 +125,7 @@ def _read_sheet(
     over_limit = _sheet_over_limit(archive, sheet, limits)
     # Read every row present, whatever <dimension> claims: openpyxl would stop at its last row, or pad to it.
     sheet.reset_dimensions()
-    rows = _shown_rows(sheet) if _has_percent_formats(archive) else sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True)
     head = list(itertools.islice(rows, MOST_TITLE_LINES + 2))
     if not head:
         raise FileRefused(Problem(None, None, "empty_file", f"The sheet '{sheet.title}' is empty."))
@@ -177,33 +176,6 @@ def _read_sheet(
     table.header_line = skip + 1
     table.beyond = beyond
     return table
-
-
-def _has_percent_formats(archive: zipfile.ZipFile) -> bool:
-    """Whether any cell style shows numbers as percentages (built-in formats 9 and 10, or a format with %)."""
-    try:
-        styles = archive.read("xl/styles.xml")
-    except KeyError:
-        return False
-    return bool(_PERCENT_FORMAT.search(styles))
-
-
-_PERCENT_FORMAT = re.compile(rb'numFmtId="(?:9|10)"|formatCode="[^"]*%')
-
-
-def _shown_rows(sheet):
-    """Rows as Excel shows them where a number is formatted as a percentage: 0.691 shown as 69.1% is read as
-    "69.1%", what the analyst sees and means (a value of 0.691 would load as 0.691 percent). Other cells as stored.
-    """
-    for row in sheet.iter_rows():
-        yield tuple(_shown(cell) for cell in row)
-
-
-def _shown(cell) -> object:
-    value = getattr(cell, "value", None)
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return f"{round(value * 100, 9)!r}%"
-    return value
 
 
 def _is_formula_cell(value: object) -> bool:

@@ -1,4 +1,4 @@
-"""Reading a sheet: numbers formatted as percentages are read as Excel shows them."""
+"""Reading a sheet: workbooks that are refused before their rows are read."""
 
 from __future__ import annotations
 
@@ -21,21 +21,6 @@ def sheet(values: list[object], number_format: str | None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("number_format", "expected"),
-    [
-        ("0.0%", ["69.1%", "100%", "0.5%"]),  # shown as 69.1%, 100.0%, 0.5%: what the analyst means
-        ("0%", ["69.1%", "100%", "0.5%"]),  # built-in format 9: the value is still read in full
-        ("0.000", ["0.691", "1", "0.005"]),  # a plain number format: as stored
-        (None, ["0.691", "1", "0.005"]),
-    ],
-)
-def test_a_number_shown_as_a_percentage_is_read_as_shown(number_format, expected):
-    content = sheet([0.691, 1, 0.005], number_format)
-    table = read_table(content, sniff(content))
-    assert list(table.frame["value"]) == expected
 
 
 def test_a_strict_open_xml_workbook_is_refused_with_how_to_save_it():
