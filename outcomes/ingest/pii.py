@@ -50,7 +50,9 @@ POSTCODE = re.compile(POSTCODE_PATTERN, re.IGNORECASE)
 #: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956").
 DATE_OF_BIRTH_IN_TEXT = re.compile(
     r"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth)\s*[:\-]?\s*"
-    r"[0-9]{1,4}[/.\- ](?:[0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2,4}",
+    r"[0-9]{1,4}[/.\- ](?:[0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2,4}(?![0-9])"
+    # ... one date, not the start of a range: "children born 1 September 2012 to 31 August 2013" is a cohort
+    r"(?!\s*(?:[-\u2013\u2014]|to\b|and\b|until\b|through\b|till\b))",
     re.IGNORECASE,
 )
 #: What any of the cell checks below could find, in one pass over a column's distinct values: a postcode, an

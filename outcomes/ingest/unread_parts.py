@@ -26,12 +26,12 @@ from pathlib import PurePosixPath
 from ..problems import FileRefused, Problem
 from . import archive
 from .cells import cell_text
+from .headers import normalise
 from .pii import (
     DATE_OF_BIRTH_IN_TEXT,
     MAX_FINDINGS,
     contact_header,
     holds_nhs_number,
-    identifying_header,
     nhs_number_valid,
 )
 from .sniff import decode, delimiter_of, is_workbook_listing
@@ -233,10 +233,37 @@ def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Itera
         book.close()
 
 
+#: Column names that can only mean one person's details. Only these, exactly: on other sheets and in notes, headings
+#: such as "Year of birth", "Age of mother at birth", "Date of birth from" (a cohort's range), a bare "Patient"
+#: (a type) or an author's "First name" in a document-control table are aggregate or staff details.
+PERSONAL_HEADINGS = frozenset(
+    {
+        "date_of_birth",
+        "dob",
+        "d_o_b",
+        "birth_date",
+        "birthdate",
+        "patient_date_of_birth",
+        "patient_dob",
+        "nhs_number",
+        "nhs_no",
+        "nhsno",
+        "nhsnumber",
+        "nhs_num",
+        "patient_nhs_number",
+        "patient_name",
+        "patient_forename",
+        "patient_surname",
+        "patient_first_name",
+        "patient_last_name",
+    }
+)
+
+
 def personal_heading(name: str) -> bool:
-    """A short column name for a person's details: a date of birth, an NHS number, a forename, surname or patient's
-    name (not a bare "Name", an address, a postcode or a telephone: an organisation's, in notes and contents)."""
-    return len(name.strip()) <= MAX_HEADING_LENGTH and identifying_header(name, contact=False, names=False)
+    """A column name for one patient's details: a date of birth, an NHS number, a patient's name (``PERSONAL_HEADINGS``,
+    exactly)."""
+    return len(name.strip()) <= MAX_HEADING_LENGTH and normalise(name) in PERSONAL_HEADINGS
 
 
 def _a_detail(value: object) -> bool:

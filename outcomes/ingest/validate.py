@@ -255,15 +255,6 @@ def _check_periods(rows: Rows, reference: Reference, codes: _Codes) -> tuple[pd.
     months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
     expected = codes.of_indicator("period_months").astype(float)
     aligned = (start.dt.day == 1) & (end == end + pd.offsets.MonthEnd(0))
-    # Every period is whole calendar months, whatever its length: an indicator with no set length (most annual
-    # ones) still reports years, quarters or months, never 15 January to 3 June.
-    rows.add(
-        have & expected.isna() & ~aligned & (end >= start),
-        "period_start",
-        "period_not_whole_months",
-        "A period runs from the first day of a month to the last day of a month (e.g. 01/04/2023 to 31/03/2024); "
-        "this one does not.",
-    )
     rows.add(
         have & expected.notna() & ((months != expected) | ~aligned) & (end >= start),
         "period_start",

@@ -213,7 +213,32 @@ def _check_value(rows: Rows, of_indicator: Callable[[str], pd.Series], numbers: 
             f"{UNIT_NAMES.get(unit[i], unit[i])}. Write the number alone."
         ),
     )
+    _warn_fractions(rows, of_indicator, value, num)
     return value.where(value.notna(), computed)
+
+
+def _warn_fractions(rows: Rows, of_indicator: Callable[[str], pd.Series], value: pd.Series, num: pd.Series) -> None:
+    """One warning per percentage indicator whose values, given without counts, all lie between 0 and 1: a
+    spreadsheet formatted as percentages stores 69.1% as 0.691, which would load as 0.691%. Only a warning, as a
+    rare condition's prevalence can be under 1% everywhere."""
+    given = value.notna() & num.isna() & of_indicator("unit").eq("percent") & of_indicator("multiplier").eq(100)
+    if not given.any():
+        return
+    codes = of_indicator("code")[given]
+    for code, values in value[given].groupby(codes, sort=True):
+        if values.max() <= 1 and values.min() >= 0 and (values > 0).any():
+            first = int(rows.frame.loc[values.index[0], LINE])
+            rows.problems.add(
+                Problem(
+                    first,
+                    column_name(rows.columns, "value"),
+                    "values_look_like_fractions",
+                    f"Every value of {code} in this file lies between 0 and 1 ({counted(len(values), 'row', 'rows')}; "
+                    "the first on this line), and is read as a percentage (0.691 as 0.691%). If they are fractions "
+                    "(0.691 for 69.1%, as a spreadsheet formatted as percentages stores them), multiply them by 100.",
+                    "warning",
+                )
+            )
 
 
 def _check_interval(rows: Rows, numbers: dict[str, pd.Series]) -> None:

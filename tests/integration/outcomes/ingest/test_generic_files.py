@@ -253,6 +253,17 @@ def test_a_percent_sign_on_a_count_or_on_a_value_that_is_not_a_proportion_is_ref
     assert run(f"{HEADER}\n{replace(ROW1, 'value', '60%')}\n").status == Extract.Status.LOADED  # a proportion
 
 
+def test_percentages_given_as_fractions_are_warned_of_once_per_indicator():
+    rows = [replace(replace(replace(ROW1, "numerator", ""), "denominator", ""), "value", v) for v in ("0.691", "0.7")]
+    rows[1] = rows[1].replace("all,all", "imd_quintile,1")
+    extract = run(f"{HEADER}\n" + "\n".join(rows) + "\n")
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    [warning] = [w for w in extract.warnings if w["code"] == "values_look_like_fractions"]
+    assert warning["line"] == 2 and "OUT3_CARE_EXPERIENCE" in warning["message"] and "2 rows" in warning["message"]
+    extract = run(f"{HEADER}\n{replace(replace(replace(ROW1, 'numerator', ''), 'denominator', ''), 'value', '69.1')}\n")
+    assert "values_look_like_fractions" not in {w["code"] for w in extract.warnings}
+
+
 def test_suppression_markers_are_stored_as_suppressed_never_zero():
     text = (
         f"{HEADER}\n{ROW1}\n"
@@ -289,21 +300,14 @@ def test_bad_dates_and_periods_are_refused(start, end, code, column):
     refused_with(f"{HEADER}\n{row}\n", code, 2, column)
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "code"),
-    [
-        ("2021-01-15", "2023-06-03", "period_not_whole_months"),
-        ("2023-01-01", "2024-01-01", "period_not_whole_months"),  # ends on the first of a month
-        ("2023-06-01", "2023-06-01", "period_not_whole_months"),  # one day
-        ("1900-01-01", "1900-12-31", "period_too_early"),  # an empty Excel date
-    ],
-)
-def test_an_indicator_of_any_period_length_still_takes_whole_calendar_months(start, end, code):
-    """JSNA_DIABETES_PREVALENCE sets no period length (annual QOF years, or any other run of months)."""
-    row = f"JSNA_DIABETES_PREVALENCE,E09000015,{start},{end},all,all,,,7.1,"
-    refused_with(f"{HEADER}\n{row}\n", code, 2, "period_start")
-    extract = run(f"{HEADER}\nJSNA_DIABETES_PREVALENCE,E09000015,2022-04-01,2024-03-31,all,all,,,7.1,\n")
-    assert extract.status == Extract.Status.LOADED, extract.errors  # two years, whole months: any length is fine
+def test_an_indicator_with_no_set_period_length_takes_any_period_but_none_before_1950():
+    """JSNA_DIABETES_PREVALENCE sets no period length: a campaign or a week is a period too (vaccination uptake is
+    published for 3 October to 20 December), but 1900 is an empty Excel date."""
+    row = "JSNA_DIABETES_PREVALENCE,E09000015,{},{},all,all,,,7.1,"
+    refused_with(f"{HEADER}\n{row.format('1900-01-01', '1900-12-31')}\n", "period_too_early", 2, "period_start")
+    for start, end in (("2022-04-01", "2024-03-31"), ("2024-10-03", "2024-12-20")):
+        extract = run(f"{HEADER}\n{row.format(start, end)}\n")
+        assert extract.status == Extract.Status.LOADED, extract.errors
 
 
 def test_mixed_date_formats_are_refused():

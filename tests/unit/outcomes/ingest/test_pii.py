@@ -163,6 +163,20 @@ def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
     assert find_identifiers(table(f"indicator_code,org_code,value\nX,E09000015,{cell}\n".encode())) == []
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Children born 1 April 2024 to 30 June 2024",
+        "born 01/04/2024 - 30/06/2024",
+        "Cohort: date of birth 01/04/2024 to 30/06/2024",
+        "Year 6 children (born 1 September 2012 to 31 August 2013)",
+    ],
+)
+def test_a_cohort_s_range_of_birth_dates_is_not_a_date_of_birth(note):
+    content = f'indicator_code,org_code,note\nX,E09000015,"{note}"\n'.encode()
+    assert find_identifiers(table(content)) == []
+
+
 @pytest.mark.parametrize("note", ["John Smith, born 12/03/1956", "DOB: 1 March 1956", "d.o.b. 1956-03-12"])
 def test_a_date_of_birth_written_into_a_note_is_found(note):
     content = f'indicator_code,org_code,note\nX,E09000015,"{note}"\n'.encode()

@@ -202,9 +202,10 @@ def test_a_zip_s_comment_and_a_date_of_birth_in_its_notes_are_screened():
     assert scan(zipped({"data.csv": b"x\n1\n", "readme.txt": b"Published 12/03/2024\n"}), member="data.csv") == []
 
 
-@pytest.mark.parametrize("heading", ["Date of birth", "DOB", "NHS No", "Forename", "Surname", "Patient name"])
+@pytest.mark.parametrize("heading", ["Date of birth", "DOB", "NHS No", "NHS number", "Patient name", "Patient surname"])
 def test_a_column_of_people_s_details_on_a_hidden_sheet_is_found_without_an_nhs_number(heading):
-    rows = [["Practice", "Sex", heading], ["E84001", "F", "01/02/1950" if "birth" in heading.lower() else "Smith"]]
+    value = "01/02/1950" if "birth" in heading.lower() or heading == "DOB" else "Smith"
+    rows = [["Practice", "Sex", heading], ["E84001", "F", value]]
     raw = workbook({"Data": [["org_code"], ["E84001"]], "Cohort": rows}, {"Cohort": "hidden"})
     [problem] = scan(raw, sheet="Data")
     assert (problem.line, problem.column) == (2, "Sheet 'Cohort' (hidden), column C")
@@ -236,8 +237,23 @@ def test_people_s_details_in_another_table_of_a_zip_are_found_with_their_line():
             ["x", "y", "z"],
         ],  # a sentence, not a heading
         [["Practice", "Date of birth", "Sex"]],  # a heading with nothing under it
+        [["Area", "Age of mother at birth", "Births"], ["E09000015", "20-24", "512"]],  # ONS births
+        [["Cohort", "Date of birth from", "Date of birth to"], ["Q1", "01/04/2024", "30/06/2024"]],  # immunisations
+        [["Year of birth", "Children", "Measured"], ["2013", "3010", "2950"]],
+        [["Patient", "Count", "Share"], ["Temporary resident", "12", "0.4"]],
+        [["Version", "First name", "Surname"], ["1.2", "Jane", "Analyst"]],  # a document's author, not a patient
     ],
-    ids=["glossary", "organisations", "sentence", "empty-column"],
+    ids=[
+        "glossary",
+        "organisations",
+        "sentence",
+        "empty-column",
+        "births",
+        "cohort-range",
+        "year-of-birth",
+        "patient-type",
+        "document-control",
+    ],
 )
 def test_headings_alone_organisation_contacts_and_notes_are_not_people_s_details(rows):
     assert scan(workbook({"Data": [["org_code"], ["E84001"]], "Notes": rows}), sheet="Data") == []
