@@ -157,6 +157,17 @@ def apply_practices(frame: pd.DataFrame, on_warning: Callable[[Problem], None] =
             changes += bool(area.ods_status)
             area = actions.set_area_status(area=area, status=row["status"])
         close = _date(row["close_date"])
+        opened = _date(row["open_date"])
+        if close is not None and opened is not None and close < opened:
+            raise FileRefused(
+                Problem(
+                    row[LINE],
+                    "column 12 (close date)",
+                    "closed_before_opening",
+                    f"{area.code} is given as closing on {close:%d %B %Y}, before it opened on {opened:%d %B %Y} "
+                    "(column 11). Check the dates: ODS writes them YYYYMMDD.",
+                )
+            )
         if close is not None:
             end = close + ONE_DAY
             for membership in PracticeMembership.objects.filter(practice=area).select_related("pcn"):

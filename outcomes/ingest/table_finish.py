@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import FileRefused, Problem
+from .epraccur_shape import is_epraccur_line
 from .headers import normalise
 from .parsed import LINE, Table
 
@@ -51,7 +52,8 @@ def finish_table(
         frame = frame.loc[~all_empty(frame, data)]
         frame, repeated = _repeated_headers(frame, header)
         problems = [*problems, *repeated]
-    if frame.empty and over_limit is None:
+    # A one-practice epraccur is a single line of data, no header: its reader reads that line.
+    if frame.empty and over_limit is None and not is_epraccur_line(header):
         raise FileRefused(Problem(None, None, "no_rows", "The file has column names but no data rows."))
     return Table(
         header=header, frame=frame.reset_index(drop=True), problems=problems, sheet=sheet, over_limit=over_limit

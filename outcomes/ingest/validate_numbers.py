@@ -62,6 +62,11 @@ def _parse_number_columns(rows: Rows) -> tuple[dict[str, pd.Series], pd.Series]:
     return numbers, suppressed_any | (blank_value & explicit_blank)
 
 
+#: The largest count believable: ten billion, more than the world's people and more than a decade of England's
+#: prescription items. Person-years pooled over five years for England are about 0.3 billion, so no real count
+#: comes near; a count beyond it is a typing or column error (99,999,999,999 registered patients).
+MAX_COUNT = 1e10
+
 #: What an indicator's unit measures, in a message.
 UNIT_NAMES = {"rate": "a rate", "count": "a count", "years": "years", "score": "a score"}
 #: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas).
@@ -103,6 +108,14 @@ def _check_counts(rows: Rows, of_indicator: Callable[[str], pd.Series], numbers:
             "A count is a number of people or events, not a percentage. Write the count alone.",
         )
     rows.add(den < 0, "denominator", "negative_count", "A count cannot be negative.")
+    for canonical in ("numerator", "denominator"):
+        rows.add(
+            numbers[canonical] > MAX_COUNT,
+            canonical,
+            "implausible_count",
+            f"This count is more than {MAX_COUNT:,.0f}: more people or events than there are. Check the column "
+            "and the number.",
+        )
     rows.add(
         (den == 0) & num.notna(),
         "denominator",

@@ -19,47 +19,20 @@ from typing import ClassVar
 import pandas as pd
 
 from ...problems import Problem
+from ..epraccur_shape import (
+    EPRACCUR_COLUMNS,
+    EPRACCUR_WIDTHS,
+    OUTSIDE_ENGLAND_CODE,
+    PRACTICE_CODE,
+    YYYYMMDD,
+    is_epraccur_line,
+)
 from ..headers import normalise
 from ..parsed import LINE, Table
 from .base import Reader, ReaderOutput, register
 
-#: epraccur's 27 columns, by position (NHS Digital/England ODS "GP Practices" file layout).
-EPRACCUR_COLUMNS = (
-    "organisation_code",
-    "name",
-    "national_grouping",
-    "high_level_health_geography",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "address_line_4",
-    "address_line_5",
-    "postcode",
-    "open_date",
-    "close_date",
-    "status_code",
-    "organisation_sub_type_code",
-    "commissioner",
-    "join_provider_purchaser_date",
-    "left_provider_purchaser_date",
-    "contact_telephone_number",
-    "null_1",
-    "null_2",
-    "null_3",
-    "amended_record_indicator",
-    "null_4",
-    "provider_purchaser",
-    "null_5",
-    "prescribing_setting",
-    "null_6",
-)
 #: Organisation contact details: exempt from the patient-data cell scan for this format only.
 ORGANISATION_ADDRESS_COLUMNS = (4, 5, 6, 7, 8, 9, 17)
-PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
-#: GP practice codes of ODS that are not English practices, so never ours: the Channel Islands (Alderney,
-#: Guernsey, Jersey: ALD200, GUE700, JER001, published in the national epraccur) and Scotland (five digits).
-#: Welsh (W00001) and Northern Irish (Z00001) codes have the English shape and are simply not ours.
-OUTSIDE_ENGLAND_CODE = re.compile(r"^(?:(?:ALD|GUE|JER)\d{3}|\d{5})$")
 PRACTICE_CODE_SHAPE = (
     "ODS GP practice codes are a capital letter and five digits (E84068); the Channel Islands' are ALD, GUE or "
     "JER and three digits"
@@ -67,7 +40,6 @@ PRACTICE_CODE_SHAPE = (
 PCN_CODE = re.compile(r"^U\d{5}$")
 #: What any ODS organisation code looks like (K0E995, RXG01, QRV): quoted in messages, unlike free text.
 ODS_LIKE = re.compile(r"^[A-Z0-9]{3,8}$")
-YYYYMMDD = re.compile(r"^\d{8}$")
 STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
 #: The ODS Data Search and Export layout (seen in 2025 copies of epraccur) spells the status out; INACTIVE is a
 #: closed practice (it carries the close date).
@@ -120,18 +92,10 @@ class EpraccurReader(Reader):
     #: The first line is data, not column names (table.py's header problems at line 1 do not apply).
     headerless: ClassVar[bool] = True
 
-    #: Columns a copy may have and still be read by position: the published 27, or a few fewer (Excel drops empty
-    #: trailing columns when it saves a sheet; the close date and status, in columns 12 and 13, must be there)
-    #: or more (a column ODS adds at the end, or a delimiter ending every line).
-    WIDTHS: ClassVar[range] = range(13, len(EPRACCUR_COLUMNS) + 4)
+    WIDTHS: ClassVar[range] = EPRACCUR_WIDTHS
 
     def matches(self, table: Table) -> bool:
-        header = [h.strip() for h in table.header]
-        return (
-            len(header) in self.WIDTHS
-            and bool(PRACTICE_CODE.match(header[0]) or OUTSIDE_ENGLAND_CODE.match(header[0]))
-            and bool(YYYYMMDD.match(header[10]))
-        )
+        return is_epraccur_line(table.header)
 
     def pii_exempt_columns(self, table: Table) -> frozenset[str]:
         """Keys of ``table.frame`` holding the organisation's address, postcode and telephone (this shape only)."""

@@ -122,7 +122,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
         verb = "Valid (dry run, no data changed)" if dry_run else "Loaded"
         self.stdout.write(
-            f"{verb} {shown} as {e.format}: {e.rows_read:,} rows read, {e.rows_inserted:,} inserted, "
+            f"{verb} {shown} as {e.format}: {counted(e.rows_read, 'row')} read, {e.rows_inserted:,} inserted, "
             f"{e.rows_superseded:,} superseded, {e.rows_unchanged:,} unchanged, {counted(e.warning_count, 'warning')}."
         )
 

@@ -119,6 +119,28 @@ def test_a_closure_before_the_membership_starts_is_refused_and_nothing_changes()
     assert state() == before
 
 
+def test_a_practice_closing_before_it_opened_is_refused_and_nothing_changes():
+    content = EPRACCUR.read_bytes().replace(
+        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",""',
+        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",'
+        b'"19700101"',
+    )
+    assert content != EPRACCUR.read_bytes()
+    before = state()
+    with pytest.raises(FileRefused) as refused:
+        apply_epraccur(content)
+    assert [(p.line, p.code) for p in refused.value.problems] == [(5, "closed_before_opening")]
+    assert "before it opened on 01 April 1974" in refused.value.problems[0].message
+    assert state() == before
+
+
+def test_an_epraccur_of_one_practice_one_line_and_no_header_is_read():
+    line = next(row for row in EPRACCUR.read_bytes().splitlines() if row.startswith(b'"E84004"'))
+    result = apply_epraccur(line + b"\r\n")
+    assert result == LoadResult(inserted=0, superseded=1, unchanged=0)
+    assert Area.objects.get(code="E84004").name == "Circle Health Practice"
+
+
 def test_a_bad_date_in_epraccur_is_an_error_on_its_line():
     content = EPRACCUR.read_bytes().replace(b'"19920401"', b'"1992-13-45"')
     table = read_table(content, sniff(content))

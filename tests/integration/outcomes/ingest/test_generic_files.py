@@ -178,6 +178,8 @@ def test_area_level_breakdown_and_category_must_be_allowed():
     [
         ("numerator", "six hundred", "not_a_number"),
         ("denominator", "1e20", "overflow"),
+        ("denominator", "99999999999", "implausible_count"),
+        ("numerator", '"99,999,999,999"', "implausible_count"),
         ("numerator", "-5", "negative_count"),
         ("numerator", "1200", "numerator_above_denominator"),
         ("value", "70.0", "value_inconsistent"),

@@ -25,7 +25,7 @@ def test_a_valid_file_loads_and_says_what_happened(tmp_path):
     path.write_text(GOOD)
     out = StringIO()
     call_command("ingest", str(path), stdout=out)
-    assert "Loaded survey.csv as generic: 1 rows read, 1 inserted" in out.getvalue()
+    assert "Loaded survey.csv as generic: 1 row read, 1 inserted" in out.getvalue()
     assert out.getvalue().rstrip().endswith(", 0 warnings.")
     assert Extract.objects.latest("pk").source == "command"
 
