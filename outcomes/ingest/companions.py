@@ -8,10 +8,13 @@ in the same ZIPs and folders as the files we read (the QOF year's raw data, ONS'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .headers import normalise
-from .parsed import Table
+from .parsed import LINE, Table
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,9 @@ class Companion:
     what: str  # the file, as its publisher names it
     instead: str  # what to load instead
     columns: frozenset[str]  # normalised column names that, all present, identify it
+    #: A list of places, no row about a person (ODS's postcode directory): its cells are not screened as
+    #: patient data, so it is refused as what it is and kept like any refused file, not deleted.
+    places: bool = False
 
     def message(self) -> str:
         return f"This is {self.what}, which holds no values to load. {self.instead}"
@@ -72,7 +78,46 @@ COMPANIONS = (
 )
 
 
+POSTCODE_DIRECTORY = Companion(
+    "ODS's postcode directory (pcodeall.csv or a region's pcodeyNN.csv: every postcode with the commissioning "
+    "organisations whose area it falls in), a list of places",
+    "Practices and their PCNs come from the ODS epraccur file and ePCN workbook (docs/formats/ods.md), and the "
+    "practice map of the GP registrations (docs/formats/geography.md).",
+    frozenset(),
+    places=True,
+)
+#: A postcode as ODS writes it, padded to eight characters ("BB8  6JR").
+_POSTCODE = re.compile(r"^\s*[A-Z]{1,2}[0-9][A-Z0-9]? *[0-9][A-Z]{2}\s*$")
+#: The organisation codes beside each postcode: region, ICB and former SHA and PCT codes are three characters,
+#: sub-ICB locations three or five (X2C4Y); never a practice's six.
+_AREA_CODE = r"^\s*(?:[A-Z0-9]{3}|[A-Z0-9]{5})?\s*$"
+
+
 def companion_file(table: Table) -> Companion | None:
-    """The companion file the table is, if its columns say so."""
+    """The companion file the table is, if its columns (or, headerless, its shape) say so."""
     names = {normalise(h) for h in table.header}
-    return next((c for c in COMPANIONS if c.columns <= names), None)
+    found = next((c for c in COMPANIONS if c.columns <= names), None)
+    if found is None and _postcode_directory(table):
+        return POSTCODE_DIRECTORY
+    return found
+
+
+def _postcode_directory(table: Table) -> bool:
+    """ODS's postcode directory: no header, every line a postcode (each once) and two or three organisation codes
+    of three or five characters, and nothing else. So strict that a list of people cannot pass for it: a code of a
+    practice is six characters, and a name, a number or a date in any cell fails it."""
+    header = table.header
+    if any(p.code == "repeated_header" for p in table.problems):  # line 1 again: a postcode twice
+        return False
+    if not 3 <= len(header) <= 4 or not _POSTCODE.match(header[0]):
+        return False
+    if not all(re.match(_AREA_CODE, cell) for cell in header[1:]):
+        return False
+    columns = [c for c in table.frame.columns if c != LINE]
+    postcodes = table.frame[columns[0]].astype(str)
+    if not postcodes.str.match(_POSTCODE.pattern).all():
+        return False
+    if not all(table.frame[c].astype(str).str.match(_AREA_CODE).all() for c in columns[1:]):
+        return False
+    spelt = pd.concat([postcodes, pd.Series([header[0]])]).str.replace(" ", "").str.upper()
+    return not spelt.duplicated().any()

@@ -207,6 +207,16 @@ def find_identifiers(
                     "This column name suggests patient-identifiable data, which this system never stores.",
                 )
             )
+        elif name not in exempt_headers and POSTCODE.fullmatch(name.strip()):
+            findings.append(
+                Problem(
+                    table.header_line,
+                    name,
+                    "patient_identifiable",
+                    "A column name is a full postcode, which can identify a household: the first line looks like "
+                    "a row of data, not column names.",
+                )
+            )
         elif name not in exempt_headers and len(name) >= 10 and holds_nhs_number(name):
             findings.append(
                 Problem(

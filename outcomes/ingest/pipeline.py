@@ -43,6 +43,7 @@ from . import archive, reference
 from .companions import companion_file
 from .limits import NO_LIMITS, Limits
 from .nearest import unknown_format_message
+from .parsed import LINE
 from .pii import find_identifiers
 from .readers import detect_reader, get_reader
 from .rowchecks import check_text
@@ -237,6 +238,8 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     reader = (None if companion else detect_reader(table)) if auto else get_reader(extract.format)
     exempt = reader.pii_exempt_columns(table) if reader is not None else frozenset()
     exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
+    if companion is not None and companion.places:  # a list of places: no cell is about a person
+        exempt, exempt_headers = frozenset(c for c in table.frame.columns if c != LINE), frozenset(table.header)
     identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
     # ... and the sheets and ZIP members not read, which are stored with the upload all the same
     identifiers += nhs_numbers_in_titles(table.preamble) + nhs_numbers_beyond(table.beyond)

@@ -118,6 +118,13 @@ def qof_mapping_2223(number: int, f: list[str]) -> bool:
     return f[14] == HARROW_Y_PRACTICE or qof_mapping(number, f)
 
 
+def ods_postcodes(number: int, f: list[str]) -> bool:
+    """The first 100 lines, every 1,000th line whose postcode is padded with two spaces or whose sub-ICB code has
+    five characters, and every 2,000th line."""
+    padded = "  " in f[0] or len(f[2]) == 5
+    return number <= 100 or (padded and number % 1000 == 0) or number % 2000 == 0
+
+
 # ------------------------------------------------------------------------------------------------ workbooks
 
 ROW = re.compile(rb"<row [^>]*?r=\"(\d+)\"[^>]*?(?:/>|>.*?</row>)", re.S)
@@ -228,6 +235,7 @@ def main(folder: Path) -> None:
     cut_text(
         folder / "gp-reg-pat-prac-map.csv", HERE / "gp_registrations_map_2026-08_excerpt.csv", gp_registrations_map
     )
+    cut_text(folder / "pcodey63.csv", HERE / "ods_pcodey63_excerpt.csv", ods_postcodes, header=False)
     cut_workbook(
         folder / "ePCN_2023-02_blackwellrd.xlsx",
         HERE / "ePCN_2023-02_excerpt.xlsx",

@@ -378,6 +378,27 @@ def test_a_dry_run_never_deletes_the_file_it_was_given_even_when_refused_as_pati
     assert Extract.objects.latest("pk").stored_file == ""
 
 
+def test_the_ods_postcode_directory_is_refused_as_a_list_of_places_and_kept():
+    extract = run(REAL / "ods_pcodey63_excerpt.csv")
+    assert extract.status == Extract.Status.REFUSED
+    assert [e["code"] for e in extract.errors] == ["not_a_data_file"]
+    assert "postcode directory" in extract.errors[0]["message"]
+    assert extract.stored_file != "" and extract.file_deleted_at is None  # a list of places, not patient data
+
+
+def test_a_list_of_people_s_postcodes_with_their_practice_is_still_deleted(tmp_path):
+    lines = (REAL / "ods_pcodey63_excerpt.csv").read_bytes().splitlines(keepends=True)[:60]
+    content = b"".join(line.replace(b'"36J"', b'"E84004"') for line in lines)
+    path = tmp_path / "patients.csv"
+    path.write_bytes(content)
+    extract = run(path)
+    codes = {e["code"] for e in extract.errors}
+    assert {"patient_identifiable", "file_deleted"} <= codes
+    # the first line is data too: its postcode is named, not taken for a column name
+    assert any(e["line"] == 1 and "column name is a full postcode" in e["message"] for e in extract.errors)
+    assert extract.stored_file == ""
+
+
 def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
     """The plan's 9.5% (age 4-5) and 21% (age 10-11) are obesity: Fingertips 90319 and 90323. 20601 and 20602
     are overweight including obesity, a different and larger measure."""

@@ -68,3 +68,35 @@ def test_each_qof_lookup_is_recognised_and_names_the_files_to_load(name):
 )
 def test_data_files_are_not_taken_for_lookups(header):
     assert companion_file(table(header)) is None
+
+
+# ODS's postcode directory: verbatim lines of pcodey63.csv (tests/data/real-files/SOURCES.md).
+POSTCODES = (
+    b'"BB18 6JH","QWO","36J"\r\n"BB18 6JR","QWO","36J"\r\n"BB8  6JR","QWO","36J"\r\n"BD11 1JR","QWO","X2C4Y"\r\n'
+)
+
+
+def headerless(content: bytes):
+    return read_table(content, sniff(content))
+
+
+def test_the_ods_postcode_directory_is_a_list_of_places():
+    companion = companion_file(headerless(POSTCODES))
+    assert companion is not None and companion.places
+    assert "postcode directory" in companion.what and "ePCN workbook" in companion.message()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (b'"QWO","36J"\r\n"BB18 6JR"', b'"QWO","36J"\r\n"BB18 6JH"'),  # a postcode twice: people share households
+        (b'"BB8  6JR","QWO","36J"', b'"BB8  6JR","QWO","E84004"'),  # a practice's code: a list of patients
+        (b'"BB8  6JR","QWO","36J"', b'"BB8  6JR","QWO","Jo Bloggs"'),  # a name
+        (b'"BB8  6JR","QWO","36J"', b'"BB8  6JR","QWO","1961"'),  # a year, a number
+        (b'"BB8  6JR","QWO","36J"', b'"Flat 2","QWO","36J"'),  # an address, not a postcode
+    ],
+)
+def test_anything_but_places_is_not_the_postcode_directory(change):
+    content = POSTCODES.replace(*change)
+    assert content != POSTCODES
+    assert companion_file(headerless(content)) is None
