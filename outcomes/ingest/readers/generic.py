@@ -36,6 +36,7 @@ class GenericReader(Reader):
         mapping, problems = map_columns(table.header, GENERIC_ALIASES, REQUIRED)
         problems = _header_problems(table.header, mapping, problems)
         if any(p.severity == "error" and p.code in HEADER_ERRORS for p in problems):
+            problems += _fingertips_like(table.header)
             # One clear error per column, not the same complaint on every row.
             frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CANONICAL})
             frame[LINE] = pd.Series(dtype=int)
@@ -50,6 +51,27 @@ class GenericReader(Reader):
             frame.loc[_blank(frame[column]), column] = "all"
         problems += _read_labels(frame, mapping)
         return ReaderOutput(frame=frame, columns=mapping, problems=problems)
+
+
+def _fingertips_like(header: list[str]) -> list[Problem]:
+    """A file named like Fingertips data ('IndicatorID', 'AreaCode') but without its columns is read as the
+    template (its indicator column matches), so the template's missing columns are reported: say so, and where
+    the whole Fingertips export comes from, rather than only send the analyst to add template columns."""
+    names = {normalise(h): h for h in header}
+    if not {"indicator_id", "area_code"} <= set(names):
+        return []
+    return [
+        Problem(
+            1,
+            names["indicator_id"],
+            "read_as_template",
+            f"This file was read as the generic template because of its column '{names['indicator_id']}'. If it "
+            "comes from Fingertips, load the export as Fingertips publishes it (its columns include 'Indicator ID', "
+            "'Area Code', 'Sex', 'Age', 'Time period' and 'Value'; docs/formats/fingertips.md): a table cut down "
+            "from it lacks the columns that say which period and group each value is for.",
+            "warning",
+        )
+    ]
 
 
 def _header_problems(header: list[str], mapping: dict[str, str], problems: list[Problem]) -> list[Problem]:

@@ -111,3 +111,19 @@ def test_other_columns_are_ignored_with_a_warning_and_a_second_interval_is_not_a
 def test_a_missing_required_column_with_nothing_like_it_is_an_error():
     out = _read(["indicator_code", "period_start", "period_end"], [["I", "2024-01-01", "2024-01-31"]])
     assert [(p.code, p.column) for p in out.problems] == [("missing_column", "org_code")] and out.frame.empty
+
+
+def test_a_table_cut_down_from_fingertips_is_told_it_was_read_as_the_template():
+    # The header of a derived table seen in a public repository (HEEC data/IMD/IMD_raw.csv): Fingertips' names,
+    # without its period, sex and age columns.
+    header = ["IndicatorID", "Year", "AreaCode", "AreaName", "IsAreaCurrent", "Value"]
+    out = _read(header, [["93553", "2019", "E84004", "Circle Health Practice", "True", "24.1"]])
+    codes = {p.code: p for p in out.problems}
+    assert {"missing_column", "read_as_template"} <= set(codes) and out.frame.empty
+    hint = codes["read_as_template"]
+    assert hint.severity == "warning" and hint.column == "IndicatorID" and "docs/formats/fingertips.md" in hint.message
+
+
+def test_a_template_file_with_an_indicator_id_column_gets_no_fingertips_hint():
+    out = _read(["indicator_id", "period_start", "period_end"], [["I", "2024-01-01", "2024-01-31"]])
+    assert "read_as_template" not in {p.code for p in out.problems}
