@@ -36,11 +36,13 @@ SPACE = "[ \\-/\u00a0\u2009\u202f]"  # ... all but the dot, which a whole cell m
 NHS_NUMBER = re.compile(
     rf"^\s*(?:(\d{{3}}){SPACE}?(\d{{3}}){SPACE}?(\d{{4}})|(\d{{3}})\.(\d{{3}})\.(\d{{4}}))\s*$"
 )  # not 105185.6531, a denominator
+#: Ten digits written as a whole float ("9434765919.0": how pandas and R write a number column with blanks in it).
+FLOAT_TEN_DIGITS = re.compile(r"^\s*(\d{10})\.0+\s*$")
 #: Ten digits written in scientific notation to eight or more significant digits (9434765919 as 9.434765919E+09).
 SCIENTIFIC_TEN_DIGITS = re.compile(r"^\s*[1-9]\.[0-9]{7,9}[eE]\+?0?9\s*$")
 #: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
 #: longer number, a decimal (``0.9434765919``) or a code (``ID9434765919``).
-NHS_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,])(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?![\w]|[.,]\d)")
+NHS_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,])(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?![\w]|[.,]\d*[1-9])")
 #: ... or run on from the letters NHS, as a reference is written ("NHS9434765919", "NHS no: 943 476 5919").
 NHS_NUMBER_AFTER_NHS = re.compile(
     rf"nhs\s*(?:no|num|number)?\.?\s*[:#]?\s*(\d{{3}})({SEPARATOR}?)(\d{{3}})\2(\d{{4}})(?!\d)", re.IGNORECASE
@@ -155,6 +157,9 @@ def holds_nhs_number(text: str) -> bool:
     whole = NHS_NUMBER.match(text)
     if whole and nhs_number_valid("".join(g for g in whole.groups() if g)):
         return True
+    whole_float = FLOAT_TEN_DIGITS.match(text)
+    if whole_float and nhs_number_valid(whole_float[1]):
+        return True
     if SCIENTIFIC_TEN_DIGITS.match(text):
         number = float(text)
         return number.is_integer() and nhs_number_valid(str(int(number)))
@@ -168,6 +173,7 @@ def _nhs_number_cells(column: pd.Series) -> pd.Series:
         text.str.match(NHS_NUMBER.pattern)
         | text.str.contains(rf"\d{{3}}{SEPARATOR}?\d{{3}}{SEPARATOR}?\d{{4}}", regex=True)
         | text.str.match(SCIENTIFIC_TEN_DIGITS.pattern)
+        | text.str.match(FLOAT_TEN_DIGITS.pattern)
     )
     if not candidate.any():
         return candidate

@@ -84,9 +84,10 @@ BINARY_PART_SUFFIXES = frozenset({".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf
 MAX_PART_BYTES = 64 * 1024 * 1024
 #: A cell or line that could hold ten digits in a 3-3-4 run (a quick test before the regular expression).
 _MIN_DIGITS = 10
-#: Ten digits, 3-3-4 with one separator style or none, not part of a longer number, a code or a decimal; in a text
-#: member a comma or a tab is a delimiter, not part of a number (unlike pii.NHS_NUMBER_IN_TEXT, inside one cell).
-_TEN_DIGITS = re.compile(r"(?<![\w.])([0-9]{3})([ /-]?)([0-9]{3})\2([0-9]{4})(?!\w|\.[0-9])")
+#: Ten digits, 3-3-4 with one separator style or none, not part of a longer number, a code or a decimal (a whole
+#: float, "9434765919.0", counts); in a text member a comma or a tab is a delimiter, not part of a number (unlike
+#: pii.NHS_NUMBER_IN_TEXT, inside one cell).
+_TEN_DIGITS = re.compile(r"(?<![\w.])([0-9]{3})([ /-]?)([0-9]{3})\2([0-9]{4})(?!\w|\.[0-9]*[1-9])")
 
 
 def identifiers_elsewhere(

@@ -149,6 +149,9 @@ def test_a_list_of_organisations_may_give_their_email_addresses():
         "943/476/5919",
         "NHS9434765919",
         "see NHS no: 943 476 5919",
+        "9434765919.0",  # a number column with blanks, as pandas or R writes it
+        "9434765919.00",
+        "ref 9434765919.0 seen",
     ],
 )
 def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation_are_found(cell):
@@ -157,7 +160,19 @@ def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation
 
 
 @pytest.mark.parametrize(
-    "cell", ["105185.6531", "1.5E9", "943.4765919", "0.9434765919", "ID9434765919", "12/03/1954", "NHS9434765918"]
+    "cell",
+    [
+        "105185.6531",
+        "1.5E9",
+        "943.4765919",
+        "0.9434765919",
+        "ID9434765919",
+        "12/03/1954",
+        "NHS9434765918",
+        "9434765919.5",
+        "9434765919.05",
+        "9434765918.0",
+    ],
 )
 def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
     assert find_identifiers(table(f"indicator_code,org_code,value\nX,E09000015,{cell}\n".encode())) == []

@@ -86,6 +86,14 @@ def test_numbers_that_only_look_alike_are_not_flagged_in_text():
     assert problem.line == 3
 
 
+def test_an_nhs_number_written_as_a_whole_float_is_found_in_notes_and_on_other_sheets():
+    notes = f"ref {VALID}.0\nnot {VALID}.05\n".encode()
+    [problem] = scan(zipped({"data.csv": b"a\n1\n", "notes.txt": notes}), member="data.csv")
+    assert problem.line == 1
+    [problem] = scan(workbook({"Data": [["x"], [1]], "Other": [[f"pt {VALID}.0"]]}), sheet="Data")
+    assert problem.column.startswith("Sheet 'Other'")
+
+
 def test_a_plain_csv_and_damaged_bytes_have_nothing_elsewhere():
     assert scan(f"a\n{VALID}\n".encode()) == []
     assert scan(b"PK\x03\x04 not really a zip") == []
