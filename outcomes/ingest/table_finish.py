@@ -30,10 +30,27 @@ def too_many_columns(count: int, line: int | None) -> Problem:
     )
 
 
+#: The longest column name read: the longest published ones (Fingertips' "Compared to PCNs (v. 27/10/23) value or
+#: percentiles", a workbook's headings over two lines) are under 100 characters. A longer "name" is a row of data,
+#: a paragraph or an attack (a 40 MB name took 33 s and 1.9 GB, and was repeated in every message naming it).
+MAX_HEADER_LENGTH = 1_000
+
+
 def header_problems(header: list[str], line: int = 1) -> list[Problem]:
     problems = []
     if not any(h.strip() for h in header):
         raise FileRefused(Problem(line, None, "no_header", "The first line is blank; it must hold the column names."))
+    long = [index for index, name in enumerate(header) if len(name) > MAX_HEADER_LENGTH]
+    if long:
+        raise FileRefused(
+            Problem(
+                line,
+                f"column {long[0] + 1}",
+                "header_too_long",
+                f"This column name is {len(header[long[0]]):,} characters long, more than the {MAX_HEADER_LENGTH:,} "
+                "any column name may have: the line read as the column names is not a header.",
+            )
+        )
     for index, name in enumerate(header):
         if not name.strip():
             problems.append(Problem(line, f"column {index + 1}", "blank_header", "A column has no name."))
@@ -100,12 +117,16 @@ def _repeated_headers(frame: pd.DataFrame, header: list[str]) -> tuple[pd.DataFr
         v
         for v in pd.unique(first.to_numpy())
         if isinstance(v, str)
-        and v.strip()[:1].lower() == start
-        and abs(len(v.strip()) - size) <= 3
-        and normalise(v) == names[0]
+        and _unmarked(v)[:1].lower() == start
+        and abs(len(_unmarked(v)) - size) <= 3
+        and normalise(_unmarked(v)) == names[0]
     ]
     candidates = np.flatnonzero(first.isin(alike).to_numpy()) if alike else []
-    repeated = [index for index in candidates if [normalise(str(v)) for v in frame.iloc[index, : len(names)]] == names]
+    repeated = [
+        index
+        for index in candidates
+        if [normalise(_unmarked(str(v))) for v in frame.iloc[index, : len(names)]] == names
+    ]
     if not repeated:
         return frame, []
     lines = frame[LINE].to_numpy()[repeated]
@@ -120,6 +141,11 @@ def _repeated_headers(frame: pd.DataFrame, header: list[str]) -> tuple[pd.DataFr
         for line in lines
     ]
     return frame.drop(frame.index[repeated]), problems
+
+
+def _unmarked(cell: str) -> str:
+    """A cell without spaces around it or a byte-order mark: a second export pasted on keeps its own BOM."""
+    return cell.replace("\ufeff", "").strip()
 
 
 def named_columns(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:

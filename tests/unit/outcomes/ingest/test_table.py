@@ -63,11 +63,44 @@ def test_a_repeated_header_line_is_skipped_with_one_warning():
     ]
 
 
+def test_a_repeated_header_with_its_own_byte_order_mark_is_skipped():
+    content = "a,b,c\n1,2,3\n\ufeffa,b,c\n4,5,6\n".encode()  # a second export pasted on, BOM and all
+    parsed = table.read_table(content, sniff(content))
+    assert parsed.frame[LINE].tolist() == [2, 4]
+    assert [(p.line, p.code) for p in parsed.problems] == [(3, "repeated_header")]
+
+
 def test_blank_lines_are_dropped_and_line_numbers_kept():
     content = b"indicator_code,org_code\nA,B\n\n,\nC,D\r\n"
     parsed = table.read_table(content, sniff(content))
     assert parsed.frame["indicator_code"].tolist() == ["A", "C"]
     assert parsed.frame[table.LINE].tolist() == [2, 5]
+
+
+@pytest.mark.parametrize("blank", ["", " ", ",,,", "\r", " ,\t, "], ids=["empty", "space", "commas", "cr", "mixed"])
+def test_many_blank_lines_are_cut_before_parsing_with_every_line_number_kept(blank, monkeypatch):
+    rows = ["a,b,c,d", *([blank] * 1_500), "1,2,3,4", *([blank] * 2_000), "5,6,7,8", *([blank] * 10)]
+    content = "\n".join(rows).encode()
+    cut = []
+    real = table._cut_blank_lines
+    monkeypatch.setattr(table, "_cut_blank_lines", lambda *args: cut.append(real(*args)) or cut[-1])
+    parsed = table.read_table(content, sniff(content))
+    assert parsed.frame[LINE].tolist() == [1_502, 3_503] and parsed.frame["a"].tolist() == ["1", "5"]
+    assert cut and cut[0][1] is not None  # the blank lines were cut, not parsed into rows and dropped
+    assert parsed.problems == []
+
+
+def test_a_few_blank_lines_are_left_to_the_parser():
+    text = "a,b\n" + "1,2\n\n" * 100
+    assert table._cut_blank_lines(text, ",") == (text, None)
+
+
+def test_a_column_name_longer_than_any_real_one_is_refused_without_repeating_it():
+    content = ("a," + "x" * 5_000 + "\n1,2\n").encode()
+    with pytest.raises(FileRefused) as refused:
+        table.read_table(content, sniff(content))
+    [problem] = refused.value.problems
+    assert (problem.code, problem.column) == ("header_too_long", "column 2") and "xxxx" not in problem.message
 
 
 @pytest.mark.parametrize(
