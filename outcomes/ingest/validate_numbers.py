@@ -69,14 +69,17 @@ MAX_COUNT = 1e10
 
 #: What an indicator's unit measures, in a message.
 UNIT_NAMES = {"rate": "a rate", "count": "a count", "years": "years", "score": "a score"}
-#: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas).
+#: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas);
+#: "80,125" or "1,250": one whose commas could be decimal commas (as elsewhere in that file).
 _DOTTED_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+\s*$"
+_COMMA_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(,[0-9]{3})+\s*$"
 
 
 def _check_dots_beside_decimal_commas(rows: Rows, reasons: dict[str, pd.Series]) -> None:
     """In a file that writes decimals with a comma ("69,1"), a dot is a thousands separator as often as not
-    ("1.520" = 1520, where it would load as 1.52: a count a thousand times too small). Such a number is refused
-    as ambiguous rather than guessed."""
+    ("1.520" = 1520, where it would load as 1.52: a count a thousand times too small), and a comma before three
+    digits may be a decimal comma as much as a thousands separator ("80,125" years, read as 80125). Such a number
+    is refused as ambiguous rather than guessed."""
     commas = [canonical for canonical, reason in reasons.items() if (reason == "decimal_comma").any()]
     if not commas:
         return
@@ -84,7 +87,7 @@ def _check_dots_beside_decimal_commas(rows: Rows, reasons: dict[str, pd.Series])
     first = int(f.loc[(reasons[commas[0]] == "decimal_comma").idxmax(), LINE])
     for canonical in reasons:
         rows.add(
-            f[canonical].astype(str).str.match(_DOTTED_THOUSANDS),
+            f[canonical].astype(str).str.match(f"{_DOTTED_THOUSANDS}|{_COMMA_THOUSANDS}"),
             canonical,
             "ambiguous_number",
             lambda i, canonical=canonical: (

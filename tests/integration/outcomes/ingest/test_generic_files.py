@@ -239,6 +239,21 @@ def test_dotted_thousands_in_a_file_of_decimal_commas_are_refused_as_ambiguous_n
     assert extract.status == Extract.Status.LOADED, extract.errors
 
 
+def test_a_comma_before_three_digits_in_a_file_of_decimal_commas_is_refused_as_ambiguous_not_read_as_thousands():
+    # "80,125" years beside "79,5": a decimal comma with three decimals, or eighty thousand? Never guessed.
+    text = (
+        "indicator_code;org_code;period_start;period_end;numerator;denominator;value\n"
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2018;31/03/2019;;;80,125\n"
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2017;31/03/2018;;;79,5\n"
+        'OUT3_CARE_EXPERIENCE;E09000015;01/04/2016;31/03/2017;"1,250";2000;62,5\n'
+    )
+    extract = refused_with(text, "ambiguous_number", line=2, column="value")
+    assert {(e["line"], e["column"]) for e in extract.errors if e["code"] == "ambiguous_number"} == {
+        (2, "value"),
+        (4, "numerator"),
+    }
+
+
 def test_a_dash_for_none_is_not_a_number_with_what_to_write_not_a_formula():
     extract = refused_with(f"{HEADER}\n{replace(ROW1, 'value', '-')}\n", "not_a_number", line=2, column="value")
     assert "leave the cell blank" in extract.errors[0]["message"]
