@@ -184,7 +184,11 @@ def _nhs_number_cells(column: pd.Series) -> pd.Series:
 
 
 def find_identifiers(
-    table: Table, exempt_columns: Collection[str] = frozenset(), exempt_headers: Collection[str] = frozenset()
+    table: Table,
+    exempt_columns: Collection[str] = frozenset(),
+    exempt_headers: Collection[str] = frozenset(),
+    *,
+    recognised: bool = True,
 ) -> list[Problem]:
     """Every reason to believe the file holds patient-level or identifiable data (empty if none).
 
@@ -195,10 +199,12 @@ def find_identifiers(
     declares the columns of its format that hold an organisation's name (``Reader.pii_exempt_headers``), e.g.
     the ePCN file's "Partner Name" (the practice). The record-level check still runs on every column.
     A table whose rows are organisations (``organisation_rows``) has its postcode, address, telephone and email
-    columns exempted the same way; names, NHS numbers and dates of birth are still checked.
+    columns exempted the same way; names, NHS numbers and dates of birth are still checked. Only in a file of a
+    format read here (``recognised``): a list of people with a code each (P10001) has the same shape, and a file
+    no format recognises is not taken on trust.
     """
     findings: list[Problem] = []
-    organisations = organisation_rows(table)
+    organisations = organisation_rows(table) if recognised else None
     if organisations is not None:  # an organisation's name, postcode, address and telephone are not patient data
         contact = {h for h in table.header if contact_header(h)}
         exempt_headers = {*exempt_headers, *contact, *(h for h in table.header if organisation_name_header(h))}
@@ -259,6 +265,17 @@ def find_identifiers(
             for index in rows[rows].index[:MAX_FINDINGS]:
                 findings.append(Problem(int(table.frame.at[index, LINE]), display, "patient_identifiable", message))
     findings.extend(_record_level(table))
+    if findings and not recognised and organisation_rows(table) is not None:
+        findings.append(
+            Problem(
+                None,
+                None,
+                "organisations_not_recognised",
+                "Each row has a code of its own, as a list of organisations has, but the file is of no format read "
+                "here, so its postcodes and addresses are not taken for organisations'. Load organisations from the "
+                "ODS files (docs/formats/ods.md).",
+            )
+        )
     return findings
 
 

@@ -240,7 +240,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     exempt_headers = reader.pii_exempt_headers(table) if reader is not None else frozenset()
     if companion is not None and companion.places:  # a list of places: no cell is about a person
         exempt, exempt_headers = frozenset(c for c in table.frame.columns if c != LINE), frozenset(table.header)
-    identifiers = find_identifiers(table, exempt_columns=exempt, exempt_headers=exempt_headers)
+    identifiers = find_identifiers(
+        table, exempt_columns=exempt, exempt_headers=exempt_headers, recognised=reader is not None or bool(companion)
+    )
     # ... and the sheets and ZIP members not read, which are stored with the upload all the same
     identifiers += nhs_numbers_in_titles(table.preamble) + nhs_numbers_beyond(table.beyond)
     identifiers += identifiers_elsewhere(

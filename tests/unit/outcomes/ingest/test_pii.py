@@ -208,3 +208,19 @@ def test_a_file_of_measurements_with_one_row_per_practice_is_not_a_list_of_organ
     parsed = table(content)
     assert organisation_rows(parsed) is None
     assert {p.column for p in find_identifiers(parsed)} >= {"Name", "Postcode", "Address"}
+
+
+def test_a_list_with_a_code_on_every_row_is_taken_for_organisations_only_in_a_format_read_here():
+    # People with a code each have the shape of a list of organisations: only a recognised format is trusted.
+    content = (
+        b"Code,Name,Address1,Postcode,TelNo\n"
+        b'P10001,John Smith,"12 High Street, Harrow",HA1 1AA,02084000000\n'
+        b'P10002,Mary Jones,"13 High Street, Harrow",HA2 0DL,02084000001\n'
+    )
+    assert find_identifiers(table(content)) == []
+    found = find_identifiers(table(content), recognised=False)
+    assert {(p.column, p.code) for p in found} >= {
+        ("Name", "patient_identifiable"),
+        ("Postcode", "patient_identifiable"),
+        (None, "organisations_not_recognised"),
+    }
