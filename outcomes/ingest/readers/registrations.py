@@ -122,12 +122,21 @@ class RegistrationsReader(Reader):
         return {"practice", "extract_date"} <= set(roles) and ("count" in roles or "total_all" in roles)
 
     def _postcode(self, table: Table) -> frozenset[str]:
+        """The POSTCODE column, when it can only be the practices' own: one postcode per practice code. Home
+        postcodes (one per patient) would differ between a practice's rows, and then nothing is exempt."""
         if not self.matches(table):
             return frozenset()
-        return frozenset(h for h in table.header if normalise(h) == "postcode")
+        headers = frozenset(h for h in table.header if normalise(h) == "postcode")
+        practice = _roles(table.header)["practice"]
+        if not headers or practice not in table.frame.columns:
+            return frozenset()
+        columns = [c for c in table.frame.columns if c.split("\u0000")[0] in headers]
+        per_practice = table.frame.groupby(practice, sort=False)[columns].nunique(dropna=False)
+        return headers if per_practice.le(1).all().all() else frozenset()
 
     def pii_exempt_columns(self, table: Table) -> frozenset[str]:
-        """The practice's own postcode (its address, as the file publishes it), on every row of the practice."""
+        """The practice's own postcode (its address, as the file publishes it), on every row of the practice:
+        exempt only when each practice has one postcode (see ``_postcode``)."""
         headers = self._postcode(table)
         return frozenset(c for c in table.frame.columns if c.split("\u0000")[0] in headers)
 
