@@ -12,7 +12,8 @@ Each practice of ours gives the persons total (breakdown ``all``), the totals by
 (0-4, 5-17, 18-44, 45-64, 65-74, 75+) where the file's ages fit them exactly (single years do; five-year bands
 do not, as 15-19 straddles 17/18, so a quinary file gives no age breakdown, with one warning). The period is
 the month before ``EXTRACT_DATE`` (the list as at 1 January is the list at the end of December), with the date
-in the note. See docs/formats/registrations.md.
+in the note; an extract date that is not the 1st of a month is refused (a retyped or month-first date).
+See docs/formats/registrations.md.
 """
 
 from __future__ import annotations
@@ -72,6 +73,32 @@ def parse_extract_date(text: str) -> dt.date:
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
         return dt.datetime.strptime(text, "%d/%m/%Y").date()
     raise ValueError(text)
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def not_first_of_month(text: str, extracted: dt.date, others: int = 0) -> str | None:
+    """Why an extract date that is not the 1st is refused, else None. NHS Digital extracts the lists as at the 1st
+    of each month (every file seen: 01JAN2021, 2026-04-01, 01Aug2026); any other day is a date retyped or
+    re-saved, most often month first (04/01/2026 for 1 April), which would load the wrong month."""
+    if extracted.day == 1:
+        return None
+    text = text.strip()
+    where = f" (here and on {others:,} more {'line' if others == 1 else 'lines'})" if others else ""
+    said = f"NHS Digital's extract date is the first of a month (the list as at the 1st); '{text}'{where} is "
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text) and extracted.month == 1 and extracted.day <= 12:
+        meant = dt.date(extracted.year, extracted.day, 1)
+        return (
+            f"{said}{_day(extracted)}, read day first. If it is {_day(meant)} written month first, write it as "
+            f"{meant:%d/%m/%Y} or {meant.isoformat()}."
+        )
+    first = extracted.replace(day=1)
+    return (
+        f"{said}{_day(extracted)}. Load the file as published, dated the 1st ({first.isoformat()} or "
+        f"{first:%d/%m/%Y} for the list as at {_day(first)})."
+    )
 
 
 def period_of(extracted: dt.date) -> tuple[dt.date, dt.date]:
@@ -205,6 +232,7 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
 
     # (practice, period) -> {(sex, age span or None): (count, line)}
     counts: dict[tuple[str, dt.date], dict[tuple[str, tuple | None], tuple[int, int]]] = defaultdict(dict)
+    not_first: dict[str, list[int]] = {}  # an extract date that is not the 1st -> the lines giving it
     for i in index:
         line = int(raw.at[i, LINE])
         try:
@@ -213,6 +241,9 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
             problems.append(
                 Problem(line, roles["extract_date"], "bad_date", "This is not an extract date (e.g. 01JAN2021).")
             )
+            continue
+        if extracted.day != 1:
+            not_first.setdefault(cell["extract_date"][i].strip(), []).append(line)
             continue
         key = (cell["practice"][i], extracted)
         if "count" in roles:
@@ -251,6 +282,10 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
                         problems.append(Problem(line, roles[role], "not_a_number", "This is not a count of patients."))
                         continue
                     counts[key][(sex, None)] = (number, line)
+
+    for text, lines in not_first.items():
+        reason = not_first_of_month(text, parse_extract_date(text), len(lines) - 1)
+        problems.append(Problem(lines[0], roles["extract_date"], "extract_date_not_first", reason))
 
     rows: list[dict[str, object]] = []
     unbanded: set[str] = set()

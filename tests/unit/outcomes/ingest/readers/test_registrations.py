@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outcomes.ingest.pii import find_identifiers
-from outcomes.ingest.readers.registrations import RegistrationsReader
+from outcomes.ingest.readers.registrations import RegistrationsReader, convert
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 
@@ -61,3 +61,36 @@ def test_the_real_registrations_excerpts_keep_their_exemption():
         table = read_table(content, sniff(content))
         assert RegistrationsReader().pii_exempt_columns(table) == {"POSTCODE"}, name
         assert screen(table) == [], name
+
+
+# ------------------------------------------------------------------------------------------------ extract date
+
+
+def test_an_extract_date_written_month_first_is_refused_naming_the_date_meant():
+    """04/01/2026 (1 April, US style) would be read as 4 January and load December 2025's list."""
+    table = make_table(LONG, [reg(code, "ALL", "ALL", "10", date="04/01/2026") for code in ("A81001", *sorted(OURS))])
+    output = convert(table, OURS)
+    [problem] = output.problems[1:]  # after the untracked A81001
+    assert (problem.line, problem.column, problem.code, problem.severity) == (
+        3, "EXTRACT_DATE", "extract_date_not_first", "error"
+    )  # fmt: skip
+    assert "'04/01/2026' (here and on 1 more line) is 4 January 2026" in problem.message
+    assert "1 April 2026 written month first, write it as 01/04/2026 or 2026-04-01" in problem.message
+    assert output.frame.empty
+
+
+def test_an_extract_date_in_the_middle_of_a_month_is_refused():
+    output = convert(make_table(LONG, [reg("E84068", "ALL", "ALL", "10", date="2026-04-15")]), OURS)
+    [problem] = output.problems
+    assert (problem.line, problem.code) == (2, "extract_date_not_first")
+    assert "'2026-04-15' is 15 April 2026" in problem.message and "2026-04-01" in problem.message
+    wide = ["GP_PRACTICE_CODE", "EXTRACT_DATE", "TOTAL_ALL", "TOTAL_MALE", "TOTAL_FEMALE"]
+    output = convert(make_table(wide, [["E84068", "15APR2016", "100", "45", "55"]]), OURS)
+    assert [p.code for p in output.problems] == ["extract_date_not_first"] and output.frame.empty
+
+
+def test_the_first_of_the_month_loads_as_the_month_before_in_every_form():
+    for date in ("01APR2026", "2026-04-01", "01/04/2026"):
+        output = convert(make_table(LONG, [reg("E84068", "ALL", "ALL", "10", date=date)]), OURS)
+        assert output.problems == [], date
+        assert output.frame[["period_start", "period_end"]].values.tolist() == [["2026-03-01", "2026-03-31"]]
