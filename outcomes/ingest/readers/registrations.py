@@ -10,10 +10,11 @@ The monthly list sizes that are the denominators of most practice rates, read fr
 
 Each practice of ours gives the persons total (breakdown ``all``), the totals by sex, and by our age bands
 (0-4, 5-17, 18-44, 45-64, 65-74, 75+) where the file's ages fit them exactly (single years do; five-year bands
-do not, as 15-19 straddles 17/18, so a quinary file gives no age breakdown, with one warning). The period is
-the month before ``EXTRACT_DATE`` (the list as at 1 January is the list at the end of December), with the date
-in the note; an extract date that is not the 1st of a month is refused (a retyped or month-first date).
-See docs/formats/registrations.md.
+do not, as 15-19 straddles 17/18, so a quinary file gives no age breakdown, with one warning); a practice's ages
+must add up to its total for each sex (or, with no total, cover 0 to 95+), so a missing age never leaves a band
+short. The period is the month before ``EXTRACT_DATE`` (the list as at 1 January is the list at the end of
+December), with the date in the note; an extract date that is not the 1st of a month is refused (a retyped or
+month-first date). See docs/formats/registrations.md.
 """
 
 from __future__ import annotations
@@ -127,6 +128,62 @@ def band_of(span: tuple[int, int]) -> str | None:
 
 def _first_year(label: str) -> int:
     return int(re.match(r"\d+", label)[0])
+
+
+def _label(lo: int, hi: int) -> str:
+    return f"{lo}+" if hi >= 999 else str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _listed(labels: list[str]) -> str:
+    return ", ".join(labels[:5]) + (" ..." if len(labels) > 5 else "")
+
+
+def missing_ages(spans: list[tuple[int, int]]) -> list[str]:
+    """The ages from 0 to the open-ended last group (95+) that no span covers, as labels (``30``, ``20-24``)."""
+    missing, expected = [], 0
+    for lo, hi in sorted(spans):
+        if lo > expected:
+            missing.append(_label(expected, lo - 1))
+        expected = max(expected, hi + 1)
+    if expected < 1000:
+        missing.append(_label(expected, 999))
+    return missing
+
+
+def unaccounted_ages(
+    code: str, found: dict[tuple[str, tuple[int, int] | None], tuple[int, int]], columns: dict[str, str]
+) -> list[Problem]:
+    """Why a practice's ages cannot be banded: per sex, the ages must add up to the file's total (``AGE=ALL``), or,
+    with no total, cover every age from 0 to 95+. A missing age would otherwise make its band silently short."""
+    problems = []
+    for sex in sorted({sex for sex, span in found if span is not None}):
+        ages = {span: found[(sex, span)] for s, span in found if s == sex and span is not None}
+        who = f"{code}, {'all persons' if sex == 'all' else sex}"
+        if (sex, None) in found:
+            total, line = found[(sex, None)]
+            added = sum(number for number, _ in ages.values())
+            if added != total:
+                gap = f" (no row for age {_listed(missing)})" if (missing := missing_ages(list(ages))) else ""
+                problems.append(
+                    Problem(
+                        line,
+                        columns["count"],
+                        "ages_do_not_add_up",
+                        f"{who}: the ages add up to {added:,} patients but the total (AGE ALL) is {total:,}{gap}: an "
+                        "age is missing or counted twice, so the age bands would be wrong.",
+                    )
+                )
+        elif missing := missing_ages(list(ages)):
+            problems.append(
+                Problem(
+                    min(line for _, line in ages.values()),
+                    columns["age"],
+                    "ages_missing",
+                    f"{who}: no row for age {_listed(missing)} and no total (AGE ALL) to check against: every "
+                    "age from 0 to 95+ must be given, or the age bands would be short.",
+                )
+            )
+    return problems
 
 
 def _count(text: str) -> int | None:
@@ -293,6 +350,9 @@ def convert(table: Table, practices: set[str]) -> ReaderOutput:
         start, end = period_of(extracted)
         note = f"Registered at {extracted.day} {extracted:%B %Y} (EXTRACT_DATE)"
         line = min(line for _, line in found.values())
+        if unaccounted := unaccounted_ages(code, found, roles):
+            problems += unaccounted
+            continue
 
         cells: list[tuple[str, str, int]] = []
 

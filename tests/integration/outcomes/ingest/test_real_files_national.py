@@ -171,7 +171,7 @@ def test_a_registrations_file_by_single_year_of_age_gives_our_age_bands_and_sexe
     quinary = head.replace(",AGE,", ",AGE_GROUP_5,") + "".join(
         f"GP_PRAC_PAT_LIST,01JAN2021,GP,08E,E38000074,E84068,HA2 7DU,{sex},{band},5\n"
         for sex in ("MALE", "FEMALE")
-        for band in ("0_4", "5_9", "10_14", "15_19", "95+")
+        for band in [f"{lo}_{lo + 4}" for lo in range(0, 95, 5)] + ["95+"]  # every band: none may be missing
     )
     extract = run(REGISTRATIONS, name="gp-reg-pat-prac-quin-age.csv", content=quinary.encode(), dry_run=True)
     assert extract.status == Extract.Status.VALID, extract.errors

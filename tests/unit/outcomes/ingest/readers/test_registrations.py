@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outcomes.ingest.pii import find_identifiers
-from outcomes.ingest.readers.registrations import RegistrationsReader, convert
+from outcomes.ingest.readers.registrations import RegistrationsReader, convert, missing_ages
 from outcomes.ingest.sniff import sniff
 from outcomes.ingest.table import read_table
 
@@ -94,3 +94,51 @@ def test_the_first_of_the_month_loads_as_the_month_before_in_every_form():
         output = convert(make_table(LONG, [reg("E84068", "ALL", "ALL", "10", date=date)]), OURS)
         assert output.problems == [], date
         assert output.frame[["period_start", "period_end"]].values.tolist() == [["2026-03-01", "2026-03-31"]]
+
+
+# ------------------------------------------------------------------------------------------------ ages
+
+
+def single_ages(code: str, sex: str, per_year: int, skip: tuple[str, ...] = (), total: int | None = None) -> list:
+    ages = [str(a) for a in range(95)] + ["95+"]
+    rows = [reg(code, sex, age, str(per_year)) for age in ages if age not in skip]
+    return rows + ([reg(code, sex, "ALL", str(total))] if total is not None else [])
+
+
+def test_ages_that_add_up_to_the_totals_give_our_bands():
+    rows = single_ages("E84068", "MALE", 100, total=9600) + single_ages("E84068", "FEMALE", 100, total=9600)
+    output = convert(make_table(LONG, rows), OURS)
+    assert output.problems == []
+    values = dict(output.frame[["category", "value"]].values.tolist())
+    assert values["18-44"] == "5400" and values["all"] == "19200"
+
+
+def test_a_missing_age_under_a_total_is_refused_naming_practice_sex_and_both_sums():
+    """The tester's file: age 30 missing for both sexes, so 18-44 would be 5,200 (not 5,400) and the bands 19,000."""
+    rows = single_ages("E84068", "MALE", 100, skip=("30",), total=9600)
+    rows += single_ages("E84068", "FEMALE", 100, skip=("30",), total=9600)
+    output = convert(make_table(LONG, rows), OURS)
+    assert output.frame.empty
+    assert [(p.line, p.column, p.code) for p in output.problems] == [
+        (2 + 95 + 1 + 95, "NUMBER_OF_PATIENTS", "ages_do_not_add_up"),  # female's ALL row
+        (2 + 95, "NUMBER_OF_PATIENTS", "ages_do_not_add_up"),  # male's
+    ]
+    message = output.problems[1].message
+    assert message.startswith("E84068, male: the ages add up to 9,500 patients but the total (AGE ALL) is 9,600")
+    assert "(no row for age 30)" in message
+
+
+def test_ages_without_a_total_must_cover_0_to_95_plus():
+    output = convert(make_table(LONG, single_ages("E84068", "FEMALE", 10, skip=("30", "95+"))), OURS)
+    [problem] = output.problems
+    assert (problem.line, problem.column, problem.code) == (2, "AGE", "ages_missing")
+    assert problem.message.startswith("E84068, female: no row for age 30, 95+ and no total")
+    assert output.frame.empty
+    complete = convert(make_table(LONG, single_ages("E84068", "FEMALE", 10)), OURS)
+    assert complete.problems == [] and complete.frame["value"].tolist()[0] == "960"
+
+
+def test_missing_ages_are_the_gaps_between_spans_up_to_the_open_ended_last():
+    assert missing_ages([(a, a) for a in range(95)] + [(95, 999)]) == []
+    assert missing_ages([(0, 4), (10, 14), (95, 999)]) == ["5-9", "15-94"]
+    assert missing_ages([(a, a) for a in range(1, 90)]) == ["0", "90+"]
