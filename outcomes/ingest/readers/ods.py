@@ -7,7 +7,8 @@ hands them to ``outcomes.ingest.reference_load.apply``, which decides what is Ha
 ``epraccur`` has NO header row: ``table.py`` takes its first line as the header, so the reader reads
 ``table.header`` as the data row of line 1. Its address, postcode and telephone columns hold the practice's
 own (organisation) details; the reader declares exactly those columns in ``pii_exempt_columns`` so the
-patient-data scan can skip them for this format only.
+patient-data scan can skip them for this format only. Each practice is listed once: a code on two lines with
+different details is refused (which line is right cannot be told), the same line twice read once.
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ class EpraccurReader(Reader):
                     "warning",
                 )
             )
+        seen: dict[str, tuple[int, list[str]]] = {}  # a practice's code -> its first line and cells
         for record in raw.itertuples(index=False, name=None):
             cells = [str(c).strip() for c in record[: min(len(data), width)]]
             cells += [""] * (width - len(cells))
@@ -167,6 +169,10 @@ class EpraccurReader(Reader):
                 else:  # another kind of organisation (ODS lists some wards and cost centres here: K0E995)
                     not_practices.append(cells[0])
                 continue
+            if cells[0] in seen:
+                problems.append(_repeated(cells, line, *seen[cells[0]]))
+                continue
+            seen[cells[0]] = (line, cells)
             status = STATUS.get(cells[12], "")
             if not status:
                 problems.append(
@@ -231,6 +237,29 @@ class EpraccurReader(Reader):
         frame = pd.DataFrame(rows, columns=[LINE, *PRACTICE_FRAME])
         columns = {name: f"column {i + 1} ({EPRACCUR_COLUMNS[i]})" for i, name in ((0, "code"), (1, "name"))}
         return ReaderOutput(frame=frame, columns=columns, problems=problems, kind="areas")
+
+
+def _repeated(cells: list[str], line: int, first: int, before: list[str]) -> Problem:
+    """A code on a second line: ODS lists each organisation once, so which line holds its name, status and close
+    date cannot be told; the same line twice (a copy pasted twice) is only read once."""
+    differ = [f"{i + 1} ({EPRACCUR_COLUMNS[i]})" for i, (a, b) in enumerate(zip(before, cells, strict=True)) if a != b]
+    if not differ:
+        return Problem(
+            line,
+            "column 1 (organisation code)",
+            "duplicate_line",
+            f"The same line as line {first} ({cells[0]}): read once.",
+            "warning",
+        )
+    shown = ", ".join(differ[:4]) + (f" and {len(differ) - 4} more" if len(differ) > 4 else "")
+    return Problem(
+        line,
+        "column 1 (organisation code)",
+        "duplicate_practice",
+        f"{cells[0]} is also on line {first}, with a different {'column' if len(differ) == 1 else 'columns'} "
+        f"{shown}: epraccur lists each practice once, "
+        "so which line is right cannot be told. Keep one line per practice.",
+    )
 
 
 def _not_canonical(line: int, column: str, what: str, code: str) -> Problem:

@@ -151,6 +151,20 @@ def test_a_bad_date_in_epraccur_is_an_error_on_its_line():
     assert [(p.line, p.code) for p in output.problems if p.severity == "error"] == [(4, "bad_date")]
 
 
+def test_a_practice_given_twice_with_different_details_is_refused_and_nothing_changes():
+    """The last line would otherwise win silently (apply_practices reads the lines in order)."""
+    lines = EPRACCUR.read_bytes().splitlines(keepends=True)
+    first = next(i for i, row in enumerate(lines) if row.startswith(b'"E84004"'))
+    content = b"".join(lines) + lines[first].replace(b'"E84004","', b'"E84004","ANOTHER NAME ', 1)
+    before = state()
+    extract = actions.receive_extract(file_name="epraccur.csv", content=content, format="auto", source="upload")
+    extract = pipeline.run_extract(extract.pk).extract
+    assert extract.status == Extract.Status.REFUSED
+    assert [(e["line"], e["code"]) for e in extract.errors] == [(len(lines) + 1, "duplicate_practice")]
+    assert f"on line {first + 1}" in extract.errors[0]["message"]
+    assert state() == before
+
+
 def test_epraccur_through_the_ingest_command():
     out = StringIO()
     call_command("ingest", str(EPRACCUR), stdout=out, stderr=StringIO())

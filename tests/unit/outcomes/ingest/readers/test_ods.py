@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from outcomes.ingest.pii import find_identifiers
 from outcomes.ingest.readers.ods import EpcnReader, EpraccurReader, parse_ods_date
+from outcomes.ingest.sniff import sniff
+from outcomes.ingest.table import read_table
 
 from .tables import make_table
+
+REAL = Path(__file__).resolve().parents[5] / "tests" / "data" / "real-files"
 
 
 def practice(code="E84068", name="THE RIDGEWAY SURGERY", close="", status="A", opened="19740401") -> list[str]:
@@ -139,8 +144,8 @@ def test_epraccur_problems_name_their_lines():
         epraccur(
             practice(),
             practice("e84024", "BAD CODE"),
-            practice(close="2024-13-45"),
-            practice(status="C"),
+            practice("E84024", close="2024-13-45"),
+            practice("E84004", status="C"),  # each practice on one line (a practice repeated is refused)
             practice("X1", "NOT A PRACTICE"),
         )
     )
@@ -150,6 +155,38 @@ def test_epraccur_problems_name_their_lines():
         (4, "closed_without_date", "warning"),
         (None, "not_a_practice", "warning"),
     ]
+
+
+def test_a_practice_on_two_lines_with_different_details_is_refused_naming_both_lines():
+    out = EpraccurReader().read(
+        epraccur(practice(), practice("E84024"), practice(name="ELSEWHERE", close="20240331", status="C"))
+    )
+    [problem] = out.problems
+    assert (problem.line, problem.column, problem.code, problem.severity) == (
+        3, "column 1 (organisation code)", "duplicate_practice", "error"
+    )  # fmt: skip
+    assert problem.message.startswith("E84068 is also on line 1, with a different columns 2 (name), 12 (close_date)")
+    assert "ELSEWHERE" not in problem.message  # a message never repeats free text from a cell
+    assert out.frame["code"].tolist() == ["E84068", "E84024"]
+
+
+def test_the_same_line_twice_is_read_once_with_a_warning():
+    out = EpraccurReader().read(epraccur(practice(), practice("E84024"), practice()))
+    assert [(p.line, p.code, p.severity) for p in out.problems] == [(3, "duplicate_line", "warning")]
+    assert "The same line as line 1 (E84068)" in out.problems[0].message
+    assert out.frame["code"].tolist() == ["E84068", "E84024"]
+
+
+@pytest.mark.parametrize(
+    "excerpt",
+    ["epraccur_2019-12_excerpt.csv", "epraccur_2024_excerpt.csv", "epraccur_2026_excerpt.csv",
+     "epraccur_harrow_excerpt.csv", "epraccur_2025_layout_harrow_excerpt.csv"],
+)  # fmt: skip
+def test_the_real_epraccur_excerpts_list_each_practice_once(excerpt):
+    content = (REAL / excerpt).read_bytes()
+    out = EpraccurReader().read(read_table(content, sniff(content)))
+    assert not {p.code for p in out.problems} & {"duplicate_practice", "duplicate_line"}
+    assert out.frame["code"].is_unique
 
 
 def test_the_epcn_sheet_becomes_dated_memberships():
