@@ -49,17 +49,31 @@ NHS_NUMBER_AFTER_NHS = re.compile(
 )
 POSTCODE_PATTERN = r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"
 POSTCODE = re.compile(POSTCODE_PATTERN, re.IGNORECASE)
-#: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956").
+#: What separates a date's day, month and year: a slash (also the division and fraction slashes and the full-width
+#: one), a dot, a hyphen or a space.
+_DATE_SEPARATOR = "[/.\\- \u2215\u2044\uff0f]"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+#: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956", "dob=12031956",
+#: "born on the 12th of March 1956", "DOB: March 12, 1956"). ``\d`` takes full-width digits too.
+#: Eight or six digits run together are a date only after the words for a date of birth, not after "born".
 DATE_OF_BIRTH_IN_TEXT = re.compile(
-    r"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth)\s*[:\-]?\s*"
-    r"[0-9]{1,4}[/.\- ](?:[0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2,4}(?![0-9])"
+    r"(?:"
+    r"(?:\b(?:born(?:\s+on)?(?:\s+the)?|d\.?\s?o\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s*date|date\s+born)"
+    r"|(?<![\w.])b\.(?=\s))"
+    r"\s*[:=\-\uff1a]?\s*"
+    rf"(?:\d{{1,4}}{_DATE_SEPARATOR}(?:\d{{1,2}}|[a-z]{{3,9}}){_DATE_SEPARATOR}\d{{2,4}}"  # 12/03/1956, 1 March 1956
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{2,4}}"  # 12th Mar 1956, 12th of March 1956
+    rf"|{_MONTH}\s+{_DAY},?\s+\d{{2,4}})"  # March 12, 1956
+    r"|\b(?:d\.?\s?o\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s*date)\s*[:=\-\uff1a]?\s*(?:\d{8}|\d{6})"
+    r")(?!\d)"
     # ... one date, not the start of a range: "children born 1 September 2012 to 31 August 2013" is a cohort
     r"(?!\s*(?:[-\u2013\u2014]|to\b|and\b|until\b|through\b|till\b))",
     re.IGNORECASE,
 )
 #: What any of the cell checks below could find, in one pass over a column's distinct values: a postcode, an
-#: "@", or a word that can introduce a date of birth.
-SUSPICIOUS = rf"{POSTCODE_PATTERN}|@|born|d\.?\s?o\.?\s?b|birth"
+#: "@", or a word (or "b.") that can introduce a date of birth.
+SUSPICIOUS = rf"{POSTCODE_PATTERN}|@|born|d\.?\s?o\.?\s?b|birth|(?<![\w.])b\."
 #: An email address inside a cell (an organisation's generic address in a table of organisations is exempt).
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 

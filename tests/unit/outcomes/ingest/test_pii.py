@@ -185,6 +185,13 @@ def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
         "born 01/04/2024 - 30/06/2024",
         "Cohort: date of birth 01/04/2024 to 30/06/2024",
         "Year 6 children (born 1 September 2012 to 31 August 2013)",
+        "born 1 September 2012 \u2013 31 August 2013",
+        "born 20120901",  # eight digits after "born" alone are not taken for a date
+        "Born in Bradford 2007-2010",
+        "Year of birth 1956",
+        "Age of mother at birth 35",
+        "Table 3b. 12/03/2024",
+        "Dobson 12/03/1956",
     ],
 )
 def test_a_cohort_s_range_of_birth_dates_is_not_a_date_of_birth(note):
@@ -192,7 +199,25 @@ def test_a_cohort_s_range_of_birth_dates_is_not_a_date_of_birth(note):
     assert find_identifiers(table(content)) == []
 
 
-@pytest.mark.parametrize("note", ["John Smith, born 12/03/1956", "DOB: 1 March 1956", "d.o.b. 1956-03-12"])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "John Smith, born 12/03/1956",
+        "DOB: 1 March 1956",
+        "d.o.b. 1956-03-12",
+        "Birth date: 12/03/1956",
+        "dob=12/03/1956",
+        "DOB 12031956",
+        "Date of Birth 19560312",
+        "DOB 12th Mar 1956",
+        "DOB: March 12, 1956",
+        "born on the 12th of March 1956",
+        "DOB \uff11\uff12/\uff10\uff13/\uff11\uff19\uff15\uff16",  # full-width digits
+        "DOB 12\u221503\u22151956",  # the division slash
+        "Mrs Jones b. 12/03/1956",
+        "DOB: 1956-03-12T00:00:00",
+    ],
+)
 def test_a_date_of_birth_written_into_a_note_is_found(note):
     content = f'indicator_code,org_code,note\nX,E09000015,"{note}"\n'.encode()
     assert [(p.column, p.line) for p in find_identifiers(table(content))] == [("note", 2)]

@@ -184,7 +184,11 @@ def test_a_workbook_s_comments_properties_names_and_headers_are_screened():
     def comment_birth(b):
         b.active["A1"].comment = Comment("born 1 March 1956", "analyst")
 
-    for change in (comment, creator, sheet_name, footer, footer_birth, sheet_name_birth, comment_birth):
+    def footer_birth_words(b):
+        b.active.oddFooter.left.text = "J Smith, DOB 12th Mar 1956"
+
+    changes = (comment, creator, sheet_name, footer, footer_birth, sheet_name_birth, comment_birth, footer_birth_words)
+    for change in changes:
         found = scan(book(change), sheet="Data")
         assert found and all(p.code == "patient_identifiable" for p in found), change.__name__
     assert scan(book(lambda b: None), sheet="Data") == []  # openpyxl's own parts hold nothing alike
@@ -208,6 +212,12 @@ def test_a_zip_s_comment_and_a_date_of_birth_in_its_notes_are_screened():
     [problem] = scan(zipped({"data.csv": b"x\n1\n", "readme.txt": notes}), member="data.csv")
     assert (problem.line, problem.column) == (4, "'readme.txt' in the ZIP archive")
     assert scan(zipped({"data.csv": b"x\n1\n", "readme.txt": b"Published 12/03/2024\n"}), member="data.csv") == []
+    for birth in ("born on the 12th of March 1956", "Date of Birth 19560312", "DOB: March 12, 1956"):
+        notes = f"Notes\nPatient J Smith, {birth}\n".encode()
+        [problem] = scan(zipped({"data.csv": b"x\n1\n", "readme.txt": notes}), member="data.csv")
+        assert problem.line == 2, birth
+    cohort = b"Children born 1 September 2012 to 31 August 2013\n"
+    assert scan(zipped({"data.csv": b"x\n1\n", "readme.txt": cohort}), member="data.csv") == []
 
 
 @pytest.mark.parametrize("heading", ["Date of birth", "DOB", "NHS No", "NHS number", "Patient name", "Patient surname"])
