@@ -16,12 +16,14 @@ leading zero, and one in eleven such numbers passes the check (NHS.uk's Hospital
 from __future__ import annotations
 
 import csv
+import html
 import io
 import itertools
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from ..problems import FileRefused, Problem
 from . import archive
@@ -159,7 +161,9 @@ def _is_workbook(content: bytes) -> bool:
 
 def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
     """What a workbook keeps besides its cells: comments, document properties, sheet and defined names, page
-    headers and footers, and any part a tool added. The cells themselves are screened sheet by sheet."""
+    headers and footers, hyperlinks' targets (a sheet's ``_rels``), and any part a tool added. The cells themselves
+    are screened sheet by sheet. An email address in a ``mailto:`` link is not refused: published workbooks link to
+    their publisher's address, as their notes give it."""
     try:
         book = zipfile.ZipFile(io.BytesIO(content))
         infos = book.infolist()
@@ -177,10 +181,13 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         except Exception:
             continue
         budget -= len(data)
-        if name.startswith("xl/worksheets/"):
+        relationships = name.endswith(".rels")  # hyperlink targets ("...?nhs=9434765919"), a sheet's included
+        if name.startswith("xl/worksheets/") and not relationships:
             tail = data.rfind(b"</sheetData>")
             data = data[tail:] if tail >= 0 else b""  # after the cells: the page headers and footers
         text = data.decode("utf-8", errors="replace")
+        if relationships:
+            text = unquote(html.unescape(text))  # a link's "%20" and "&amp;" are its text's space and "&"
         nhs_number = any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text))
         if nhs_number or DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
             part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")

@@ -201,6 +201,24 @@ def test_a_workbook_s_comments_properties_names_and_headers_are_screened():
     assert scan(book(dated), sheet="Data") == []
 
 
+def test_a_hyperlink_s_target_is_screened_but_a_mailto_link_to_an_address_is_not_refused():
+    def linked(target: str) -> bytes:
+        made = openpyxl.Workbook()
+        made.active.title = "Data"
+        made.active.append(["x"])
+        made.active["A1"].hyperlink = target
+        out = io.BytesIO()
+        made.save(out)
+        return out.getvalue()
+
+    for target in (f"https://example.org/patient?nhs={VALID}", "https://example.org/p?id=943%20476%205919"):
+        [problem] = scan(linked(target), sheet="Data")
+        assert problem.column == "the workbook's part 'xl/worksheets/_rels/sheet1.xml.rels'", target
+        assert VALID not in problem.message
+    assert scan(linked("mailto:data.team@example.nhs.uk"), sheet="Data") == []
+    assert scan(linked(f"https://example.org/report?id={INVALID}"), sheet="Data") == []
+
+
 def test_a_zip_s_comment_and_a_date_of_birth_in_its_notes_are_screened():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as made:
