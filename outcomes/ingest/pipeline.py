@@ -42,6 +42,7 @@ from ..signals import extract_loaded
 from . import archive, reference
 from .companions import companion_file
 from .limits import NO_LIMITS, Limits
+from .names import identifiers_in_names, masked
 from .nearest import unknown_format_message
 from .parsed import LINE
 from .pii import find_identifiers
@@ -56,6 +57,8 @@ from .validate import validate
 REFERENCE_NAMES = ("name", "practice_name", "pcn_name")
 
 log = logging.getLogger(__name__)
+
+DELETED = "The stored copy of the file has been deleted (your own copy is untouched). Upload aggregate data only."
 
 CLAIM_NAMESPACE = 7_441_922  # pg_advisory_lock(ns, extract id): held by the run that claimed the extract
 CLAIM_WAIT_SECONDS = 5.0  # how long a delivery waits for a dying worker's connection (and its lock) to go
@@ -184,6 +187,17 @@ def _refuse(extract: Extract, problems: ProblemList, *, rows_read: int = 0, dele
     return Outcome(extract, ok=False)
 
 
+def _refuse_identifying_names(extract: Extract, problems: ProblemList, named: list[Problem]) -> Outcome:
+    """Refuse and delete, and keep the names on record with their digits masked (the record outlives the file)."""
+    problems.extend(named)
+    problems.add(Problem(None, None, "file_deleted", DELETED))
+    storage.delete(extract)
+    extract.file_name, extract.member = masked(extract.file_name), masked(extract.member)
+    _ours(extract).update(file_name=extract.file_name, member=extract.member)
+    log.warning("Extract %s refused as patient-identifiable (a name or member comment); bytes deleted", extract.pk)
+    return _refuse(extract, problems)
+
+
 def limits_for(extract: Extract, *, max_rows: int | None = None) -> Limits:
     """The upload page and the drop folder share the upload limits; ``manage.py ingest`` has none unless it is
     given ``--max-rows``. A setting of 0 means no limit."""
@@ -211,6 +225,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     problems = ProblemList()
     try:
         raw = storage.read(extract)
+        named = identifiers_in_names(extract.file_name, raw, member=extract.member)
+        if named:  # before the archive is opened: no other refusal may keep a name that identifies a patient
+            return _refuse_identifying_names(extract, problems, named)
         opened = archive.unwrap(
             raw,
             member=extract.member or None,
@@ -251,10 +268,7 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     del raw
     if identifiers:
         problems.extend(identifiers)
-        deleted = (
-            "The stored copy of the file has been deleted (your own copy is untouched). Upload aggregate data only."
-        )
-        problems.add(Problem(None, None, "file_deleted", deleted))
+        problems.add(Problem(None, None, "file_deleted", DELETED))
         log.warning("Extract %s refused as patient-identifiable; bytes deleted", extract.pk)
         return _refuse(extract, problems, rows_read=rows_read, delete_bytes=True)
     # Reading stopped at the row limit. Refused only after the patient-data scan of the rows read, so an

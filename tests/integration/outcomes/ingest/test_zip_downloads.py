@@ -5,6 +5,7 @@ archives are refused with a reason, never a traceback."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -228,6 +229,37 @@ def test_a_patient_identifiable_member_is_refused_and_the_archive_deleted():
     assert extract.stored_file == "" and extract.file_deleted_at is not None
     assert not list((Path(settings.MEDIA_ROOT) / "extracts" / str(extract.pk)).glob("*"))
     assert all("9434765919" not in e["message"] and "1961" not in e["message"] for e in extract.errors)
+
+
+@pytest.mark.parametrize("member", ["data_9434765919.csv", "943 476 5919/data.csv", "a/9434765919_2024/data.csv"])
+def test_an_nhs_number_in_a_member_s_name_refuses_and_deletes_and_is_not_kept_or_shown(member):
+    rows = b"indicator_code,org_code,period_start,period_end,numerator,denominator\n"
+    extract = run("download.zip", zipped({member: rows}), dry_run=True)
+    assert extract.status == Extract.Status.REFUSED
+    assert {e["code"] for e in extract.errors} == {"patient_identifiable", "file_deleted"}
+    assert extract.stored_file == "" and extract.file_deleted_at is not None
+    extract.refresh_from_db()
+    shown = f"{extract.shown_name} {extract.errors} {extract.warnings}"
+    assert "9434765919" not in shown.replace(" ", "") and "5919" not in shown
+
+
+def test_an_nhs_number_in_the_upload_s_name_or_a_member_s_comment_refuses_and_deletes():
+    rows = (
+        b"indicator_code,org_code,period_start,period_end,numerator,denominator\nX,E84068,2024-01-01,2024-03-31,1,2\n"
+    )
+    extract = run("943 476 5919.csv", rows, dry_run=True)
+    assert [e["column"] for e in extract.errors] == ["the file's name", None]
+    extract.refresh_from_db()
+    assert extract.file_name == "\u2022\u2022\u2022 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022.csv"
+    assert extract.stored_file == "" and extract.file_deleted_at is not None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as made:
+        info = zipfile.ZipInfo("data.csv")
+        info.comment = b"patient 943 476 5919"
+        made.writestr(info, rows)
+    extract = run("download.zip", out.getvalue(), dry_run=True)
+    assert [e["column"] for e in extract.errors] == ["the comment of 'data.csv' in the ZIP archive", None]
+    assert extract.file_deleted_at is not None
 
 
 def test_a_bad_row_in_a_member_is_refused_with_its_line_and_column():
