@@ -121,6 +121,24 @@ def test_a_bare_name_is_a_person_s_when_the_rows_are_not_organisations():
     assert {("Name", 1), ("TelNo", 1), ("TelNo", 2)} <= flagged
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Pt ID", "Hospital No", "PAS number", "EMIS number", "Patient GUID", "Case number", "Next of kin",
+        "Next of kin phone", "MRN", "Hospital number", "Patient ID", "Patient identifier", "SystmOne ID", "RiO ID",
+    ],
+)  # fmt: skip
+def test_a_person_s_record_number_or_next_of_kin_is_patient_identifiable(name):
+    assert identifying_header(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Number of cases", "Cases", "Case mix", "PAS", "Hospital", "Hospital name", "Pt", "Kin", "Case"]
+)
+def test_counts_and_bare_words_near_those_are_not(name):
+    assert not identifying_header(name)
+
+
 @pytest.mark.parametrize("name", ["babies_born", "Born in UK", "Number born", "Country of birth", "Live births"])
 def test_born_among_other_words_is_an_aggregate_or_a_category(name):
     assert not identifying_header(name)
