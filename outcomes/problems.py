@@ -9,6 +9,9 @@ Severity = Literal["error", "warning"]
 
 #: Cap on problems reported per code, so a million bad rows make a readable report, not a gigabyte.
 MAX_PER_CODE = 1000
+#: How the places of the parts of an upload not read as data begin (``unread_parts``, ``names``): "the workbook's
+#: part ...", "Sheet 'Lookup', column B", "'readme.txt' in the ZIP archive". They are not a column's name.
+PLACES = ("the ", "Sheet '", "'")
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,8 @@ class Problem:
         where = []
         if self.line is not None:
             where.append(f"line {self.line}")
-        if self.column:
-            where.append(f"column '{self.column}'")
+        if self.column:  # a place not in the data ("'readme.txt' in the ZIP archive") is written as it is
+            where.append(self.column if self.column.startswith(PLACES) else f"column '{self.column}'")
         text = ", ".join(where)
         prefix = (text[:1].upper() + text[1:] + ": ") if where else ""  # the column name keeps its case
         return f"{prefix}{self.message} [{self.code}]"

@@ -40,13 +40,15 @@ from .sniff import decode, delimiter_of, is_workbook_listing
 from .titles import MOST_TITLE_LINES, TITLE_VALUES, title_lines
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+#: Why a part not read as data refuses the upload: the whole upload is stored, not only the data read.
+STORED = "the whole upload is stored, not only the data read, so it is refused as patient data."
 MESSAGE = (
     "This part of the upload is not read as data, but it holds what looks like an NHS number (ten digits that pass "
-    "the Modulus 11 check), and the upload's bytes are kept with the extract."
+    f"the Modulus 11 check); {STORED}"
 )
 TITLE_MESSAGE = (
-    "This line above the table is not read as data, but it holds what looks like an NHS number or a date of birth, "
-    "and the upload's bytes are kept with the extract."
+    "This line above the table is not read as data, but it holds what looks like an NHS number or a date of birth; "
+    f"{STORED}"
 )
 #: A column name longer than this is a sentence of notes ("Exclusions: date of birth after 1960"), not a heading.
 MAX_HEADING_LENGTH = 40
@@ -57,27 +59,20 @@ MAX_ROWS_UNDER_HEADING = 1000
 def personal_message(heading: str) -> str:
     return (
         f"This part of the upload is not read as data, but it holds a table with a column '{heading[:40]}' that has "
-        "values: people's details, and the upload's bytes are kept with the extract."
+        f"values: people's details; {STORED}"
     )
 
 
 BEYOND_MESSAGE = (
     "This row has cells beyond the last named column, not read as data, and one holds what looks like an NHS number "
-    "or a date of birth; the upload's bytes are kept with the extract."
+    f"or a date of birth; {STORED}"
 )
 PART_MESSAGE = (
     "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
-    "or footer) holds what looks like an NHS number or a date of birth, and the upload's bytes are kept with the "
-    "extract."
+    f"or footer, a hyperlink) holds what looks like an NHS number or a date of birth; {STORED}"
 )
-TEXT_MESSAGE = (
-    "This part of the upload is not read as data, but it gives a date of birth, and the upload's bytes are kept "
-    "with the extract."
-)
-COMMENT_MESSAGE = (
-    "The ZIP archive's comment holds what looks like an NHS number or a date of birth, and the upload's bytes are "
-    "kept with the extract."
-)
+TEXT_MESSAGE = f"This part of the upload is not read as data, but it gives a date of birth; {STORED}"
+COMMENT_MESSAGE = f"The ZIP archive's comment holds what looks like an NHS number or a date of birth; {STORED}"
 #: A page header or footer's formatting codes (&amp;"Arial,Bold"&amp;12, &amp;P): removed before looking for text.
 _HEADER_CODES = re.compile(r"&amp;(?:&quot;[^&]*&quot;|\d+|[A-Za-z])|<[^>]+>")
 #: Parts of a workbook that are not text: pictures, printer settings, macros.

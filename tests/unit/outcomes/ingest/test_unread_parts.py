@@ -293,3 +293,23 @@ def test_people_s_details_in_another_table_of_a_zip_are_found_with_their_line():
 )
 def test_headings_alone_organisation_contacts_and_notes_are_not_people_s_details(rows):
     assert scan(workbook({"Data": [["org_code"], ["E84001"]], "Notes": rows}), sheet="Data") == []
+
+
+def test_a_refusal_from_a_part_not_read_says_the_upload_is_refused_not_kept_and_names_the_place_once():
+    from outcomes.ingest import unread_parts
+
+    messages = [
+        unread_parts.MESSAGE,
+        unread_parts.TITLE_MESSAGE,
+        unread_parts.BEYOND_MESSAGE,
+        unread_parts.PART_MESSAGE,
+        unread_parts.TEXT_MESSAGE,
+        unread_parts.COMMENT_MESSAGE,
+        unread_parts.personal_message("DOB"),
+    ]
+    assert all("kept" not in m and "refused as patient data" in m for m in messages)
+    notes = b"Notes\nPatient J Smith, DOB 12/03/1954\n"
+    [problem] = scan(zipped({"data.csv": b"x\n1\n", "readme.txt": notes}), member="data.csv")
+    assert str(problem).startswith("Line 2, 'readme.txt' in the ZIP archive: This part of the upload")
+    [problem] = scan(workbook({"Data": [["x"]], "Lookup": [["id"], [int(VALID)]]}), sheet="Data")
+    assert str(problem).startswith("Line 2, Sheet 'Lookup', column A: ")
