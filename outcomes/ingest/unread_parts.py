@@ -71,6 +71,10 @@ PART_MESSAGE = (
     "A part of the workbook that is not its cells (a comment, its properties, a sheet or defined name, a page header "
     f"or footer, a hyperlink) holds what looks like an NHS number or a date of birth; {STORED}"
 )
+SHARED_MESSAGE = (
+    "The workbook stores a text that no cell shows (an unused shared string), and it holds what looks like an NHS "
+    f"number or a date of birth; {STORED}"
+)
 TEXT_MESSAGE = f"This part of the upload is not read as data, but it gives a date of birth; {STORED}"
 COMMENT_MESSAGE = f"The ZIP archive's comment holds what looks like an NHS number or a date of birth; {STORED}"
 #: A page header or footer's formatting codes (&amp;"Arial,Bold"&amp;12, &amp;P): removed before looking for text.
@@ -167,8 +171,13 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
     budget = MAX_PART_BYTES
     for info in infos:
         name = info.filename
-        if name == "xl/sharedStrings.xml" or PurePosixPath(name).suffix.lower() in BINARY_PART_SUFFIXES:
-            continue  # the cells' text, screened with its sheet; pictures and binaries
+        if name == "xl/sharedStrings.xml":
+            if info.file_size <= budget and _unused_shared_string(book, name):
+                part = f"the workbook's part '{name}'" + (f" in {where}" if where else "")
+                yield Problem(None, part, "patient_identifiable", SHARED_MESSAGE)
+            continue  # the strings cells use: screened with their sheet (a telephone column's exemption kept)
+        if PurePosixPath(name).suffix.lower() in BINARY_PART_SUFFIXES:
+            continue  # pictures and binaries
         if info.file_size > budget:
             continue  # a part this large is a sheet's cells (screened with its sheet) or padding
         try:
@@ -187,6 +196,38 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         if nhs_number or DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
             part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
             yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+
+
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_TAG = re.compile(r"<[^>]+>")
+#: A cell that shows a shared string: ``<c r="A1" t="s"><v>17</v></c>`` (with or without a namespace prefix).
+_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\bt=\"s\"[^>]*>\s*<(?:\w+:)?v>\s*([0-9]+)\s*</", re.S)
+
+
+def _unused_shared_string(book: zipfile.ZipFile, name: str) -> bool:
+    """Whether a string the workbook stores but no cell shows holds an NHS number or a date of birth. The strings
+    cells show are screened with their sheet, with its exemptions (an organisation's telephone column): only the
+    others are looked at here, and the sheets are searched for their uses only when one such string is found."""
+    try:
+        strings = book.read(name)
+    except Exception:
+        return False
+    suspect = set()
+    for index, found in enumerate(_SHARED_STRING.finditer(strings)):
+        text = html.unescape(_TAG.sub("", (found[1] or b"").decode("utf-8", errors="replace")))
+        if (len(text) >= _MIN_DIGITS and holds_nhs_number(text)) or DATE_OF_BIRTH_IN_TEXT.search(text):
+            suspect.add(index)
+    if not suspect:
+        return False
+    for sheet in book.namelist():
+        if sheet.startswith("xl/worksheets/") and sheet.endswith(".xml"):
+            try:
+                suspect -= {int(m[1]) for m in _SHARED_CELL.finditer(book.read(sheet))}
+            except Exception:
+                continue
+            if not suspect:
+                return False
+    return True
 
 
 def _in_workbook(content: bytes, *, skip_sheet: str | None, where: str) -> Iterator[Problem]:

@@ -313,3 +313,29 @@ def test_a_refusal_from_a_part_not_read_says_the_upload_is_refused_not_kept_and_
     assert str(problem).startswith("Line 2, 'readme.txt' in the ZIP archive: This part of the upload")
     [problem] = scan(workbook({"Data": [["x"]], "Lookup": [["id"], [int(VALID)]]}), sheet="Data")
     assert str(problem).startswith("Line 2, Sheet 'Lookup', column A: ")
+
+
+def shared_strings_book(strings: list[str], used: int) -> bytes:
+    """A one-sheet workbook whose shared strings are ``strings``, of which its cells (A1, B1...) use the first
+    ``used``; the parts a workbook needs, written by hand (openpyxl writes its strings inline)."""
+    cells = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(used))
+    items = "".join(f"<si>{s}</si>" if s.startswith("<") else f"<si><t>{s}</t></si>" for s in strings)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return zipped(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": f'<workbook xmlns="{main}"><sheets><sheet name="Data"/></sheets></workbook>'.encode(),
+            "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row></sheetData>'
+            "</worksheet>".encode(),
+            "xl/sharedStrings.xml": f'<sst xmlns="{main}">{items}</sst>'.encode(),
+        }
+    )
+
+
+def test_a_shared_string_no_cell_uses_is_screened_and_one_a_cell_uses_is_left_to_its_sheet():
+    used = ["org_code", "telephone", "943 476 5919"]  # a cell's string: screened with its sheet, exemptions and all
+    assert scan(shared_strings_book(used, 3), sheet="Data") == []
+    for hidden in ("943 476 5919", "<r><t>J Smith DOB</t></r><r><t> 12/03/1956</t></r>"):
+        [problem] = scan(shared_strings_book([*used, "", hidden], 3), sheet="Data")
+        assert problem.column == "the workbook's part 'xl/sharedStrings.xml'", hidden
+    assert scan(shared_strings_book([*used, INVALID, "Published 12/03/2024"], 3), sheet="Data") == []
