@@ -166,6 +166,21 @@ def imd_quintile(label: object) -> str | None:
     return None
 
 
+def imd_numbered_from_least(label: object) -> bool:
+    """A quintile numbered the other way from ours ('Quintile 1 (least deprived)', '5 - most deprived'): a file
+    that writes one so numbers all of its quintiles from the least deprived end."""
+    text = str(label).lower()
+    return bool(re.search(r"\b1\b", text) and "least deprived" in text) or bool(
+        re.search(r"\b5\b", text) and "most deprived" in text
+    )
+
+
+def imd_bare_number(label: object) -> bool:
+    """A quintile given only by its number ('2', 'Quintile 4'), whose direction the file must say elsewhere."""
+    text = re.sub(r"\(imd\s*\d{4}\)", "", str(label).lower())
+    return "deprived" not in text and bool(re.fullmatch(r"\s*(quintile\s*)?[1245]\s*", text))
+
+
 def breakdown_code(label: str, known: tuple[str, ...] | frozenset[str]) -> str | None:
     """Our breakdown code for ``label``, or None when it is not one we recognise."""
     folded = fold(label)

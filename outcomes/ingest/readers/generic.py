@@ -8,7 +8,7 @@ import pandas as pd
 from ...problems import Problem
 from ...vocabulary import BREAKDOWN_CATEGORIES
 from ..headers import GENERIC_ALIASES, map_columns, normalise, suggest
-from ..labels import breakdown_code, category_code
+from ..labels import breakdown_code, category_code, imd_bare_number, imd_numbered_from_least
 from ..parsed import LINE, Table
 from .base import CANONICAL, Reader, ReaderOutput, register
 
@@ -147,11 +147,44 @@ def _read_labels(frame: pd.DataFrame, columns: dict[str, str]) -> list[Problem]:
         replace[int(pair)] = ours
         if ours != label.strip():
             problems.append(_mapped(int(lines[row]), columns.get("category", "category"), label, ours, why))
+    problems += _imd_direction_mixed(b_uniques, c_uniques, pairs, first_rows, lines, columns)
     if replace:
         keys = b_codes.astype(np.int64) * len(c_uniques) + c_codes
         hit = np.isin(keys, list(replace))
         frame.loc[hit, "category"] = pd.Series(keys[hit]).map(replace).to_numpy()
     return problems
+
+
+def _imd_direction_mixed(
+    b_uniques: pd.Index,
+    c_uniques: pd.Index,
+    pairs: np.ndarray,
+    first_rows: np.ndarray,
+    lines: np.ndarray,
+    columns: dict[str, str],
+) -> list[Problem]:
+    """A file that numbers a quintile from the least deprived end ('Quintile 1 (least deprived)') and gives others
+    by number alone ('Quintile 2') is ambiguous: its 2 is our 4. Each bare number is refused, never guessed."""
+    imd = [
+        (c_uniques[pair % len(c_uniques)], int(lines[row]))
+        for pair, row in zip(pairs, first_rows, strict=True)
+        if b_uniques[pair // len(c_uniques)] == "imd_quintile"
+    ]
+    reversed_at = next((line for label, line in imd if imd_numbered_from_least(label)), None)
+    if reversed_at is None:
+        return []
+    return [
+        Problem(
+            line,
+            columns.get("category", "category"),
+            "imd_direction_mixed",
+            f"Line {reversed_at} numbers the quintiles from the least deprived, so '{str(label).strip()[:40]}' "
+            "could be that quintile or ours (1 = most deprived). Write each quintile with its direction ('2nd "
+            "least deprived quintile') or in our numbering throughout.",
+        )
+        for label, line in imd
+        if imd_bare_number(label)
+    ]
 
 
 def _mapped(line: int, column: str, label: str, ours: str, why: str) -> Problem:

@@ -127,3 +127,25 @@ def test_a_table_cut_down_from_fingertips_is_told_it_was_read_as_the_template():
 def test_a_template_file_with_an_indicator_id_column_gets_no_fingertips_hint():
     out = _read(["indicator_id", "period_start", "period_end"], [["I", "2024-01-01", "2024-01-31"]])
     assert "read_as_template" not in {p.code for p in out.problems}
+
+
+def test_quintiles_numbered_from_the_least_deprived_beside_bare_numbers_are_refused_not_half_reversed():
+    header = [*HEADER[:4], "breakdown", "category"]
+    labels = ["Quintile 1 (least deprived)", "Quintile 2", "Quintile 3", "4", "Quintile 5 (most deprived)"]
+    rows = [["I", "A", "2024-01-01", "2024-01-31", "imd_quintile", label] for label in labels]
+    out = _read(header, rows)
+    mixed = [(p.line, p.severity) for p in out.problems if p.code == "imd_direction_mixed"]
+    assert mixed == [(3, "error"), (5, "error")]  # 'Quintile 2' and '4': the middle quintile is the same both ways
+
+
+def test_quintiles_in_our_numbering_or_each_with_its_direction_are_read():
+    header = [*HEADER[:4], "breakdown", "category"]
+    for labels, expected in (
+        (["1", "2", "3", "4", "5"], ["1", "2", "3", "4", "5"]),
+        (["Quintile 1 (most deprived)", "Quintile 2", "Quintile 5 (least deprived)"], ["1", "2", "5"]),
+        (["Least deprived quintile", "2nd least deprived quintile", "Most deprived quintile"], ["5", "4", "1"]),
+    ):
+        rows = [["I", "A", "2024-01-01", "2024-01-31", "imd_quintile", label] for label in labels]
+        out = _read(header, rows)
+        assert "imd_direction_mixed" not in {p.code for p in out.problems}
+        assert out.frame["category"].tolist() == expected
