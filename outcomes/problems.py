@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -12,6 +13,8 @@ MAX_PER_CODE = 1000
 #: How the places of the parts of an upload not read as data begin (``unread_parts``, ``names``): "the workbook's
 #: part ...", "Sheet 'Lookup', column B", "'readme.txt' in the ZIP archive". They are not a column's name.
 PLACES = ("the ", "Sheet '", "'")
+#: A column of a file without column names, named by its position ("column 12 (close date)").
+POSITION = re.compile(r"^column \d+\b")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Problem:
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column:  # a place not in the data ("'readme.txt' in the ZIP archive") is written as it is
-            where.append(self.column if self.column.startswith(PLACES) else f"column '{self.column}'")
+            place = self.column.startswith(PLACES) or POSITION.match(self.column)  # a headerless file's "column 2"
+            where.append(self.column if place else f"column '{self.column}'")
         text = ", ".join(where)
         prefix = (text[:1].upper() + text[1:] + ": ") if where else ""  # the column name keeps its case
         return f"{prefix}{self.message} [{self.code}]"

@@ -22,7 +22,7 @@ import re
 import socket
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -260,6 +260,9 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
     identifiers = find_identifiers(
         table, exempt_columns=exempt, exempt_headers=exempt_headers, recognised=reader is not None or bool(companion)
     )
+    if reader is not None and reader.headerless:  # line 1 is data: name its columns by position, not by its cells
+        position = {name: f"column {index + 1}" for index, name in reversed(list(enumerate(table.header)))}
+        identifiers = [replace(p, column=position.get(p.column or "", p.column)) for p in identifiers]
     # ... and the sheets and ZIP members not read, which are stored with the upload all the same
     identifiers += nhs_numbers_in_titles(table.preamble) + nhs_numbers_beyond(table.beyond)
     identifiers += identifiers_elsewhere(

@@ -399,6 +399,18 @@ def test_a_list_of_people_s_postcodes_with_their_practice_is_still_deleted(tmp_p
     assert extract.stored_file == ""
 
 
+def test_patient_data_in_epraccur_is_placed_by_column_number_not_by_the_first_line_s_cells(tmp_path):
+    lines = EPRACCUR.read_bytes().splitlines(keepends=True)
+    first = lines[0].split(b",")
+    lines[1] = lines[1].replace(lines[1].split(b",")[1], b'"PATIENT 943 476 5919"', 1)
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(b"".join(lines))
+    extract = run(path)
+    [found] = [e for e in extract.errors if e["code"] == "patient_identifiable"]
+    assert (found["line"], found["column"]) == (2, "column 2")
+    assert first[1].strip(b'"').decode() not in str(extract.errors)  # never line 1's practice name
+
+
 def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
     """The plan's 9.5% (age 4-5) and 21% (age 10-11) are obesity: Fingertips 90319 and 90323. 20601 and 20602
     are overweight including obesity, a different and larger measure."""
