@@ -392,4 +392,12 @@ def _unknown(kind: str, value: str, known) -> str:
             else ""
         )
         return f"Unknown {kind} code{unseen}. Did you mean '{near}'? Codes must match exactly (case and spaces)."
-    return f"Unknown {kind} code '{str(value)[:40]}'."
+    shown = str(value).strip()
+    if not _CODE_LIKE.match(shown):  # free text (a person's name below the table?) is never repeated
+        return f"Unknown {kind} code: this cell does not look like a code (codes are letters, digits, _ . - /)."
+    return f"Unknown {kind} code '{shown[:40]}'."
+
+
+#: What a code looks like (an indicator's OUT3_CARE_EXPERIENCE, an area's E09000015, Fingertips' 93553): quoted
+#: back in a message. Anything else (spaces, punctuation) is text and could be a person's name.
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9_./\-]{1,40}$")

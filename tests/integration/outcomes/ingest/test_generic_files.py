@@ -150,9 +150,13 @@ def test_header_case_spacing_and_aliases_are_understood():
 
 
 def test_unknown_and_near_miss_codes_are_refused_without_silent_fixes():
-    refused_with(
+    plain = refused_with(
         f"{HEADER}\n{replace(ROW1, 'indicator_code', 'NOT_A_CODE')}\n", "unknown_indicator", 2, "indicator_code"
     )
+    assert "'NOT_A_CODE'" in plain.errors[0]["message"]
+    # Text that is not code-shaped (a person's name in a table of people below the data) is never repeated.
+    named = refused_with(f"{HEADER}\n{replace(ROW1, 'indicator_code', 'John Smith')}\n", "unknown_indicator", 2)
+    assert "John" not in str(named.errors) and "does not look like a code" in named.errors[0]["message"]
     near = refused_with(
         f"{HEADER}\n{replace(ROW1, 'indicator_code', 'out3_care_experience')}\n", "unknown_indicator", 2
     )
