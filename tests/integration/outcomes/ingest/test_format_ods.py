@@ -108,32 +108,30 @@ def test_the_epraccur_sample_renames_and_closes_only_our_practices():
     assert apply_epraccur(EPRACCUR.read_bytes()) == LoadResult(inserted=0, superseded=0, unchanged=5)
 
 
-def test_a_closure_before_the_membership_starts_is_refused_and_nothing_changes():
+@pytest.mark.parametrize(
+    ("close", "code", "said"),
+    [
+        (
+            b"20190331",
+            "closed_before_membership",
+            "closed on 31 March 2019, but its membership of U60450 starts on 01 October 2019",
+        ),
+        (b"19700101", "closed_before_opening", "before it opened on 01 April 1974"),
+    ],
+    ids=["before-its-membership", "before-it-opened"],
+)
+def test_a_closure_before_the_membership_or_the_opening_is_refused_and_nothing_changes(close, code, said):
     content = EPRACCUR.read_bytes().replace(
         b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",""',
         b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",'
-        b'"20190331"',
+        b'"' + close + b'"',
     )
     assert content != EPRACCUR.read_bytes()
     before = state()
     with pytest.raises(FileRefused) as refused:
         apply_epraccur(content)
-    assert [(p.line, p.code) for p in refused.value.problems] == [(5, "closed_before_membership")]
-    assert state() == before
-
-
-def test_a_practice_closing_before_it_opened_is_refused_and_nothing_changes():
-    content = EPRACCUR.read_bytes().replace(
-        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",""',
-        b'"CIRCLE HEALTH PRACTICE","Y56","QRV","4 EXAMPLE ROAD","HARROW","MIDDLESEX","","","HA2 1AA","19740401",'
-        b'"19700101"',
-    )
-    assert content != EPRACCUR.read_bytes()
-    before = state()
-    with pytest.raises(FileRefused) as refused:
-        apply_epraccur(content)
-    assert [(p.line, p.code) for p in refused.value.problems] == [(5, "closed_before_opening")]
-    assert "before it opened on 01 April 1974" in refused.value.problems[0].message
+    assert [(p.line, p.code) for p in refused.value.problems] == [(5, code)]
+    assert said in refused.value.problems[0].message
     assert state() == before
 
 
