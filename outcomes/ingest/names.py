@@ -33,11 +33,17 @@ MEMBER_COMMENT_MESSAGE = (
 _MOST_COMMENT = 65_536
 
 
+#: Ten digits run together and starting with 1 or 2 in a name: a Unix time (1712345605) or a date and hour
+#: (2024031501), as export tools stamp file names. England's NHS numbers are issued from 4, 6 and 7; so in a name
+#: such a run is not taken for one (written 3-3-4 with spaces or hyphens, it still is).
+_STAMPS = re.compile(r"(?<!\d)[12]\d{9}(?!\d)")
+
+
 def identifying_name(name: str) -> bool:
     """Whether any level of a path holds an NHS number or a date of birth. An underscore or a plus joins words
     in a file name ("data_9434765919.csv"), unlike in a cell, where it makes a code."""
     for part in re.split(r"[\\/]", name):
-        text = re.sub(r"[_+]", " ", part)
+        text = _STAMPS.sub(" ", re.sub(r"[_+]", " ", part))
         if (len(text) >= 10 and holds_nhs_number(text)) or DATE_OF_BIRTH_IN_TEXT.search(text):
             return True
     return False

@@ -38,6 +38,8 @@ NHS_NUMBER = re.compile(
 )  # not 105185.6531, a denominator
 #: Ten digits written as a whole float ("9434765919.0": how pandas and R write a number column with blanks in it).
 FLOAT_TEN_DIGITS = re.compile(r"^\s*(\d{10})\.0+\s*$")
+#: Ten digits written with thousands separators ("9,434,765,919": Excel's number format with separators).
+THOUSANDS_TEN_DIGITS = re.compile(r"^\s*(\d)([,. \u00a0\u202f])(\d{3})\2(\d{3})\2(\d{3})\s*$")
 #: Ten digits written in scientific notation to eight or more significant digits (9434765919 as 9.434765919E+09).
 SCIENTIFIC_TEN_DIGITS = re.compile(r"^\s*[1-9]\.[0-9]{7,9}[eE]\+?0?9\s*$")
 #: A 3-3-4 run of ten digits (one separator style, or none) inside text, on word boundaries; not part of a
@@ -54,26 +56,31 @@ POSTCODE = re.compile(POSTCODE_PATTERN, re.IGNORECASE)
 _DATE_SEPARATOR = "[/.\\- \u2215\u2044\uff0f]"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"['\u2019]?\d{2,4}"  # 1956, 56, or '56 with an apostrophe
 #: A date of birth written into text ("John Smith, born 12/03/1956", "DOB: 1 March 1956", "dob=12031956",
 #: "born on the 12th of March 1956", "DOB: March 12, 1956"). ``\d`` takes full-width digits too.
 #: Eight or six digits run together are a date only after the words for a date of birth, not after "born".
 DATE_OF_BIRTH_IN_TEXT = re.compile(
     r"(?:"
-    r"(?:\b(?:born(?:\s+on)?(?:\s+the)?|d\.?\s?o\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s*date|date\s+born)"
-    r"|(?<![\w.])b\.(?=\s))"
+    r"(?:\b(?:born(?:\s+on)?(?:\s+the)?|d[\s.\-]?o[\s.\-]?b(?![a-z])\.?|date[\s\-_]+of[\s\-_]+birth|birth\s*date"
+    r"|date\s+born|birth(?=\s*[:=\uff1a]))"
+    r"|(?<=[a-z] )b\.(?=\s))"  # "Mrs Jones b. 12/03/1956", not a footnote's "; b. 31/03/2025 snapshot"
     r"\s*[:=\-\uff1a]?\s*"
-    rf"(?:\d{{1,4}}{_DATE_SEPARATOR}(?:\d{{1,2}}|[a-z]{{3,9}}){_DATE_SEPARATOR}\d{{2,4}}"  # 12/03/1956, 1 March 1956
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{2,4}}"  # 12th Mar 1956, 12th of March 1956
-    rf"|{_MONTH}\s+{_DAY},?\s+\d{{2,4}})"  # March 12, 1956
-    r"|\b(?:d\.?\s?o\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s*date)\s*[:=\-\uff1a]?\s*(?:\d{8}|\d{6})"
+    rf"(?:\d{{1,4}}{_DATE_SEPARATOR}(?:\d{{1,2}}|[a-z]{{3,9}}){_DATE_SEPARATOR}{_YEAR}"  # 12/03/1956, 1 March '56
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"  # 12th Mar 1956, 12th of March 1956
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})"  # March 12, 1956
+    r"|\b(?:d[\s.\-]?o[\s.\-]?b(?![a-z])\.?|date[\s\-_]+of[\s\-_]+birth|birth\s*date)\s*[:=\-\uff1a]?\s*"
+    r"(?:\d{8}|\d{6})"
     r")(?!\d)"
-    # ... one date, not the start of a range: "children born 1 September 2012 to 31 August 2013" is a cohort
-    r"(?!\s*(?:[-\u2013\u2014]|to\b|and\b|until\b|through\b|till\b))",
+    # ... one date, not the start of a range or an open one: "children born 1 September 2012 to 31 August 2013",
+    # "born 01/09/2012 or later", "eligible by DOB 01/04/2021 onwards" are cohorts
+    r"(?!\s*(?:[-\u2013\u2014]|to\b|and\b|until\b|through\b|till\b|onwards?\b"
+    r"|or\s+(?:later|after|earlier|before|over|under|older|younger)\b))",
     re.IGNORECASE,
 )
 #: What any of the cell checks below could find, in one pass over a column's distinct values: a postcode, an
-#: "@", or a word (or "b.") that can introduce a date of birth.
-SUSPICIOUS = rf"{POSTCODE_PATTERN}|@|born|d\.?\s?o\.?\s?b|birth|(?<![\w.])b\."
+#: "@", or a word that can introduce a date of birth.
+SUSPICIOUS = rf"{POSTCODE_PATTERN}|@|born|d[\s.\-]?o[\s.\-]?b|birth|[a-z] b\."
 #: An email address inside a cell (an organisation's generic address in a table of organisations is exempt).
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
@@ -171,6 +178,9 @@ def holds_nhs_number(text: str) -> bool:
     whole = NHS_NUMBER.match(text)
     if whole and nhs_number_valid("".join(g for g in whole.groups() if g)):
         return True
+    separated = THOUSANDS_TEN_DIGITS.match(text)
+    if separated and nhs_number_valid(separated[1] + separated[3] + separated[4] + separated[5]):
+        return True
     whole_float = FLOAT_TEN_DIGITS.match(text)
     if whole_float and nhs_number_valid(whole_float[1]):
         return True
@@ -188,6 +198,7 @@ def _nhs_number_cells(column: pd.Series) -> pd.Series:
         | text.str.contains(rf"\d{{3}}{SEPARATOR}?\d{{3}}{SEPARATOR}?\d{{4}}", regex=True)
         | text.str.match(SCIENTIFIC_TEN_DIGITS.pattern)
         | text.str.match(FLOAT_TEN_DIGITS.pattern)
+        | text.str.match(THOUSANDS_TEN_DIGITS.pattern)
     )
     if not candidate.any():
         return candidate

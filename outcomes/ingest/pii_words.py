@@ -23,7 +23,8 @@ IDENTIFIER_COLUMNS = {
     "local_patient_id",
     "record_id",
     # A person's number in a hospital's or a GP system's records, exactly so named: "PAS" alone (a programme),
-    # "Cases" and "Number of cases" (counts) are not, nor a "Hospital" or "Unit" column.
+    # "Cases" and "Number of cases" (counts) are not, nor a "Hospital" or "Unit" column ("Unit No", a hospital's
+    # number for a patient, is).
     "pt_id",
     "pt_no",
     "pt_number",
@@ -49,6 +50,11 @@ IDENTIFIER_COLUMNS = {
     "case_number",
     "case_no",
     "case_id",
+    "medical_record_number",
+    "medical_record_no",
+    "health_record_number",
+    "unit_no",
+    "unit_number",
     "patient_name",
     "forename",
     "forenames",

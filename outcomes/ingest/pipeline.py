@@ -287,7 +287,14 @@ def _run(extract: Extract, limits: Limits) -> Outcome:
             problems.add(Problem(table.header_line, None, "unknown_format", unknown_format_message(table.header)))
         return _refuse(extract, problems, rows_read=rows_read)
     # A headerless file's first line is data, so "blank column name" problems there do not apply.
-    problems.extend(p for p in reader.table_problems(table) if not (reader.headerless and p.line == 1))
+    for problem in reader.table_problems(table):
+        if reader.headerless and problem.line == 1:
+            continue
+        if reader.headerless and problem.code == "repeated_header":  # line 1 is data: this line is its twin
+            problem = replace(
+                problem, code="duplicate_line", message="This line repeats line 1 exactly; it was read once."
+            )
+        problems.add(problem)
     if reader.headerless:
         rows_read += 1
     if extract.format != reader.name:

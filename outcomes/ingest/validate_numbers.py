@@ -71,8 +71,8 @@ MAX_COUNT = 1e10
 UNIT_NAMES = {"rate": "a rate", "count": "a count", "years": "years", "score": "a score"}
 #: "1.520" or "12.345.678": a number whose dots could be thousands separators (as in a file of decimal commas);
 #: "80,125" or "1,250": one whose commas could be decimal commas (as elsewhere in that file).
-_DOTTED_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(\.[0-9]{3})+\s*$"
-_COMMA_THOUSANDS = r"^\s*[+-]?[0-9]{1,3}(,[0-9]{3})+\s*$"
+_DOTTED_THOUSANDS = r"^\s*[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+\s*$"  # a leading 0 ("0,125") is no thousand
+_COMMA_THOUSANDS = r"^\s*[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+\s*$"
 
 
 def _check_dots_beside_decimal_commas(rows: Rows, reasons: dict[str, pd.Series]) -> None:

@@ -215,7 +215,11 @@ class RegistrationsReader(Reader):
         if not headers or practice not in table.frame.columns:
             return frozenset()
         columns = [c for c in table.frame.columns if c.split("\u0000")[0] in headers]
-        per_practice = table.frame.groupby(practice, sort=False)[columns].nunique(dropna=False)
+        # One postcode however it is spaced or cased ("HA9 9HA", "HA99HA", "ha9 9ha" are the practice's one)
+        spelt = table.frame[columns].apply(lambda column: column.astype(str).str.replace(r"\s+", "", regex=True))
+        spelt = spelt.apply(lambda column: column.str.upper())
+        spelt[practice] = table.frame[practice]
+        per_practice = spelt.groupby(practice, sort=False)[columns].nunique(dropna=False)
         return headers if per_practice.le(1).all().all() else frozenset()
 
     def pii_exempt_columns(self, table: Table) -> frozenset[str]:

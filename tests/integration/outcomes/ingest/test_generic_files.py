@@ -250,6 +250,7 @@ def test_a_comma_before_three_digits_in_a_file_of_decimal_commas_is_refused_as_a
         "OUT3_CARE_EXPERIENCE;E09000015;01/04/2018;31/03/2019;;;80,125\n"
         "OUT3_CARE_EXPERIENCE;E09000015;01/04/2017;31/03/2018;;;79,5\n"
         'OUT3_CARE_EXPERIENCE;E09000015;01/04/2016;31/03/2017;"1,250";2000;62,5\n'
+        "OUT3_CARE_EXPERIENCE;E09000015;01/04/2015;31/03/2016;;;0,125\n"  # no thousand starts with 0
     )
     extract = refused_with(text, "ambiguous_number", line=2, column="value")
     assert {(e["line"], e["column"]) for e in extract.errors if e["code"] == "ambiguous_number"} == {

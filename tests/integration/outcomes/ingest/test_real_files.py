@@ -411,6 +411,16 @@ def test_patient_data_in_epraccur_is_placed_by_column_number_not_by_the_first_li
     assert first[1].strip(b'"').decode() not in str(extract.errors)  # never line 1's practice name
 
 
+def test_epraccur_s_first_line_repeated_is_a_duplicate_line_not_a_repeated_header(tmp_path):
+    lines = EPRACCUR.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(b"".join([*lines, lines[0]]))
+    extract = run(path)
+    assert extract.status == Extract.Status.LOADED, extract.errors
+    codes = {w["code"]: w for w in extract.warnings}
+    assert "repeated_header" not in codes and codes["duplicate_line"]["line"] == len(lines) + 1
+
+
 def test_the_obesity_indicators_map_to_fingertips_obesity_not_overweight():
     """The plan's 9.5% (age 4-5) and 21% (age 10-11) are obesity: Fingertips 90319 and 90323. 20601 and 20602
     are overweight including obesity, a different and larger measure."""

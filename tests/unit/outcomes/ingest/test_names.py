@@ -26,6 +26,7 @@ def zipped(members: dict[str, bytes], comments: dict[str, bytes] | None = None) 
     "name",
     [
         "943 476 5919.csv",
+        "171 234 5605.csv",  # written 3-3-4, a number starting with 1 is still taken for one
         f"data_{VALID}.csv",
         f"{VALID}/data.csv",
         f"a/b/{VALID}_x/data.csv",
@@ -45,6 +46,8 @@ def test_a_name_holding_an_nhs_number_or_a_date_of_birth_at_any_level_is_identif
         "data_9434765918.csv",  # fails the check
         "births_2012-09-01_to_2013-08-31.csv",
         "qof_22-23_v2.csv",
+        "harrow_export_1712345605.csv",  # a Unix time that passes the Modulus 11 check
+        "cervical_2024031501.csv",  # a date and hour that does too
     ],
 )
 def test_ordinary_names_are_not(name):

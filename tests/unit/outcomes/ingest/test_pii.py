@@ -170,10 +170,12 @@ def test_a_list_of_organisations_may_give_their_email_addresses():
         "9434765919.0",  # a number column with blanks, as pandas or R writes it
         "9434765919.00",
         "ref 9434765919.0 seen",
+        "9,434,765,919",  # Excel's number format with thousands separators
+        "9 434 765 919",
     ],
 )
 def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation_are_found(cell):
-    content = f"indicator_code,org_code,ref\nX,E09000015,{cell}\n".encode()
+    content = f'indicator_code,org_code,ref\nX,E09000015,"{cell}"\n'.encode()
     assert [(p.column, p.line) for p in find_identifiers(table(content))] == [("ref", 2)]
 
 
@@ -190,10 +192,12 @@ def test_nhs_numbers_written_with_dots_no_break_spaces_or_in_scientific_notation
         "9434765919.5",
         "9434765919.05",
         "9434765918.0",
+        "9,434,765,918",
+        "1,234,567",
     ],
 )
 def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
-    assert find_identifiers(table(f"indicator_code,org_code,value\nX,E09000015,{cell}\n".encode())) == []
+    assert find_identifiers(table(f'indicator_code,org_code,value\nX,E09000015,"{cell}"\n'.encode())) == []
 
 
 @pytest.mark.parametrize(
@@ -210,6 +214,11 @@ def test_decimals_and_round_numbers_are_not_nhs_numbers(cell):
         "Age of mother at birth 35",
         "Table 3b. 12/03/2024",
         "Dobson 12/03/1956",
+        "children born 01/09/2012 or later",
+        "Eligible by DOB 01/04/2021 onwards",
+        "a. provisional; b. 31/03/2025 snapshot",  # a footnote's letter
+        "Births 12/03/2024",
+        "DOB-weighted rate",
     ],
 )
 def test_a_cohort_s_range_of_birth_dates_is_not_a_date_of_birth(note):
@@ -234,6 +243,10 @@ def test_a_cohort_s_range_of_birth_dates_is_not_a_date_of_birth(note):
         "DOB 12\u221503\u22151956",  # the division slash
         "Mrs Jones b. 12/03/1956",
         "DOB: 1956-03-12T00:00:00",
+        "Date-of-birth: 12/03/1956",
+        "D-O-B 12/03/1956",
+        "Birth: 12/03/1956",
+        "born 12 Mar '56",
     ],
 )
 def test_a_date_of_birth_written_into_a_note_is_found(note):

@@ -40,6 +40,15 @@ def test_one_postcode_per_practice_is_the_practices_own_and_exempt():
     assert screen(table) == []
 
 
+def test_one_postcode_spaced_or_cased_differently_is_still_the_practices_one():
+    table = make_table(
+        LONG,
+        [reg("E84068", "MALE", "ALL", "10", postcode="HA9 9HA"), reg("E84068", "MALE", "0", "4", postcode="HA99HA"),
+         reg("E84068", "MALE", "1", "6", postcode="ha9  9ha")],
+    )  # fmt: skip
+    assert RegistrationsReader().pii_exempt_columns(table) == {"POSTCODE"}
+
+
 def test_a_practice_with_several_postcodes_exempts_nothing_and_is_refused_as_patient_data():
     """One row per person (count 1), each with a home postcode: the column is not a practice's address."""
     postcodes = ["HA1 1AA", "HA2 0DL", "HA3 5RT", "HA5 4PU"]
