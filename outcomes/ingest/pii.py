@@ -263,26 +263,34 @@ def find_identifiers(
                     "A column name looks like an NHS number (it passes the Modulus 11 check).",
                 )
             )
-    for column in [c for c in table.frame.columns if c != LINE and c not in exempt_columns]:
+    for column in [c for c in table.frame.columns if c != LINE]:
         display = column.split("\u0000")[0]
         # Checks run on distinct values (codes repeat a lot), then map back to rows only when one is flagged.
         distinct = pd.Series(pd.unique(table.frame[column])).astype(str).drop_duplicates()
         # one pass over every value for postcodes and emails; the few it finds are told apart below
         suspicious = distinct[distinct.str.contains(SUSPICIOUS, case=False, regex=True)]
-        flagged = {
-            "This cell looks like an NHS number (it passes the Modulus 11 check).": distinct[
-                _nhs_number_cells(distinct)
-            ],
-            "This cell looks like a full postcode, which can identify a household.": suspicious[
-                suspicious.str.contains(POSTCODE.pattern, case=False, regex=True)
-            ],
-            "This cell holds an email address, which can identify a person.": suspicious[
-                suspicious.str.contains(EMAIL.pattern, regex=True)
-            ],
+        dates_of_birth = {
             "This cell gives a date of birth.": suspicious[
                 suspicious.str.contains(DATE_OF_BIRTH_IN_TEXT.pattern, case=False, regex=True)
-            ],
+            ]
         }
+        # an organisation's address or telephone (exempt) is still never a date of birth
+        flagged = (
+            dates_of_birth
+            if column in exempt_columns
+            else {
+                "This cell looks like an NHS number (it passes the Modulus 11 check).": distinct[
+                    _nhs_number_cells(distinct)
+                ],
+                "This cell looks like a full postcode, which can identify a household.": suspicious[
+                    suspicious.str.contains(POSTCODE.pattern, case=False, regex=True)
+                ],
+                "This cell holds an email address, which can identify a person.": suspicious[
+                    suspicious.str.contains(EMAIL.pattern, regex=True)
+                ],
+                **dates_of_birth,
+            }
+        )
         for message, values in flagged.items():
             if values.empty:
                 continue

@@ -280,3 +280,9 @@ def test_a_list_with_a_code_on_every_row_is_taken_for_organisations_only_in_a_fo
         ("Postcode", "patient_identifiable"),
         (None, "organisations_not_recognised"),
     }
+
+
+def test_an_exempt_organisation_column_is_still_screened_for_a_date_of_birth():
+    content = b'CODE,ADDRESS\nE84068,"1 Example Road, DOB 12/03/1956"\nE84024,"2 Example Road, HA1 1AA"\n'
+    found = find_identifiers(table(content), exempt_columns={"ADDRESS"})
+    assert [(p.line, p.column, p.message) for p in found] == [(2, "ADDRESS", "This cell gives a date of birth.")]
