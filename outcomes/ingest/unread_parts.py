@@ -179,7 +179,10 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         if PurePosixPath(name).suffix.lower() in BINARY_PART_SUFFIXES:
             continue  # pictures and binaries
         if info.file_size > budget:
-            continue  # a part this large is a sheet's cells (screened with its sheet) or padding
+            if not name.startswith("xl/worksheets/") and _large_part_identifies(book, info):
+                part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
+                yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+            continue  # a sheet this large is its cells, screened with its sheet
         try:
             data = book.read(name)
         except Exception:
@@ -196,6 +199,30 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         if nhs_number or DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
             part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
             yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+
+
+#: A part over the budget (padding, a custom XML part, a pivot table's cache) is read in chunks this large, each
+#: with the end of the one before, so that nothing written across two chunks is missed.
+_CHUNK_BYTES = 8 * 1024 * 1024
+_OVERLAP_BYTES = 256
+
+
+def _large_part_identifies(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part too large to read whole holds an NHS number or a date of birth, read chunk by chunk (its
+    size is already bounded by the workbook's unpacked-size limit): a 69 MB custom XML part hid one."""
+    try:
+        with book.open(info) as stream:
+            carry = b""
+            while chunk := stream.read(_CHUNK_BYTES):
+                text = (carry + chunk).decode("utf-8", errors="replace")
+                if any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text)):
+                    return True
+                if DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
+                    return True
+                carry = chunk[-_OVERLAP_BYTES:]
+    except Exception:  # a damaged part hides nothing that can be read
+        return False
+    return False
 
 
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)

@@ -339,3 +339,20 @@ def test_a_shared_string_no_cell_uses_is_screened_and_one_a_cell_uses_is_left_to
         [problem] = scan(shared_strings_book([*used, "", hidden], 3), sheet="Data")
         assert problem.column == "the workbook's part 'xl/sharedStrings.xml'", hidden
     assert scan(shared_strings_book([*used, INVALID, "Published 12/03/2024"], 3), sheet="Data") == []
+
+
+@pytest.mark.parametrize("hidden", [VALID, "DOB 12/03/1956"])
+def test_a_part_too_large_to_read_whole_is_read_in_chunks_even_across_their_edges(hidden, monkeypatch):
+    from outcomes.ingest import unread_parts
+
+    monkeypatch.setattr(unread_parts, "MAX_PART_BYTES", 1_000)  # the part is over the budget ...
+    monkeypatch.setattr(unread_parts, "_CHUNK_BYTES", 4_096)  # ... and what it hides straddles two chunks
+    padding = b"<x>" + b" " * (4_096 - 3 - len(hidden) // 2)
+    book = zipfile.ZipFile(io.BytesIO(workbook({"Data": [["x"], [1]]})))
+    members = {name: book.read(name) for name in book.namelist()}
+    custom = padding + hidden.encode() + b" " * 3_000 + b"</x>"
+    raw = zipped({**members, "customXml/item1.xml": custom})
+    [problem] = scan(raw, sheet="Data")
+    assert problem.column == "the workbook's part 'customXml/item1.xml'"
+    clean = zipped({**members, "customXml/item1.xml": custom.replace(hidden.encode(), b"x" * len(hidden))})
+    assert scan(clean, sheet="Data") == []
