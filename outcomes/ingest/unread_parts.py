@@ -173,15 +173,13 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         name = info.filename
         if name == "xl/sharedStrings.xml":
             if info.file_size <= budget and _unused_shared_string(book, name):
-                part = f"the workbook's part '{name}'" + (f" in {where}" if where else "")
-                yield Problem(None, part, "patient_identifiable", SHARED_MESSAGE)
+                yield Problem(None, _part_place(name, where), "patient_identifiable", SHARED_MESSAGE)
             continue  # the strings cells use: screened with their sheet (a telephone column's exemption kept)
         if PurePosixPath(name).suffix.lower() in BINARY_PART_SUFFIXES:
             continue  # pictures and binaries
         if info.file_size > budget:
             if not name.startswith("xl/worksheets/") and _large_part_identifies(book, info):
-                part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
-                yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+                yield Problem(None, _part_place(name, where), "patient_identifiable", PART_MESSAGE)
             continue  # a sheet this large is its cells, screened with its sheet
         try:
             data = book.read(name)
@@ -195,16 +193,25 @@ def _in_workbook_parts(content: bytes, *, where: str) -> Iterator[Problem]:
         text = data.decode("utf-8", errors="replace")
         if relationships:
             text = unquote(html.unescape(text))  # a link's "%20" and "&amp;" are its text's space and "&"
-        nhs_number = any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text))
-        if nhs_number or DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
-            part = f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
-            yield Problem(None, part, "patient_identifiable", PART_MESSAGE)
+        if _part_identifies(text):
+            yield Problem(None, _part_place(name, where), "patient_identifiable", PART_MESSAGE)
 
 
 #: A part over the budget (padding, a custom XML part, a pivot table's cache) is read in chunks this large, each
 #: with the end of the one before, so that nothing written across two chunks is missed.
 _CHUNK_BYTES = 8 * 1024 * 1024
 _OVERLAP_BYTES = 256
+
+
+def _part_place(name: str, where: str) -> str:
+    return f"the workbook's part '{archive.clip(name)}'" + (f" in {where}" if where else "")
+
+
+def _part_identifies(text: str) -> bool:
+    """Whether a part's text (its XML, and the text between its tags) holds an NHS number or a date of birth."""
+    if any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text)):
+        return True
+    return bool(DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)))
 
 
 def _large_part_identifies(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -214,10 +221,7 @@ def _large_part_identifies(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool
         with book.open(info) as stream:
             carry = b""
             while chunk := stream.read(_CHUNK_BYTES):
-                text = (carry + chunk).decode("utf-8", errors="replace")
-                if any(nhs_number_valid(m[1] + m[3] + m[4]) for m in _TEN_DIGITS.finditer(text)):
-                    return True
-                if DATE_OF_BIRTH_IN_TEXT.search(text) or DATE_OF_BIRTH_IN_TEXT.search(_xml_text(text)):
+                if _part_identifies((carry + chunk).decode("utf-8", errors="replace")):
                     return True
                 carry = chunk[-_OVERLAP_BYTES:]
     except Exception:  # a damaged part hides nothing that can be read

@@ -216,8 +216,9 @@ class RegistrationsReader(Reader):
             return frozenset()
         columns = [c for c in table.frame.columns if c.split("\u0000")[0] in headers]
         # One postcode however it is spaced or cased ("HA9 9HA", "HA99HA", "ha9 9ha" are the practice's one)
-        spelt = table.frame[columns].apply(lambda column: column.astype(str).str.replace(r"\s+", "", regex=True))
-        spelt = spelt.apply(lambda column: column.str.upper())
+        spelt = table.frame[columns].apply(
+            lambda column: column.astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+        )
         spelt[practice] = table.frame[practice]
         per_practice = spelt.groupby(practice, sort=False)[columns].nunique(dropna=False)
         return headers if per_practice.le(1).all().all() else frozenset()
